@@ -1,0 +1,61 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace FFActors.Core.Data;
+
+/// <summary>
+/// One split of a dataset, resident on the training device as two tensors:
+/// <c>Images</c> [N, features] float32 and <c>Labels</c> [N] int64.
+/// </summary>
+public sealed class Dataset : IDisposable
+{
+    public Tensor Images { get; }
+    public Tensor Labels { get; }
+    public int Count => (int)Labels.shape[0];
+    public int Features => (int)Images.shape[1];
+    public string Name { get; }
+
+    public Dataset(string name, Tensor images, Tensor labels)
+    {
+        if (images.shape[0] != labels.shape[0])
+            throw new ArgumentException($"{name}: {images.shape[0]} images but {labels.shape[0]} labels");
+        Name = name;
+        Images = images.DetachFromDisposeScope();
+        Labels = labels.DetachFromDisposeScope();
+    }
+
+    /// <summary>Rows [start, start+count) as views (no copy).</summary>
+    public Dataset Slice(string name, int start, int count) =>
+        new(name, Images.narrow(0, start, count), Labels.narrow(0, start, count));
+
+    /// <summary>
+    /// The batches of one epoch. With a generator the order is a fresh permutation of indices
+    /// (only the index vector and each batch are materialised, never a shuffled copy of the set);
+    /// without one, batches are contiguous views in order.
+    /// </summary>
+    public IEnumerable<(Tensor X, Tensor Y)> Batches(int batchSize, Generator? shuffle)
+    {
+        int n = Count;
+        int size = batchSize <= 0 ? n : Math.Min(batchSize, n);
+        using var perm = shuffle is null ? null : randperm(n, generator: shuffle, device: Images.device);
+        for (int start = 0; start < n; start += size)
+        {
+            int len = Math.Min(size, n - start);
+            if (perm is null)
+            {
+                yield return (Images.narrow(0, start, len), Labels.narrow(0, start, len));
+            }
+            else
+            {
+                using var idx = perm.narrow(0, start, len);
+                yield return (Images.index_select(0, idx), Labels.index_select(0, idx));
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        Images.Dispose();
+        Labels.Dispose();
+    }
+}

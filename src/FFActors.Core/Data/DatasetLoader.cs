@@ -1,0 +1,62 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace FFActors.Core.Data;
+
+/// <summary>Loads a dataset's IDX files into device-resident tensors.</summary>
+public static class DatasetLoader
+{
+    public static DataSplits Load(DataOptions options, Device device)
+    {
+        var info = DatasetInfo.Find(options.Dataset)
+            ?? throw new ArgumentException($"data.dataset: unknown dataset '{options.Dataset}' (expected {string.Join(" or ", DatasetInfo.All.Select(d => d.Name))})");
+        var folder = Path.Combine(options.Dir, info.Folder);
+        if (!Directory.Exists(folder))
+            throw new DirectoryNotFoundException($"{folder}: dataset folder not found (data.dir = {options.Dir})");
+
+        var trainAll = LoadSplit(info, folder, "train", options.Normalization, options.TrainLimit, device);
+        var test = LoadSplit(info, folder, "t10k", options.Normalization, options.TestLimit, device);
+        if (options.Validation <= 0) return new DataSplits(info, trainAll, null, test);
+
+        if (options.Validation >= trainAll.Count)
+            throw new ArgumentException($"data.validation: {options.Validation} must be smaller than the {trainAll.Count} training samples");
+        int keep = trainAll.Count - options.Validation;
+        var train = new Dataset("train", trainAll.Images.narrow(0, 0, keep).contiguous(), trainAll.Labels.narrow(0, 0, keep).contiguous());
+        var val = new Dataset("validation", trainAll.Images.narrow(0, keep, options.Validation).contiguous(), trainAll.Labels.narrow(0, keep, options.Validation).contiguous());
+        trainAll.Dispose();
+        return new DataSplits(info, train, val, test);
+    }
+
+    public static Dataset LoadSplit(DatasetInfo info, string folder, string prefix, Normalization normalization, int limit, Device device)
+    {
+        var imagesPath = Path.Combine(folder, $"{prefix}-images-idx3-ubyte.gz");
+        var labelsPath = Path.Combine(folder, $"{prefix}-labels-idx1-ubyte.gz");
+        if (!File.Exists(imagesPath) && File.Exists(imagesPath[..^3])) imagesPath = imagesPath[..^3];
+        if (!File.Exists(labelsPath) && File.Exists(labelsPath[..^3])) labelsPath = labelsPath[..^3];
+        return FromFiles(prefix == "train" ? "train" : "test", imagesPath, labelsPath, info, normalization, limit, device);
+    }
+
+    public static Dataset FromFiles(string name, string imagesPath, string labelsPath, DatasetInfo info,
+        Normalization normalization, int limit, Device device)
+    {
+        var (pixels, count, rows, cols) = IdxReader.ReadImages(imagesPath);
+        var labels = IdxReader.ReadLabels(labelsPath, info.Classes);
+        if (labels.Length != count)
+            throw new IdxFormatException(labelsPath, $"{labels.Length} labels but {imagesPath} has {count} images");
+        int n = limit > 0 ? Math.Min(limit, count) : count;
+        int features = rows * cols;
+
+        using var scope = NewDisposeScope();
+        var x = tensor(pixels.AsSpan(0, n * features).ToArray(), [n, features], dtype: ScalarType.Byte).to(ScalarType.Float32);
+        x = normalization switch
+        {
+            Normalization.None => x,
+            Normalization.Unit => x.div_(255f),
+            Normalization.MeanStd => x.div_(255f).sub_(info.Mean).div_(info.Std),
+            _ => throw new ArgumentOutOfRangeException(nameof(normalization)),
+        };
+        var y = tensor(labels.AsSpan(0, n).ToArray(), [n], dtype: ScalarType.Byte).to(ScalarType.Int64);
+        var ds = new Dataset(name, x.to(device).contiguous(), y.to(device));
+        return ds;
+    }
+}

@@ -1,0 +1,21 @@
+namespace FFActors.Core.Evaluation;
+
+/// <param name="ScoreLayers">0-based layers whose goodness is summed; null = all but the first when there are ≥ 2.</param>
+/// <param name="HeadLayers">Layers whose normalised activities feed the softmax head; null = same as ScoreLayers.</param>
+/// <param name="HeadEpochs">Passes of the head's training over the training set.</param>
+/// <param name="BatchSize">Samples per evaluation batch (and per head update is HeadBatchSize).</param>
+/// <param name="ValidateEachEpoch">Score the validation split after every epoch (when there is one).</param>
+public sealed record EvalOptions(
+    int[]? ScoreLayers = null,
+    int[]? HeadLayers = null,
+    int HeadEpochs = 5,
+    double HeadLearningRate = 0.001,
+    int HeadBatchSize = 100,
+    int BatchSize = 1000,
+    bool ValidateEachEpoch = true)
+{
+    public int[] ScoreLayersFor(int layerCount) =>
+        ScoreLayers ?? (layerCount >= 2 ? Enumerable.Range(1, layerCount - 1).ToArray() : [0]);
+
+    public int[] HeadLayersFor(int layerCount) => HeadLayers ?? ScoreLayersFor(layerCount);
+}

@@ -1,0 +1,4 @@
+namespace FFActors.Core.Evaluation;
+
+/// <summary>Test accuracy by goodness scoring and by the softmax head, with the layers each used.</summary>
+public sealed record EvaluationResult(double GoodnessAccuracy, int[] ScoreLayers, double HeadAccuracy, int[] HeadLayers, double Seconds);

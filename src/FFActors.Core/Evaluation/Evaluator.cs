@@ -1,0 +1,43 @@
+using System.Diagnostics;
+using FFActors.Core.Data;
+using FFActors.Core.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace FFActors.Core.Evaluation;
+
+/// <summary>Runs both readouts: goodness scoring and a softmax head trained on the training split.</summary>
+public static class Evaluator
+{
+    public static EvaluationResult Evaluate(FFNetwork net, Dataset train, Dataset test, LabelOverlay overlay, EvalOptions options, long seed)
+    {
+        var sw = Stopwatch.StartNew();
+        int layerCount = net.Layers.Count;
+        var scoreLayers = options.ScoreLayersFor(layerCount);
+        var headLayers = options.HeadLayersFor(layerCount);
+        Validate(scoreLayers, layerCount, "eval.score-layers");
+        Validate(headLayers, layerCount, "eval.head.layers");
+
+        double goodness = GoodnessScorer.Accuracy(net, test, overlay, scoreLayers, options.BatchSize);
+
+        double headAccuracy = double.NaN;
+        if (options.HeadEpochs > 0)
+        {
+            using var scope = NewDisposeScope();
+            using var gen = new Generator((ulong)SeedStreams.Derive(seed, SeedStreams.Head));
+            var trainFeatures = SoftmaxHead.Features(net, train, overlay, headLayers, options.BatchSize);
+            var testFeatures = SoftmaxHead.Features(net, test, overlay, headLayers, options.BatchSize);
+            using var head = new SoftmaxHead((int)trainFeatures.shape[1], overlay.Classes, gen);
+            head.to(trainFeatures.device);
+            head.Fit(trainFeatures, train.Labels, options.HeadEpochs, options.HeadBatchSize, options.HeadLearningRate, gen);
+            headAccuracy = head.Accuracy(testFeatures, test.Labels, options.BatchSize);
+        }
+        return new EvaluationResult(goodness, scoreLayers, headAccuracy, headLayers, sw.Elapsed.TotalSeconds);
+    }
+
+    static void Validate(int[] layers, int count, string key)
+    {
+        foreach (var l in layers)
+            if (l < 0 || l >= count) throw new ArgumentException($"{key}: layer {l} does not exist (the model has layers 0..{count - 1})");
+    }
+}

@@ -1,0 +1,44 @@
+using FFActors.Core.Data;
+using FFActors.Core.Training;
+using static TorchSharp.torch;
+
+namespace FFActors.Core.Evaluation;
+
+/// <summary>
+/// Classifies by trying every label: overlay label c, run the layers, sum the goodness of the
+/// chosen layers; the prediction is the label with the highest total.
+/// </summary>
+public static class GoodnessScorer
+{
+    /// <summary>Scores [B, classes] for images x [B, F].</summary>
+    public static Tensor Scores(FFNetwork net, Tensor x, LabelOverlay overlay, int[] layers)
+    {
+        using var _ = no_grad();
+        int deepest = layers.Max();
+        var columns = new Tensor[overlay.Classes];
+        for (int c = 0; c < overlay.Classes; c++)
+        {
+            using var scope = NewDisposeScope();
+            var acts = net.Activities(overlay.Apply(x, c), deepest);
+            var total = zeros([x.shape[0]], device: x.device);
+            foreach (int l in layers) total = total + net.Layers[l].Objective.GoodnessOf(acts[l]);
+            columns[c] = total.MoveToOuterDisposeScope();
+        }
+        return stack(columns, 1);
+    }
+
+    public static double Accuracy(FFNetwork net, Dataset data, LabelOverlay overlay, int[] layers, int batchSize)
+    {
+        long correct = 0;
+        foreach (var (x, y) in data.Batches(batchSize, null))
+        {
+            using (x)
+            using (y)
+            using (NewDisposeScope())
+            {
+                correct += Scores(net, x, overlay, layers).argmax(1).eq(y).sum().item<long>();
+            }
+        }
+        return (double)correct / data.Count;
+    }
+}

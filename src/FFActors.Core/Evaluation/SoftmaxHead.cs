@@ -1,0 +1,93 @@
+using FFActors.Core.Data;
+using FFActors.Core.Layers;
+using FFActors.Core.Training;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace FFActors.Core.Evaluation;
+
+/// <summary>
+/// A linear softmax classifier on the normalised activities of chosen layers, computed with the
+/// neutral label overlay: FF's label-free readout (Hinton §3.3). Only the head is trained.
+/// </summary>
+public sealed class SoftmaxHead : nn.Module<Tensor, Tensor>
+{
+    readonly Linear linear;
+
+    public SoftmaxHead(int features, int classes, Generator init) : base("softmax_head")
+    {
+        linear = nn.Linear(features, classes);
+        RegisterComponents();
+        double bound = 1.0 / Math.Sqrt(features);
+        using (no_grad())
+        {
+            linear.weight!.copy_(rand([classes, features], generator: init).mul_(2 * bound).sub_(bound));
+            linear.bias!.zero_();
+        }
+    }
+
+    public override Tensor forward(Tensor features) => linear.forward(features);
+
+    /// <summary>Concatenated normalised activities of <paramref name="layers"/> for images x (neutral label).</summary>
+    public static Tensor Features(FFNetwork net, Tensor x, LabelOverlay overlay, int[] layers)
+    {
+        using var _ = no_grad();
+        using var scope = NewDisposeScope();
+        var acts = net.Activities(overlay.Neutral(x), layers.Max());
+        var parts = layers.Select(l =>
+        {
+            var norm = net.Layers[l].Options.InputNorm == InputNorm.None ? InputNorm.L2 : net.Layers[l].Options.InputNorm;
+            return FFDenseLayer.Normalize(acts[l], norm);
+        }).ToArray();
+        return cat(parts, 1).MoveToOuterDisposeScope();
+    }
+
+    public static Tensor Features(FFNetwork net, Dataset data, LabelOverlay overlay, int[] layers, int batchSize)
+    {
+        var chunks = new List<Tensor>();
+        foreach (var (x, y) in data.Batches(batchSize, null))
+        {
+            using (x) using (y) chunks.Add(Features(net, x, overlay, layers));
+        }
+        var all = cat(chunks, 0);
+        foreach (var c in chunks) c.Dispose();
+        return all;
+    }
+
+    /// <summary>Trains the head on precomputed features with Adam and cross-entropy.</summary>
+    public void Fit(Tensor features, Tensor labels, int epochs, int batchSize, double learningRate, Generator shuffle)
+    {
+        using var opt = optim.Adam(parameters(), learningRate);
+        var train = new Dataset("head-train", features.alias(), labels.alias());
+        for (int e = 0; e < epochs; e++)
+        {
+            foreach (var (x, y) in train.Batches(batchSize, shuffle))
+            {
+                using (x)
+                using (y)
+                using (NewDisposeScope())
+                {
+                    var loss = nn.functional.cross_entropy(forward(x), y);
+                    opt.zero_grad();
+                    loss.backward();
+                    opt.step();
+                }
+            }
+        }
+    }
+
+    public double Accuracy(Tensor features, Tensor labels, int batchSize)
+    {
+        using var _ = no_grad();
+        long correct = 0;
+        long n = labels.shape[0];
+        for (long start = 0; start < n; start += batchSize)
+        {
+            using var scope = NewDisposeScope();
+            long len = Math.Min(batchSize, n - start);
+            correct += forward(features.narrow(0, start, len)).argmax(1).eq(labels.narrow(0, start, len)).sum().item<long>();
+        }
+        return (double)correct / n;
+    }
+}

@@ -1,0 +1,20 @@
+using FFActors.Core.Objectives;
+
+namespace FFActors.Core.Layers;
+
+/// <param name="Layers">Sizes, input first: [784, 500, 500] is two FF layers.</param>
+/// <param name="Threshold">θ; null means θ = the layer's width (Hinton's choice with sum goodness).</param>
+/// <param name="LabelValue">Overlay "on" value; null means the batch maximum.</param>
+public sealed record ModelOptions(
+    int[] Layers,
+    InputNorm InputNorm = InputNorm.L2,
+    GoodnessKind Goodness = GoodnessKind.Mean,
+    double? Threshold = 2.0,
+    LossKind Loss = LossKind.Softplus,
+    double PeerNorm = 0,
+    double? LabelValue = null)
+{
+    public int LayerCount => Layers.Length - 1;
+
+    public double ThresholdFor(int width) => Threshold ?? width;
+}

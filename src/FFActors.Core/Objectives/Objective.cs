@@ -1,0 +1,32 @@
+using static TorchSharp.torch;
+
+namespace FFActors.Core.Objectives;
+
+/// <summary>
+/// The per-layer FF objective: goodness g of an activity vector, the logit g + s·γ − θ of
+/// "this is positive data" (γ is the collaboration term, zero when unused), and the loss.
+/// </summary>
+public sealed record Objective(GoodnessKind Goodness, double Threshold, LossKind Loss)
+{
+    public Tensor GoodnessOf(Tensor h) => Goodness == GoodnessKind.Sum
+        ? h.square().sum([1])
+        : h.square().mean([1]);
+
+    /// <param name="gPos">Goodness of positives [B].</param>
+    /// <param name="gNeg">Goodness of negatives [B'].</param>
+    /// <param name="collabPos">s·γ for each positive (already scaled, detached), or null.</param>
+    /// <param name="collabNeg">s·γ for each negative, or null.</param>
+    public Tensor LossOf(Tensor gPos, Tensor gNeg, Tensor? collabPos = null, Tensor? collabNeg = null)
+    {
+        var logitPos = gPos - Threshold;
+        var logitNeg = gNeg - Threshold;
+        if (collabPos is not null) logitPos = logitPos + collabPos;
+        if (collabNeg is not null) logitNeg = logitNeg + collabNeg;
+        return Loss switch
+        {
+            LossKind.Softplus => nn.functional.softplus(cat([-logitPos, logitNeg])).mean(),
+            LossKind.Logistic => nn.functional.softplus(-logitPos).mean() + nn.functional.softplus(logitNeg).mean(),
+            _ => throw new ArgumentOutOfRangeException(nameof(Loss)),
+        };
+    }
+}

@@ -1,0 +1,29 @@
+namespace FFActors.Core.Training;
+
+public enum OptimizerKind { Adam, Sgd }
+
+/// <summary>How the learning rate moves over the epochs of a layer's training.</summary>
+public enum LrSchedule
+{
+    Constant,
+    /// <summary>Hinton's recipe: constant until <c>DecayStart</c> of the epochs, then linear to 0.</summary>
+    Linear,
+}
+
+public sealed record OptimizerOptions(
+    OptimizerKind Kind = OptimizerKind.Adam,
+    double LearningRate = 0.001,
+    double Momentum = 0.9,
+    double WeightDecay = 0,
+    LrSchedule Schedule = LrSchedule.Constant,
+    double DecayStart = 0.5)
+{
+    /// <summary>Learning rate for 0-based <paramref name="epoch"/> of <paramref name="epochs"/>.</summary>
+    public double LearningRateAt(int epoch, int epochs)
+    {
+        if (Schedule == LrSchedule.Constant || epochs <= 1) return LearningRate;
+        double progress = (double)epoch / epochs;
+        if (progress < DecayStart) return LearningRate;
+        return LearningRate * Math.Max(0, (1 - progress) / (1 - DecayStart));
+    }
+}
