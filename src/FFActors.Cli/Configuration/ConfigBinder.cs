@@ -1,0 +1,161 @@
+using System.Globalization;
+using Akka.Configuration;
+using FFActors.Core;
+using FFActors.Core.Data;
+using FFActors.Core.Evaluation;
+using FFActors.Core.Layers;
+using FFActors.Core.Objectives;
+using FFActors.Core.Platform;
+using FFActors.Core.Training;
+
+namespace FFActors.Cli.Configuration;
+
+/// <summary>Turns a HOCON tree (already merged with the reference) into typed options, naming the key on any bad value.</summary>
+public sealed class ConfigBinder(Config config)
+{
+    public FFConfig Bind() => new(
+        new RunOptions(
+            Seed: Long("run.seed"),
+            Device: OneOf("run.device", "cpu", "cuda"),
+            Threads: Int("run.threads", min: 0),
+            OutDir: String("run.out-dir"),
+            Name: String("run.name")),
+        new DataOptions(
+            Dataset: OneOf("data.dataset", DatasetInfo.All.Select(d => d.Name).ToArray()),
+            Dir: String("data.dir"),
+            Normalization: Enum("data.normalization", ("none", Normalization.None), ("unit", Normalization.Unit), ("mean-std", Normalization.MeanStd)),
+            Validation: Int("data.validation", min: 0),
+            TrainLimit: Int("data.train-limit", min: 0),
+            TestLimit: Int("data.test-limit", min: 0)),
+        new ModelOptions(
+            Layers: Layers("model.layers"),
+            InputNorm: Enum("model.input-norm", ("l2", InputNorm.L2), ("rms", InputNorm.Rms), ("none", InputNorm.None)),
+            Goodness: Enum("model.goodness", ("sum", GoodnessKind.Sum), ("mean", GoodnessKind.Mean)),
+            Threshold: NumberOrWord("model.threshold", "width"),
+            Loss: Enum("model.loss", ("softplus", LossKind.Softplus), ("logistic", LossKind.Logistic)),
+            PeerNorm: Double("model.peer-norm", min: 0),
+            LabelValue: NumberOrWord("model.label-value", "max")),
+        new TrainOptions(
+            Schedule: Enum("train.schedule", ("simultaneous", Schedule.Simultaneous), ("greedy", Schedule.Greedy)),
+            Epochs: Int("train.epochs", min: 1),
+            BatchSize: Int("train.batch-size", min: 0),
+            Negatives: OneOf("train.negatives", FFActors.Core.Negatives.NegativeStrategies.Names.ToArray()),
+            Optimizer: new OptimizerOptions(
+                Kind: Enum("train.optimizer.type", ("adam", OptimizerKind.Adam), ("sgd", OptimizerKind.Sgd)),
+                LearningRate: Double("train.optimizer.lr", min: 0, exclusiveMin: true),
+                Momentum: Double("train.optimizer.momentum", min: 0, max: 1),
+                WeightDecay: Double("train.optimizer.weight-decay", min: 0),
+                Schedule: Enum("train.optimizer.schedule", ("constant", LrSchedule.Constant), ("linear", LrSchedule.Linear)),
+                DecayStart: Double("train.optimizer.decay-start", min: 0, max: 1)),
+            Collaboration: new CollaborationOptions(
+                Scale: Double("train.collaboration.scale"),
+                Mode: Enum("train.collaboration.mode", ("all", CollaborationMode.All), ("previous", CollaborationMode.Previous), ("next", CollaborationMode.Next)),
+                Exchange: Enum("train.collaboration.exchange", ("exact", GammaExchange.Exact), ("stale", GammaExchange.Stale)))),
+        new EvalOptions(
+            ScoreLayers: LayerList("eval.score-layers"),
+            HeadLayers: LayerList("eval.head.layers"),
+            HeadEpochs: Int("eval.head.epochs", min: 0),
+            HeadLearningRate: Double("eval.head.lr", min: 0, exclusiveMin: true),
+            HeadBatchSize: Int("eval.head.batch-size", min: 1),
+            BatchSize: Int("eval.batch-size", min: 1),
+            ValidateEachEpoch: Bool("eval.validate-each-epoch")));
+
+    string Raw(string key)
+    {
+        if (!config.HasPath(key)) throw new ConfigException($"{key}: missing");
+        var v = config.GetValue(key);
+        if (v.IsObject() || v.IsArray()) throw new ConfigException($"{key}: expected a single value");
+        return v.GetString() ?? "";
+    }
+
+    public string String(string key) => Raw(key);
+
+    public long Long(string key)
+    {
+        var s = Raw(key);
+        return long.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v)
+            ? v : throw new ConfigException($"{key}: expected an integer, got '{s}'");
+    }
+
+    public int Int(string key, int min = int.MinValue, int max = int.MaxValue)
+    {
+        var s = Raw(key);
+        if (!int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v))
+            throw new ConfigException($"{key}: expected an integer, got '{s}'");
+        if (v < min || v > max) throw new ConfigException($"{key}: {v} is out of range [{min}, {(max == int.MaxValue ? "∞" : max)}]");
+        return v;
+    }
+
+    public double Double(string key, double min = double.NegativeInfinity, double max = double.PositiveInfinity, bool exclusiveMin = false)
+    {
+        var s = Raw(key);
+        if (!double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) || !double.IsFinite(v))
+            throw new ConfigException($"{key}: expected a number, got '{s}'");
+        if (v < min || v > max || (exclusiveMin && v == min))
+            throw new ConfigException($"{key}: {s} is out of range {(exclusiveMin ? "(" : "[")}{min}, {max}]");
+        return v;
+    }
+
+    public bool Bool(string key)
+    {
+        var s = Raw(key);
+        return s switch
+        {
+            "true" or "on" or "yes" => true,
+            "false" or "off" or "no" => false,
+            _ => throw new ConfigException($"{key}: expected true or false, got '{s}'"),
+        };
+    }
+
+    public string OneOf(string key, params string[] allowed)
+    {
+        var s = Raw(key);
+        return allowed.Contains(s) ? s : throw new ConfigException($"{key}: '{s}' is not one of {string.Join(", ", allowed)}");
+    }
+
+    public T Enum<T>(string key, params (string Name, T Value)[] options)
+    {
+        var s = Raw(key);
+        foreach (var (name, value) in options) if (name == s) return value;
+        throw new ConfigException($"{key}: '{s}' is not one of {string.Join(", ", options.Select(o => o.Name))}");
+    }
+
+    /// <summary>A number, or the given word meaning "computed" (returns null).</summary>
+    public double? NumberOrWord(string key, string word)
+    {
+        var s = Raw(key);
+        if (s == word) return null;
+        return double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && double.IsFinite(v)
+            ? v : throw new ConfigException($"{key}: expected a number or '{word}', got '{s}'");
+    }
+
+    public int[] Layers(string key)
+    {
+        var sizes = IntList(key);
+        if (sizes.Length < 2) throw new ConfigException($"{key}: need the input size and at least one layer width, got [{string.Join(", ", sizes)}]");
+        if (sizes.Any(s => s < 1)) throw new ConfigException($"{key}: sizes must be positive, got [{string.Join(", ", sizes)}]");
+        return sizes;
+    }
+
+    /// <summary>A list of 0-based layer indices, or <c>default</c> (null).</summary>
+    public int[]? LayerList(string key)
+    {
+        var v = config.GetValue(key);
+        if (!v.IsArray() && v.GetString() == "default") return null;
+        var list = IntList(key);
+        if (list.Length == 0 || list.Any(l => l < 0)) throw new ConfigException($"{key}: expected 'default' or a non-empty list of layer indices");
+        return list;
+    }
+
+    int[] IntList(string key)
+    {
+        var v = config.GetValue(key);
+        if (!v.IsArray()) throw new ConfigException($"{key}: expected a list like [784, 500, 500], got '{v.GetString()}'");
+        return v.GetArray().Select(e =>
+        {
+            var s = e.GetString();
+            return int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out var i)
+                ? i : throw new ConfigException($"{key}: '{s}' is not an integer");
+        }).ToArray();
+    }
+}

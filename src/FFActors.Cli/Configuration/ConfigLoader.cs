@@ -1,0 +1,128 @@
+using System.Reflection;
+using Akka.Configuration;
+using Akka.Configuration.Hocon;
+
+namespace FFActors.Cli.Configuration;
+
+/// <summary>
+/// Builds a run's configuration: the embedded reference (hocon/ffactors.conf) as the fallback,
+/// then the user's file, then <c>--set key=value</c> overrides. Every key given by the user must
+/// exist in the reference, so a typo fails instead of being silently ignored.
+/// </summary>
+public static class ConfigLoader
+{
+    /// <summary>Top-level sections reserved for Akka's own settings (not checked against the reference).</summary>
+    static readonly string[] PassThroughRoots = ["akka"];
+
+    public static string ReferenceText { get; } = ReadReference();
+
+    public static Config Reference { get; } = ConfigurationFactory.ParseString(ReferenceText);
+
+    public static Config Load(string? file, IEnumerable<string> overrides)
+    {
+        Config user = ConfigurationFactory.Empty;
+        if (file is not null)
+        {
+            if (!File.Exists(file)) throw new ConfigException($"{file}: config file not found");
+            try
+            {
+                user = ConfigurationFactory.ParseString(File.ReadAllText(file));
+            }
+            catch (Exception e) when (e is not ConfigException)
+            {
+                throw new ConfigException($"{file}: not valid HOCON ({OneLine(e.Message)})");
+            }
+            CheckKnown(user, file);
+        }
+        foreach (var item in overrides)
+        {
+            int eq = item.IndexOf('=');
+            if (eq <= 0) throw new ConfigException($"--set {item}: expected key=value");
+            var key = item[..eq].Trim();
+            var value = item[(eq + 1)..].Trim();
+            Config one;
+            try
+            {
+                one = ConfigurationFactory.ParseString($"{key} = {Quote(value)}");
+            }
+            catch (Exception e)
+            {
+                throw new ConfigException($"--set {item}: not a valid HOCON value ({OneLine(e.Message)})");
+            }
+            CheckKnown(one, "--set");
+            user = one.WithFallback(user);
+        }
+        return user.WithFallback(Reference);
+    }
+
+    /// <summary>Leaves HOCON values as they are, but quotes bare words containing characters HOCON would misread (e.g. paths with ':').</summary>
+    static string Quote(string value)
+    {
+        if (value.Length == 0) return "\"\"";
+        if (value.StartsWith('[') || value.StartsWith('{') || value.StartsWith('"')) return value;
+        return value.IndexOfAny([':', '#', ',', '$', '\\']) >= 0 ? $"\"{value.Replace("\\", "\\\\").Replace("\"", "\\\"")}\"" : value;
+    }
+
+    static void CheckKnown(Config user, string source)
+    {
+        foreach (var (path, _) in Leaves(user.Root, ""))
+        {
+            if (PassThroughRoots.Any(r => path == r || path.StartsWith(r + ".", StringComparison.Ordinal))) continue;
+            if (!Reference.HasPath(path))
+            {
+                var hint = Suggest(path);
+                throw new ConfigException($"{source}: unknown key '{path}'{(hint is null ? "" : $" (did you mean '{hint}'?)")}");
+            }
+            if (Reference.GetValue(path).IsObject() && !user.GetValue(path).IsObject())
+                throw new ConfigException($"{source}: '{path}' is a section, not a value");
+        }
+    }
+
+    /// <summary>All leaf paths (and empty objects) of a HOCON tree.</summary>
+    public static IEnumerable<(string Path, HoconValue Value)> Leaves(HoconValue node, string prefix)
+    {
+        if (node.IsObject())
+        {
+            var items = node.GetObject().Items;
+            if (items.Count == 0 && prefix.Length > 0) yield return (prefix, node);
+            foreach (var (k, v) in items)
+            {
+                var p = prefix.Length == 0 ? k : $"{prefix}.{k}";
+                foreach (var leaf in Leaves(v, p)) yield return leaf;
+            }
+        }
+        else
+        {
+            yield return (prefix, node);
+        }
+    }
+
+    static string? Suggest(string path)
+    {
+        var known = Leaves(Reference.Root, "").Select(l => l.Path).ToArray();
+        var last = path.Split('.')[^1];
+        return known.FirstOrDefault(k => k.Split('.')[^1] == last)
+            ?? known.OrderBy(k => Distance(k, path)).Where(k => Distance(k, path) <= 3).FirstOrDefault();
+    }
+
+    static int Distance(string a, string b)
+    {
+        var d = new int[a.Length + 1, b.Length + 1];
+        for (int i = 0; i <= a.Length; i++) d[i, 0] = i;
+        for (int j = 0; j <= b.Length; j++) d[0, j] = j;
+        for (int i = 1; i <= a.Length; i++)
+            for (int j = 1; j <= b.Length; j++)
+                d[i, j] = Math.Min(Math.Min(d[i - 1, j] + 1, d[i, j - 1] + 1), d[i - 1, j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
+        return d[a.Length, b.Length];
+    }
+
+    static string OneLine(string s) => s.ReplaceLineEndings(" ").Trim();
+
+    static string ReadReference()
+    {
+        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream("ffactors.conf")
+            ?? throw new InvalidOperationException("embedded ffactors.conf missing from the build");
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
+}

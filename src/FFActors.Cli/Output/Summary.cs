@@ -1,0 +1,49 @@
+using System.Globalization;
+using FFActors.Core.Evaluation;
+using FFActors.Core.Training;
+using Spectre.Console;
+
+namespace FFActors.Cli.Output;
+
+/// <summary>The end-of-run table: per-epoch metrics and the final test accuracies.</summary>
+public static class Summary
+{
+    public static void Print(IReadOnlyList<EpochMetrics> metrics, EvaluationResult result, double trainSeconds, double totalSeconds, string runPath)
+    {
+        var c = CultureInfo.InvariantCulture;
+        var table = new Table().Border(TableBorder.Rounded).Title("training");
+        table.AddColumn("epoch");
+        table.AddColumn("layer");
+        table.AddColumn(new TableColumn("s").RightAligned());
+        table.AddColumn(new TableColumn("samples/s").RightAligned());
+        table.AddColumn("loss per layer");
+        table.AddColumn("separation per layer");
+        table.AddColumn(new TableColumn("val acc").RightAligned());
+        // Greedy runs can have thousands of rows: show the last epoch of each phase plus the final rows.
+        var rows = metrics.Count <= 30 ? metrics : metrics.Where((m, i) => i == metrics.Count - 1 || metrics[i + 1].Phase != m.Phase).ToList();
+        foreach (var m in rows)
+        {
+            table.AddRow(
+                m.Epoch.ToString(c),
+                m.Phase.ToString(c),
+                m.Seconds.ToString("F1", c),
+                m.SamplesPerSecond.ToString("F0", c),
+                string.Join(" ", m.Layers.Select(l => l.Loss.ToString("G4", c))),
+                string.Join(" ", m.Layers.Select(l => l.Separation.ToString("P1", c))),
+                m.ValidationAccuracy?.ToString("P2", c) ?? "-");
+        }
+        AnsiConsole.Write(table);
+
+        var final = new Table().Border(TableBorder.Rounded).Title("test set");
+        final.AddColumn("readout");
+        final.AddColumn("layers");
+        final.AddColumn(new TableColumn("accuracy").RightAligned());
+        final.AddRow("goodness scoring", Markup.Escape($"[{string.Join(", ", result.ScoreLayers)}]"), result.GoodnessAccuracy.ToString("P2", c));
+        final.AddRow("softmax head", Markup.Escape($"[{string.Join(", ", result.HeadLayers)}]"), double.IsNaN(result.HeadAccuracy) ? "off" : result.HeadAccuracy.ToString("P2", c));
+        AnsiConsole.Write(final);
+        AnsiConsole.MarkupLine(string.Create(c, $"train {trainSeconds:F1} s, total {totalSeconds:F1} s; run folder [bold]{Markup.Escape(runPath)}[/]"));
+        // Plain lines for logs and scripts.
+        Console.WriteLine(string.Create(c, $"test accuracy (goodness): {result.GoodnessAccuracy:P2}"));
+        if (!double.IsNaN(result.HeadAccuracy)) Console.WriteLine(string.Create(c, $"test accuracy (softmax head): {result.HeadAccuracy:P2}"));
+    }
+}

@@ -1,0 +1,17 @@
+using System.CommandLine;
+using FFActors.Cli.Commands;
+using FFActors.Cli.Configuration;
+using FFActors.Core.Data;
+
+var root = new RootCommand("FFActors: Forward-Forward training with one actor per layer");
+root.Subcommands.Add(TrainCommand.Create());
+
+try
+{
+    return root.Parse(args).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+}
+catch (Exception e) when (e is ConfigException or IdxFormatException or ArgumentException or IOException)
+{
+    Console.Error.WriteLine($"ffactors: error: {e.Message.ReplaceLineEndings(" ")}");
+    return 2;
+}

@@ -1,0 +1,100 @@
+using FFActors.Cli.Configuration;
+using FFActors.Core.Layers;
+using FFActors.Core.Objectives;
+using FFActors.Core.Training;
+
+namespace FFActors.Cli.Tests;
+
+public class ConfigTests
+{
+    static FFActors.Core.FFConfig Bind(string? file, params string[] sets) => new ConfigBinder(ConfigLoader.Load(file, sets)).Bind();
+
+    static ConfigException Fails(string? file, params string[] sets) => Assert.Throws<ConfigException>(() => Bind(file, sets));
+
+    [Fact]
+    public void Reference_config_binds_to_the_documented_defaults()
+    {
+        var c = Bind(null);
+        Assert.Equal([784, 1000, 1000, 1000], c.Model.Layers);
+        Assert.Equal(Schedule.Simultaneous, c.Train.Schedule);
+        Assert.Equal("mnist", c.Data.Dataset);
+        Assert.Null(c.Model.Threshold); // width
+        Assert.Null(c.Model.LabelValue); // batch max
+        Assert.Null(c.Eval.ScoreLayers);
+    }
+
+    [Fact]
+    public void Set_overrides_values_lists_and_words()
+    {
+        var c = Bind(null, "model.layers=[784, 20, 30]", "model.threshold=2.5", "model.goodness=mean", "eval.score-layers=[0,1]", "train.optimizer.type=sgd");
+        Assert.Equal([784, 20, 30], c.Model.Layers);
+        Assert.Equal(2.5, c.Model.Threshold);
+        Assert.Equal(GoodnessKind.Mean, c.Model.Goodness);
+        Assert.Equal([0, 1], c.Eval.ScoreLayers!);
+        Assert.Equal(OptimizerKind.Sgd, c.Train.OptimizerOrDefault.Kind);
+    }
+
+    [Fact]
+    public void File_values_override_reference_and_set_overrides_file()
+    {
+        var dir = RepoPaths.TempDir();
+        var file = Path.Combine(dir, "run.conf");
+        File.WriteAllText(file, "train { epochs = 7, batch-size = 50 }\nmodel.input-norm = l2\n");
+        var c = Bind(file, "train.epochs=9");
+        Assert.Equal(9, c.Train.Epochs);
+        Assert.Equal(50, c.Train.BatchSize);
+        Assert.Equal(InputNorm.L2, c.Model.InputNorm);
+    }
+
+    [Fact]
+    public void Unknown_key_in_file_names_the_file_and_key_with_a_suggestion()
+    {
+        var dir = RepoPaths.TempDir();
+        var file = Path.Combine(dir, "typo.conf");
+        File.WriteAllText(file, "train { epocs = 3 }");
+        var e = Fails(file);
+        Assert.Contains(file, e.Message);
+        Assert.Contains("train.epocs", e.Message);
+        Assert.Contains("train.epochs", e.Message);
+        Assert.DoesNotContain('\n', e.Message);
+    }
+
+    [Theory]
+    [InlineData("model.layerz=[1,2]", "model.layerz")]
+    [InlineData("train.epochs=many", "train.epochs")]
+    [InlineData("train.epochs=0", "train.epochs")]
+    [InlineData("train.optimizer.lr=-1", "train.optimizer.lr")]
+    [InlineData("model.layers=[784]", "model.layers")]
+    [InlineData("model.layers=784", "model.layers")]
+    [InlineData("model.threshold=high", "model.threshold")]
+    [InlineData("model.loss=hinge", "model.loss")]
+    [InlineData("data.dataset=cifar", "data.dataset")]
+    [InlineData("run.device=tpu", "run.device")]
+    [InlineData("eval.validate-each-epoch=maybe", "eval.validate-each-epoch")]
+    [InlineData("train=5", "train")]
+    [InlineData("noequals", "noequals")]
+    public void Bad_values_name_the_key(string set, string key)
+    {
+        var e = Fails(null, set);
+        Assert.Contains(key, e.Message);
+        Assert.DoesNotContain('\n', e.Message);
+    }
+
+    [Fact]
+    public void Missing_and_malformed_files_are_reported_by_name()
+    {
+        Assert.Contains("nope.conf", Fails("nope.conf").Message);
+        var dir = RepoPaths.TempDir();
+        var file = Path.Combine(dir, "broken.conf");
+        File.WriteAllText(file, "train { epochs = ");
+        Assert.Contains(file, Fails(file).Message);
+    }
+
+    [Fact]
+    public void Every_sample_config_is_valid()
+    {
+        var samples = Directory.GetFiles(Path.Combine(RepoPaths.Root, "samples"), "*.conf");
+        Assert.NotEmpty(samples);
+        foreach (var s in samples) Bind(s);
+    }
+}

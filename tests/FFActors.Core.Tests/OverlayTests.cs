@@ -1,0 +1,99 @@
+using FFActors.Core.Data;
+using TorchSharp;
+using static TorchSharp.torch;
+using static FFActors.Core.Tests.TestSupport;
+
+namespace FFActors.Core.Tests;
+
+public class OverlayTests
+{
+    const int Features = 16;
+
+    /// <summary>A [rows, 16] batch with distinct known values, its maximum at row 1, column 12 (outside the label slots).</summary>
+    static (Tensor X, float[,] Values, float Max) Batch()
+    {
+        const int rows = 3;
+        var values = new float[rows, Features];
+        for (int r = 0; r < rows; r++)
+            for (int c = 0; c < Features; c++)
+                values[r, c] = 0.25f * (r * Features + c) - 3f; // negatives included, all distinct
+        values[1, 12] = 42.5f;
+        var flat = new float[rows * Features];
+        Buffer.BlockCopy(values, 0, flat, 0, flat.Length * sizeof(float));
+        return (tensor(flat, [rows, Features]), values, 42.5f);
+    }
+
+    static void AssertOverlaid(float[] result, float[,] original, long[] labels, float on)
+    {
+        for (int r = 0; r < labels.Length; r++)
+        {
+            for (int c = 0; c < 10; c++)
+                Assert.Equal(c == labels[r] ? on : 0f, result[r * Features + c]);
+            for (int c = 10; c < Features; c++)
+                Assert.Equal(original[r, c], result[r * Features + c]);
+        }
+    }
+
+    [Fact]
+    public void Apply_with_batch_max_writes_one_hot_scaled_by_the_batch_maximum()
+    {
+        using var scope = NewDisposeScope();
+        var (x, values, max) = Batch();
+        var before = x.clone();
+        long[] labels = [2, 0, 9];
+        var result = new LabelOverlay().Apply(x, tensor(labels));
+
+        Assert.Equal(new long[] { 3, Features }, result.shape);
+        AssertOverlaid(TestSupport.Floats(result), values, labels, max);
+        Assert.True(Same(x, before), "Apply must not modify its input");
+    }
+
+    [Fact]
+    public void Apply_with_fixed_value_uses_that_value()
+    {
+        using var scope = NewDisposeScope();
+        var (x, values, _) = Batch();
+        var before = x.clone();
+        long[] labels = [7, 7, 3];
+        var result = new LabelOverlay(Value: 1.5).Apply(x, tensor(labels));
+
+        AssertOverlaid(TestSupport.Floats(result), values, labels, 1.5f);
+        Assert.True(Same(x, before), "Apply must not modify its input");
+    }
+
+    [Fact]
+    public void Apply_with_single_label_overlays_it_on_every_row()
+    {
+        using var scope = NewDisposeScope();
+        var (x, values, _) = Batch();
+        var result = new LabelOverlay(Value: 2.0).Apply(x, 4);
+        AssertOverlaid(TestSupport.Floats(result), values, [4, 4, 4], 2f);
+    }
+
+    [Fact]
+    public void Apply_with_batch_max_takes_the_maximum_including_label_slots()
+    {
+        using var scope = NewDisposeScope();
+        var x = zeros([2, Features]);
+        x[0, 3] = tensor(9f); // the maximum sits in a label slot that the overlay overwrites
+        var result = TestSupport.Floats(new LabelOverlay().Apply(x, tensor(new long[] { 1, 5 })));
+        Assert.Equal(9f, result[1]);
+        Assert.Equal(0f, result[3]);
+        Assert.Equal(9f, result[Features + 5]);
+    }
+
+    [Fact]
+    public void Neutral_puts_one_tenth_in_every_label_slot_and_keeps_the_rest()
+    {
+        using var scope = NewDisposeScope();
+        var (x, values, _) = Batch();
+        var before = x.clone();
+        var result = TestSupport.Floats(new LabelOverlay(Value: 5).Neutral(x));
+        for (int r = 0; r < 3; r++)
+        {
+            for (int c = 0; c < 10; c++) Assert.Equal(0.1f, result[r * Features + c]);
+            for (int c = 10; c < Features; c++) Assert.Equal(values[r, c], result[r * Features + c]);
+        }
+        Assert.True(Same(x, before), "Neutral must not modify its input");
+    }
+}
