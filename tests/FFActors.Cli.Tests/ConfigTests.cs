@@ -80,15 +80,29 @@ public class ConfigTests
         Assert.DoesNotContain('\n', e.Message);
     }
 
-    [Fact]
-    public void Missing_and_malformed_files_are_reported_by_name()
+    [Theory]
+    [InlineData("train { epochs = }", "no value")]
+    [InlineData("train.epochs = ", "no value")]
+    [InlineData("train { epochs = 3", "never closed")]
+    [InlineData("train { epochs = 3 }}", "unexpected '}'")]
+    [InlineData("model.layers = [784, 10", "never closed")]
+    [InlineData("train { epochs = lots }", "train.epochs: expected an integer, got 'lots'")]
+    public void Malformed_files_are_reported_by_file_name(string text, string problem)
     {
-        Assert.Contains("nope.conf", Fails("nope.conf").Message);
         var dir = RepoPaths.TempDir();
         var file = Path.Combine(dir, "broken.conf");
-        File.WriteAllText(file, "train { epochs = ");
-        Assert.Contains(file, Fails(file).Message);
+        File.WriteAllText(file, text);
+        var e = Fails(file);
+        Assert.StartsWith(file + ":", e.Message);
+        Assert.Contains(problem, e.Message);
     }
+
+    [Fact]
+    public void Missing_file_is_reported_by_name() => Assert.Contains("nope.conf", Fails("nope.conf").Message);
+
+    [Fact]
+    public void Bad_value_from_set_names_the_set() =>
+        Assert.StartsWith("--set train.batch-size=-5: train.batch-size:", Fails(null, "train.batch-size=-5").Message);
 
     [Fact]
     public void Every_sample_config_is_valid()

@@ -7,12 +7,15 @@ using FFActors.Core.Layers;
 using FFActors.Core.Objectives;
 using FFActors.Core.Platform;
 using FFActors.Core.Training;
+using FFActors.Runtime;
 
 namespace FFActors.Cli.Configuration;
 
 /// <summary>Turns a HOCON tree (already merged with the reference) into typed options, naming the key on any bad value.</summary>
-public sealed class ConfigBinder(Config config)
+public sealed class ConfigBinder(LoadedConfig loaded)
 {
+    readonly Config config = loaded.Hocon;
+
     public FFConfig Bind() => new(
         new RunOptions(
             Seed: Long("run.seed"),
@@ -60,11 +63,20 @@ public sealed class ConfigBinder(Config config)
             BatchSize: Int("eval.batch-size", min: 1),
             ValidateEachEpoch: Bool("eval.validate-each-epoch")));
 
+    public RuntimeOptions BindRuntime() => new(
+        Mode: Enum("runtime.mode", ("pipeline", ExecutionMode.Pipeline), ("sequential", ExecutionMode.Sequential)),
+        CreditWindow: Int("runtime.credit-window", min: 1),
+        ThreadsPerLayer: Int("runtime.threads-per-layer", min: 0),
+        CheckpointEvery: Int("runtime.checkpoint-every", min: 0),
+        Checkpoints: Bool("runtime.checkpoints"));
+
+    ConfigException Error(string key, string problem) => new($"{loaded.OriginOf(key)}: {key}:{problem}");
+
     string Raw(string key)
     {
-        if (!config.HasPath(key)) throw new ConfigException($"{key}: missing");
+        if (!config.HasPath(key)) throw Error(key, $" missing");
         var v = config.GetValue(key);
-        if (v.IsObject() || v.IsArray()) throw new ConfigException($"{key}: expected a single value");
+        if (v.IsObject() || v.IsArray()) throw Error(key, $" expected a single value");
         return v.GetString() ?? "";
     }
 
@@ -74,15 +86,15 @@ public sealed class ConfigBinder(Config config)
     {
         var s = Raw(key);
         return long.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v)
-            ? v : throw new ConfigException($"{key}: expected an integer, got '{s}'");
+            ? v : throw Error(key, $" expected an integer, got '{s}'");
     }
 
     public int Int(string key, int min = int.MinValue, int max = int.MaxValue)
     {
         var s = Raw(key);
         if (!int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v))
-            throw new ConfigException($"{key}: expected an integer, got '{s}'");
-        if (v < min || v > max) throw new ConfigException($"{key}: {v} is out of range [{min}, {(max == int.MaxValue ? "∞" : max)}]");
+            throw Error(key, $" expected an integer, got '{s}'");
+        if (v < min || v > max) throw Error(key, $" {v} is out of range [{min}, {(max == int.MaxValue ? "∞" : max)}]");
         return v;
     }
 
@@ -90,9 +102,9 @@ public sealed class ConfigBinder(Config config)
     {
         var s = Raw(key);
         if (!double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) || !double.IsFinite(v))
-            throw new ConfigException($"{key}: expected a number, got '{s}'");
+            throw Error(key, $" expected a number, got '{s}'");
         if (v < min || v > max || (exclusiveMin && v == min))
-            throw new ConfigException($"{key}: {s} is out of range {(exclusiveMin ? "(" : "[")}{min}, {max}]");
+            throw Error(key, $" {s} is out of range {(exclusiveMin ? "(" : "[")}{min}, {max}]");
         return v;
     }
 
@@ -103,21 +115,21 @@ public sealed class ConfigBinder(Config config)
         {
             "true" or "on" or "yes" => true,
             "false" or "off" or "no" => false,
-            _ => throw new ConfigException($"{key}: expected true or false, got '{s}'"),
+            _ => throw Error(key, $" expected true or false, got '{s}'"),
         };
     }
 
     public string OneOf(string key, params string[] allowed)
     {
         var s = Raw(key);
-        return allowed.Contains(s) ? s : throw new ConfigException($"{key}: '{s}' is not one of {string.Join(", ", allowed)}");
+        return allowed.Contains(s) ? s : throw Error(key, $" '{s}' is not one of {string.Join(", ", allowed)}");
     }
 
     public T Enum<T>(string key, params (string Name, T Value)[] options)
     {
         var s = Raw(key);
         foreach (var (name, value) in options) if (name == s) return value;
-        throw new ConfigException($"{key}: '{s}' is not one of {string.Join(", ", options.Select(o => o.Name))}");
+        throw Error(key, $" '{s}' is not one of {string.Join(", ", options.Select(o => o.Name))}");
     }
 
     /// <summary>A number, or the given word meaning "computed" (returns null).</summary>
@@ -126,14 +138,14 @@ public sealed class ConfigBinder(Config config)
         var s = Raw(key);
         if (s == word) return null;
         return double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && double.IsFinite(v)
-            ? v : throw new ConfigException($"{key}: expected a number or '{word}', got '{s}'");
+            ? v : throw Error(key, $" expected a number or '{word}', got '{s}'");
     }
 
     public int[] Layers(string key)
     {
         var sizes = IntList(key);
-        if (sizes.Length < 2) throw new ConfigException($"{key}: need the input size and at least one layer width, got [{string.Join(", ", sizes)}]");
-        if (sizes.Any(s => s < 1)) throw new ConfigException($"{key}: sizes must be positive, got [{string.Join(", ", sizes)}]");
+        if (sizes.Length < 2) throw Error(key, $" need the input size and at least one layer width, got [{string.Join(", ", sizes)}]");
+        if (sizes.Any(s => s < 1)) throw Error(key, $" sizes must be positive, got [{string.Join(", ", sizes)}]");
         return sizes;
     }
 
@@ -143,19 +155,19 @@ public sealed class ConfigBinder(Config config)
         var v = config.GetValue(key);
         if (!v.IsArray() && v.GetString() == "default") return null;
         var list = IntList(key);
-        if (list.Length == 0 || list.Any(l => l < 0)) throw new ConfigException($"{key}: expected 'default' or a non-empty list of layer indices");
+        if (list.Length == 0 || list.Any(l => l < 0)) throw Error(key, $" expected 'default' or a non-empty list of layer indices");
         return list;
     }
 
     int[] IntList(string key)
     {
         var v = config.GetValue(key);
-        if (!v.IsArray()) throw new ConfigException($"{key}: expected a list like [784, 500, 500], got '{v.GetString()}'");
+        if (!v.IsArray()) throw Error(key, $" expected a list like [784, 500, 500], got '{v.GetString()}'");
         return v.GetArray().Select(e =>
         {
             var s = e.GetString();
             return int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out var i)
-                ? i : throw new ConfigException($"{key}: '{s}' is not an integer");
+                ? i : throw Error(key, $" '{s}' is not an integer");
         }).ToArray();
     }
 }

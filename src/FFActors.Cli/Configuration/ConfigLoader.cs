@@ -18,21 +18,25 @@ public static class ConfigLoader
 
     public static Config Reference { get; } = ConfigurationFactory.ParseString(ReferenceText);
 
-    public static Config Load(string? file, IEnumerable<string> overrides)
+    public static LoadedConfig Load(string? file, IEnumerable<string> overrides)
     {
         Config user = ConfigurationFactory.Empty;
+        var origins = new Dictionary<string, string>();
         if (file is not null)
         {
             if (!File.Exists(file)) throw new ConfigException($"{file}: config file not found");
+            var text = File.ReadAllText(file);
+            CheckBalanced(text, file);
             try
             {
-                user = ConfigurationFactory.ParseString(File.ReadAllText(file));
+                user = ConfigurationFactory.ParseString(text);
             }
             catch (Exception e) when (e is not ConfigException)
             {
                 throw new ConfigException($"{file}: not valid HOCON ({OneLine(e.Message)})");
             }
             CheckKnown(user, file);
+            foreach (var (path, _) in Leaves(user.Root, "")) origins[path] = file;
         }
         foreach (var item in overrides)
         {
@@ -49,10 +53,44 @@ public static class ConfigLoader
             {
                 throw new ConfigException($"--set {item}: not a valid HOCON value ({OneLine(e.Message)})");
             }
-            CheckKnown(one, "--set");
+            CheckKnown(one, $"--set {item}");
+            foreach (var (path, _) in Leaves(one.Root, "")) origins[path] = $"--set {item}";
             user = one.WithFallback(user);
         }
-        return user.WithFallback(Reference);
+        return new LoadedConfig(user.WithFallback(Reference), origins);
+    }
+
+    /// <summary>Akka's HOCON parser accepts unbalanced braces silently; catch them before it does.</summary>
+    static void CheckBalanced(string text, string source)
+    {
+        var open = new Stack<(char, int)>();
+        int line = 1;
+        for (int i = 0; i < text.Length; i++)
+        {
+            char c = text[i];
+            if (c == '\n')
+            {
+                line++;
+            }
+            else if (c == '#' || (c == '/' && i + 1 < text.Length && text[i + 1] == '/'))
+            {
+                while (i + 1 < text.Length && text[i + 1] != '\n') i++;
+            }
+            else if (c == '"')
+            {
+                while (i + 1 < text.Length && text[++i] != '"' && text[i] != '\n')
+                {
+                    if (text[i] == '\\') i++;
+                }
+            }
+            else if (c is '{' or '[') open.Push((c, line));
+            else if (c is '}' or ']')
+            {
+                if (open.Count == 0 || open.Pop().Item1 != (c == '}' ? '{' : '['))
+                    throw new ConfigException($"{source}: line {line}: unexpected '{c}'");
+            }
+        }
+        if (open.Count > 0) throw new ConfigException($"{source}: line {open.Peek().Item2}: '{open.Peek().Item1}' is never closed");
     }
 
     /// <summary>Leaves HOCON values as they are, but quotes bare words containing characters HOCON would misread (e.g. paths with ':').</summary>
@@ -68,6 +106,8 @@ public static class ConfigLoader
         foreach (var (path, _) in Leaves(user.Root, ""))
         {
             if (PassThroughRoots.Any(r => path == r || path.StartsWith(r + ".", StringComparison.Ordinal))) continue;
+            if (user.GetValue(path) is { } v && !v.IsObject() && v.Values.Count == 0)
+                throw new ConfigException($"{source}: '{path}' has no value");
             if (!Reference.HasPath(path))
             {
                 var hint = Suggest(path);

@@ -35,6 +35,10 @@ public sealed class RunFolder(string path)
         AtomicFile.WriteText(File("metrics.csv"), Csv(metrics));
     }
 
+    /// <summary>Appends run-log lines (faults, restores, resumes, stops) to run.log.</summary>
+    public void AppendLog(IEnumerable<string> lines) =>
+        System.IO.File.AppendAllLines(File("run.log"), lines.Select(l => $"{DateTime.Now:O} {l}"));
+
     public void WriteResults(object results) => AtomicFile.WriteText(File("results.json"), JsonSerializer.Serialize(results, Json));
 
     public void WriteWeights(FFNetwork net)

@@ -21,6 +21,7 @@ public sealed class SoftmaxHead : nn.Module<Tensor, Tensor>
         RegisterComponents();
         double bound = 1.0 / Math.Sqrt(features);
         using (no_grad())
+        using (NewDisposeScope())
         {
             linear.weight!.copy_(rand([classes, features], generator: init).mul_(2 * bound).sub_(bound));
             linear.bias!.zero_();

@@ -28,6 +28,7 @@ public sealed class FFDenseLayer : nn.Module<Tensor, Tensor>
         // Same distribution as nn.Linear's default: U(−1/√fan_in, 1/√fan_in).
         double bound = 1.0 / Math.Sqrt(inputSize);
         using (no_grad())
+        using (NewDisposeScope())
         {
             linear.weight!.copy_(rand([outputSize, inputSize], generator: init).mul_(2 * bound).sub_(bound));
             linear.bias!.copy_(rand([outputSize], generator: init).mul_(2 * bound).sub_(bound));

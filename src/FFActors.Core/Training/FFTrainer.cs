@@ -18,6 +18,8 @@ public sealed class FFTrainer(FFConfig config, ITrainingObserver? observer = nul
         using var dataOrder = new Generator((ulong)SeedStreams.Derive(config.Run.Seed, SeedStreams.DataOrder));
         using var negGen = new Generator((ulong)SeedStreams.Derive(config.Run.Seed, SeedStreams.Negatives));
         var builder = new BatchBuilder(Overlay, NegativeStrategies.Create(config.Train.Negatives, Overlay), negGen);
+        if (config.Train.Schedule == Schedule.Greedy && config.Train.CollaborationOrDefault.Enabled)
+            throw new ArgumentException("train.collaboration: layer collaboration needs the simultaneous schedule");
         return config.Train.Schedule == Schedule.Greedy
             ? Greedy(net, data, builder, dataOrder)
             : Simultaneous(net, data, builder, dataOrder);
@@ -27,23 +29,41 @@ public sealed class FFTrainer(FFConfig config, ITrainingObserver? observer = nul
     {
         var metrics = new List<EpochMetrics>();
         int epochs = config.Train.Epochs;
+        var collab = config.Train.CollaborationOrDefault;
+        using var stale = collab.Enabled && collab.Exchange == GammaExchange.Stale
+            ? new StaleGoodnessTable(data.Train.Count, net.Layers.Count, data.Train.Images.device)
+            : null;
         for (int epoch = 0; epoch < epochs; epoch++)
         {
             net.SetEpoch(epoch, epochs);
             observer.PhaseStarted($"epoch {epoch + 1}/{epochs}", data.Train.Count);
             var acc = new StatsAccumulator(net.Layers.Count);
             var sw = Stopwatch.StartNew();
-            foreach (var (x, y) in data.Train.Batches(config.Train.BatchSize, dataOrder))
+            foreach (var (x, y, idx) in IndexedBatches(data, dataOrder, stale is not null))
             {
                 using (x)
                 using (y)
+                using (idx)
                 using (NewDisposeScope())
                 {
                     var (pos, neg) = builder.Build(x, y);
+                    // Layer collaboration: s·γ for every layer, [L, B] each (null when off).
+                    Tensor? gammaPos = null, gammaNeg = null;
+                    if (collab.Enabled && stale is null)
+                    {
+                        var (gp, gn) = Collaboration.Probe(net, pos, neg);
+                        (gammaPos, gammaNeg) = (Collaboration.ScaledGammas(gp, collab), Collaboration.ScaledGammas(gn, collab));
+                    }
+                    else if (stale is not null)
+                    {
+                        (gammaPos, gammaNeg) = stale.Gammas(idx!, collab);
+                    }
                     var stats = new List<(int, LayerStepStats)>(net.Layers.Count);
                     for (int l = 0; l < net.Layers.Count; l++)
                     {
-                        var (output, s) = net.Layers[l].Step(pos, neg);
+                        var layer = net.Layers[l];
+                        var (output, s) = layer.Step(pos, neg, gammaPos?[l], gammaNeg?[l]);
+                        stale?.Record(idx!, l, layer.Objective.GoodnessOf(output.Positive), layer.Objective.GoodnessOf(output.Negative));
                         acc.Add(l, s);
                         stats.Add((l, s));
                         (pos, neg) = (output.Positive, output.Negative);
@@ -51,6 +71,7 @@ public sealed class FFTrainer(FFConfig config, ITrainingObserver? observer = nul
                     observer.BatchCompleted((int)x.shape[0], stats);
                 }
             }
+            stale?.EndEpoch();
             double seconds = sw.Elapsed.TotalSeconds;
             var m = new EpochMetrics(epoch + 1, 0, seconds, data.Train.Count / seconds,
                 acc.Means(l => net.Layers[l].LearningRate), Validate(net, data, net.Layers.Count - 1));
@@ -58,6 +79,18 @@ public sealed class FFTrainer(FFConfig config, ITrainingObserver? observer = nul
             observer.EpochCompleted(m);
         }
         return metrics;
+    }
+
+    /// <summary>The epoch's batches as <see cref="Dataset.Batches"/> makes them, with their dataset indices when asked.</summary>
+    IEnumerable<(Tensor X, Tensor Y, Tensor? Indices)> IndexedBatches(DataSplits data, Generator dataOrder, bool withIndices)
+    {
+        if (!withIndices)
+        {
+            foreach (var (x, y) in data.Train.Batches(config.Train.BatchSize, dataOrder)) yield return (x, y, null);
+            yield break;
+        }
+        using var order = new EpochBatches(data.Train, config.Train.BatchSize, dataOrder);
+        for (int b = 0; b < order.Count; b++) yield return order.Get(b);
     }
 
     List<EpochMetrics> Greedy(FFNetwork net, DataSplits data, BatchBuilder builder, Generator dataOrder)

@@ -1,5 +1,6 @@
 using FFActors.Core.Layers;
 using FFActors.Core.Objectives;
+using FFActors.Core.Platform;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -88,6 +89,7 @@ public sealed class LayerTrainer : IDisposable
             (outPos.amax([0]) <= 0).to(ScalarType.Float32).mean(),
         ]).cpu();
         var v = s.data<float>().ToArray();
+        NativeMemory.AfterStep();
         return (new LayerOutput(outPos, outNeg), new LayerStepStats(v[0], v[1], v[2], v[3], v[4]));
     }
 

@@ -8,7 +8,10 @@ public sealed record TrainOptions(
     int Epochs = 10,
     int BatchSize = 100,
     string Negatives = "wrong-label",
-    OptimizerOptions? Optimizer = null)
+    OptimizerOptions? Optimizer = null,
+    CollaborationOptions? Collaboration = null)
 {
+    public CollaborationOptions CollaborationOrDefault => Collaboration ?? new CollaborationOptions();
+
     public OptimizerOptions OptimizerOrDefault => Optimizer ?? new OptimizerOptions();
 }

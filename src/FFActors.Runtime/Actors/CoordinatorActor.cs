@@ -1,0 +1,926 @@
+using System.Diagnostics;
+using Akka.Actor;
+using FFActors.Core;
+using FFActors.Core.Data;
+using FFActors.Core.Evaluation;
+using FFActors.Core.Layers;
+using FFActors.Core.Negatives;
+using FFActors.Core.Training;
+using FFActors.Runtime.Checkpoints;
+using FFActors.Runtime.Protocol;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace FFActors.Runtime.Actors;
+
+/// <summary>What a run produced, with the runtime's own accounting.</summary>
+internal sealed record RunOutcome(PipelineResult Result, IReadOnlyList<LayerTimings> Timings, double BuildSeconds, double TrainSeconds);
+
+/// <summary>Everything the coordinator is built from.</summary>
+/// <param name="Start">Where training starts: the initial state or a checkpoint.</param>
+/// <param name="LayerFactory">Tests only: supplies the layer actors instead of creating them.</param>
+internal sealed record CoordinatorSettings(
+    string RunId,
+    FFConfig Config,
+    RuntimeOptions Runtime,
+    DataSplits Data,
+    Device Device,
+    CheckpointStore? Store,
+    RunSnapshot Start,
+    ITrainingObserver Observer,
+    RuntimeHooks? Hooks,
+    string LayerDispatcher,
+    int LayerThreads,
+    int CoordinatorThreads,
+    TaskCompletionSource<RunOutcome> Done,
+    List<string> Log,
+    Func<IUntypedActorContext, int, IActorRef[]>? LayerFactory = null,
+    bool StopAtStart = false,
+    bool Evaluate = false);
+
+/// <summary>
+/// Feeds the layer pipeline and drives the run: builds each batch's positives and negatives (with
+/// the same generators, in the same order, as <see cref="FFTrainer"/>), keeps at most
+/// <c>CreditWindow</c> items in flight to layer 0, gathers every layer's step report and completes
+/// batches in order, exchanges collaboration γ, drains the pipeline at each epoch end (and before
+/// each checkpoint), scores validation data through the layers, writes checkpoints, restores the
+/// layers from the last checkpoint when one fails, and finally gathers the trained layers back.
+/// Layer failures are never restarted in place: the supervisor strategy stops the failed layer and
+/// the coordinator rebuilds every layer from the last consistent checkpoint and replays from there.
+/// </summary>
+internal sealed class CoordinatorActor : UntypedActor
+{
+    const int MaxRecoveriesPerCheckpoint = 3;
+
+    enum Phase { Training, Checkpointing, Validating, Evaluating, Releasing, Done }
+
+    sealed class PendingBatch(int samples, Tensor indices, int layers) : IDisposable
+    {
+        public int Samples { get; } = samples;
+        public Tensor Indices { get; } = indices;
+        public LayerStepStats[] Stats { get; } = new LayerStepStats[layers];
+        public Tensor?[] GoodPos { get; } = new Tensor?[layers];
+        public Tensor?[] GoodNeg { get; } = new Tensor?[layers];
+        readonly bool[] seen = new bool[layers];
+        public int Count { get; private set; }
+
+        public void Set(LayerStepped m)
+        {
+            if (seen[m.Layer])
+            {
+                m.Dispose();
+                return;
+            }
+            seen[m.Layer] = true;
+            Stats[m.Layer] = m.Stats;
+            GoodPos[m.Layer] = m.GoodPositive;
+            GoodNeg[m.Layer] = m.GoodNegative;
+            Count++;
+        }
+
+        public void Dispose()
+        {
+            Indices.Dispose();
+            foreach (var t in GoodPos) t?.Dispose();
+            foreach (var t in GoodNeg) t?.Dispose();
+        }
+    }
+
+    /// <summary>Exact γ: the batch being probed, waiting for every layer's goodness.</summary>
+    sealed class Staged(int batch, Tensor pos, Tensor neg, int layers) : IDisposable
+    {
+        public int Batch { get; } = batch;
+        public Tensor Positive { get; } = pos;
+        public Tensor Negative { get; } = neg;
+        public Tensor?[] GoodPos { get; } = new Tensor?[layers];
+        public Tensor?[] GoodNeg { get; } = new Tensor?[layers];
+        public int Count;
+        public Tensor? GammaPos, GammaNeg;
+        public bool Ready => GammaPos is not null;
+        public bool Sent;
+
+        public void Dispose()
+        {
+            if (!Sent)
+            {
+                Positive.Dispose();
+                Negative.Dispose();
+                GammaPos?.Dispose();
+                GammaNeg?.Dispose();
+            }
+            foreach (var t in GoodPos) t?.Dispose();
+            foreach (var t in GoodNeg) t?.Dispose();
+        }
+    }
+
+    /// <summary>Goodness scoring of a dataset through the layers (10 label passes per batch).</summary>
+    sealed class Scoring(Dataset data, int[] layers, int batchSize, int classes, Action<double> done) : IDisposable
+    {
+        public Dataset Data { get; } = data;
+        public int[] Layers { get; } = layers;
+        public int BatchSize { get; } = batchSize;
+        public int Classes { get; } = classes;
+        public Action<double> Done { get; } = done;
+        public int Batches { get; } = (data.Count + batchSize - 1) / batchSize;
+        public int NextUnit;
+        public int BatchesDone;
+        public long Correct;
+        public readonly Dictionary<int, (Tensor?[,] Goodness, int Count)> Pending = new();
+        public int Deepest => Layers.Max();
+        public long Mask => Layers.Aggregate(0L, (m, l) => m | (1L << l));
+
+        public void Dispose()
+        {
+            foreach (var (g, _) in Pending.Values)
+                foreach (var t in g) t?.Dispose();
+            Pending.Clear();
+        }
+    }
+
+    /// <summary>Softmax-head features of one split, computed by the layers batch by batch and sent on in order.</summary>
+    sealed class FeaturePass(Dataset data, bool test, int[] layers, int batchSize, Action done) : IDisposable
+    {
+        public Dataset Data { get; } = data;
+        public bool Test { get; } = test;
+        public int[] Layers { get; } = layers;
+        public int BatchSize { get; } = batchSize;
+        public Action Done { get; } = done;
+        public int Batches { get; } = (data.Count + batchSize - 1) / batchSize;
+        public int NextBatch;
+        public int Flushed;
+        public readonly Dictionary<int, Tensor?[]> Parts = new();
+        public int Deepest => Layers.Max();
+        public long Mask => Layers.Aggregate(0L, (m, l) => m | (1L << l));
+
+        public void Dispose()
+        {
+            foreach (var parts in Parts.Values)
+                foreach (var t in parts) t?.Dispose();
+            Parts.Clear();
+        }
+    }
+
+    readonly CoordinatorSettings s;
+    readonly FFConfig config;
+    readonly DataSplits data;
+    readonly int layerCount, window, epochs;
+    readonly IReadOnlyList<LayerOptions> layerOptions;
+    readonly LabelOverlay overlay;
+    readonly Generator dataOrder, negGen;
+    readonly BatchBuilder builder;
+    readonly CollaborationOptions collab;
+    readonly bool exact, staleMode;
+    readonly List<string> log;
+
+    StaleGoodnessTable? stale;
+    IActorRef[] layers = [];
+    int generation;
+    Phase phase = Phase.Training;
+
+    int epoch;
+    EpochBatches? order;
+    byte[] epochOrderState = [];
+    int next, completed, holdAt, outstanding;
+    readonly Dictionary<int, PendingBatch> pending = new();
+    StatsSums sums;
+    double elapsedBefore;
+    readonly Stopwatch watch = new();
+    List<EpochMetrics> metrics = [];
+    RunSnapshot last;
+    Staged? staged;
+
+    RunSnapshot? saving;
+    int acks;
+    Action? afterSave;
+
+    Scoring? scoring;
+    FeaturePass? features;
+    IActorRef? head;
+    double goodnessAccuracy;
+    int[] scoreLayers = [], headLayers = [];
+    readonly Stopwatch evalWatch = new();
+    EvaluationResult? evaluation;
+
+    bool stopRequested;
+    Exception? lastFailure;
+    string? recoveriesAt;
+    int recoveries;
+
+    LayerTrainer?[] released = [];
+    LayerTimings?[] timings = [];
+    int releasedCount;
+    bool finishedCompleted;
+    long buildTicks;
+    readonly Stopwatch trainWatch = new();
+
+    public CoordinatorActor(CoordinatorSettings settings)
+    {
+        s = settings;
+        config = settings.Config;
+        data = settings.Data;
+        layerOptions = FFNetwork.LayerOptionsFor(config.Model, config.Train.OptimizerOrDefault);
+        layerCount = layerOptions.Count;
+        if (layerCount > 62) throw new ArgumentException("model.layers: at most 62 layers");
+        window = settings.Runtime.CreditWindow;
+        epochs = config.Train.Epochs;
+        overlay = new LabelOverlay(config.Model.LabelValue);
+        dataOrder = new Generator((ulong)SeedStreams.Derive(config.Run.Seed, SeedStreams.DataOrder));
+        negGen = new Generator((ulong)SeedStreams.Derive(config.Run.Seed, SeedStreams.Negatives));
+        builder = new BatchBuilder(overlay, NegativeStrategies.Create(config.Train.Negatives, overlay), negGen);
+        collab = config.Train.CollaborationOrDefault;
+        exact = collab.Enabled && collab.Exchange == GammaExchange.Exact;
+        staleMode = collab.Enabled && collab.Exchange == GammaExchange.Stale;
+        log = settings.Log;
+        sums = new StatsSums(layerCount);
+        last = settings.Start;
+    }
+
+    public static Props Props(CoordinatorSettings settings, string dispatcher) =>
+        Akka.Actor.Props.Create(() => new CoordinatorActor(settings)).WithDispatcher(dispatcher);
+
+    /// <summary>Never restart a layer (that would silently re-initialise its weights): stop it and restore.</summary>
+    /// (Akka's own failure logging is off: the run log records each fault and what was done about it.)
+    protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(-1, Timeout.Infinite, e =>
+    {
+        lastFailure = e;
+        return Directive.Stop;
+    }, loggingEnabled: false);
+
+    Stamp StampFor(int e, int batch) => new(s.RunId, generation, e, batch);
+
+    void Log(string line) => log.Add($"{DateTime.Now:HH:mm:ss} {line}");
+
+    protected override void PreStart()
+    {
+        IntraOpThreads.Ensure(s.CoordinatorThreads);
+        trainWatch.Start();
+        if (s.StopAtStart)
+        {
+            stopRequested = true;
+            Log("stop requested before the start");
+        }
+        Restore(s.Start);
+    }
+
+    protected override void OnReceive(object message)
+    {
+        try
+        {
+            IntraOpThreads.Ensure(s.CoordinatorThreads);
+            Handle(message);
+        }
+        catch (Exception e)
+        {
+            Fail(e);
+        }
+    }
+
+    void Handle(object message)
+    {
+        switch (message)
+        {
+            case Credit c:
+                if (c.Stamp.Generation != generation) return;
+                outstanding--;
+                Advance();
+                break;
+            case LayerStepped m:
+                if (m.Stamp.Generation != generation || phase != Phase.Training || !pending.TryGetValue(m.Stamp.Batch, out var p) || m.Stamp.Epoch != epoch)
+                {
+                    m.Dispose();
+                    return;
+                }
+                p.Set(m);
+                CompleteInOrder();
+                Advance();
+                break;
+            case ProbeGoodness g:
+                OnProbe(g);
+                break;
+            case ScoreGoodness sg:
+                OnScore(sg);
+                break;
+            case CheckpointSaved saved:
+                OnSaved(saved);
+                break;
+            case LayerFeatures f:
+                OnFeatures(f);
+                break;
+            case HeadAccuracy h:
+                if (h.Stamp.Generation == generation && phase == Phase.Evaluating) EvaluationDone(h.Accuracy);
+                break;
+            case LayerReleased r:
+                OnReleased(r);
+                break;
+            case StopTraining:
+                OnStop();
+                break;
+            case Terminated t:
+                OnTerminated(t.ActorRef);
+                break;
+            default:
+                Unhandled(message);
+                break;
+        }
+    }
+
+    // ---------------------------------------------------------------- state restore
+
+    void Restore(RunSnapshot snap)
+    {
+        generation++;
+        foreach (var l in layers)
+        {
+            Context.Unwatch(l);
+            Context.Stop(l);
+        }
+        layers = [];
+        DisposeTransient();
+
+        epoch = snap.Epoch;
+        metrics = [.. snap.Metrics];
+        sums = snap.Sums.Clone();
+        elapsedBefore = snap.ElapsedSeconds;
+        SetState(dataOrder, snap.OrderState);
+        SetState(negGen, snap.NegativeState);
+        if (staleMode)
+        {
+            stale?.Dispose();
+            stale = new StaleGoodnessTable(data.Train.Count, layerCount, data.Train.Images.device);
+            if (snap.StaleTable is not null)
+            {
+                using var r = new BinaryReader(new MemoryStream(snap.StaleTable, writable: false));
+                stale.Load(r);
+            }
+        }
+        last = snap;
+        layers = CreateLayers(snap.CheckpointId);
+        if (epoch >= epochs)
+        {
+            AfterTraining();
+            return;
+        }
+        epochOrderState = snap.OrderState;
+        order = new EpochBatches(data.Train, config.Train.BatchSize, dataOrder);
+        next = completed = snap.Batch;
+        outstanding = 0;
+        phase = Phase.Training;
+        watch.Restart();
+        holdAt = NextHold();
+        s.Observer.PhaseStarted(snap.Batch == 0
+                ? $"epoch {epoch + 1}/{epochs}"
+                : $"epoch {epoch + 1}/{epochs} (from batch {snap.Batch})",
+            data.Train.Count - (long)snap.Batch * order.BatchSize);
+        Advance();
+    }
+
+    IActorRef[] CreateLayers(string? checkpointId)
+    {
+        if (s.LayerFactory is not null) return s.LayerFactory(Context, generation);
+        var refs = new IActorRef[layerCount];
+        IActorRef? downstream = null;
+        for (int l = layerCount - 1; l >= 0; l--)
+        {
+            var settings = new LayerActorSettings(s.RunId, generation, layerOptions[l], config.Run.Seed, s.Device, epochs,
+                window, s.LayerThreads, Self, downstream, s.Store, checkpointId, staleMode, s.Hooks);
+            refs[l] = Context.ActorOf(LayerActor.Props(settings, s.LayerDispatcher), $"layer{l}-g{generation}");
+            Context.Watch(refs[l]);
+            downstream = refs[l];
+        }
+        return refs;
+    }
+
+    void DisposeTransient()
+    {
+        foreach (var p in pending.Values) p.Dispose();
+        pending.Clear();
+        staged?.Dispose();
+        staged = null;
+        scoring?.Dispose();
+        scoring = null;
+        features?.Dispose();
+        features = null;
+        if (head is not null)
+        {
+            Context.Unwatch(head);
+            Context.Stop(head);
+            head = null;
+        }
+        order?.Dispose();
+        order = null;
+        saving = null;
+        afterSave = null;
+    }
+
+    static byte[] GetState(Generator g)
+    {
+        using var state = g.get_state();
+        return state.data<byte>().ToArray();
+    }
+
+    static void SetState(Generator g, byte[] state)
+    {
+        using var t = tensor(state, dtype: ScalarType.Byte);
+        g.set_state(t);
+    }
+
+    string Fingerprint => RunFingerprint.Of(config, data.Train.Count);
+
+    // ---------------------------------------------------------------- feeding
+
+    int NextHold()
+    {
+        int n = order!.Count;
+        int every = s.Runtime.CheckpointEvery;
+        if (s.Store is not null && every > 0) return Math.Min(n, (completed / every + 1) * every);
+        return n;
+    }
+
+    bool Drained => completed == next && staged is null;
+
+    /// <summary>Decides what happens next in the training phase.</summary>
+    void Advance()
+    {
+        if (phase is Phase.Validating or Phase.Evaluating)
+        {
+            PumpScoring();
+            PumpFeatures();
+            return;
+        }
+        if (phase != Phase.Training || order is null) return;
+        if (Drained)
+        {
+            if (completed == order.Count)
+            {
+                EndEpoch();
+                return;
+            }
+            if (stopRequested)
+            {
+                StopAtBoundary();
+                return;
+            }
+            if (completed == holdAt)
+            {
+                Checkpoint(epoch, completed, epochOrderState, () =>
+                {
+                    phase = Phase.Training;
+                    holdAt = NextHold();
+                    Advance();
+                });
+                return;
+            }
+        }
+        Pump();
+    }
+
+    void Pump()
+    {
+        int limit = stopRequested ? next : Math.Min(holdAt, order!.Count);
+        if (!exact)
+        {
+            while (next < limit && outstanding < window)
+            {
+                var (pos, neg, gp, gn) = Build(next);
+                layers[0].Tell(new TrainBatch(StampFor(epoch, next), pos, neg, gp, gn), Self);
+                outstanding++;
+                next++;
+            }
+            return;
+        }
+        while (true)
+        {
+            if (staged is null)
+            {
+                if (next < limit && outstanding < window)
+                {
+                    var (pos, neg, _, _) = Build(next);
+                    staged = new Staged(next, pos, neg, layerCount);
+                    layers[0].Tell(new ProbeBatch(StampFor(epoch, next), pos.clone().DetachFromDisposeScope(), neg.clone().DetachFromDisposeScope()), Self);
+                    outstanding++;
+                }
+                return;
+            }
+            if (!staged.Ready || outstanding >= window) return;
+            staged.Sent = true;
+            layers[0].Tell(new TrainBatch(StampFor(epoch, staged.Batch), staged.Positive, staged.Negative, staged.GammaPos, staged.GammaNeg), Self);
+            outstanding++;
+            next++;
+            staged.Dispose();
+            staged = null;
+        }
+    }
+
+    (Tensor Pos, Tensor Neg, Tensor? GammaPos, Tensor? GammaNeg) Build(int batch)
+    {
+        long t0 = Stopwatch.GetTimestamp();
+        using var scope = NewDisposeScope();
+        var (x, y, idx) = order!.Get(batch);
+        var (pos, neg) = builder.Build(x, y);
+        Tensor? gp = null, gn = null;
+        if (stale is not null) (gp, gn) = stale.Gammas(idx, collab);
+        pending[batch] = new PendingBatch((int)x.shape[0], idx.DetachFromDisposeScope(), layerCount);
+        s.Hooks?.OnBatchBuilt?.Invoke(new BatchTrace(generation, epoch, batch, idx.data<long>().ToArray()));
+        var result = (pos.DetachFromDisposeScope(), neg.DetachFromDisposeScope(), gp?.DetachFromDisposeScope(), gn?.DetachFromDisposeScope());
+        buildTicks += Stopwatch.GetTimestamp() - t0;
+        return result;
+    }
+
+    void OnProbe(ProbeGoodness g)
+    {
+        if (g.Stamp.Generation != generation || staged is null || g.Stamp.Batch != staged.Batch || g.Stamp.Epoch != epoch
+            || staged.GoodPos[g.Layer] is not null)
+        {
+            g.Dispose();
+            return;
+        }
+        staged.GoodPos[g.Layer] = g.GoodPositive;
+        staged.GoodNeg[g.Layer] = g.GoodNegative;
+        if (++staged.Count == layerCount)
+        {
+            using var scope = NewDisposeScope();
+            staged.GammaPos = Collaboration.ScaledGammas(staged.GoodPos!, collab).DetachFromDisposeScope();
+            staged.GammaNeg = Collaboration.ScaledGammas(staged.GoodNeg!, collab).DetachFromDisposeScope();
+        }
+        Advance();
+    }
+
+    void CompleteInOrder()
+    {
+        while (pending.TryGetValue(completed, out var p) && p.Count == layerCount)
+        {
+            var stats = new (int, LayerStepStats)[layerCount];
+            for (int l = 0; l < layerCount; l++)
+            {
+                sums.Add(l, p.Stats[l]);
+                stats[l] = (l, p.Stats[l]);
+            }
+            if (stale is not null)
+                for (int l = 0; l < layerCount; l++)
+                    stale.Record(p.Indices, l, p.GoodPos[l]!, p.GoodNeg[l]!);
+            pending.Remove(completed);
+            p.Dispose();
+            completed++;
+            s.Observer.BatchCompleted(p.Samples, stats);
+        }
+    }
+
+    // ---------------------------------------------------------------- epochs
+
+    void EndEpoch()
+    {
+        double seconds = elapsedBefore + watch.Elapsed.TotalSeconds;
+        if (data.Validation is not null && config.Eval.ValidateEachEpoch)
+        {
+            var scoreLayers = config.Eval.ScoreLayersFor(layerCount).Where(l => l < layerCount).ToArray();
+            if (scoreLayers.Length == 0) scoreLayers = [layerCount - 1];
+            phase = Phase.Validating;
+            StartScoring(data.Validation, scoreLayers, acc => FinishEpoch(seconds, acc));
+            return;
+        }
+        FinishEpoch(seconds, null);
+    }
+
+    void FinishEpoch(double seconds, double? validation)
+    {
+        double lr = config.Train.OptimizerOrDefault.LearningRateAt(epoch, epochs);
+        var m = new EpochMetrics(epoch + 1, 0, seconds, data.Train.Count / seconds, sums.Means(_ => lr), validation);
+        metrics.Add(m);
+        s.Observer.EpochCompleted(m);
+        stale?.EndEpoch();
+        epoch++;
+        order?.Dispose();
+        order = null;
+        sums = new StatsSums(layerCount);
+        elapsedBefore = 0;
+        if (s.Store is not null) Checkpoint(epoch, 0, GetState(dataOrder), AfterEpochBoundary);
+        else AfterEpochBoundary();
+    }
+
+    void AfterEpochBoundary()
+    {
+        if (epoch >= epochs)
+        {
+            AfterTraining();
+            return;
+        }
+        if (stopRequested)
+        {
+            Log($"stopped on request at the end of epoch {epoch}");
+            Finish(completed: false);
+            return;
+        }
+        epochOrderState = GetState(dataOrder);
+        order = new EpochBatches(data.Train, config.Train.BatchSize, dataOrder);
+        next = completed = 0;
+        phase = Phase.Training;
+        watch.Restart();
+        holdAt = NextHold();
+        s.Observer.PhaseStarted($"epoch {epoch + 1}/{epochs}", data.Train.Count);
+        Advance();
+    }
+
+    // ---------------------------------------------------------------- checkpoints
+
+    void Checkpoint(int atEpoch, int atBatch, byte[] orderState, Action then)
+    {
+        if (s.Store is null)
+        {
+            then();
+            return;
+        }
+        phase = Phase.Checkpointing;
+        string id = $"e{atEpoch:D4}-b{atBatch:D6}";
+        byte[]? staleBytes = null;
+        if (stale is not null)
+        {
+            using var ms = new MemoryStream();
+            using (var w = new BinaryWriter(ms)) stale.Save(w);
+            staleBytes = ms.ToArray();
+        }
+        double elapsed = atBatch == 0 ? 0 : elapsedBefore + watch.Elapsed.TotalSeconds;
+        saving = new RunSnapshot(atEpoch, atBatch, id, Fingerprint, orderState, GetState(negGen), sums.Clone(), elapsed, [.. metrics], staleBytes);
+        acks = 0;
+        afterSave = then;
+        foreach (var l in layers) l.Tell(new SaveCheckpoint(StampFor(atEpoch, atBatch), id), Self);
+    }
+
+    void OnSaved(CheckpointSaved m)
+    {
+        if (m.Stamp.Generation != generation || saving is null || m.CheckpointId != saving.CheckpointId) return;
+        if (++acks < layerCount) return;
+        var snap = saving;
+        s.Store!.Write(snap.CheckpointId!, RunSnapshot.FileName, snap.ToBytes());
+        s.Store.Commit(snap.CheckpointId!);
+        last = snap;
+        saving = null;
+        var then = afterSave!;
+        afterSave = null;
+        then();
+    }
+
+    // ---------------------------------------------------------------- stop, faults
+
+    void OnStop()
+    {
+        if (stopRequested || phase is Phase.Releasing or Phase.Done) return;
+        stopRequested = true;
+        Log($"stop requested during epoch {epoch + 1} at batch {completed}: finishing the batches in flight");
+        Advance();
+    }
+
+    void StopAtBoundary()
+    {
+        Checkpoint(epoch, completed, epochOrderState, () =>
+        {
+            Log(s.Store is null
+                ? $"stopped at epoch {epoch + 1} batch {completed} (checkpoints off: nothing saved)"
+                : $"stopped at epoch {epoch + 1} batch {completed}; checkpoint {last.CheckpointId} written");
+            Finish(completed: false);
+        });
+    }
+
+    void OnTerminated(IActorRef actor)
+    {
+        if (actor.Equals(head) && phase == Phase.Evaluating)
+        {
+            Fail(new InvalidOperationException($"the softmax head actor failed: {lastFailure?.Message ?? "stopped"}"));
+            return;
+        }
+        int layer = Array.IndexOf(layers, actor);
+        if (layer < 0 || phase is Phase.Releasing or Phase.Done) return;
+        var reason = lastFailure?.Message ?? "stopped unexpectedly";
+        lastFailure = null;
+        string key = last.CheckpointId ?? "initial";
+        recoveries = recoveriesAt == key ? recoveries + 1 : 1;
+        recoveriesAt = key;
+        if (recoveries > MaxRecoveriesPerCheckpoint)
+        {
+            Log($"layer {layer} failed again ({reason}); giving up after {MaxRecoveriesPerCheckpoint} restores from {last.Describe()}");
+            Fail(new PipelineFaultException($"layer {layer} keeps failing ({reason}); gave up after {MaxRecoveriesPerCheckpoint} restores from {last.Describe()}", log));
+            return;
+        }
+        Log($"layer {layer} failed: {reason}; it was stopped (not restarted). Restoring every layer from {last.Describe()} and replaying the batches since");
+        Restore(last);
+    }
+
+    void Fail(Exception e)
+    {
+        if (phase == Phase.Done) return;
+        phase = Phase.Done;
+        foreach (var l in layers)
+        {
+            Context.Unwatch(l);
+            Context.Stop(l);
+        }
+        s.Done.TrySetException(e);
+    }
+
+    // ---------------------------------------------------------------- evaluation through the layers
+
+    void StartScoring(Dataset dataset, int[] scoreLayers, Action<double> done)
+    {
+        scoring = new Scoring(dataset, scoreLayers, Math.Max(1, config.Eval.BatchSize), overlay.Classes, done);
+        PumpScoring();
+    }
+
+    void PumpScoring()
+    {
+        var sc = scoring;
+        if (sc is null) return;
+        int units = sc.Batches * sc.Classes;
+        while (sc.NextUnit < units && outstanding < window)
+        {
+            int b = sc.NextUnit / sc.Classes, c = sc.NextUnit % sc.Classes;
+            using var scope = NewDisposeScope();
+            int start = b * sc.BatchSize, len = Math.Min(sc.BatchSize, sc.Data.Count - start);
+            var input = overlay.Apply(sc.Data.Images.narrow(0, start, len), c);
+            if (!sc.Pending.ContainsKey(b)) sc.Pending[b] = (new Tensor?[sc.Classes, sc.Layers.Length], 0);
+            layers[0].Tell(new ScoreBatch(StampFor(epoch, b), c, input.DetachFromDisposeScope(), sc.Deepest, sc.Mask), Self);
+            outstanding++;
+            sc.NextUnit++;
+        }
+    }
+
+    void OnScore(ScoreGoodness g)
+    {
+        var sc = scoring;
+        int slot = sc is null ? -1 : Array.IndexOf(sc.Layers, g.Layer);
+        if (g.Stamp.Generation != generation || sc is null || slot < 0 || !sc.Pending.TryGetValue(g.Stamp.Batch, out var entry)
+            || entry.Goodness[g.Label, slot] is not null)
+        {
+            g.Dispose();
+            return;
+        }
+        entry.Goodness[g.Label, slot] = g.Goodness;
+        entry.Count++;
+        sc.Pending[g.Stamp.Batch] = entry;
+        if (entry.Count < sc.Classes * sc.Layers.Length) return;
+
+        // Same arithmetic as GoodnessScorer: per label, zeros + goodness of each score layer in order.
+        int b = g.Stamp.Batch;
+        using (var scope = NewDisposeScope())
+        {
+            int start = b * sc.BatchSize, len = Math.Min(sc.BatchSize, sc.Data.Count - start);
+            var columns = new Tensor[sc.Classes];
+            for (int c = 0; c < sc.Classes; c++)
+            {
+                var total = zeros([len], device: sc.Data.Images.device);
+                for (int k = 0; k < sc.Layers.Length; k++) total = total + entry.Goodness[c, k]!;
+                columns[c] = total;
+            }
+            var y = sc.Data.Labels.narrow(0, start, len);
+            sc.Correct += stack(columns, 1).argmax(1).eq(y).sum().item<long>();
+        }
+        foreach (var t in entry.Goodness) t?.Dispose();
+        sc.Pending.Remove(b);
+        if (++sc.BatchesDone < sc.Batches) return;
+        double accuracy = (double)sc.Correct / sc.Data.Count;
+        scoring = null;
+        sc.Dispose();
+        sc.Done(accuracy);
+    }
+
+    // ---------------------------------------------------------------- test evaluation through the actors
+
+    void AfterTraining()
+    {
+        if (!s.Evaluate || stopRequested)
+        {
+            Finish(completed: true);
+            return;
+        }
+        phase = Phase.Evaluating;
+        evalWatch.Restart();
+        scoreLayers = config.Eval.ScoreLayersFor(layerCount);
+        headLayers = config.Eval.HeadLayersFor(layerCount);
+        StartScoring(data.Test, scoreLayers, acc =>
+        {
+            goodnessAccuracy = acc;
+            if (config.Eval.HeadEpochs <= 0)
+            {
+                EvaluationDone(double.NaN);
+                return;
+            }
+            head = Context.ActorOf(HeadActor.Props(new HeadActorSettings(data.Train, data.Test, config.Eval, overlay.Classes, config.Run.Seed,
+                s.CoordinatorThreads), s.LayerDispatcher), $"head-g{generation}");
+            Context.Watch(head);
+            StartFeatures(data.Train, test: false, () =>
+                StartFeatures(data.Test, test: true, () => head.Tell(new FitHead(StampFor(epoch, 0)), Self)));
+        });
+    }
+
+    void StartFeatures(Dataset dataset, bool test, Action done)
+    {
+        features = new FeaturePass(dataset, test, headLayers, Math.Max(1, config.Eval.BatchSize), done);
+        PumpFeatures();
+    }
+
+    void PumpFeatures()
+    {
+        var f = features;
+        if (f is null) return;
+        while (f.NextBatch < f.Batches && outstanding < window)
+        {
+            int b = f.NextBatch++;
+            using var scope = NewDisposeScope();
+            int start = b * f.BatchSize, len = Math.Min(f.BatchSize, f.Data.Count - start);
+            var input = overlay.Neutral(f.Data.Images.narrow(0, start, len));
+            f.Parts[b] = new Tensor?[f.Layers.Length];
+            layers[0].Tell(new FeatureBatch(StampFor(epoch, b), input.DetachFromDisposeScope(), f.Deepest, f.Mask), Self);
+            outstanding++;
+        }
+    }
+
+    void OnFeatures(LayerFeatures m)
+    {
+        var f = features;
+        int slot = f is null ? -1 : Array.IndexOf(f.Layers, m.Layer);
+        if (m.Stamp.Generation != generation || f is null || slot < 0 || !f.Parts.TryGetValue(m.Stamp.Batch, out var parts) || parts[slot] is not null)
+        {
+            m.Dispose();
+            return;
+        }
+        parts[slot] = m.Features;
+        // Hand the batches to the head in order, each as the concatenation of its layers' parts.
+        while (f.Parts.TryGetValue(f.Flushed, out var p) && p.All(t => t is not null))
+        {
+            using (var scope = NewDisposeScope())
+            {
+                var joined = cat(p!, 1).DetachFromDisposeScope();
+                head!.Tell(new HeadFeatures(StampFor(epoch, f.Flushed), f.Test, joined), Self);
+            }
+            foreach (var t in p) t!.Dispose();
+            f.Parts.Remove(f.Flushed);
+            f.Flushed++;
+        }
+        if (f.Flushed < f.Batches) return;
+        features = null;
+        f.Dispose();
+        f.Done();
+    }
+
+    void EvaluationDone(double headAccuracy)
+    {
+        evaluation = new EvaluationResult(goodnessAccuracy, scoreLayers, headAccuracy, headLayers, evalWatch.Elapsed.TotalSeconds);
+        if (head is not null)
+        {
+            Context.Unwatch(head);
+            Context.Stop(head);
+            head = null;
+        }
+        Finish(completed: true);
+    }
+
+    // ---------------------------------------------------------------- the end
+
+    void Finish(bool completed)
+    {
+        phase = Phase.Releasing;
+        finishedCompleted = completed;
+        released = new LayerTrainer?[layerCount];
+        timings = new LayerTimings?[layerCount];
+        releasedCount = 0;
+        foreach (var l in layers)
+        {
+            Context.Unwatch(l);
+            l.Tell(new ReleaseLayer(StampFor(epoch, this.completed)), Self);
+        }
+    }
+
+    void OnReleased(LayerReleased r)
+    {
+        if (r.Stamp.Generation != generation || phase != Phase.Releasing || released[r.Layer] is not null)
+        {
+            r.Trainer.Dispose();
+            return;
+        }
+        released[r.Layer] = r.Trainer;
+        timings[r.Layer] = r.Timings;
+        if (++releasedCount < layerCount) return;
+        phase = Phase.Done;
+        trainWatch.Stop();
+        var net = new FFNetwork(released.Select(t => t!).ToArray());
+        var result = new PipelineResult(metrics.ToArray(), net, finishedCompleted, log.ToArray()) { Evaluation = evaluation };
+        s.Done.TrySetResult(new RunOutcome(result, timings.Select(t => t!).ToArray(),
+            buildTicks / (double)Stopwatch.Frequency, trainWatch.Elapsed.TotalSeconds));
+    }
+
+    protected override void PostStop()
+    {
+        DisposeTransient();
+        stale?.Dispose();
+        dataOrder.Dispose();
+        negGen.Dispose();
+        if (phase != Phase.Done) s.Done.TrySetException(new InvalidOperationException("the coordinator stopped before the run finished"));
+    }
+}
+
+/// <summary>What must match for a checkpoint to be resumed by a run's configuration.</summary>
+internal static class RunFingerprint
+{
+    public static string Of(FFConfig c, int trainSamples) =>
+        $"layers={string.Join('-', c.Model.Layers)};norm={c.Model.InputNorm};goodness={c.Model.Goodness};" +
+        $"batch={c.Train.BatchSize};seed={c.Run.Seed};train={trainSamples};negatives={c.Train.Negatives};" +
+        $"optimizer={c.Train.OptimizerOrDefault.Kind};collab={c.Train.CollaborationOrDefault}";
+}

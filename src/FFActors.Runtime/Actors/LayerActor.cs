@@ -1,0 +1,286 @@
+using System.Diagnostics;
+using Akka.Actor;
+using FFActors.Core.Layers;
+using FFActors.Core.Training;
+using FFActors.Runtime.Checkpoints;
+using FFActors.Runtime.Protocol;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace FFActors.Runtime.Actors;
+
+/// <summary>Everything a layer actor is built from.</summary>
+/// <param name="Downstream">The next layer, or null for the last one.</param>
+/// <param name="RestoreFrom">Checkpoint id to load the layer from; null = fresh weights from the seed.</param>
+/// <param name="ReportGoodness">Send per-sample goodness with every step report (the stale γ exchange needs it).</param>
+internal sealed record LayerActorSettings(
+    string RunId,
+    int Generation,
+    LayerOptions Options,
+    long Seed,
+    Device Device,
+    int Epochs,
+    int CreditWindow,
+    int Threads,
+    IActorRef Coordinator,
+    IActorRef? Downstream,
+    CheckpointStore? Store,
+    string? RestoreFrom,
+    bool ReportGoodness,
+    RuntimeHooks? Hooks);
+
+/// <summary>A layer failed on a batch (thrown inside the actor; its supervisor stops it).</summary>
+public sealed class LayerFaultException(int layer, Stamp stamp, string problem, Exception? inner = null)
+    : Exception($"layer {layer} at epoch {stamp.Epoch + 1} batch {stamp.Batch}: {problem}", inner)
+{
+    public int Layer { get; } = layer;
+    public Stamp Stamp { get; } = stamp;
+}
+
+/// <summary>
+/// One FF layer: the only owner of its <see cref="LayerTrainer"/> (weights, optimizer, running mean).
+/// Work arrives from upstream (the coordinator for layer 0) and is processed in order. Before it
+/// processes an item that it must forward, the actor needs a free slot in its window of
+/// <c>CreditWindow</c> items sent downstream and not yet credited; otherwise the item waits, and
+/// since the actor credits its upstream only after processing, the upstream stalls in turn: no
+/// queue grows past the window. A training item is handled as: output for the batch (computed
+/// before the update, by <see cref="LayerTrainer.Step"/>) → sent downstream → stats to the
+/// coordinator → credit upstream. Every handler opens and closes its own dispose scope.
+/// </summary>
+internal sealed class LayerActor : UntypedActor
+{
+    readonly LayerActorSettings s;
+    readonly int index;
+    readonly Queue<(ILayerWork Work, IActorRef From)> queued = new();
+    LayerTrainer? trainer;
+    int inFlight;
+    int currentEpoch = -1;
+    long computeTicks, handlerTicks, items;
+    int maxQueued, maxInFlight;
+
+    public LayerActor(LayerActorSettings settings)
+    {
+        s = settings;
+        index = settings.Options.Index;
+    }
+
+    public static Props Props(LayerActorSettings settings, string dispatcher) =>
+        Akka.Actor.Props.Create(() => new LayerActor(settings)).WithDispatcher(dispatcher);
+
+    Stamp Here(int epoch, int batch) => new(s.RunId, s.Generation, epoch, batch);
+
+    protected override void PreStart()
+    {
+        IntraOpThreads.Ensure(s.Threads);
+        trainer = new LayerTrainer(s.Options, s.Seed, s.Device);
+        if (s.RestoreFrom is not null)
+        {
+            if (s.Store is null) throw new InvalidOperationException("restore requested without a checkpoint store");
+            LayerCheckpoint.FromBytes(trainer, s.Store.Read(s.RestoreFrom, FileName(index)));
+        }
+    }
+
+    public static string FileName(int layer) => $"layer{layer}.bin";
+
+    protected override void OnReceive(object message)
+    {
+        switch (message)
+        {
+            case ILayerWork work:
+                if (work.Stamp.Generation != s.Generation || work.Stamp.RunId != s.RunId)
+                {
+                    work.Dispose();
+                    return;
+                }
+                queued.Enqueue((work, Sender));
+                maxQueued = Math.Max(maxQueued, queued.Count);
+                Drain();
+                break;
+            case Credit c:
+                if (c.Stamp.Generation != s.Generation) return;
+                inFlight--;
+                Drain();
+                break;
+            case SaveCheckpoint save:
+                if (save.Stamp.Generation != s.Generation) return;
+                Save(save);
+                break;
+            case ReleaseLayer release:
+                if (release.Stamp.Generation != s.Generation) return;
+                var t = trainer ?? throw new InvalidOperationException($"layer {index} has no trainer");
+                trainer = null;
+                Sender.Tell(new LayerReleased(release.Stamp, index, t, Timings()));
+                Context.Stop(Self);
+                break;
+            default:
+                Unhandled(message);
+                break;
+        }
+    }
+
+    LayerTimings Timings() => new(index, computeTicks / (double)Stopwatch.Frequency,
+        handlerTicks / (double)Stopwatch.Frequency, items, maxQueued, maxInFlight);
+
+    void Drain()
+    {
+        while (queued.Count > 0)
+        {
+            var (work, from) = queued.Peek();
+            bool forward = Forwards(work);
+            if (forward && inFlight >= s.CreditWindow) return;
+            queued.Dequeue();
+            long start = Stopwatch.GetTimestamp();
+            IntraOpThreads.Ensure(s.Threads);
+            switch (work)
+            {
+                case TrainBatch b: Train(b, forward); break;
+                case ProbeBatch p: Probe(p, forward); break;
+                case ScoreBatch sc: Score(sc, forward); break;
+                case FeatureBatch fb: Features(fb, forward); break;
+            }
+            items++;
+            from.Tell(new Credit(work.Stamp, index), Self);
+            handlerTicks += Stopwatch.GetTimestamp() - start;
+        }
+    }
+
+    bool Forwards(ILayerWork work) => s.Downstream is not null && work switch
+    {
+        ScoreBatch sc => index < sc.Deepest,
+        FeatureBatch fb => index < fb.Deepest,
+        _ => true,
+    };
+
+    void Send(ILayerWork work)
+    {
+        s.Downstream!.Tell(work, Self);
+        inFlight++;
+        maxInFlight = Math.Max(maxInFlight, inFlight);
+    }
+
+    LayerTrainer Trainer => trainer ?? throw new InvalidOperationException($"layer {index} was released");
+
+    void Train(TrainBatch b, bool forward)
+    {
+        var t = Trainer;
+        using var scope = NewDisposeScope();
+        scope.Attach(b.Positive);
+        scope.Attach(b.Negative);
+        if (!forward)
+        {
+            if (b.GammaPositive is not null) scope.Attach(b.GammaPositive);
+            if (b.GammaNegative is not null) scope.Attach(b.GammaNegative);
+        }
+        if (b.Stamp.Epoch != currentEpoch)
+        {
+            t.SetEpoch(b.Stamp.Epoch, s.Epochs);
+            currentEpoch = b.Stamp.Epoch;
+        }
+        var pos = b.Positive;
+        var fault = s.Hooks?.Fault;
+        if (fault is not null && fault.TryFire(index, b.Stamp.Epoch, b.Stamp.Batch))
+        {
+            if (fault.Kind == FaultKind.Throw) throw new LayerFaultException(index, b.Stamp, "injected fault");
+            pos = pos * float.NaN;
+        }
+        var gammaPos = b.GammaPositive?[index];
+        var gammaNeg = b.GammaNegative?[index];
+
+        long c0 = Stopwatch.GetTimestamp();
+        LayerOutput output;
+        LayerStepStats stats;
+        try
+        {
+            (output, stats) = t.Step(pos, b.Negative, gammaPos, gammaNeg);
+        }
+        catch (Exception e)
+        {
+            throw new LayerFaultException(index, b.Stamp, e.Message, e);
+        }
+        computeTicks += Stopwatch.GetTimestamp() - c0;
+        if (!double.IsFinite(stats.Loss) || !double.IsFinite(stats.GoodPos) || !double.IsFinite(stats.GoodNeg))
+            throw new LayerFaultException(index, b.Stamp, $"non-finite result (loss {stats.Loss}, goodness {stats.GoodPos}/{stats.GoodNeg})");
+
+        Tensor? goodPos = null, goodNeg = null;
+        var trace = s.Hooks?.OnLayerStep;
+        if (s.ReportGoodness || trace is not null)
+        {
+            goodPos = t.Objective.GoodnessOf(output.Positive);
+            goodNeg = t.Objective.GoodnessOf(output.Negative);
+        }
+        if (trace is not null)
+            trace(new LayerStepTrace(index, s.Generation, b.Stamp.Epoch, b.Stamp.Batch,
+                gammaPos?.data<float>().ToArray(), gammaNeg?.data<float>().ToArray(),
+                goodPos!.data<float>().ToArray(), goodNeg!.data<float>().ToArray()));
+
+        if (forward)
+            Send(new TrainBatch(b.Stamp, output.Positive.DetachFromDisposeScope(), output.Negative.DetachFromDisposeScope(),
+                b.GammaPositive, b.GammaNegative));
+        s.Coordinator.Tell(new LayerStepped(b.Stamp, index, stats,
+            s.ReportGoodness ? goodPos!.DetachFromDisposeScope() : null,
+            s.ReportGoodness ? goodNeg!.DetachFromDisposeScope() : null), Self);
+    }
+
+    void Probe(ProbeBatch p, bool forward)
+    {
+        var t = Trainer;
+        using var scope = NewDisposeScope();
+        scope.Attach(p.Positive);
+        scope.Attach(p.Negative);
+        long c0 = Stopwatch.GetTimestamp();
+        var hPos = t.Forward(p.Positive);
+        var hNeg = t.Forward(p.Negative);
+        var gPos = t.Objective.GoodnessOf(hPos);
+        var gNeg = t.Objective.GoodnessOf(hNeg);
+        computeTicks += Stopwatch.GetTimestamp() - c0;
+        if (forward) Send(new ProbeBatch(p.Stamp, hPos.DetachFromDisposeScope(), hNeg.DetachFromDisposeScope()));
+        s.Coordinator.Tell(new ProbeGoodness(p.Stamp, index, gPos.DetachFromDisposeScope(), gNeg.DetachFromDisposeScope()), Self);
+    }
+
+    void Score(ScoreBatch sc, bool forward)
+    {
+        var t = Trainer;
+        using var scope = NewDisposeScope();
+        scope.Attach(sc.Input);
+        long c0 = Stopwatch.GetTimestamp();
+        var h = t.Forward(sc.Input);
+        Tensor? g = (sc.ReportMask & (1L << index)) != 0 ? t.Objective.GoodnessOf(h) : null;
+        computeTicks += Stopwatch.GetTimestamp() - c0;
+        if (forward) Send(new ScoreBatch(sc.Stamp, sc.Label, h.DetachFromDisposeScope(), sc.Deepest, sc.ReportMask));
+        if (g is not null) s.Coordinator.Tell(new ScoreGoodness(sc.Stamp, sc.Label, index, g.DetachFromDisposeScope()), Self);
+    }
+
+    void Features(FeatureBatch fb, bool forward)
+    {
+        var t = Trainer;
+        using var scope = NewDisposeScope();
+        scope.Attach(fb.Input);
+        long c0 = Stopwatch.GetTimestamp();
+        var h = t.Forward(fb.Input);
+        Tensor? f = null;
+        if ((fb.ReportMask & (1L << index)) != 0)
+        {
+            // As SoftmaxHead.Features: the layer's own input normalisation, L2 when it has none.
+            var norm = t.Options.InputNorm == InputNorm.None ? InputNorm.L2 : t.Options.InputNorm;
+            f = FFDenseLayer.Normalize(h, norm);
+        }
+        computeTicks += Stopwatch.GetTimestamp() - c0;
+        if (forward) Send(new FeatureBatch(fb.Stamp, h.DetachFromDisposeScope(), fb.Deepest, fb.ReportMask));
+        if (f is not null) s.Coordinator.Tell(new LayerFeatures(fb.Stamp, index, f.DetachFromDisposeScope()), Self);
+    }
+
+    void Save(SaveCheckpoint save)
+    {
+        var store = s.Store ?? throw new InvalidOperationException("checkpoint requested without a checkpoint store");
+        IntraOpThreads.Ensure(s.Threads);
+        store.Write(save.CheckpointId, FileName(index), LayerCheckpoint.ToBytes(Trainer));
+        Sender.Tell(new CheckpointSaved(save.Stamp, index, save.CheckpointId), Self);
+    }
+
+    protected override void PostStop()
+    {
+        while (queued.Count > 0) queued.Dequeue().Work.Dispose();
+        trainer?.Dispose();
+        trainer = null;
+    }
+}

@@ -1,0 +1,243 @@
+using System.Diagnostics;
+using FFActors.Core;
+using FFActors.Core.Data;
+using FFActors.Core.Evaluation;
+using FFActors.Core.Layers;
+using FFActors.Core.Platform;
+using FFActors.Core.Training;
+using FFActors.Runtime.Protocol;
+using static TorchSharp.torch;
+
+namespace FFActors.Runtime.Benchmark;
+
+/// <param name="Configs">Layer sizes to measure, input first; default [784, 500, 500] and [784, 1000, 1000, 1000, 1000].</param>
+/// <param name="BatchSizes">Default 100 and 1000.</param>
+/// <param name="Samples">Training samples per measured epoch (the first N of MNIST).</param>
+/// <param name="DataDir">Folder with mnist/ in it.</param>
+/// <param name="GemmSeconds">Time spent measuring the matmul rate (each thread setting).</param>
+/// <param name="IncludeCoreLoop">Also time Core's FFTrainer (no actors) with one thread, to show the actors' own cost.</param>
+public sealed record PipelineBenchmarkOptions(
+    IReadOnlyList<int[]>? Configs = null,
+    IReadOnlyList<int>? BatchSizes = null,
+    int Samples = 20000,
+    int CreditWindow = 3,
+    string DataDir = "samples/data",
+    long Seed = 1,
+    double GemmSeconds = 1.0,
+    bool IncludeCoreLoop = true)
+{
+    public IReadOnlyList<int[]> ConfigsOrDefault => Configs ?? [[784, 500, 500], [784, 1000, 1000, 1000, 1000]];
+    public IReadOnlyList<int> BatchSizesOrDefault => BatchSizes ?? [100, 1000];
+}
+
+/// <summary>One timed training epoch in one mode.</summary>
+/// <param name="Threads">Intra-op threads per layer thread.</param>
+/// <param name="BusyFraction">Per layer: time in its message handlers / the epoch's wall time.</param>
+/// <param name="ComputeFraction">Per layer: time in LayerTrainer calls / wall time.</param>
+/// <param name="MessagingSeconds">Summed over layers: handler time outside LayerTrainer (tensor hand-off, sends, credits).</param>
+/// <param name="BatchBuildSeconds">Coordinator time building batches (index_select, label overlay, negatives: the copies).</param>
+public sealed record ModeMeasurement(string Mode, int Threads, double Seconds, double SamplesPerSecond,
+    IReadOnlyList<double> BusyFraction, IReadOnlyList<double> ComputeFraction, double MessagingSeconds, double BatchBuildSeconds);
+
+/// <summary>One configuration and batch size.</summary>
+/// <param name="Speedup">Pipeline / sequential with one intra-op thread.</param>
+/// <param name="IdealSpeedup">min(cores, total work / heaviest layer's work), work = in·out.</param>
+/// <param name="Efficiency">Speedup / ideal.</param>
+/// <param name="PracticalGain">Pipeline / sequential with all cores.</param>
+/// <param name="FlopsPerSample">8·Σ in·out: forward of positive and negative (2·2·in·out) plus the local weight gradient (2·2·in·out).</param>
+/// <param name="GemmBoundSamplesPerSecond">Measured all-core matmul rate / FLOPs per sample.</param>
+/// <param name="GemmFraction">Best of the actor modes / the GEMM bound.</param>
+public sealed record PipelineBenchmarkRow(
+    int[] Layers,
+    int BatchSize,
+    int Samples,
+    double? CoreLoopOneThread,
+    double SequentialOneThread,
+    double SequentialAllCores,
+    double Pipeline,
+    double Speedup,
+    double IdealSpeedup,
+    double Efficiency,
+    double PracticalGain,
+    double FlopsPerSample,
+    double GemmBoundSamplesPerSecond,
+    double GemmFraction,
+    IReadOnlyList<ModeMeasurement> Runs);
+
+/// <param name="GemmGflops">Matmul rate [2000×1000]·[1000×1000] with all cores.</param>
+/// <param name="GemmGflopsOneThread">The same with one intra-op thread.</param>
+/// <param name="GemmGflopsConcurrent">Aggregate rate of one single-threaded matmul loop per core, all at once
+/// (what the pipeline's layer threads do). <see cref="EffectiveCores"/> = this / the one-thread rate: about
+/// the core count on an idle machine, lower when other processes hold cores.</param>
+/// <param name="LoadAverage">The machine's 1-minute load average before and after the run (Linux; null elsewhere):
+/// other processes competing for the cores make every parallel figure meaningless.</param>
+public sealed record PipelineBenchmarkReport(int Cores, double GemmGflops, double GemmGflopsOneThread, IReadOnlyList<PipelineBenchmarkRow> Rows, double Seconds,
+    (double Before, double After)? LoadAverage = null, double GemmGflopsConcurrent = 0)
+{
+    public double EffectiveCores => GemmGflopsOneThread > 0 ? GemmGflopsConcurrent / GemmGflopsOneThread : 0;
+}
+
+/// <summary>Measures what the actor pipeline gains over sequential training on this machine.</summary>
+public static class PipelineBenchmark
+{
+    public static PipelineBenchmarkReport Run(PipelineBenchmarkOptions options, Action<string>? progress = null, CancellationToken cancel = default)
+    {
+        var total = Stopwatch.StartNew();
+        int cores = Environment.ProcessorCount;
+        double? loadBefore = LoadAverage();
+        int callerThreads = get_num_threads();
+        try
+        {
+            progress?.Invoke("measuring the matmul rate");
+            double gemmAll = GemmGflops(cores, options.GemmSeconds);
+            double gemmOne = GemmGflops(1, options.GemmSeconds);
+            double gemmConcurrent = ConcurrentGemmGflops(cores, options.GemmSeconds);
+
+            var rows = new List<PipelineBenchmarkRow>();
+            using var data = DatasetLoader.Load(new DataOptions(Dir: options.DataDir, TrainLimit: options.Samples, TestLimit: 1), CPU);
+            foreach (var layers in options.ConfigsOrDefault)
+                foreach (int batch in options.BatchSizesOrDefault)
+                {
+                    cancel.ThrowIfCancellationRequested();
+                    rows.Add(Measure(layers, batch, data, options, cores, gemmAll, progress, cancel));
+                }
+            double? loadAfter = LoadAverage();
+            return new PipelineBenchmarkReport(cores, gemmAll, gemmOne, rows, total.Elapsed.TotalSeconds,
+                loadBefore is { } b && loadAfter is { } a ? (b, a) : null, gemmConcurrent);
+        }
+        finally
+        {
+            set_num_threads(callerThreads);
+        }
+    }
+
+    static PipelineBenchmarkRow Measure(int[] layers, int batch, DataSplits data, PipelineBenchmarkOptions o, int cores, double gemmAll,
+        Action<string>? progress, CancellationToken cancel)
+    {
+        var config = new FFConfig(new RunOptions(Seed: o.Seed), new DataOptions(Dir: o.DataDir, TrainLimit: o.Samples),
+            new ModelOptions(layers), new TrainOptions(Schedule.Simultaneous, 1, batch, Optimizer: new OptimizerOptions(LearningRate: 0.01)),
+            new EvalOptions(HeadEpochs: 0, ValidateEachEpoch: false));
+        string name = $"[{string.Join(", ", layers)}] batch {batch}";
+
+        // Warm-up: JIT, libtorch's allocator and kernels, on a few batches.
+        using (var warm = new DataSplits(data.Info, data.Train.Slice("warm", 0, Math.Min(data.Train.Count, 3 * batch)), null, data.Test.Slice("t", 0, 1)))
+            Time("warm-up", config, new RuntimeOptions(ExecutionMode.Sequential, o.CreditWindow, 1, 0, false), warm, cores, cancel);
+
+        double? core = null;
+        if (o.IncludeCoreLoop)
+        {
+            progress?.Invoke($"{name}: core loop, 1 thread");
+            get_num_threads();
+            set_num_threads(1);
+            using var net = new FFNetwork(config.Model, config.Train.OptimizerOrDefault, config.Run.Seed, CPU);
+            var m = new FFTrainer(config).Train(net, data);
+            core = m[0].SamplesPerSecond;
+        }
+        progress?.Invoke($"{name}: sequential, 1 thread");
+        var seq1 = Time("sequential-1", config, new RuntimeOptions(ExecutionMode.Sequential, o.CreditWindow, 1, 0, false), data, cores, cancel);
+        progress?.Invoke($"{name}: sequential, {cores} threads");
+        var seqN = Time($"sequential-{cores}", config, new RuntimeOptions(ExecutionMode.Sequential, o.CreditWindow, cores, 0, false), data, cores, cancel);
+        progress?.Invoke($"{name}: pipeline");
+        var pipe = Time("pipeline", config, new RuntimeOptions(ExecutionMode.Pipeline, o.CreditWindow, 0, 0, false), data, cores, cancel);
+
+        double[] work = Enumerable.Range(0, layers.Length - 1).Select(l => (double)layers[l] * layers[l + 1]).ToArray();
+        double ideal = Math.Min(cores, work.Sum() / work.Max());
+        double speedup = pipe.SamplesPerSecond / seq1.SamplesPerSecond;
+        double flops = 8 * work.Sum();
+        double bound = gemmAll * 1e9 / flops;
+        double best = Math.Max(pipe.SamplesPerSecond, Math.Max(seq1.SamplesPerSecond, seqN.SamplesPerSecond));
+        return new PipelineBenchmarkRow(layers, batch, data.Train.Count, core, seq1.SamplesPerSecond, seqN.SamplesPerSecond, pipe.SamplesPerSecond,
+            speedup, ideal, speedup / ideal, pipe.SamplesPerSecond / seqN.SamplesPerSecond, flops, bound, best / bound,
+            [seq1, seqN, pipe]);
+    }
+
+    static ModeMeasurement Time(string mode, FFConfig config, RuntimeOptions runtime, DataSplits data, int cores, CancellationToken cancel)
+    {
+        var outcome = PipelineRunner.Run(config, runtime, data, null, false, null, cancel, null);
+        outcome.Result.Network.Dispose();
+        var epoch = outcome.Result.Metrics.Count > 0 ? outcome.Result.Metrics[0] : throw new OperationCanceledException();
+        double wall = epoch.Seconds;
+        return new ModeMeasurement(mode, runtime.ThreadsFor(config.Model.LayerCount, cores), wall, epoch.SamplesPerSecond,
+            outcome.Timings.Select(t => t.HandlerSeconds / wall).ToArray(),
+            outcome.Timings.Select(t => t.ComputeSeconds / wall).ToArray(),
+            outcome.Timings.Sum(t => t.HandlerSeconds - t.ComputeSeconds),
+            outcome.BuildSeconds);
+    }
+
+    /// <summary>GFLOP/s of [2000×1000]·[1000×1000] float32 matmuls on the calling thread with <paramref name="threads"/> intra-op threads.</summary>
+    public static double GemmGflops(int threads, double seconds = 1.0)
+    {
+        get_num_threads();
+        set_num_threads(threads);
+        using var scope = NewDisposeScope();
+        using var gen = new Generator(1);
+        var a = randn([2000, 1000], generator: gen);
+        var b = randn([1000, 1000], generator: gen);
+        a.matmul(b).Dispose();
+        var sw = Stopwatch.StartNew();
+        int reps = 0;
+        while (sw.Elapsed.TotalSeconds < seconds || reps < 3)
+        {
+            a.matmul(b).Dispose();
+            reps++;
+        }
+        return 2.0 * 2000 * 1000 * 1000 * reps / sw.Elapsed.TotalSeconds / 1e9;
+    }
+
+    /// <summary>Aggregate GFLOP/s of <paramref name="threads"/> threads each running single-threaded matmuls at once.</summary>
+    public static double ConcurrentGemmGflops(int threads, double seconds = 1.0)
+    {
+        var rates = new double[threads];
+        var workers = Enumerable.Range(0, threads).Select(i => new Thread(() => rates[i] = GemmGflops(1, seconds)) { IsBackground = true }).ToArray();
+        foreach (var w in workers) w.Start();
+        foreach (var w in workers) w.Join();
+        return rates.Sum();
+    }
+
+    /// <summary>The 1-minute load average from /proc/loadavg, or null where there is none.</summary>
+    public static double? LoadAverage()
+    {
+        try
+        {
+            var first = File.ReadAllText("/proc/loadavg").Split(' ')[0];
+            return double.Parse(first, System.Globalization.CultureInfo.InvariantCulture);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>A plain-text table of the report.</summary>
+    public static string Format(PipelineBenchmarkReport r)
+    {
+        var sb = new System.Text.StringBuilder();
+        sb.AppendLine($"cores {r.Cores}; matmul [2000x1000]x[1000x1000]: {r.GemmGflops:F1} GFLOP/s all cores, {r.GemmGflopsOneThread:F1} GFLOP/s one thread; {r.Seconds:F0} s in all");
+        sb.AppendLine($"{r.Cores} single-threaded matmul loops at once: {r.GemmGflopsConcurrent:F1} GFLOP/s in all = {r.EffectiveCores:F2} effective cores"
+            + (r.EffectiveCores < 0.8 * r.Cores ? "  (other processes hold cores: parallel speedups are capped by this, not by the runtime)" : ""));
+        if (r.LoadAverage is { } load)
+            sb.AppendLine($"load average before {load.Before:F2}, after {load.After:F2}");
+        sb.AppendLine("layers                     batch  core-1t  seq-1t  seq-all  pipeline  speedup  ideal  effic.  gain  GEMM-bound  %bound  busy per layer (pipeline)  msg s  build s");
+        foreach (var row in r.Rows)
+        {
+            var p = row.Runs[^1];
+            sb.AppendLine(string.Join("  ",
+                $"[{string.Join(",", row.Layers)}]".PadRight(25),
+                $"{row.BatchSize,5}",
+                $"{(row.CoreLoopOneThread is { } c ? c.ToString("F0") : "-"),7}",
+                $"{row.SequentialOneThread,6:F0}",
+                $"{row.SequentialAllCores,7:F0}",
+                $"{row.Pipeline,8:F0}",
+                $"{row.Speedup,7:F2}",
+                $"{row.IdealSpeedup,5:F2}",
+                $"{row.Efficiency,6:F2}",
+                $"{row.PracticalGain,4:F2}",
+                $"{row.GemmBoundSamplesPerSecond,10:F0}",
+                $"{row.GemmFraction * 100,6:F0}",
+                string.Join(" ", p.BusyFraction.Select(b => b.ToString("F2"))).PadRight(25),
+                $"{p.MessagingSeconds,5:F2}",
+                $"{p.BatchBuildSeconds,7:F2}"));
+        }
+        return sb.ToString();
+    }
+}

@@ -1,0 +1,139 @@
+using Akka.Actor;
+using FFActors.Core;
+using FFActors.Core.Data;
+using FFActors.Core.Evaluation;
+using FFActors.Core.Platform;
+using FFActors.Core.Training;
+using FFActors.Runtime.Actors;
+using FFActors.Runtime.Checkpoints;
+using FFActors.Runtime.Protocol;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace FFActors.Runtime;
+
+/// <param name="Metrics">One row per finished epoch (including epochs finished before a resume).</param>
+/// <param name="Network">The trained layers, gathered back from the actors; owned by the caller.</param>
+/// <param name="Completed">False when the run was stopped by cancellation (after checkpointing).</param>
+/// <param name="Log">Fault, restore, resume and stop events, one line each.</param>
+public sealed record PipelineResult(IReadOnlyList<EpochMetrics> Metrics, FFNetwork Network, bool Completed, IReadOnlyList<string> Log)
+{
+    /// <summary>Test-split evaluation done through the actors (goodness scoring pipelined through the
+    /// layers, softmax head in an actor of its own) when the run was asked to evaluate; else null.</summary>
+    public EvaluationResult? Evaluation { get; init; }
+}
+
+/// <summary>A layer kept failing after being restored from its checkpoint.</summary>
+public sealed class PipelineFaultException(string message, IReadOnlyList<string> log) : Exception(message)
+{
+    public IReadOnlyList<string> RunLog { get; } = log.ToArray();
+}
+
+/// <summary>Trains an FF network with one actor per layer (see <see cref="RuntimeOptions"/>).</summary>
+public static class PipelineRunner
+{
+    /// <summary>
+    /// Trains per <c>config.Train</c> with the simultaneous schedule semantics (every layer updated on
+    /// every batch, each on its predecessor's output computed before the predecessor's update), writes
+    /// checkpoints under <c>runDir/checkpoints</c> when <paramref name="runDir"/> is given (in memory
+    /// otherwise, for fault recovery), and resumes from the run folder's last checkpoint when
+    /// <paramref name="resume"/> is set. Loads the data named by <c>config.Data</c>.
+    /// </summary>
+    public static PipelineResult Train(FFConfig config, RuntimeOptions runtime, string? runDir, bool resume,
+        ITrainingObserver observer, CancellationToken cancel) =>
+        Train(config, runtime, runDir, resume, observer, cancel, hooks: null);
+
+    /// <param name="evaluate">After training, evaluate on the test split through the actors (see <see cref="PipelineResult.Evaluation"/>).</param>
+    public static PipelineResult Train(FFConfig config, RuntimeOptions runtime, string? runDir, bool resume,
+        ITrainingObserver observer, CancellationToken cancel, RuntimeHooks? hooks, bool evaluate = false)
+    {
+        var device = TorchSetup.DeviceFor(config.Run.Device);
+        using var data = DatasetLoader.Load(config.Data, device);
+        return Train(config, runtime, data, runDir, resume, observer, cancel, hooks, evaluate);
+    }
+
+    /// <summary>As above on data already loaded (the caller keeps ownership of <paramref name="data"/>).</summary>
+    public static PipelineResult Train(FFConfig config, RuntimeOptions runtime, DataSplits data, string? runDir, bool resume,
+        ITrainingObserver? observer, CancellationToken cancel, RuntimeHooks? hooks = null, bool evaluate = false) =>
+        Run(config, runtime, data, runDir, resume, observer, cancel, hooks, evaluate: evaluate).Result;
+
+    internal static RunOutcome Run(FFConfig config, RuntimeOptions runtime, DataSplits data, string? runDir, bool resume,
+        ITrainingObserver? observer, CancellationToken cancel, RuntimeHooks? hooks,
+        Func<IUntypedActorContext, int, IActorRef[]>? layerFactory = null, bool evaluate = false)
+    {
+        runtime.Validate();
+        if (config.Train.Epochs < 1) throw new ArgumentException($"train.epochs: {config.Train.Epochs} must be at least 1");
+        if (resume && runDir is null) throw new ArgumentException("resume: needs a run folder");
+        if (resume && !runtime.Checkpoints) throw new ArgumentException("resume: needs runtime.checkpoints = on");
+        foreach (var (key, list) in new[] { ("eval.score-layers", config.Eval.ScoreLayersFor(config.Model.LayerCount)), ("eval.head.layers", config.Eval.HeadLayersFor(config.Model.LayerCount)) })
+            foreach (int l in list)
+                if (l < 0 || l >= config.Model.LayerCount)
+                    throw new ArgumentException($"{key}: layer {l} does not exist (the model has layers 0..{config.Model.LayerCount - 1})");
+        var log = new List<string>();
+        if (config.Train.Schedule != Schedule.Simultaneous)
+            log.Add($"train.schedule = {config.Train.Schedule}: the actor runtime always runs the simultaneous schedule");
+
+        var device = TorchSetup.DeviceFor(config.Run.Device);
+        CheckpointStore? store = !runtime.Checkpoints ? null
+            : runDir is null ? new MemoryCheckpointStore()
+            : new DirectoryCheckpointStore(Path.Combine(runDir, "checkpoints"));
+        string fingerprint = RunFingerprint.Of(config, data.Train.Count);
+        var start = resume ? ResumePoint(store!, fingerprint, log) : null;
+        start ??= Initial(config, fingerprint);
+
+        int layerCount = config.Model.LayerCount;
+        int cores = Environment.ProcessorCount;
+        int layerThreads = runtime.ThreadsFor(layerCount, cores);
+        bool pipeline = runtime.Mode == ExecutionMode.Pipeline;
+        string dispatcher = pipeline ? RuntimeConfig.PinnedDispatcher : RuntimeConfig.SequentialDispatcher;
+
+        // set_num_threads also changes libtorch's process-wide default; put the caller's back afterwards.
+        int callerThreads = get_num_threads();
+        var done = new TaskCompletionSource<RunOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var runId = runDir is null ? $"run-{Guid.NewGuid():N}"[..12] : Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(runDir)));
+        var system = ActorSystem.Create("ffactors", RuntimeConfig.Config);
+        try
+        {
+            var settings = new CoordinatorSettings(runId, config, runtime, data, device, store, start,
+                observer ?? NullObserver.Instance, hooks, dispatcher, layerThreads, pipeline ? 1 : layerThreads,
+                done, log, layerFactory, StopAtStart: cancel.IsCancellationRequested, Evaluate: evaluate);
+            var coordinator = system.ActorOf(CoordinatorActor.Props(settings, dispatcher), "coordinator");
+            using var registration = cancel.Register(() => coordinator.Tell(new StopTraining(new Stamp(runId, -1, -1, -1))));
+            return done.Task.GetAwaiter().GetResult();
+        }
+        finally
+        {
+            if (!system.Terminate().Wait(TimeSpan.FromSeconds(60)))
+                log.Add("warning: the actor system did not terminate within 60 s");
+            set_num_threads(callerThreads);
+        }
+    }
+
+    static RunSnapshot Initial(FFConfig config, string fingerprint)
+    {
+        using var order = new Generator((ulong)SeedStreams.Derive(config.Run.Seed, SeedStreams.DataOrder));
+        using var neg = new Generator((ulong)SeedStreams.Derive(config.Run.Seed, SeedStreams.Negatives));
+        return new RunSnapshot(0, 0, null, fingerprint, State(order), State(neg), new StatsSums(config.Model.LayerCount), 0, [], null);
+    }
+
+    static byte[] State(Generator g)
+    {
+        using var s = g.get_state();
+        return s.data<byte>().ToArray();
+    }
+
+    static RunSnapshot? ResumePoint(CheckpointStore store, string fingerprint, List<string> log)
+    {
+        var id = store.Latest();
+        if (id is null)
+        {
+            log.Add("resume: no checkpoint found; starting from the beginning");
+            return null;
+        }
+        var snap = RunSnapshot.FromBytes(store.Read(id, RunSnapshot.FileName));
+        if (snap.Fingerprint != fingerprint)
+            throw new InvalidOperationException($"resume: checkpoint {store.Describe(id)} was written by a different configuration\n  checkpoint: {snap.Fingerprint}\n  now:        {fingerprint}");
+        log.Add($"resumed from {snap.Describe()} at {store.Describe(id)}");
+        return snap;
+    }
+}

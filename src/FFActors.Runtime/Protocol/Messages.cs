@@ -1,0 +1,135 @@
+using FFActors.Core.Training;
+using static TorchSharp.torch;
+
+namespace FFActors.Runtime.Protocol;
+
+// All actor messages. Tensors travel between local actors as tensors, never copied: the sender
+// gives up ownership when it sends, and the receiver disposes (or passes on) what it received.
+
+/// <summary>
+/// Carried by every message: the run, the generation (bumped whenever the coordinator restores the
+/// layers from a checkpoint, so messages of a stopped generation are recognised and dropped), the
+/// epoch (0-based) and the batch within it (for evaluation: the evaluation batch).
+/// </summary>
+public readonly record struct Stamp(string RunId, int Generation, int Epoch, int Batch)
+{
+    public override string ToString() => $"{RunId}/g{Generation}/e{Epoch}/b{Batch}";
+}
+
+public interface IStamped
+{
+    Stamp Stamp { get; }
+}
+
+/// <summary>Work that flows down the layer chain; each hop uses one credit of the receiver's window.</summary>
+public interface ILayerWork : IStamped, IDisposable
+{
+}
+
+/// <summary>
+/// Train on batch <c>Stamp.Batch</c>: the layer computes its output, forwards it, then updates.
+/// <paramref name="GammaPositive"/>/<paramref name="GammaNegative"/> are s·γ for every layer, [L, B]
+/// (row ℓ is layer ℓ's), or null when collaboration is off; they travel down with the batch.
+/// </summary>
+public sealed record TrainBatch(Stamp Stamp, Tensor Positive, Tensor Negative, Tensor? GammaPositive, Tensor? GammaNegative) : ILayerWork
+{
+    public void Dispose()
+    {
+        Positive.Dispose();
+        Negative.Dispose();
+        GammaPositive?.Dispose();
+        GammaNegative?.Dispose();
+    }
+}
+
+/// <summary>Exact collaboration exchange: a no-grad pass of batch <c>Stamp.Batch</c> reporting every layer's goodness.</summary>
+public sealed record ProbeBatch(Stamp Stamp, Tensor Positive, Tensor Negative) : ILayerWork
+{
+    public void Dispose()
+    {
+        Positive.Dispose();
+        Negative.Dispose();
+    }
+}
+
+/// <summary>Goodness scoring: forward one label's overlay of an evaluation batch up to <paramref name="Deepest"/>;
+/// layers whose bit is set in <paramref name="ReportMask"/> report their goodness.</summary>
+public sealed record ScoreBatch(Stamp Stamp, int Label, Tensor Input, int Deepest, long ReportMask) : ILayerWork
+{
+    public void Dispose() => Input.Dispose();
+}
+
+/// <summary>A layer finished one work item; returned to whoever sent it.</summary>
+public sealed record Credit(Stamp Stamp, int Layer);
+
+/// <summary>A layer's report for one training step. Per-sample goodness (detached, [B]) only when the stale exchange needs it.</summary>
+public sealed record LayerStepped(Stamp Stamp, int Layer, LayerStepStats Stats, Tensor? GoodPositive, Tensor? GoodNegative) : IDisposable
+{
+    public void Dispose()
+    {
+        GoodPositive?.Dispose();
+        GoodNegative?.Dispose();
+    }
+}
+
+/// <summary>A layer's per-sample goodness [B] for a probe pass.</summary>
+public sealed record ProbeGoodness(Stamp Stamp, int Layer, Tensor GoodPositive, Tensor GoodNegative) : IDisposable
+{
+    public void Dispose()
+    {
+        GoodPositive.Dispose();
+        GoodNegative.Dispose();
+    }
+}
+
+/// <summary>A layer's goodness [B] for one label pass of an evaluation batch.</summary>
+public sealed record ScoreGoodness(Stamp Stamp, int Label, int Layer, Tensor Goodness) : IDisposable
+{
+    public void Dispose() => Goodness.Dispose();
+}
+
+/// <summary>Save weights, optimizer state and running mean as part of checkpoint <paramref name="CheckpointId"/>.</summary>
+public sealed record SaveCheckpoint(Stamp Stamp, string CheckpointId);
+
+public sealed record CheckpointSaved(Stamp Stamp, int Layer, string CheckpointId);
+
+/// <summary>Hand the layer's trainer over to the coordinator (training is over) and stop.</summary>
+public sealed record ReleaseLayer(Stamp Stamp);
+
+/// <summary>The layer's trainer, now owned by the receiver, and the layer's time accounting.</summary>
+public sealed record LayerReleased(Stamp Stamp, int Layer, LayerTrainer Trainer, LayerTimings Timings);
+
+/// <summary>Ask the coordinator to stop at the next batch boundary, checkpoint and finish (Completed = false).</summary>
+public sealed record StopTraining(Stamp Stamp);
+
+/// <summary>Where a layer actor's time went (for the benchmark).</summary>
+/// <param name="ComputeSeconds">Time inside LayerTrainer calls (forward, step).</param>
+/// <param name="HandlerSeconds">Time inside message handlers (compute + tensor hand-off + sends).</param>
+/// <param name="Items">Work items processed.</param>
+/// <param name="MaxQueued">Most work items waiting at once (received, not yet processed).</param>
+/// <param name="MaxInFlight">Most items sent downstream and not yet credited.</param>
+public sealed record LayerTimings(int Layer, double ComputeSeconds, double HandlerSeconds, long Items, int MaxQueued, int MaxInFlight);
+
+/// <summary>Softmax-head features: forward the neutral-label overlay of an evaluation batch up to
+/// <paramref name="Deepest"/>; layers whose bit is set in <paramref name="ReportMask"/> report their normalised activity.</summary>
+public sealed record FeatureBatch(Stamp Stamp, Tensor Input, int Deepest, long ReportMask) : ILayerWork
+{
+    public void Dispose() => Input.Dispose();
+}
+
+/// <summary>A layer's normalised activity [B, H] for one feature batch.</summary>
+public sealed record LayerFeatures(Stamp Stamp, int Layer, Tensor Features) : IDisposable
+{
+    public void Dispose() => Features.Dispose();
+}
+
+/// <summary>One batch of head features [B, ΣH] (of the training split, or of the test split when <paramref name="Test"/>), in batch order.</summary>
+public sealed record HeadFeatures(Stamp Stamp, bool Test, Tensor Features) : IDisposable
+{
+    public void Dispose() => Features.Dispose();
+}
+
+/// <summary>All features sent: train the head on the training features, score the test features.</summary>
+public sealed record FitHead(Stamp Stamp);
+
+public sealed record HeadAccuracy(Stamp Stamp, double Accuracy);

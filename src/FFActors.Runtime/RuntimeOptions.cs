@@ -1,0 +1,38 @@
+namespace FFActors.Runtime;
+
+/// <summary>How the layer actors are scheduled.</summary>
+public enum ExecutionMode
+{
+    /// <summary>One thread runs every actor (the coordinator and all layers) in turn: the baseline.</summary>
+    Sequential,
+    /// <summary>Each layer actor (and the coordinator) has a thread of its own; layers train concurrently.</summary>
+    Pipeline,
+}
+
+/// <summary>Settings of the actor runtime, bound from HOCON <c>runtime { ... }</c>.</summary>
+/// <param name="Mode">Sequential or pipeline.</param>
+/// <param name="CreditWindow">Batches (work items) in flight per layer: a layer sends at most this many to the next one before it returns credits.</param>
+/// <param name="ThreadsPerLayer">Intra-op threads per layer thread; 0 = max(1, cores / layers) in pipeline mode and all cores in sequential mode.</param>
+/// <param name="CheckpointEvery">Batches between checkpoints; 0 = only at epoch end.</param>
+/// <param name="Checkpoints">Write checkpoints (also what fault recovery restores from).</param>
+public sealed record RuntimeOptions(
+    ExecutionMode Mode = ExecutionMode.Pipeline,
+    int CreditWindow = 3,
+    int ThreadsPerLayer = 0,
+    int CheckpointEvery = 0,
+    bool Checkpoints = true)
+{
+    /// <summary>Intra-op threads each layer thread uses for a network of <paramref name="layers"/> layers.</summary>
+    public int ThreadsFor(int layers, int cores)
+    {
+        if (ThreadsPerLayer > 0) return ThreadsPerLayer;
+        return Mode == ExecutionMode.Sequential ? Math.Max(1, cores) : Math.Max(1, cores / Math.Max(1, layers));
+    }
+
+    public void Validate()
+    {
+        if (CreditWindow < 1) throw new ArgumentException($"runtime.credit-window: {CreditWindow} must be at least 1");
+        if (ThreadsPerLayer < 0) throw new ArgumentException($"runtime.threads-per-layer: {ThreadsPerLayer} must be 0 (auto) or positive");
+        if (CheckpointEvery < 0) throw new ArgumentException($"runtime.checkpoint-every: {CheckpointEvery} must be 0 (epoch end) or positive");
+    }
+}

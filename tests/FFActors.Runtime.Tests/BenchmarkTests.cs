@@ -1,0 +1,31 @@
+using FFActors.Runtime.Benchmark;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace FFActors.Runtime.Tests;
+
+public class BenchmarkTests(ITestOutputHelper output)
+{
+    [Fact]
+    public void The_benchmark_runs_every_mode_and_reports_consistent_figures()
+    {
+        var report = PipelineBenchmark.Run(new PipelineBenchmarkOptions(
+            Configs: [[784, 40, 30], [784, 20, 20, 20]], BatchSizes: [50], Samples: 400, DataDir: TestSupport.DataDir, GemmSeconds: 0.1));
+        output.WriteLine(PipelineBenchmark.Format(report));
+        Assert.Equal(Environment.ProcessorCount, report.Cores);
+        Assert.True(report.GemmGflops > 0 && report.GemmGflopsOneThread > 0 && report.GemmGflopsConcurrent > 0);
+        Assert.InRange(report.EffectiveCores, 0.1, report.Cores * 1.5);
+        Assert.Equal(2, report.Rows.Count);
+        foreach (var row in report.Rows)
+        {
+            Assert.True(row.SequentialOneThread > 0 && row.SequentialAllCores > 0 && row.Pipeline > 0);
+            Assert.Equal(row.Pipeline / row.SequentialOneThread, row.Speedup, 9);
+            Assert.Equal(row.Speedup / row.IdealSpeedup, row.Efficiency, 9);
+            Assert.InRange(row.IdealSpeedup, 1, report.Cores);
+            Assert.Equal(8.0 * Enumerable.Range(0, row.Layers.Length - 1).Sum(l => row.Layers[l] * row.Layers[l + 1]), row.FlopsPerSample);
+            Assert.Equal(3, row.Runs.Count);
+            Assert.All(row.Runs, r => Assert.Equal(row.Layers.Length - 1, r.BusyFraction.Count));
+            Assert.All(row.Runs, r => Assert.All(r.BusyFraction, b => Assert.InRange(b, 0, 1.5)));
+        }
+    }
+}

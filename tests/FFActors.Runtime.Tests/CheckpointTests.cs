@@ -1,0 +1,120 @@
+using FFActors.Core.Training;
+using FFActors.Runtime.Actors;
+using Xunit;
+using Xunit.Abstractions;
+using static TorchSharp.torch;
+
+namespace FFActors.Runtime.Tests;
+
+public class CheckpointTests(ITestOutputHelper output)
+{
+    [Fact]
+    public void A_layer_checkpoint_round_trips_weights_optimizer_and_running_mean()
+    {
+        TestSupport.OneThread();
+        var config = TestSupport.Config(layers: [30, 20, 10]);
+        var options = FFNetwork.LayerOptionsFor(config.Model, config.Train.OptimizerOrDefault)[1];
+        using var a = new LayerTrainer(options, 1, CPU);
+        using var b = new LayerTrainer(options, 2, CPU);
+        using var gen = new Generator(5);
+        for (int i = 0; i < 3; i++)
+        {
+            using var scope = NewDisposeScope();
+            a.Step(randn([16, 20], generator: gen), randn([16, 20], generator: gen));
+        }
+        LayerCheckpoint.FromBytes(b, LayerCheckpoint.ToBytes(a));
+        Assert.True(TestSupport.BitwiseEqual(a.RunningMean, b.RunningMean));
+        // Same future: one more identical step leaves identical weights (Adam moments and step count restored).
+        using (var scope = NewDisposeScope())
+        {
+            var pos = randn([16, 20], generator: gen);
+            var neg = randn([16, 20], generator: gen);
+            a.Step(pos, neg);
+            b.Step(pos, neg);
+        }
+        Assert.True(TestSupport.BitwiseEqual(a.Layer.Weight, b.Layer.Weight));
+        Assert.True(TestSupport.BitwiseEqual(a.Layer.Bias, b.Layer.Bias));
+        Assert.True(TestSupport.BitwiseEqual(a.RunningMean, b.RunningMean));
+    }
+
+    public static TheoryData<ExecutionMode, ExecutionMode, string> ResumeCases => new()
+    {
+        { ExecutionMode.Pipeline, ExecutionMode.Pipeline, "off" },
+        { ExecutionMode.Pipeline, ExecutionMode.Sequential, "stale" },
+        { ExecutionMode.Sequential, ExecutionMode.Pipeline, "exact" },
+    };
+
+    [Theory]
+    [MemberData(nameof(ResumeCases))]
+    public void A_stopped_run_resumed_from_its_checkpoint_ends_with_the_weights_of_an_uninterrupted_run(
+        ExecutionMode first, ExecutionMode second, string collaboration)
+    {
+        var collab = collaboration switch
+        {
+            "stale" => new CollaborationOptions(0.7, CollaborationMode.All, GammaExchange.Stale),
+            "exact" => new CollaborationOptions(0.7, CollaborationMode.All, GammaExchange.Exact),
+            _ => null,
+        };
+        var config = TestSupport.Config(epochs: 3, batch: 50, train: 600, validation: 100, validate: true, collab: collab);
+        using var data = TestSupport.Load(config);
+        var runtime = TestSupport.Runtime(first, every: 5);
+
+        var whole = PipelineRunner.Train(config, runtime, data, TestSupport.TempDir(), false, null, CancellationToken.None);
+        using var wholeNet = whole.Network;
+
+        var dir = TestSupport.TempDir();
+        using var cancel = new CancellationTokenSource();
+        var observer = new RecordingObserver { AfterBatch = n => { if (n == 12 + 7) cancel.Cancel(); } };
+        var stopped = PipelineRunner.Train(config, runtime, data, dir, false, observer, cancel.Token);
+        stopped.Network.Dispose();
+        Assert.False(stopped.Completed);
+        Assert.Single(stopped.Metrics);
+        Assert.Contains(stopped.Log, l => l.Contains("stop requested"));
+        var latest = File.ReadAllText(Path.Combine(dir, "checkpoints", "latest")).Trim();
+        Assert.StartsWith("e0001-b0000", latest);
+        foreach (var f in new[] { "layer0.bin", "layer1.bin", "layer2.bin", "coordinator.bin" })
+            Assert.True(File.Exists(Path.Combine(dir, "checkpoints", latest, f)), f);
+        Assert.Empty(Directory.GetFiles(Path.Combine(dir, "checkpoints"), "*.tmp", SearchOption.AllDirectories));
+        output.WriteLine($"stopped at {latest} after {observer.BatchSamples.Count} batches reported");
+
+        var resumed = PipelineRunner.Train(config, runtime with { Mode = second }, data, dir, true, null, CancellationToken.None);
+        using var resumedNet = resumed.Network;
+        Assert.True(resumed.Completed);
+        Assert.Contains(resumed.Log, l => l.Contains("resumed from checkpoint " + latest));
+        TestSupport.AssertSameWeights(wholeNet, resumedNet, "resumed vs uninterrupted");
+        Assert.Equal(3, resumed.Metrics.Count);
+        for (int e = 0; e < 3; e++)
+        {
+            Assert.Equal(whole.Metrics[e].ValidationAccuracy, resumed.Metrics[e].ValidationAccuracy);
+            Assert.Equal(whole.Metrics[e].Layers[1].Loss, resumed.Metrics[e].Layers[1].Loss, 12);
+        }
+    }
+
+    [Fact]
+    public void Resuming_a_finished_run_returns_its_network_without_training()
+    {
+        var config = TestSupport.Config(epochs: 1, train: 200);
+        using var data = TestSupport.Load(config);
+        var dir = TestSupport.TempDir();
+        var first = PipelineRunner.Train(config, TestSupport.Runtime(ExecutionMode.Pipeline), data, dir, false, null, CancellationToken.None);
+        using var a = first.Network;
+        var again = PipelineRunner.Train(config, TestSupport.Runtime(ExecutionMode.Pipeline), data, dir, true, null, CancellationToken.None);
+        using var b = again.Network;
+        Assert.True(again.Completed);
+        Assert.Single(again.Metrics);
+        TestSupport.AssertSameWeights(a, b, "reloaded");
+    }
+
+    [Fact]
+    public void Resuming_with_a_different_model_is_refused()
+    {
+        var config = TestSupport.Config(epochs: 1, train: 200);
+        using var data = TestSupport.Load(config);
+        var dir = TestSupport.TempDir();
+        PipelineRunner.Train(config, TestSupport.Runtime(ExecutionMode.Pipeline), data, dir, false, null, CancellationToken.None).Network.Dispose();
+        var other = config with { Model = config.Model with { Layers = [784, 64, 48] } };
+        var e = Assert.Throws<InvalidOperationException>(() =>
+            PipelineRunner.Train(other, TestSupport.Runtime(ExecutionMode.Pipeline), data, dir, true, null, CancellationToken.None));
+        Assert.Contains("different configuration", e.Message);
+    }
+}

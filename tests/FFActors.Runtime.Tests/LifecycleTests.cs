@@ -1,0 +1,115 @@
+using Akka.Actor;
+using Akka.TestKit.Xunit2;
+using FFActors.Core.Layers;
+using FFActors.Core.Objectives;
+using FFActors.Core.Training;
+using FFActors.Runtime.Actors;
+using FFActors.Runtime.Protocol;
+using Xunit;
+using Xunit.Abstractions;
+using static TorchSharp.torch;
+
+namespace FFActors.Runtime.Tests;
+
+/// <summary>No tensor leaks per step; runs end cleanly, cancelled or not.</summary>
+public class LifecycleTests(ITestOutputHelper output)
+{
+    [Theory]
+    [InlineData(ExecutionMode.Pipeline, "off")]
+    [InlineData(ExecutionMode.Sequential, "off")]
+    [InlineData(ExecutionMode.Pipeline, "exact")]
+    [InlineData(ExecutionMode.Pipeline, "stale")]
+    public void Live_tensor_count_is_flat_across_epochs_and_returns_to_baseline(ExecutionMode mode, string collaboration)
+    {
+        var collab = collaboration switch
+        {
+            "exact" => new CollaborationOptions(0.7, CollaborationMode.All, GammaExchange.Exact),
+            "stale" => new CollaborationOptions(0.7, CollaborationMode.All, GammaExchange.Stale),
+            _ => null,
+        };
+        var config = TestSupport.Config(epochs: 4, batch: 50, train: 300, validation: 100, validate: true, collab: collab);
+        using var data = TestSupport.Load(config);
+        long residue = Residue(config);
+        long baseline = TestSupport.LiveTensorsAfterGc();
+        var observer = new RecordingObserver();
+        TrainAndDispose(() => PipelineRunner.Train(config, TestSupport.Runtime(mode, every: 2), data, null, false, observer, CancellationToken.None));
+        output.WriteLine($"live tensors at epoch ends: {string.Join(", ", observer.LiveTensorsAtEpochEnd)} (baseline {baseline})");
+        Assert.Equal(4, observer.LiveTensorsAtEpochEnd.Count);
+        Assert.All(observer.LiveTensorsAtEpochEnd.Skip(1), c => Assert.Equal(observer.LiveTensorsAtEpochEnd[0], c));
+        // Everything the run made is gone once its network is disposed, up to what merely building and
+        // disposing the same network leaves (TorchSharp 0.107 keeps counting 2 tensors per disposed
+        // nn.Linear even after a GC).
+        Assert.Equal(baseline + residue, TestSupport.LiveTensorsAfterGc());
+    }
+
+    /// <summary>Tensors still counted after building and disposing the untrained network of <paramref name="config"/>.</summary>
+    static long Residue(FFActors.Core.FFConfig config)
+    {
+        long before = TestSupport.LiveTensorsAfterGc();
+        BuildAndDispose(config);
+        return TestSupport.LiveTensorsAfterGc() - before;
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    static void BuildAndDispose(FFActors.Core.FFConfig config) =>
+        new FFNetwork(config.Model, config.Train.OptimizerOrDefault, config.Run.Seed, CPU).Dispose();
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    static void TrainAndDispose(Func<PipelineResult> train) => train().Network.Dispose();
+
+    [Fact]
+    public void Cancelling_before_the_start_checkpoints_and_returns_not_completed()
+    {
+        var config = TestSupport.Config(epochs: 2, train: 300);
+        using var data = TestSupport.Load(config);
+        var dir = TestSupport.TempDir();
+        long residue = Residue(config);
+        long baseline = TestSupport.LiveTensorsAfterGc();
+        using var cancel = new CancellationTokenSource();
+        cancel.Cancel();
+        TrainAndDispose(() =>
+        {
+            var r = PipelineRunner.Train(config, TestSupport.Runtime(ExecutionMode.Pipeline), data, dir, false, null, cancel.Token);
+            Assert.False(r.Completed);
+            Assert.Empty(r.Metrics);
+            Assert.Equal(3, r.Network.Layers.Count);
+            return r;
+        });
+        Assert.Equal(baseline + residue, TestSupport.LiveTensorsAfterGc());
+        Assert.Equal("e0000-b000000", File.ReadAllText(Path.Combine(dir, "checkpoints", "latest")).Trim());
+    }
+
+    [Fact]
+    public void The_actor_system_is_terminated_and_its_threads_are_gone_after_a_run()
+    {
+        var config = TestSupport.Config(layers: [784, 30, 30, 30, 30], epochs: 1, train: 200);
+        using var data = TestSupport.Load(config);
+        int before = System.Diagnostics.Process.GetCurrentProcess().Threads.Count;
+        for (int i = 0; i < 3; i++)
+            PipelineRunner.Train(config, TestSupport.Runtime(ExecutionMode.Pipeline), data, null, false, null, CancellationToken.None).Network.Dispose();
+        Thread.Sleep(2000);
+        int after = System.Diagnostics.Process.GetCurrentProcess().Threads.Count;
+        output.WriteLine($"threads before {before}, after three runs of 5 pinned actors each: {after}");
+        Assert.True(after < before + 5, $"threads before {before}, after {after}: the pinned threads were not released");
+    }
+
+}
+
+/// <summary>Actor-level lifecycle with TestKit probes.</summary>
+public class LayerLifecycleTests() : TestKit(RuntimeConfig.Config)
+{
+    [Fact]
+    public void A_released_layer_hands_over_its_trainer_and_stops()
+    {
+        var coordinator = CreateTestProbe();
+        var options = new LayerOptions(0, 20, 10, InputNorm.L2, new Objective(GoodnessKind.Mean, 2.0, LossKind.Softplus), 0, new OptimizerOptions());
+        var settings = new LayerActorSettings("t", 1, options, 1, CPU, 1, 2, 1, coordinator.Ref, null, null, null, false, null);
+        var layer = Sys.ActorOf(LayerActor.Props(settings, RuntimeConfig.PinnedDispatcher));
+        Watch(layer);
+        layer.Tell(new ReleaseLayer(new Stamp("t", 1, 0, 0)), coordinator.Ref);
+        var released = coordinator.ExpectMsg<LayerReleased>();
+        ExpectTerminated(layer);
+        using var trainer = released.Trainer;
+        Assert.Equal(10, trainer.Layer.Weight.shape[0]);
+    }
+}

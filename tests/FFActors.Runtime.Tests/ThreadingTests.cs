@@ -1,0 +1,37 @@
+using System.Collections.Concurrent;
+using Xunit;
+using static TorchSharp.torch;
+
+namespace FFActors.Runtime.Tests;
+
+public class ThreadingTests
+{
+    [Theory]
+    [InlineData(ExecutionMode.Sequential, 0, 1)]
+    [InlineData(ExecutionMode.Pipeline, 0, 4)]
+    [InlineData(ExecutionMode.Pipeline, 2, 4)]
+    public void Sequential_runs_every_layer_on_one_thread_and_pipeline_gives_each_layer_its_own(ExecutionMode mode, int threadsPerLayer, int expectedThreads)
+    {
+        var config = TestSupport.Config(layers: [784, 20, 20, 20, 20], epochs: 1, train: 200);
+        using var data = TestSupport.Load(config);
+        var seen = new ConcurrentDictionary<int, ConcurrentDictionary<int, int>>();
+        var intraOp = new ConcurrentDictionary<int, int>();
+        var hooks = new RuntimeHooks
+        {
+            OnLayerStep = s =>
+            {
+                seen.GetOrAdd(s.Layer, _ => new())[Environment.CurrentManagedThreadId] = 1;
+                intraOp[s.Layer] = get_num_threads();
+            },
+        };
+        int callerBefore = get_num_threads();
+        var runtime = new RuntimeOptions(mode, 3, threadsPerLayer, 0, false);
+        PipelineRunner.Train(config, runtime, data, null, false, null, CancellationToken.None, hooks).Network.Dispose();
+
+        Assert.All(seen.Values, threads => Assert.Single(threads));
+        Assert.Equal(expectedThreads, seen.Values.SelectMany(t => t.Keys).Distinct().Count());
+        int expectedIntraOp = runtime.ThreadsFor(4, Environment.ProcessorCount);
+        Assert.All(intraOp.Values, n => Assert.Equal(expectedIntraOp, n));
+        Assert.Equal(callerBefore, get_num_threads());
+    }
+}
