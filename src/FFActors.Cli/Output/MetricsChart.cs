@@ -31,7 +31,7 @@ public static class MetricsChart
             acc.LegendText = "validation accuracy";
             acc.LineWidth = 3;
         }
-        plot.ShowLegend(Alignment.LowerRight);
+        plot.ShowLegend(Alignment.MiddleRight);
         var bytes = plot.GetImageBytes(900, 540, ImageFormat.Png);
         AtomicFile.Write(path, s => s.Write(bytes));
     }
