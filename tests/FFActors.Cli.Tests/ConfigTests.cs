@@ -32,6 +32,7 @@ public class ConfigTests
         Assert.Equal(GoodnessKind.Mean, c.Model.Goodness);
         Assert.Equal([0, 1], c.Eval.ScoreLayers!);
         Assert.Equal(OptimizerKind.Sgd, c.Train.OptimizerOrDefault.Kind);
+        Assert.Equal("class-confusion", Bind(null, "train.negatives=class-confusion").Train.Negatives);
     }
 
     [Fact]
@@ -69,6 +70,8 @@ public class ConfigTests
     [InlineData("model.threshold=high", "model.threshold")]
     [InlineData("model.loss=hinge", "model.loss")]
     [InlineData("data.dataset=cifar", "data.dataset")]
+    [InlineData("train.negatives=adversarial", "train.negatives")]
+    [InlineData("train.negatives=self-contrastive", "train.negatives")]
     [InlineData("run.device=tpu", "run.device")]
     [InlineData("eval.validate-each-epoch=maybe", "eval.validate-each-epoch")]
     [InlineData("train=5", "train")]

@@ -42,7 +42,7 @@ public sealed class ConfigBinder(LoadedConfig loaded)
             Schedule: Enum("train.schedule", ("simultaneous", Schedule.Simultaneous), ("greedy", Schedule.Greedy)),
             Epochs: Int("train.epochs", min: 1),
             BatchSize: Int("train.batch-size", min: 0),
-            Negatives: OneOf("train.negatives", FFActors.Core.Negatives.NegativeStrategies.Names.ToArray()),
+            Negatives: TrainableNegatives("train.negatives"),
             Optimizer: new OptimizerOptions(
                 Kind: Enum("train.optimizer.type", ("adam", OptimizerKind.Adam), ("sgd", OptimizerKind.Sgd)),
                 LearningRate: Double("train.optimizer.lr", min: 0, exclusiveMin: true),
@@ -124,6 +124,25 @@ public sealed class ConfigBinder(LoadedConfig loaded)
         var s = Raw(key);
         return allowed.Contains(s) ? s : throw Error(key, $" '{s}' is not one of {string.Join(", ", allowed)}");
     }
+
+    /// <summary>
+    /// A negative strategy the trainers can run today: labelled, and built without the network.
+    /// Label-free strategies (linear-probe evaluation) and those that need the current network
+    /// (hard-label, adversarial, hard-mining) exist in Core but are not wired into training yet.
+    /// </summary>
+    public string TrainableNegatives(string key)
+    {
+        var name = OneOf(key, FFActors.Core.Negatives.NegativeStrategies.Names.ToArray());
+        var strategy = FFActors.Core.Negatives.NegativeStrategies.Create(name, new FFActors.Core.Data.LabelOverlay());
+        (strategy as IDisposable)?.Dispose();
+        if (strategy.LabelFree || strategy.NeedsModel)
+            throw Error(key, $" '{name}' is not supported by the trainers yet ({(strategy.LabelFree ? "label-free: needs linear-probe evaluation" : "needs the current network")}); use one of {string.Join(", ", TrainableNegativeNames)}");
+        return name;
+    }
+
+    static readonly string[] TrainableNegativeNames = FFActors.Core.Negatives.NegativeStrategies.Names
+        .Where(n => FFActors.Core.Negatives.NegativeStrategies.Create(n, new FFActors.Core.Data.LabelOverlay()) is { LabelFree: false, NeedsModel: false })
+        .ToArray();
 
     public T Enum<T>(string key, params (string Name, T Value)[] options)
     {
