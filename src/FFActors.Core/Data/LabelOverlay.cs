@@ -1,3 +1,5 @@
+using FFActors.Core.Platform;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace FFActors.Core.Data;
@@ -15,7 +17,7 @@ public sealed record LabelOverlay(double? Value = null, int Classes = 10)
     /// <summary>A copy of <paramref name="x"/> [B, F] with labels [B] overlaid.</summary>
     public Tensor Apply(Tensor x, Tensor labels)
     {
-        var on = Value ?? x.max().item<float>();
+        using var on = (Value ?? x.max().item<float>()).ToScalar();
         var result = x.clone();
         result.narrow(1, 0, Classes).zero_();
         result.scatter_(1, labels.unsqueeze(1), full([x.shape[0], 1], on, dtype: x.dtype, device: x.device));
@@ -33,7 +35,7 @@ public sealed record LabelOverlay(double? Value = null, int Classes = 10)
     public Tensor Neutral(Tensor x)
     {
         var result = x.clone();
-        result.narrow(1, 0, Classes).fill_(NeutralValue);
+        result.narrow(1, 0, Classes).fill_(KeptScalars.Of(NeutralValue));
         return result;
     }
 }

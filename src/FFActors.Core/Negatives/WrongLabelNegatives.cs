@@ -1,4 +1,5 @@
 using FFActors.Core.Data;
+using FFActors.Core.Platform;
 using static TorchSharp.torch;
 
 namespace FFActors.Core.Negatives;
@@ -18,6 +19,6 @@ public sealed class WrongLabelNegatives(LabelOverlay overlay) : INegativeStrateg
     public static Tensor SampleWrongLabels(Tensor labels, int classes, Generator generator)
     {
         using var shift = randint(1, classes, labels.shape, generator: generator, dtype: ScalarType.Int64, device: labels.device);
-        return (labels + shift).remainder_(classes);
+        return (labels + shift).remainder_(KeptScalars.Of((long)classes));
     }
 }

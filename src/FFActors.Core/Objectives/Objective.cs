@@ -1,3 +1,4 @@
+using FFActors.Core.Platform;
 using static TorchSharp.torch;
 
 namespace FFActors.Core.Objectives;
@@ -18,8 +19,8 @@ public sealed record Objective(GoodnessKind Goodness, double Threshold, LossKind
     /// <param name="collabNeg">s·γ for each negative, or null.</param>
     public Tensor LossOf(Tensor gPos, Tensor gNeg, Tensor? collabPos = null, Tensor? collabNeg = null)
     {
-        var logitPos = gPos - Threshold;
-        var logitNeg = gNeg - Threshold;
+        var logitPos = gPos.sub(KeptScalars.Of(Threshold));
+        var logitNeg = gNeg.sub(KeptScalars.Of(Threshold));
         if (collabPos is not null) logitPos = logitPos + collabPos;
         if (collabNeg is not null) logitNeg = logitNeg + collabNeg;
         return Loss switch

@@ -69,8 +69,8 @@ public sealed class LayerTrainer : IDisposable
         {
             // Hinton's peer normalisation (as in loeweX): keep every unit's running mean activity
             // near the layer's average so no unit is always off or always on.
-            var mean = runningMean * 0.9 + hPos.mean([0]) * 0.1;
-            loss = loss + Options.PeerNorm * (mean.mean() - mean).square().mean();
+            var mean = runningMean.mul(KeptScalars.Of(0.9)) + hPos.mean([0]).mul(KeptScalars.Of(0.1));
+            loss = loss + (mean.mean() - mean).square().mean().mul(KeptScalars.Of(Options.PeerNorm));
             var updated = mean.detach();
             runningMean.Dispose();
             runningMean = updated.DetachFromDisposeScope();
@@ -85,8 +85,8 @@ public sealed class LayerTrainer : IDisposable
             loss.detach(),
             gPos.detach().mean(),
             gNeg.detach().mean(),
-            cat([(gPos.detach() > Objective.Threshold), (gNeg.detach() <= Objective.Threshold)]).to(ScalarType.Float32).mean(),
-            (outPos.amax([0]) <= 0).to(ScalarType.Float32).mean(),
+            cat([gPos.detach().gt(KeptScalars.Of(Objective.Threshold)), gNeg.detach().le(KeptScalars.Of(Objective.Threshold))]).to(ScalarType.Float32).mean(),
+            outPos.amax([0]).le(KeptScalars.Of(0.0)).to(ScalarType.Float32).mean(),
         ]).cpu();
         var v = s.data<float>().ToArray();
         NativeMemory.AfterStep();
