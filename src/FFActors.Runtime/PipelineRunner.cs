@@ -86,17 +86,16 @@ public static class PipelineRunner
         int layerThreads = runtime.ThreadsFor(layerCount, cores);
         bool pipeline = runtime.Mode == ExecutionMode.Pipeline;
         string dispatcher = pipeline ? RuntimeConfig.PinnedDispatcher : RuntimeConfig.SequentialDispatcher;
-        string layerDispatcher = RuntimeConfig.LayerDispatcherFor(runtime.Mode, layerCount, cores);
 
         // set_num_threads also changes libtorch's process-wide default; put the caller's back afterwards.
         int callerThreads = get_num_threads();
         var done = new TaskCompletionSource<RunOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
         var runId = runDir is null ? $"run-{Guid.NewGuid():N}"[..12] : Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(runDir)));
-        var system = ActorSystem.Create("ffactors", RuntimeConfig.For(cores));
+        var system = ActorSystem.Create("ffactors", RuntimeConfig.Config);
         try
         {
             var settings = new CoordinatorSettings(runId, config, runtime, data, device, store, start,
-                observer ?? NullObserver.Instance, hooks, layerDispatcher, layerThreads, pipeline ? 1 : layerThreads,
+                observer ?? NullObserver.Instance, hooks, dispatcher, layerThreads, pipeline ? 1 : layerThreads,
                 done, log, layerFactory, StopAtStart: cancel.IsCancellationRequested, Evaluate: evaluate);
             var coordinator = system.ActorOf(CoordinatorActor.Props(settings, dispatcher), "coordinator");
             using var registration = cancel.Register(() => coordinator.Tell(new StopTraining(new Stamp(runId, -1, -1, -1))));

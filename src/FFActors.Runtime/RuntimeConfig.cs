@@ -11,14 +11,6 @@ public static class RuntimeConfig
     /// <summary>A pool of exactly one thread shared by every actor: the sequential mode.</summary>
     public const string SequentialDispatcher = "ffactors.sequential-dispatcher";
 
-    /// <summary>
-    /// A pool of one thread per core shared by the layer actors: the pipeline mode when there are
-    /// more layers than cores. One pinned thread per layer would then oversubscribe the cores and
-    /// the OS would time-slice compute threads against each other; the pool keeps exactly one busy
-    /// layer per core and hands a core to whichever layer has work.
-    /// </summary>
-    public const string LayerPoolDispatcher = "ffactors.layer-pool-dispatcher";
-
     public const string Text = """
         akka {
           loglevel = WARNING
@@ -42,15 +34,6 @@ public static class RuntimeConfig
             executor = fork-join-executor
             throughput = 100
           }
-          layer-pool-dispatcher {
-            type = ForkJoinDispatcher
-            executor = fork-join-executor
-            throughput = 5
-            dedicated-thread-pool {
-              thread-count = CORES
-              threadtype = background
-            }
-          }
           sequential-dispatcher {
             type = ForkJoinDispatcher
             executor = fork-join-executor
@@ -63,14 +46,5 @@ public static class RuntimeConfig
         }
         """;
 
-    public static Config Config => For(Environment.ProcessorCount);
-
-    /// <summary>The HOCON with the layer pool sized to <paramref name="cores"/> threads.</summary>
-    public static Config For(int cores) => ConfigurationFactory.ParseString(Text.Replace("CORES", Math.Max(1, cores).ToString()));
-
-    /// <summary>The dispatcher the layer actors of a run use.</summary>
-    public static string LayerDispatcherFor(ExecutionMode mode, int layers, int cores) =>
-        mode == ExecutionMode.Sequential ? SequentialDispatcher
-        : layers > cores ? LayerPoolDispatcher
-        : PinnedDispatcher;
+    public static Config Config => ConfigurationFactory.ParseString(Text);
 }
