@@ -19,7 +19,12 @@ public static class DatasetLoader
         if (options.Validation <= 0) return new DataSplits(info, trainAll, null, test);
 
         if (options.Validation >= trainAll.Count)
-            throw new ArgumentException($"data.validation: {options.Validation} must be smaller than the {trainAll.Count} training samples");
+        {
+            int available = trainAll.Count;
+            trainAll.Dispose();
+            test.Dispose();
+            throw new ArgumentException($"data.validation: {options.Validation} must be smaller than the {available} training samples");
+        }
         int keep = trainAll.Count - options.Validation;
         var train = new Dataset("train", trainAll.Images.narrow(0, 0, keep).contiguous(), trainAll.Labels.narrow(0, 0, keep).contiguous());
         var val = new Dataset("validation", trainAll.Images.narrow(0, keep, options.Validation).contiguous(), trainAll.Labels.narrow(0, keep, options.Validation).contiguous());
