@@ -13,7 +13,7 @@ public static class Summary
         var c = CultureInfo.InvariantCulture;
         var table = new Table().Border(TableBorder.Rounded).Title("training");
         table.AddColumn("epoch");
-        table.AddColumn("layer");
+        table.AddColumn("training");
         table.AddColumn(new TableColumn("s").RightAligned());
         table.AddColumn(new TableColumn("samples/s").RightAligned());
         table.AddColumn("loss per layer");
@@ -25,7 +25,7 @@ public static class Summary
         {
             table.AddRow(
                 m.Epoch.ToString(c),
-                m.Phase.ToString(c),
+                m.Layers.Count == 1 ? $"layer {m.Layers[0].Layer}" : "all layers",
                 m.Seconds.ToString("F1", c),
                 m.SamplesPerSecond.ToString("F0", c),
                 string.Join(" ", m.Layers.Select(l => l.Loss.ToString("G4", c))),

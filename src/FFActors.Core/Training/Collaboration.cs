@@ -1,3 +1,4 @@
+using FFActors.Core.Platform;
 using static TorchSharp.torch;
 
 namespace FFActors.Core.Training;
@@ -33,7 +34,7 @@ public static class Collaboration
             var sum = zeros_like(goodness[0]);
             for (int k = 0; k < layers; k++)
                 if (Contributes(options.Mode, l, k)) sum = sum + goodness[k];
-            rows[l] = sum * options.Scale;
+            rows[l] = sum.mul(KeptScalars.Of(options.Scale));
         }
         return stack(rows).MoveToOuterDisposeScope();
     }
