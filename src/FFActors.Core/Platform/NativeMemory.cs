@@ -8,9 +8,9 @@ namespace FFActors.Core.Platform;
 /// <remarks>
 /// libtorch allocates weight-sized temporaries on every Adam step. After glibc frees the first
 /// mmapped one it raises its adaptive mmap threshold, those blocks then come from the heap, and
-/// the resident set grew by about the model size per step (measured: +11 MB/step for 784-1000×3,
-/// flat with SGD). Pinning the threshold fixes that but makes every activation an mmap/munmap
-/// (+40 % time); trimming every <see cref="StepsPerTrim"/> steps keeps the resident set flat at no
+/// the resident set grew by about the model size per step (seen for 784-1000×3 with Adam, not with
+/// SGD). Pinning the threshold fixes that but makes every activation an mmap/munmap (much more
+/// system time); trimming every <see cref="StepsPerTrim"/> steps keeps the resident set flat at no
 /// measurable cost. A no-op off glibc.
 /// </remarks>
 public static class NativeMemory
@@ -29,12 +29,17 @@ public static class NativeMemory
         Trim();
     }
 
+    /// <summary>How many times the heap has been trimmed in this process.</summary>
+    public static long Trims => Interlocked.Read(ref trims);
+    static long trims;
+
     public static void Trim()
     {
         if (unavailable) return;
         try
         {
             MallocTrim(0);
+            Interlocked.Increment(ref trims);
         }
         catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
         {
