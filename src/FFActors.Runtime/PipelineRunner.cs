@@ -65,10 +65,7 @@ public static class PipelineRunner
         if (config.Train.Epochs < 1) throw new ArgumentException($"train.epochs: {config.Train.Epochs} must be at least 1");
         if (resume && runDir is null) throw new ArgumentException("resume: needs a run folder");
         if (resume && !runtime.Checkpoints) throw new ArgumentException("resume: needs runtime.checkpoints = on");
-        foreach (var (key, list) in new[] { ("eval.score-layers", config.Eval.ScoreLayersFor(config.Model.LayerCount)), ("eval.head.layers", config.Eval.HeadLayersFor(config.Model.LayerCount)) })
-            foreach (int l in list)
-                if (l < 0 || l >= config.Model.LayerCount)
-                    throw new ArgumentException($"{key}: layer {l} does not exist (the model has layers 0..{config.Model.LayerCount - 1})");
+        config.Eval.CheckLayers(config.Model.LayerCount);
         var log = new List<string>();
         if (config.Train.Schedule != Schedule.Simultaneous)
             log.Add($"train.schedule = {config.Train.Schedule}: the actor runtime always runs the simultaneous schedule");

@@ -18,4 +18,13 @@ public sealed record EvalOptions(
         ScoreLayers ?? (layerCount >= 2 ? Enumerable.Range(1, layerCount - 1).ToArray() : [0]);
 
     public int[] HeadLayersFor(int layerCount) => HeadLayers ?? ScoreLayersFor(layerCount);
+
+    /// <summary>Throws, naming the key, when a score or head layer does not exist in a model of <paramref name="layerCount"/> layers.</summary>
+    public void CheckLayers(int layerCount)
+    {
+        foreach (var (key, layers) in new[] { ("eval.score-layers", ScoreLayersFor(layerCount)), ("eval.head.layers", HeadLayersFor(layerCount)) })
+            foreach (int l in layers)
+                if (l < 0 || l >= layerCount)
+                    throw new ArgumentException($"{key}: layer {l} does not exist (the model has layers 0..{layerCount - 1})");
+    }
 }

@@ -15,8 +15,7 @@ public static class Evaluator
         int layerCount = net.Layers.Count;
         var scoreLayers = options.ScoreLayersFor(layerCount);
         var headLayers = options.HeadLayersFor(layerCount);
-        Validate(scoreLayers, layerCount, "eval.score-layers");
-        Validate(headLayers, layerCount, "eval.head.layers");
+        options.CheckLayers(layerCount);
 
         double goodness = GoodnessScorer.Accuracy(net, test, overlay, scoreLayers, options.BatchSize);
 
@@ -35,9 +34,4 @@ public static class Evaluator
         return new EvaluationResult(goodness, scoreLayers, headAccuracy, headLayers, sw.Elapsed.TotalSeconds);
     }
 
-    static void Validate(int[] layers, int count, string key)
-    {
-        foreach (var l in layers)
-            if (l < 0 || l >= count) throw new ArgumentException($"{key}: layer {l} does not exist (the model has layers 0..{count - 1})");
-    }
 }

@@ -36,13 +36,14 @@ public sealed class SoftmaxHead : nn.Module<Tensor, Tensor>
         using var _ = no_grad();
         using var scope = NewDisposeScope();
         var acts = net.Activities(overlay.Neutral(x), layers.Max());
-        var parts = layers.Select(l =>
-        {
-            var norm = net.Layers[l].Options.InputNorm == InputNorm.None ? InputNorm.L2 : net.Layers[l].Options.InputNorm;
-            return FFDenseLayer.Normalize(acts[l], norm);
-        }).ToArray();
+        var parts = layers.Select(l => LayerFeatures(net.Layers[l].Options, acts[l])).ToArray();
         return cat(parts, 1).MoveToOuterDisposeScope();
     }
+
+    /// <summary>One layer's part of the head's input: its activity under the layer's own input
+    /// normalisation (L2 when it has none). The actor runtime computes head features with this too.</summary>
+    public static Tensor LayerFeatures(LayerOptions layer, Tensor activity) =>
+        FFDenseLayer.Normalize(activity, layer.InputNorm == InputNorm.None ? InputNorm.L2 : layer.InputNorm);
 
     public static Tensor Features(FFNetwork net, Dataset data, LabelOverlay overlay, int[] layers, int batchSize)
     {

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Akka.Actor;
+using FFActors.Core.Evaluation;
 using FFActors.Core.Layers;
 using FFActors.Core.Training;
 using FFActors.Runtime.Checkpoints;
@@ -260,9 +261,7 @@ internal sealed class LayerActor : UntypedActor
         Tensor? f = null;
         if ((fb.ReportMask & (1L << index)) != 0)
         {
-            // As SoftmaxHead.Features: the layer's own input normalisation, L2 when it has none.
-            var norm = t.Options.InputNorm == InputNorm.None ? InputNorm.L2 : t.Options.InputNorm;
-            f = FFDenseLayer.Normalize(h, norm);
+            f = SoftmaxHead.LayerFeatures(t.Options, h);
         }
         computeTicks += Stopwatch.GetTimestamp() - c0;
         if (forward) Send(new FeatureBatch(fb.Stamp, h.DetachFromDisposeScope(), fb.Deepest, fb.ReportMask));
