@@ -2,6 +2,7 @@ using Akka.Actor;
 using FFActors.Core;
 using FFActors.Core.Data;
 using FFActors.Core.Evaluation;
+using FFActors.Core.Negatives;
 using FFActors.Core.Platform;
 using FFActors.Core.Training;
 using FFActors.Runtime.Actors;
@@ -66,6 +67,7 @@ public static class PipelineRunner
         if (resume && runDir is null) throw new ArgumentException("resume: needs a run folder");
         if (resume && !runtime.Checkpoints) throw new ArgumentException("resume: needs runtime.checkpoints = on");
         config.Eval.CheckLayers(config.Model.LayerCount);
+        NegativeSetup.Of(config).CheckInput(config, data.Train.Features);
         var log = new List<string>();
         if (config.Train.Schedule != Schedule.Simultaneous)
             log.Add($"train.schedule = {config.Train.Schedule}: the actor runtime always runs the simultaneous schedule");

@@ -5,6 +5,8 @@ using FFActors.Cli.Configuration;
 using FFActors.Cli.Output;
 using FFActors.Core;
 using FFActors.Core.Data;
+using FFActors.Core.Diagnostics;
+using FFActors.Core.Negatives;
 using FFActors.Core.Evaluation;
 using FFActors.Core.Platform;
 using FFActors.Core.Training;
@@ -63,6 +65,7 @@ public static class TrainCommand
         var binder = new ConfigBinder(hocon);
         var config = binder.Bind();
         var runtime = binder.BindRuntime();
+        var negatives = NegativeSetup.Of(config);
         var device = TorchSetup.Configure(config.Run);
         using var data = DatasetLoader.Load(config.Data, device);
 
@@ -71,7 +74,8 @@ public static class TrainCommand
         bool greedy = config.Train.Schedule == Schedule.Greedy;
         string how = greedy ? "greedy (in-process)" : $"simultaneous, {runtime.Mode.ToString().ToLowerInvariant()} mode";
         AnsiConsole.MarkupLine((resumeDir is null ? "[bold]run[/] " : "[bold]resuming[/] ") + Markup.Escape(
-            $"{run.Path}: {config.Data.Dataset} {data.Train.Count} train / {data.Test.Count} test, layers [{string.Join(", ", config.Model.Layers)}], {how}, {config.Train.Epochs} epochs, batch {config.Train.BatchSize}, seed {config.Run.Seed}"));
+            $"{run.Path}: {config.Data.Dataset} {data.Train.Count} train / {data.Test.Count} test, layers [{string.Join(", ", config.Model.Layers)}], {how}, {config.Train.Epochs} epochs, batch {config.Train.BatchSize}, seed {config.Run.Seed}, " +
+            $"negatives {config.Train.Negatives}{(negatives.LabelFree ? " (label-free)" : "")}, evaluation: {negatives.Evaluation}"));
 
         using var stop = CancelOnCtrlC(cancel);
         var clock = Stopwatch.StartNew();
@@ -90,7 +94,7 @@ public static class TrainCommand
             return 130;
         }
 
-        var result = outcome.Evaluation ?? Evaluate(config, data, net);
+        var result = outcome.Evaluation ?? Evaluate(config, data, net, negatives.ProbeOnly);
         run.WriteWeights(net);
         run.WriteResults(new
         {
@@ -100,8 +104,11 @@ public static class TrainCommand
             schedule = config.Train.Schedule.ToString().ToLowerInvariant(),
             mode = greedy ? "in-process" : runtime.Mode.ToString().ToLowerInvariant(),
             epochs = config.Train.Epochs,
+            negatives = config.Train.Negatives,
+            label_free = negatives.LabelFree,
+            evaluation = result.ProbeOnly ? "linear-probe" : "goodness-scoring+softmax-head",
             test_samples = data.Test.Count,
-            goodness_accuracy = result.GoodnessAccuracy,
+            goodness_accuracy = double.IsNaN(result.GoodnessAccuracy) ? (double?)null : result.GoodnessAccuracy,
             score_layers = result.ScoreLayers,
             head_accuracy = double.IsNaN(result.HeadAccuracy) ? (double?)null : result.HeadAccuracy,
             head_layers = result.HeadLayers,
@@ -110,8 +117,21 @@ public static class TrainCommand
             total_seconds = clock.Elapsed.TotalSeconds,
         });
         MetricsChart.Save(run.File("curves.png"), outcome.Metrics, $"{config.Data.Dataset} [{string.Join("-", config.Model.Layers)}] {how}");
+        SaveDiagnostics(run, outcome.Metrics, net, data, config);
         Summary.Print(outcome.Metrics, result, trainSeconds, clock.Elapsed.TotalSeconds, run.Path);
         return 0;
+    }
+
+    /// <summary>The last epoch's goodness histograms per layer and the first layer's receptive fields.</summary>
+    static void SaveDiagnostics(RunFolder run, IReadOnlyList<EpochMetrics> metrics, FFNetwork net, DataSplits data, FFConfig config)
+    {
+        var last = metrics.LastOrDefault(m => m.Diagnostics is not null);
+        if (last is not null)
+            DiagnosticsChart.SaveHistograms(run.Path, last.Diagnostics!, last.Epoch, $"{config.Data.Dataset} {config.Train.Negatives}");
+        int side = (int)Math.Round(Math.Sqrt(data.Train.Features));
+        if (side * side == data.Train.Features)
+            DiagnosticsChart.SaveReceptiveFields(run.File("receptive-fields.png"), ReceptiveFields.Grid(net.Layers[0].Layer, 100, side, side),
+                $"layer 0 receptive fields (first 100 units, each scaled to its max |w|), {config.Train.Negatives}");
     }
 
     static string RunName(FFConfig config) => config.Run.Name.Length > 0 ? config.Run.Name
@@ -120,7 +140,7 @@ public static class TrainCommand
     /// <summary>The greedy schedule trains one layer at a time, so there is nothing to pipeline: it runs in-process.</summary>
     static PipelineResult TrainGreedy(FFConfig config, DataSplits data)
     {
-        var net = new FFNetwork(config.Model, config.Train.OptimizerOrDefault, config.Run.Seed, data.Train.Images.device);
+        var net = new FFNetwork(config, data.Train.Images.device);
         IReadOnlyList<EpochMetrics> metrics = [];
         WithProgress(observer => metrics = new FFTrainer(config, observer).Train(net, data));
         return new PipelineResult(metrics, net, Completed: true, Log: []);
@@ -133,10 +153,12 @@ public static class TrainCommand
         return result!;
     }
 
-    static EvaluationResult Evaluate(FFConfig config, DataSplits data, FFNetwork net)
+    static EvaluationResult Evaluate(FFConfig config, DataSplits data, FFNetwork net, bool probeOnly)
     {
-        AnsiConsole.MarkupLine("[grey]evaluating on the test set (goodness scoring and softmax head)…[/]");
-        return Evaluator.Evaluate(net, data.Train, data.Test, new LabelOverlay(config.Model.LabelValue), config.Eval, config.Run.Seed);
+        AnsiConsole.MarkupLine(probeOnly
+            ? "[grey]evaluating on the test set (linear probe on frozen features)…[/]"
+            : "[grey]evaluating on the test set (goodness scoring and softmax head)…[/]");
+        return Evaluator.Evaluate(net, data.Train, data.Test, new LabelOverlay(config.Model.LabelValue), config.Eval, config.Run.Seed, probeOnly);
     }
 
     /// <summary>First Ctrl-C asks the run to checkpoint and stop; a second one kills the process as usual.</summary>

@@ -4,6 +4,7 @@ using FFActors.Core;
 using FFActors.Core.Data;
 using FFActors.Core.Evaluation;
 using FFActors.Core.Layers;
+using FFActors.Core.Negatives;
 using FFActors.Core.Objectives;
 using FFActors.Core.Platform;
 using FFActors.Core.Training;
@@ -16,7 +17,31 @@ public sealed class ConfigBinder(LoadedConfig loaded)
 {
     readonly Config config = loaded.Hocon;
 
-    public FFConfig Bind() => new(
+    /// <summary>The typed configuration, with the negative strategy checked against the rest of it.</summary>
+    public FFConfig Bind()
+    {
+        var config = BindValues();
+        try
+        {
+            NegativeSetup.Of(config);
+        }
+        catch (ArgumentException e)
+        {
+            // NegativeSetup names the key first ("key: problem" or "key = value: problem"); a strategy's
+            // constructor names only the strategy ("adversarial: epsilon must be > 0 (Parameter ...)").
+            var message = e is ArgumentOutOfRangeException ? e.Message.Split(" (Parameter")[0] : e.Message;
+            var key = message.Split([':', ' '], 2)[0];
+            if (!key.Contains('.'))
+            {
+                key = "train.negatives";
+                message = $"train.negative-options: {message}";
+            }
+            throw new ConfigException($"{loaded.OriginOf(key)}: {message}");
+        }
+        return config;
+    }
+
+    FFConfig BindValues() => new(
         new RunOptions(
             Seed: Long("run.seed"),
             Device: OneOf("run.device", "cpu", "cuda"),
@@ -42,7 +67,7 @@ public sealed class ConfigBinder(LoadedConfig loaded)
             Schedule: Enum("train.schedule", ("simultaneous", Schedule.Simultaneous), ("greedy", Schedule.Greedy)),
             Epochs: Int("train.epochs", min: 1),
             BatchSize: Int("train.batch-size", min: 0),
-            Negatives: TrainableNegatives("train.negatives"),
+            Negatives: OneOf("train.negatives", NegativeStrategies.Names.ToArray()),
             Optimizer: new OptimizerOptions(
                 Kind: Enum("train.optimizer.type", ("adam", OptimizerKind.Adam), ("sgd", OptimizerKind.Sgd)),
                 LearningRate: Double("train.optimizer.lr", min: 0, exclusiveMin: true),
@@ -53,7 +78,9 @@ public sealed class ConfigBinder(LoadedConfig loaded)
             Collaboration: new CollaborationOptions(
                 Scale: Double("train.collaboration.scale"),
                 Mode: Enum("train.collaboration.mode", ("all", CollaborationMode.All), ("previous", CollaborationMode.Previous), ("next", CollaborationMode.Next)),
-                Exchange: Enum("train.collaboration.exchange", ("exact", GammaExchange.Exact), ("stale", GammaExchange.Stale)))),
+                Exchange: Enum("train.collaboration.exchange", ("exact", GammaExchange.Exact), ("stale", GammaExchange.Stale))),
+            NegativeOptions: NegativeOptions("train.negative-options"),
+            ModelViewRefresh: Int("train.model-view-refresh", min: 1)),
         new EvalOptions(
             ScoreLayers: LayerList("eval.score-layers"),
             HeadLayers: LayerList("eval.head.layers"),
@@ -61,7 +88,10 @@ public sealed class ConfigBinder(LoadedConfig loaded)
             HeadLearningRate: Double("eval.head.lr", min: 0, exclusiveMin: true),
             HeadBatchSize: Int("eval.head.batch-size", min: 1),
             BatchSize: Int("eval.batch-size", min: 1),
-            ValidateEachEpoch: Bool("eval.validate-each-epoch")));
+            ValidateEachEpoch: Bool("eval.validate-each-epoch"),
+            Readout: Enum("eval.readout", ("auto", EvalReadout.Auto), ("label", EvalReadout.Label), ("probe", EvalReadout.Probe)),
+            DiagnosticSamples: Int("eval.diagnostics.samples", min: 0),
+            DiagnosticBins: Int("eval.diagnostics.bins", min: 1)));
 
     public RuntimeOptions BindRuntime() => new(
         Mode: Enum("runtime.mode", ("pipeline", ExecutionMode.Pipeline), ("sequential", ExecutionMode.Sequential)),
@@ -125,24 +155,25 @@ public sealed class ConfigBinder(LoadedConfig loaded)
         return allowed.Contains(s) ? s : throw Error(key, $" '{s}' is not one of {string.Join(", ", allowed)}");
     }
 
-    /// <summary>
-    /// A negative strategy the trainers can run today: labelled, and built without the network.
-    /// Label-free strategies (linear-probe evaluation) and those that need the current network
-    /// (hard-label, adversarial, hard-mining) exist in Core but are not wired into training yet.
-    /// </summary>
-    public string TrainableNegatives(string key)
+    /// <summary>The keys of <paramref name="key"/> that are not <c>default</c>, as numbers (flags: on/off → 1/0).</summary>
+    public IReadOnlyDictionary<string, double> NegativeOptions(string key)
     {
-        var name = OneOf(key, FFActors.Core.Negatives.NegativeStrategies.Names.ToArray());
-        var strategy = FFActors.Core.Negatives.NegativeStrategies.Create(name, new FFActors.Core.Data.LabelOverlay());
-        (strategy as IDisposable)?.Dispose();
-        if (strategy.LabelFree || strategy.NeedsModel)
-            throw Error(key, $" '{name}' is not supported by the trainers yet ({(strategy.LabelFree ? "label-free: needs linear-probe evaluation" : "needs the current network")}); use one of {string.Join(", ", TrainableNegativeNames)}");
-        return name;
+        var result = new Dictionary<string, double>();
+        foreach (var (name, _) in config.GetConfig(key).Root.GetObject().Items)
+        {
+            var full = $"{key}.{name}";
+            var s = Raw(full);
+            if (s == "default") continue;
+            result[name] = s switch
+            {
+                "true" or "on" or "yes" => 1,
+                "false" or "off" or "no" => 0,
+                _ => double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && double.IsFinite(v)
+                    ? v : throw Error(full, $" expected a number, on/off or 'default', got '{s}'"),
+            };
+        }
+        return result;
     }
-
-    static readonly string[] TrainableNegativeNames = FFActors.Core.Negatives.NegativeStrategies.Names
-        .Where(n => FFActors.Core.Negatives.NegativeStrategies.Create(n, new FFActors.Core.Data.LabelOverlay()) is { LabelFree: false, NeedsModel: false })
-        .ToArray();
 
     public T Enum<T>(string key, params (string Name, T Value)[] options)
     {

@@ -60,6 +60,9 @@ public sealed class RunFolder(string path)
         var layers = metrics.SelectMany(m => m.Layers.Select(l => l.Layer)).Distinct().Order().ToArray();
         var sb = new StringBuilder("epoch,phase,seconds,samples_per_s,validation_accuracy");
         foreach (var l in layers) sb.Append($",loss_{l},good_pos_{l},good_neg_{l},separation_{l},dead_{l},lr_{l}");
+        // End-of-epoch diagnostics on a fixed batch (eval.diagnostics), when measured.
+        var diagLayers = metrics.SelectMany(m => m.Diagnostics?.Select(d => d.Layer) ?? []).Distinct().Order().ToArray();
+        foreach (var l in diagLayers) sb.Append($",diag_separation_{l},diag_dead_{l},diag_saturated_{l}");
         sb.AppendLine();
         var c = CultureInfo.InvariantCulture;
         foreach (var m in metrics)
@@ -69,6 +72,11 @@ public sealed class RunFolder(string path)
             {
                 var s = m.Layers.FirstOrDefault(x => x.Layer == l);
                 sb.Append(s is null ? ",,,,,," : string.Create(c, $",{s.Loss:G6},{s.GoodPos:G6},{s.GoodNeg:G6},{s.Separation:F4},{s.DeadUnits:F4},{s.LearningRate:G4}"));
+            }
+            foreach (var l in diagLayers)
+            {
+                var d = m.Diagnostics?.FirstOrDefault(x => x.Layer == l);
+                sb.Append(d is null ? ",,," : string.Create(c, $",{d.Separation:F4},{d.DeadUnits:F4},{d.SaturatedUnits:F4}"));
             }
             sb.AppendLine();
         }

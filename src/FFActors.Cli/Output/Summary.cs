@@ -38,11 +38,21 @@ public static class Summary
         final.AddColumn("readout");
         final.AddColumn("layers");
         final.AddColumn(new TableColumn("accuracy").RightAligned());
-        final.AddRow("goodness scoring", Markup.Escape($"[{string.Join(", ", result.ScoreLayers)}]"), result.GoodnessAccuracy.ToString("P2", c));
-        final.AddRow("softmax head", Markup.Escape($"[{string.Join(", ", result.HeadLayers)}]"), double.IsNaN(result.HeadAccuracy) ? "off" : result.HeadAccuracy.ToString("P2", c));
+        if (result.ProbeOnly)
+            final.AddRow("goodness scoring", "-", "not run (label-free training)");
+        else
+            final.AddRow("goodness scoring", Markup.Escape($"[{string.Join(", ", result.ScoreLayers)}]"), result.GoodnessAccuracy.ToString("P2", c));
+        final.AddRow(result.ProbeOnly ? "linear probe (frozen features)" : "softmax head", Markup.Escape($"[{string.Join(", ", result.HeadLayers)}]"),
+            double.IsNaN(result.HeadAccuracy) ? "off" : result.HeadAccuracy.ToString("P2", c));
         AnsiConsole.Write(final);
         AnsiConsole.MarkupLine(string.Create(c, $"train {trainSeconds:F1} s, total {totalSeconds:F1} s; run folder [bold]{Markup.Escape(runPath)}[/]"));
         // Plain lines for logs and scripts.
+        if (result.ProbeOnly)
+        {
+            Console.WriteLine("evaluation: linear probe only (label-free training; goodness scoring not run)");
+            Console.WriteLine(string.Create(c, $"test accuracy (linear probe): {result.HeadAccuracy:P2}"));
+            return;
+        }
         Console.WriteLine(string.Create(c, $"test accuracy (goodness): {result.GoodnessAccuracy:P2}"));
         if (!double.IsNaN(result.HeadAccuracy)) Console.WriteLine(string.Create(c, $"test accuracy (softmax head): {result.HeadAccuracy:P2}"));
     }

@@ -9,7 +9,10 @@ namespace FFActors.Core.Evaluation;
 /// <summary>Runs both readouts: goodness scoring and a softmax head trained on the training split.</summary>
 public static class Evaluator
 {
-    public static EvaluationResult Evaluate(FFNetwork net, Dataset train, Dataset test, LabelOverlay overlay, EvalOptions options, long seed)
+    /// <param name="probeOnly">Label-free training (<see cref="Negatives.NegativeSetup.ProbeOnly"/>): skip goodness
+    /// scoring and run only the softmax head on the frozen features, i.e. the linear probe.</param>
+    public static EvaluationResult Evaluate(FFNetwork net, Dataset train, Dataset test, LabelOverlay overlay, EvalOptions options, long seed,
+        bool probeOnly = false)
     {
         var sw = Stopwatch.StartNew();
         int layerCount = net.Layers.Count;
@@ -17,7 +20,7 @@ public static class Evaluator
         var headLayers = options.HeadLayersFor(layerCount);
         options.CheckLayers(layerCount);
 
-        double goodness = GoodnessScorer.Accuracy(net, test, overlay, scoreLayers, options.BatchSize);
+        double goodness = probeOnly ? double.NaN : GoodnessScorer.Accuracy(net, test, overlay, scoreLayers, options.BatchSize);
 
         double headAccuracy = double.NaN;
         if (options.HeadEpochs > 0)
@@ -31,7 +34,7 @@ public static class Evaluator
             head.Fit(trainFeatures, train.Labels, options.HeadEpochs, options.HeadBatchSize, options.HeadLearningRate, gen);
             headAccuracy = head.Accuracy(testFeatures, test.Labels, options.BatchSize);
         }
-        return new EvaluationResult(goodness, scoreLayers, headAccuracy, headLayers, sw.Elapsed.TotalSeconds);
+        return new EvaluationResult(goodness, scoreLayers, headAccuracy, headLayers, sw.Elapsed.TotalSeconds) { ProbeOnly = probeOnly };
     }
 
 }

@@ -16,9 +16,10 @@ public sealed class FFDenseLayer : nn.Module<Tensor, Tensor>
     public int InputSize { get; }
     public int OutputSize { get; }
 
-    public FFDenseLayer(int inputSize, int outputSize, InputNorm inputNorm, Generator init, string name = "ff_dense")
+    public FFDenseLayer(int inputSize, int outputSize, InputNorm inputNorm, Generator init, string name = "ff_dense", bool sharedHalves = false)
         : base(name)
     {
+        SharedHalves = sharedHalves;
         InputSize = inputSize;
         OutputSize = outputSize;
         InputNorm = inputNorm;
@@ -36,10 +37,26 @@ public sealed class FFDenseLayer : nn.Module<Tensor, Tensor>
         }
     }
 
+    /// <summary>
+    /// SCFF (Chen et al. 2025): the input is a pair [a ‖ b] of two <see cref="InputSize"/>-wide halves and
+    /// one weight matrix W serves both, i.e. the layer is a 2F-wide layer with W₁ = W₂:
+    /// h = ReLU(W·(â + b̂) + bias), where [â ‖ b̂] = norm([a ‖ b]). A single F-wide input x is read as
+    /// the positive pair [x ‖ x] (how SCFF evaluates one image).
+    /// </summary>
+    public bool SharedHalves { get; }
+
     public Tensor Weight => linear.weight!;
     public Tensor Bias => linear.bias!;
 
-    public override Tensor forward(Tensor x) => nn.functional.relu(linear.forward(Normalize(x, InputNorm)));
+    public override Tensor forward(Tensor x)
+    {
+        if (!SharedHalves) return nn.functional.relu(linear.forward(Normalize(x, InputNorm)));
+        var pair = x.shape[1] == InputSize ? cat([x, x], 1) : x;
+        if (pair.shape[1] != 2L * InputSize)
+            throw new ArgumentException($"{GetName()}: expected [B, {InputSize}] or pairs [B, {2 * InputSize}], got [{string.Join(", ", x.shape)}]");
+        var n = Normalize(pair, InputNorm);
+        return nn.functional.relu(linear.forward(n.narrow(1, 0, InputSize) + n.narrow(1, InputSize, InputSize)));
+    }
 
     public static Tensor Normalize(Tensor x, InputNorm norm) => norm switch
     {

@@ -8,11 +8,16 @@ namespace FFActors.Core.Training;
 public sealed class BatchBuilder(LabelOverlay overlay, INegativeStrategy negatives, Generator generator)
 {
     public LabelOverlay Overlay { get; } = overlay;
+    public INegativeStrategy Strategy { get; } = negatives;
 
-    public (Tensor Positive, Tensor Negative) Build(Tensor images, Tensor labels)
+    /// <summary>
+    /// Positives as the strategy wants them (true label overlaid, or label-free: neutral overlay, SCFF
+    /// pairs) and its negatives; <paramref name="model"/> is the network view for strategies that need one.
+    /// </summary>
+    public (Tensor Positive, Tensor Negative) Build(Tensor images, Tensor labels, INegativeModel? model = null)
     {
-        var pos = Overlay.Apply(images, labels);
-        var neg = negatives.Generate(new NegativeBatch(images, labels, pos), generator);
+        var pos = Strategy.BuildPositives(images, labels, Overlay);
+        var neg = Strategy.Generate(new NegativeBatch(images, labels, pos, model), generator);
         return (pos, neg);
     }
 }

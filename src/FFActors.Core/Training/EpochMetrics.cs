@@ -10,4 +10,9 @@ public sealed record EpochMetrics(
     double Seconds,
     double SamplesPerSecond,
     IReadOnlyList<LayerEpochStats> Layers,
-    double? ValidationAccuracy);
+    double? ValidationAccuracy)
+{
+    /// <summary>Per-layer diagnostics measured after this epoch (<c>eval.diagnostics</c>), or null when off.
+    /// Not kept in checkpoints: a resumed run has them only for the epochs it ran itself.</summary>
+    public IReadOnlyList<Diagnostics.LayerDiagnostics>? Diagnostics { get; init; }
+}

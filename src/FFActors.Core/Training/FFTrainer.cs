@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using FFActors.Core.Data;
+using FFActors.Core.Diagnostics;
 using FFActors.Core.Evaluation;
 using FFActors.Core.Negatives;
 using TorchSharp;
@@ -17,19 +18,49 @@ public sealed class FFTrainer(FFConfig config, ITrainingObserver? observer = nul
     {
         using var dataOrder = new Generator((ulong)SeedStreams.Derive(config.Run.Seed, SeedStreams.DataOrder));
         using var negGen = new Generator((ulong)SeedStreams.Derive(config.Run.Seed, SeedStreams.Negatives));
-        var builder = new BatchBuilder(Overlay, NegativeStrategies.Create(config.Train.Negatives, Overlay), negGen);
-        if (config.Train.Schedule == Schedule.Greedy && config.Train.CollaborationOrDefault.Enabled)
-            throw new ArgumentException("train.collaboration: layer collaboration needs the simultaneous schedule");
-        return config.Train.Schedule == Schedule.Greedy
-            ? Greedy(net, data, builder, dataOrder)
-            : Simultaneous(net, data, builder, dataOrder);
+        var setup = NegativeSetup.Of(config);
+        setup.CheckInput(config, data.Train.Features);
+        labelFree = setup.LabelFree;
+        var strategy = NegativeSetup.Create(config, Overlay);
+        using var probe = config.Eval.DiagnosticSamples > 0 ? new DiagnosticsProbe(config, data.Train, net.Layers.Select(l => l.Options).ToArray()) : null;
+        diagnostics = probe;
+        try
+        {
+            var builder = new BatchBuilder(Overlay, strategy, negGen);
+            if (config.Train.Schedule == Schedule.Greedy && config.Train.CollaborationOrDefault.Enabled)
+                throw new ArgumentException("train.collaboration: layer collaboration needs the simultaneous schedule");
+            return config.Train.Schedule == Schedule.Greedy
+                ? Greedy(net, data, builder, dataOrder)
+                : Simultaneous(net, data, builder, dataOrder);
+        }
+        finally
+        {
+            (strategy as IDisposable)?.Dispose();
+        }
     }
+
+    bool labelFree;
+    DiagnosticsProbe? diagnostics;
+
+    /// <summary>The row with the end-of-epoch diagnostics of the network as it is now (when on).</summary>
+    EpochMetrics WithDiagnostics(EpochMetrics m, FFNetwork net, int epoch)
+    {
+        if (diagnostics is null) return m;
+        diagnostics.Replica.LoadFrom(net);
+        return m with { Diagnostics = diagnostics.Measure(epoch) };
+    }
+
+    /// <summary>The copy of the network that model-driven strategies read (null when the strategy needs none).</summary>
+    ModelReplica? ReplicaFor(FFNetwork net, BatchBuilder builder) => builder.Strategy.NeedsModel
+        ? new ModelReplica(net.Layers.Select(l => l.Options).ToArray(), config.Eval.ScoreLayersFor(net.Layers.Count), net.Layers[0].Layer.Weight.device)
+        : null;
 
     List<EpochMetrics> Simultaneous(FFNetwork net, DataSplits data, BatchBuilder builder, Generator dataOrder)
     {
         var metrics = new List<EpochMetrics>();
         int epochs = config.Train.Epochs;
         var collab = config.Train.CollaborationOrDefault;
+        using var replica = ReplicaFor(net, builder);
         using var stale = collab.Enabled && collab.Exchange == GammaExchange.Stale
             ? new StaleGoodnessTable(data.Train.Count, net.Layers.Count, data.Train.Images.device)
             : null;
@@ -39,6 +70,7 @@ public sealed class FFTrainer(FFConfig config, ITrainingObserver? observer = nul
             observer.PhaseStarted($"epoch {epoch + 1}/{epochs}", data.Train.Count);
             var acc = new StatsAccumulator(net.Layers.Count);
             var sw = Stopwatch.StartNew();
+            int batch = 0;
             foreach (var (x, y, idx) in IndexedBatches(data, dataOrder, stale is not null))
             {
                 using (x)
@@ -46,7 +78,10 @@ public sealed class FFTrainer(FFConfig config, ITrainingObserver? observer = nul
                 using (idx)
                 using (NewDisposeScope())
                 {
-                    var (pos, neg) = builder.Build(x, y);
+                    // The runtime refreshes its copy at the same batches (see DESIGN.md, "Model view").
+                    if (replica is not null && batch % config.Train.ModelViewRefresh == 0) replica.LoadFrom(net);
+                    batch++;
+                    var (pos, neg) = builder.Build(x, y, replica);
                     // Layer collaboration: s·γ for every layer, [L, B] each (null when off).
                     Tensor? gammaPos = null, gammaNeg = null;
                     if (collab.Enabled && stale is null)
@@ -75,6 +110,7 @@ public sealed class FFTrainer(FFConfig config, ITrainingObserver? observer = nul
             double seconds = sw.Elapsed.TotalSeconds;
             var m = new EpochMetrics(epoch + 1, 0, seconds, data.Train.Count / seconds,
                 acc.Means(l => net.Layers[l].LearningRate), Validate(net, data, net.Layers.Count - 1));
+            m = WithDiagnostics(m, net, epoch);
             metrics.Add(m);
             observer.EpochCompleted(m);
         }
@@ -100,6 +136,8 @@ public sealed class FFTrainer(FFConfig config, ITrainingObserver? observer = nul
         for (int layer = 0; layer < net.Layers.Count; layer++)
         {
             var trainer = net.Layers[layer];
+            // Greedy: the model-driven strategies see the live network trained so far.
+            var view = builder.Strategy.NeedsModel ? new NetworkView(net, GreedyScoreLayers(net, layer)) : null;
             observer.PhaseStarted($"layer {layer + 1}/{net.Layers.Count}", (long)data.Train.Count * epochs);
             for (int epoch = 0; epoch < epochs; epoch++)
             {
@@ -112,7 +150,7 @@ public sealed class FFTrainer(FFConfig config, ITrainingObserver? observer = nul
                     using (y)
                     using (NewDisposeScope())
                     {
-                        var (pos, neg) = builder.Build(x, y);
+                        var (pos, neg) = builder.Build(x, y, view);
                         for (int below = 0; below < layer; below++)
                         {
                             pos = net.Layers[below].Forward(pos);
@@ -127,6 +165,7 @@ public sealed class FFTrainer(FFConfig config, ITrainingObserver? observer = nul
                 bool last = epoch == epochs - 1;
                 var m = new EpochMetrics(epoch + 1, layer, seconds, data.Train.Count / seconds,
                     acc.Means(l => net.Layers[l].LearningRate), last ? Validate(net, data, layer) : null);
+                m = WithDiagnostics(m, net, epoch);
                 metrics.Add(m);
                 observer.EpochCompleted(m);
             }
@@ -137,9 +176,15 @@ public sealed class FFTrainer(FFConfig config, ITrainingObserver? observer = nul
     /// <summary>Goodness-scoring accuracy on the validation split using the trained layers up to <paramref name="upTo"/>.</summary>
     double? Validate(FFNetwork net, DataSplits data, int upTo)
     {
-        if (data.Validation is null || !config.Eval.ValidateEachEpoch) return null;
+        // A label-free network cannot be scored by label goodness; it is judged by the probe at the end.
+        if (data.Validation is null || !config.Eval.ValidateEachEpoch || labelFree) return null;
+        return GoodnessScorer.Accuracy(net, data.Validation, Overlay, GreedyScoreLayers(net, upTo), config.Eval.BatchSize);
+    }
+
+    /// <summary>The score layers among those trained up to <paramref name="upTo"/> (that layer alone when none is).</summary>
+    int[] GreedyScoreLayers(FFNetwork net, int upTo)
+    {
         var layers = config.Eval.ScoreLayersFor(net.Layers.Count).Where(l => l <= upTo).ToArray();
-        if (layers.Length == 0) layers = [upTo];
-        return GoodnessScorer.Accuracy(net, data.Validation, Overlay, layers, config.Eval.BatchSize);
+        return layers.Length == 0 ? [upTo] : layers;
     }
 }

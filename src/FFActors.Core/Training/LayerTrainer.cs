@@ -24,7 +24,7 @@ public sealed class LayerTrainer : IDisposable
     {
         Options = options;
         using var init = new Generator((ulong)SeedStreams.Derive(seed, SeedStreams.LayerInit, options.Index));
-        Layer = new FFDenseLayer(options.InputSize, options.OutputSize, options.InputNorm, init, $"layer{options.Index}");
+        Layer = new FFDenseLayer(options.InputSize, options.OutputSize, options.InputNorm, init, $"layer{options.Index}", options.SharedHalves);
         Layer.to(device);
         var o = options.Optimizer;
         Optimizer = o.Kind switch

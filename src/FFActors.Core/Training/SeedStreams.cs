@@ -11,6 +11,7 @@ public static class SeedStreams
     public const int DataOrder = 2;
     public const int Negatives = 3;
     public const int Head = 4;
+    public const int Diagnostics = 5;
 
     public static long Derive(long seed, int stream, int index = 0)
     {

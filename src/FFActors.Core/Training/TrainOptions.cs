@@ -3,14 +3,21 @@ namespace FFActors.Core.Training;
 /// <param name="Epochs">Passes over the training set (per layer for the greedy schedule).</param>
 /// <param name="BatchSize">Samples per update; 0 means the whole training set (full batch).</param>
 /// <param name="Negatives">Negative strategy name.</param>
+/// <param name="NegativeOptions">The strategy's parameters (<c>train.negative-options</c>); missing keys take the strategy's defaults.</param>
+/// <param name="ModelViewRefresh">Batches between refreshes of the copy of the network that model-driven
+/// strategies (hard-label, adversarial, hard-mining) read; 1 = every batch (exact).</param>
 public sealed record TrainOptions(
     Schedule Schedule = Schedule.Simultaneous,
     int Epochs = 10,
     int BatchSize = 100,
     string Negatives = "wrong-label",
     OptimizerOptions? Optimizer = null,
-    CollaborationOptions? Collaboration = null)
+    CollaborationOptions? Collaboration = null,
+    IReadOnlyDictionary<string, double>? NegativeOptions = null,
+    int ModelViewRefresh = 1)
 {
+    public IReadOnlyDictionary<string, double> NegativeOptionsOrEmpty => NegativeOptions ?? new Dictionary<string, double>();
+
     public CollaborationOptions CollaborationOrDefault => Collaboration ?? new CollaborationOptions();
 
     public OptimizerOptions OptimizerOrDefault => Optimizer ?? new OptimizerOptions();

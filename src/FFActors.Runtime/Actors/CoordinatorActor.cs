@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Akka.Actor;
 using FFActors.Core;
 using FFActors.Core.Data;
+using FFActors.Core.Diagnostics;
 using FFActors.Core.Evaluation;
 using FFActors.Core.Layers;
 using FFActors.Core.Negatives;
@@ -170,6 +171,16 @@ internal sealed class CoordinatorActor : UntypedActor
     readonly BatchBuilder builder;
     readonly CollaborationOptions collab;
     readonly bool exact, staleMode;
+    readonly NegativeSetup negatives;
+    readonly INegativeStrategy strategy;
+    // Model view (DESIGN.md): the copy model-driven strategies read, refreshed every ModelViewRefresh batches.
+    readonly ModelReplica? view;
+    readonly DiagnosticsProbe? diagnostics;
+    int viewEpoch = -1, viewBatch = -1;
+    ModelReplica? loading;
+    Stamp loadingStamp;
+    int weightsPending;
+    Action? afterWeights;
     readonly List<string> log;
 
     StaleGoodnessTable? stale;
@@ -218,7 +229,8 @@ internal sealed class CoordinatorActor : UntypedActor
         s = settings;
         config = settings.Config;
         data = settings.Data;
-        layerOptions = FFNetwork.LayerOptionsFor(config.Model, config.Train.OptimizerOrDefault);
+        negatives = NegativeSetup.Of(config);
+        layerOptions = FFNetwork.LayerOptionsFor(config.Model, config.Train.OptimizerOrDefault, negatives.SharedHalves);
         layerCount = layerOptions.Count;
         if (layerCount > 62) throw new ArgumentException("model.layers: at most 62 layers");
         window = settings.Runtime.CreditWindow;
@@ -226,7 +238,10 @@ internal sealed class CoordinatorActor : UntypedActor
         overlay = new LabelOverlay(config.Model.LabelValue);
         dataOrder = new Generator((ulong)SeedStreams.Derive(config.Run.Seed, SeedStreams.DataOrder));
         negGen = new Generator((ulong)SeedStreams.Derive(config.Run.Seed, SeedStreams.Negatives));
-        builder = new BatchBuilder(overlay, NegativeStrategies.Create(config.Train.Negatives, overlay), negGen);
+        strategy = NegativeSetup.Create(config, overlay);
+        builder = new BatchBuilder(overlay, strategy, negGen);
+        view = strategy.NeedsModel ? new ModelReplica(layerOptions, config.Eval.ScoreLayersFor(layerCount), settings.Device) : null;
+        diagnostics = config.Eval.DiagnosticSamples > 0 ? new DiagnosticsProbe(config, data.Train, layerOptions) : null;
         collab = config.Train.CollaborationOrDefault;
         exact = collab.Enabled && collab.Exchange == GammaExchange.Exact;
         staleMode = collab.Enabled && collab.Exchange == GammaExchange.Stale;
@@ -311,6 +326,9 @@ internal sealed class CoordinatorActor : UntypedActor
                 break;
             case LayerReleased r:
                 OnReleased(r);
+                break;
+            case LayerWeights w:
+                OnWeights(w);
                 break;
             case StopTraining:
                 OnStop();
@@ -410,6 +428,54 @@ internal sealed class CoordinatorActor : UntypedActor
         order = null;
         saving = null;
         afterSave = null;
+        loading = null;
+        afterWeights = null;
+        weightsPending = 0;
+        viewEpoch = viewBatch = -1;
+    }
+
+    // ---------------------------------------------------------------- model view
+
+    /// <summary>
+    /// True when batch <paramref name="batch"/> may be built: the strategy needs no model, or the view
+    /// holds the weights it must see. Otherwise, once every earlier batch has completed (so every layer
+    /// has made exactly the updates before this batch), asks the layers for their weights and returns false.
+    /// </summary>
+    bool ViewReady(int batch)
+    {
+        if (view is null) return true;
+        bool fresh = viewEpoch == epoch && viewBatch == batch;
+        if (fresh || (viewEpoch >= 0 && batch % config.Train.ModelViewRefresh != 0)) return true;
+        if (loading is not null || completed != batch || staged is not null) return false;
+        ReadWeightsInto(view, StampFor(epoch, batch), () =>
+        {
+            (viewEpoch, viewBatch) = (epoch, batch);
+            Advance();
+        });
+        return false;
+    }
+
+    void ReadWeightsInto(ModelReplica target, Stamp stamp, Action then)
+    {
+        loading = target;
+        loadingStamp = stamp;
+        weightsPending = target.LayerCount;
+        afterWeights = then;
+        for (int l = 0; l < target.LayerCount; l++) layers[l].Tell(new ReadWeights(stamp), Self);
+    }
+
+    void OnWeights(LayerWeights w)
+    {
+        using (w)
+        {
+            if (w.Stamp != loadingStamp || loading is null || phase is Phase.Releasing or Phase.Done) return;
+            loading.Load(w.Layer, w.Weight, w.Bias);
+        }
+        if (--weightsPending > 0) return;
+        var then = afterWeights!;
+        loading = null;
+        afterWeights = null;
+        then();
     }
 
     static byte[] GetState(Generator g)
@@ -479,7 +545,7 @@ internal sealed class CoordinatorActor : UntypedActor
         int limit = stopRequested ? next : Math.Min(holdAt, order!.Count);
         if (!exact)
         {
-            while (next < limit && outstanding < window)
+            while (next < limit && outstanding < window && ViewReady(next))
             {
                 var (pos, neg, gp, gn) = Build(next);
                 layers[0].Tell(new TrainBatch(StampFor(epoch, next), pos, neg, gp, gn), Self);
@@ -492,7 +558,7 @@ internal sealed class CoordinatorActor : UntypedActor
         {
             if (staged is null)
             {
-                if (next < limit && outstanding < window)
+                if (next < limit && outstanding < window && ViewReady(next))
                 {
                     var (pos, neg, _, _) = Build(next);
                     staged = new Staged(next, pos, neg, layerCount);
@@ -516,7 +582,7 @@ internal sealed class CoordinatorActor : UntypedActor
         long t0 = Stopwatch.GetTimestamp();
         using var scope = NewDisposeScope();
         var (x, y, idx) = order!.Get(batch);
-        var (pos, neg) = builder.Build(x, y);
+        var (pos, neg) = builder.Build(x, y, view);
         Tensor? gp = null, gn = null;
         if (stale is not null) (gp, gn) = stale.Gammas(idx, collab);
         pending[batch] = new PendingBatch((int)x.shape[0], idx.DetachFromDisposeScope(), layerCount);
@@ -570,7 +636,8 @@ internal sealed class CoordinatorActor : UntypedActor
     void EndEpoch()
     {
         double seconds = elapsedBefore + watch.Elapsed.TotalSeconds;
-        if (data.Validation is not null && config.Eval.ValidateEachEpoch)
+        // A label-free network cannot be scored by label goodness; the probe judges it at the end.
+        if (data.Validation is not null && config.Eval.ValidateEachEpoch && !negatives.LabelFree)
         {
             var scoreLayers = config.Eval.ScoreLayersFor(layerCount).Where(l => l < layerCount).ToArray();
             if (scoreLayers.Length == 0) scoreLayers = [layerCount - 1];
@@ -583,8 +650,20 @@ internal sealed class CoordinatorActor : UntypedActor
 
     void FinishEpoch(double seconds, double? validation)
     {
+        if (diagnostics is null)
+        {
+            FinishEpoch(seconds, validation, null);
+            return;
+        }
+        // The pipeline is drained: copy the layers' weights and measure them on the coordinator.
+        phase = Phase.Validating;
+        ReadWeightsInto(diagnostics.Replica, StampFor(epoch, -1), () => FinishEpoch(seconds, validation, diagnostics.Measure(epoch)));
+    }
+
+    void FinishEpoch(double seconds, double? validation, IReadOnlyList<LayerDiagnostics>? measured)
+    {
         double lr = config.Train.OptimizerOrDefault.LearningRateAt(epoch, epochs);
-        var m = new EpochMetrics(epoch + 1, 0, seconds, data.Train.Count / seconds, sums.Means(_ => lr), validation);
+        var m = new EpochMetrics(epoch + 1, 0, seconds, data.Train.Count / seconds, sums.Means(_ => lr), validation) { Diagnostics = measured };
         metrics.Add(m);
         s.Observer.EpochCompleted(m);
         stale?.EndEpoch();
@@ -794,7 +873,7 @@ internal sealed class CoordinatorActor : UntypedActor
         evalWatch.Restart();
         scoreLayers = config.Eval.ScoreLayersFor(layerCount);
         headLayers = config.Eval.HeadLayersFor(layerCount);
-        StartScoring(data.Test, scoreLayers, acc =>
+        Action<double> afterScoring = acc =>
         {
             goodnessAccuracy = acc;
             if (config.Eval.HeadEpochs <= 0)
@@ -807,7 +886,10 @@ internal sealed class CoordinatorActor : UntypedActor
             Context.Watch(head);
             StartFeatures(data.Train, test: false, () =>
                 StartFeatures(data.Test, test: true, () => head.Tell(new FitHead(StampFor(epoch, 0)), Self)));
-        });
+        };
+        // Label-free training: only the linear probe (the head on frozen features) is meaningful.
+        if (negatives.ProbeOnly) afterScoring(double.NaN);
+        else StartScoring(data.Test, scoreLayers, afterScoring);
     }
 
     void StartFeatures(Dataset dataset, bool test, Action done)
@@ -862,7 +944,8 @@ internal sealed class CoordinatorActor : UntypedActor
 
     void EvaluationDone(double headAccuracy)
     {
-        evaluation = new EvaluationResult(goodnessAccuracy, scoreLayers, headAccuracy, headLayers, evalWatch.Elapsed.TotalSeconds);
+        evaluation = new EvaluationResult(goodnessAccuracy, scoreLayers, headAccuracy, headLayers, evalWatch.Elapsed.TotalSeconds)
+            { ProbeOnly = negatives.ProbeOnly };
         if (head is not null)
         {
             Context.Unwatch(head);
@@ -912,6 +995,9 @@ internal sealed class CoordinatorActor : UntypedActor
         stale?.Dispose();
         dataOrder.Dispose();
         negGen.Dispose();
+        (strategy as IDisposable)?.Dispose();
+        view?.Dispose();
+        diagnostics?.Dispose();
         if (phase != Phase.Done) s.Done.TrySetException(new InvalidOperationException("the coordinator stopped before the run finished"));
     }
 }
@@ -922,5 +1008,7 @@ internal static class RunFingerprint
     public static string Of(FFConfig c, int trainSamples) =>
         $"layers={string.Join('-', c.Model.Layers)};norm={c.Model.InputNorm};goodness={c.Model.Goodness};" +
         $"batch={c.Train.BatchSize};seed={c.Run.Seed};train={trainSamples};negatives={c.Train.Negatives};" +
-        $"optimizer={c.Train.OptimizerOrDefault.Kind};collab={c.Train.CollaborationOrDefault}";
+        $"optimizer={c.Train.OptimizerOrDefault.Kind};collab={c.Train.CollaborationOrDefault};" +
+        $"negative-options={string.Join(',', c.Train.NegativeOptionsOrEmpty.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key}:{kv.Value:R}"))};" +
+        $"model-view-refresh={c.Train.ModelViewRefresh}";
 }

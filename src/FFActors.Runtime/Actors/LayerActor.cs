@@ -106,6 +106,15 @@ internal sealed class LayerActor : UntypedActor
                 if (save.Stamp.Generation != s.Generation) return;
                 Save(save);
                 break;
+            case ReadWeights read:
+                if (read.Stamp.Generation != s.Generation) return;
+                using (NewDisposeScope())
+                {
+                    var layer = Trainer.Layer;
+                    Sender.Tell(new LayerWeights(read.Stamp, index, layer.Weight.detach().clone().DetachFromDisposeScope(),
+                        layer.Bias.detach().clone().DetachFromDisposeScope()), Self);
+                }
+                break;
             case ReleaseLayer release:
                 if (release.Stamp.Generation != s.Generation) return;
                 var t = trainer ?? throw new InvalidOperationException($"layer {index} has no trainer");

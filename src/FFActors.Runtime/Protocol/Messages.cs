@@ -133,3 +133,16 @@ public sealed record HeadFeatures(Stamp Stamp, bool Test, Tensor Features) : IDi
 public sealed record FitHead(Stamp Stamp);
 
 public sealed record HeadAccuracy(Stamp Stamp, double Accuracy);
+
+/// <summary>Model view: send copies of the layer's current weight and bias to the coordinator (sent only while the pipeline is drained).</summary>
+public sealed record ReadWeights(Stamp Stamp);
+
+/// <summary>Copies of a layer's weight [H, F] and bias [H], now owned by the receiver.</summary>
+public sealed record LayerWeights(Stamp Stamp, int Layer, Tensor Weight, Tensor Bias) : IDisposable
+{
+    public void Dispose()
+    {
+        Weight.Dispose();
+        Bias.Dispose();
+    }
+}

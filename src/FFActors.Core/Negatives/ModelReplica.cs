@@ -1,0 +1,78 @@
+using FFActors.Core.Layers;
+using FFActors.Core.Objectives;
+using FFActors.Core.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace FFActors.Core.Negatives;
+
+/// <summary>
+/// A read-only copy of the layers a model-driven negative strategy reads (up to the deepest score
+/// layer), refreshed from the trained layers' weights when the trainer says so. Goodness is summed
+/// over the score layers, as <see cref="NetworkView"/> does, but on the copy: the trainers (Core's,
+/// and the actor runtime's coordinator, which cannot touch the layer actors' modules) refresh it
+/// every <c>train.model-view-refresh</c> batches, so both see the same network at the same batch.
+/// </summary>
+public sealed class ModelReplica : INegativeModel, IDisposable
+{
+    readonly FFDenseLayer[] layers;
+    readonly Objective[] objectives;
+    readonly int[] scored;
+
+    /// <param name="allLayers">Hold every layer (for <see cref="Forward"/>), not only those up to the deepest score layer.</param>
+    public ModelReplica(IReadOnlyList<LayerOptions> options, IEnumerable<int> scoreLayers, Device device, bool allLayers = false)
+    {
+        scored = scoreLayers.Distinct().Order().ToArray();
+        if (scored.Length == 0 || scored[0] < 0 || scored[^1] >= options.Count)
+            throw new ArgumentException($"ModelReplica: score layers [{string.Join(", ", scored)}] do not fit a model of {options.Count} layers");
+        // The initial values are overwritten by the first refresh; a fixed generator keeps them harmless.
+        using var init = new Generator(0);
+        layers = options.Take(allLayers ? options.Count : scored[^1] + 1).Select(o =>
+        {
+            var layer = new FFDenseLayer(o.InputSize, o.OutputSize, o.InputNorm, init, $"replica{o.Index}", o.SharedHalves);
+            layer.to(device);
+            foreach (var p in layer.parameters()) p.requires_grad_(false);
+            layer.eval();
+            return layer;
+        }).ToArray();
+        objectives = options.Take(layers.Length).Select(o => o.Objective).ToArray();
+    }
+
+    /// <summary>Layers the copy holds (0 .. deepest score layer): the ones a refresh must load.</summary>
+    public int LayerCount => layers.Length;
+
+    /// <summary>Copies one layer's weight and bias into the replica.</summary>
+    public void Load(int layer, Tensor weight, Tensor bias)
+    {
+        using var _ = no_grad();
+        layers[layer].Weight.copy_(weight);
+        layers[layer].Bias.copy_(bias);
+    }
+
+    public void LoadFrom(FFNetwork net)
+    {
+        for (int l = 0; l < layers.Length; l++) Load(l, net.Layers[l].Layer.Weight, net.Layers[l].Layer.Bias);
+    }
+
+    /// <summary>Layer <paramref name="layer"/>'s output for its input (autograd as the caller has it).</summary>
+    public Tensor Forward(int layer, Tensor input) => layers[layer].forward(input);
+
+    public Tensor Goodness(Tensor inputs)
+    {
+        Tensor? total = null;
+        var h = inputs;
+        for (int l = 0; l <= scored[^1]; l++)
+        {
+            h = layers[l].forward(h);
+            if (Array.IndexOf(scored, l) < 0) continue;
+            var g = objectives[l].GoodnessOf(h);
+            total = total is null ? g : total + g;
+        }
+        return total!;
+    }
+
+    public void Dispose()
+    {
+        foreach (var l in layers) l.Dispose();
+    }
+}
