@@ -70,8 +70,10 @@ public class ConfigTests
     [InlineData("model.threshold=high", "model.threshold")]
     [InlineData("model.loss=hinge", "model.loss")]
     [InlineData("data.dataset=cifar", "data.dataset")]
-    [InlineData("train.negatives=adversarial", "train.negatives")]
-    [InlineData("train.negatives=self-contrastive", "train.negatives")]
+    [InlineData("train.negatives=adversarial-ish", "train.negatives")]
+    [InlineData("train.model-view-refresh=0", "train.model-view-refresh")]
+    [InlineData("train.negative-options.epsilon=big", "train.negative-options.epsilon")]
+    [InlineData("eval.readout=goodness", "eval.readout")]
     [InlineData("run.device=tpu", "run.device")]
     [InlineData("eval.validate-each-epoch=maybe", "eval.validate-each-epoch")]
     [InlineData("train=5", "train")]
@@ -106,6 +108,33 @@ public class ConfigTests
     [Fact]
     public void Bad_value_from_set_names_the_set() =>
         Assert.StartsWith("--set train.batch-size=-5: train.batch-size:", Fails(null, "train.batch-size=-5").Message);
+
+    [Fact]
+    public void Every_negative_strategy_binds_with_its_options()
+    {
+        foreach (var name in FFActors.Core.Negatives.NegativeStrategies.Names)
+            Assert.Equal(name, Bind(null, $"train.negatives={name}").Train.Negatives);
+        var c = Bind(null, "train.negatives=adversarial", "train.negative-options.epsilon=0.25", "train.negative-options.random-start=on",
+            "train.model-view-refresh=4");
+        Assert.Equal(0.25, c.Train.NegativeOptionsOrEmpty["epsilon"]);
+        Assert.Equal(1, c.Train.NegativeOptionsOrEmpty["random-start"]);
+        Assert.Equal(2, c.Train.NegativeOptionsOrEmpty.Count); // the rest stay `default`
+        Assert.Equal(4, c.Train.ModelViewRefresh);
+    }
+
+    [Theory]
+    [InlineData("train.negative-options.epsilon=0.3", "train.negatives = wrong-label: unknown parameter(s) epsilon")]
+    [InlineData("train.negative-options.epsilon=-1", "train.negative-options: adversarial: epsilon must be > 0", "train.negatives=adversarial")]
+    [InlineData("eval.readout=label", "eval.readout = label: train.negatives = hinton-hybrid is label-free", "train.negatives=hinton-hybrid")]
+    [InlineData("eval.head.epochs=0", "eval.head.epochs = 0: the linear probe is the only evaluation", "train.negatives=self-contrastive")]
+    [InlineData("eval.head.epochs=0", "eval.head.epochs = 0: the linear probe is the only evaluation", "eval.readout=probe")]
+    public void Combinations_that_make_no_sense_are_one_line_errors_naming_the_key(string set, string problem, string? with = null)
+    {
+        var e = with is null ? Fails(null, set) : Fails(null, with, set);
+        Assert.StartsWith("--set ", e.Message);
+        Assert.Contains(problem, e.Message);
+        Assert.DoesNotContain('\n', e.Message);
+    }
 
     [Fact]
     public void Every_sample_config_is_valid()

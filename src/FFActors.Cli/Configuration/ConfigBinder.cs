@@ -36,7 +36,11 @@ public sealed class ConfigBinder(LoadedConfig loaded)
                 key = "train.negatives";
                 message = $"train.negative-options: {message}";
             }
-            throw new ConfigException($"{loaded.OriginOf(key)}: {message}");
+            // Name where the user set it; a parameter problem reported under train.negatives may come from an option.
+            var origin = loaded.Origins.ContainsKey(key) ? loaded.OriginOf(key)
+                : loaded.Origins.Where(o => o.Key.StartsWith("train.negative", StringComparison.Ordinal)).Select(o => o.Value).LastOrDefault()
+                  ?? loaded.OriginOf(key);
+            throw new ConfigException($"{origin}: {message}");
         }
         return config;
     }

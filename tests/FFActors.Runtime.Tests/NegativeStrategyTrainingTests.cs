@@ -1,0 +1,125 @@
+using FFActors.Core;
+using FFActors.Core.Data;
+using FFActors.Core.Evaluation;
+using FFActors.Core.Negatives;
+using FFActors.Core.Training;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace FFActors.Runtime.Tests;
+
+/// <summary>Every negative strategy trains through the actor runtime; model-driven ones see the same network in every mode.</summary>
+public class NegativeStrategyTrainingTests(ITestOutputHelper output)
+{
+    public static TheoryData<string> AllNames()
+    {
+        var data = new TheoryData<string>();
+        foreach (var n in NegativeStrategies.Names) data.Add(n);
+        return data;
+    }
+
+    static FFConfig Config(string negatives, int train = 200, int epochs = 1, int refresh = 1, int diagnostics = 0,
+        IReadOnlyDictionary<string, double>? options = null, int headEpochs = 0)
+    {
+        var c = TestSupport.Config(layers: [784, 32, 24], epochs: epochs, batch: 50, train: train);
+        return c with
+        {
+            Train = c.Train with { Negatives = negatives, ModelViewRefresh = refresh, NegativeOptions = options },
+            Eval = c.Eval with { DiagnosticSamples = diagnostics, HeadEpochs = headEpochs },
+        };
+    }
+
+    [Theory]
+    [MemberData(nameof(AllNames))]
+    public void Every_strategy_trains_a_few_steps_through_the_pipeline(string name)
+    {
+        var config = Config(name, headEpochs: 1);
+        using var data = TestSupport.Load(config);
+        var setup = NegativeSetup.Of(config);
+        var sw = System.Diagnostics.Stopwatch.StartNew();
+        var result = PipelineRunner.Train(config, TestSupport.Runtime(ExecutionMode.Pipeline, checkpoints: false), data, null, false, null,
+            CancellationToken.None, evaluate: true);
+        using var net = result.Network;
+        Assert.True(result.Completed);
+        using (var initial = new FFNetwork(config, TorchSharp.torch.CPU))
+            Assert.False(TestSupport.SameWeights(initial, net), $"{name}: training did not move the weights");
+        Assert.Equal(setup.SharedHalves, net.Layers[0].Layer.SharedHalves);
+        foreach (var l in result.Metrics[0].Layers) Assert.True(double.IsFinite(l.Loss), $"{name}: layer {l.Layer} loss {l.Loss}");
+        var eval = result.Evaluation!;
+        // Label-free networks are judged by the linear probe alone, never by label goodness.
+        Assert.Equal(setup.LabelFree, eval.ProbeOnly);
+        Assert.Equal(setup.LabelFree, double.IsNaN(eval.GoodnessAccuracy));
+        Assert.InRange(eval.HeadAccuracy, 0.0, 1.0);
+        output.WriteLine($"{name}: {sw.ElapsedMilliseconds} ms; {(eval.ProbeOnly ? "probe" : $"goodness {eval.GoodnessAccuracy:P1}, head")} {eval.HeadAccuracy:P1}");
+    }
+
+    [Theory]
+    [InlineData("hard-label", 1)]
+    [InlineData("hard-label", 3)]
+    [InlineData("adversarial", 2)]
+    [InlineData("hard-mining", 1)]
+    public void Model_driven_strategies_end_with_the_same_weights_in_core_sequential_and_pipeline(string name, int refresh)
+    {
+        var options = name == "adversarial" ? new Dictionary<string, double> { ["steps"] = 2 } : null;
+        var config = Config(name, train: 300, epochs: 2, refresh: refresh, diagnostics: 100, options: options);
+        using var data = TestSupport.Load(config);
+        TestSupport.OneThread();
+        using var reference = new FFNetwork(config, TorchSharp.torch.CPU);
+        var refMetrics = new FFTrainer(config).Train(reference, data);
+
+        var seq = PipelineRunner.Train(config, TestSupport.Runtime(ExecutionMode.Sequential, checkpoints: false), data, null, false, null, CancellationToken.None);
+        using var seqNet = seq.Network;
+        var pipe = PipelineRunner.Train(config, TestSupport.Runtime(ExecutionMode.Pipeline, checkpoints: false), data, null, false, null, CancellationToken.None);
+        using var pipeNet = pipe.Network;
+
+        TestSupport.AssertSameWeights(reference, seqNet, $"{name}/{refresh}: sequential vs FFTrainer");
+        TestSupport.AssertSameWeights(reference, pipeNet, $"{name}/{refresh}: pipeline vs FFTrainer");
+        // The end-of-epoch diagnostics (measured on the coordinator's copy) equal Core's.
+        for (int e = 0; e < refMetrics.Count; e++)
+            for (int l = 0; l < reference.Layers.Count; l++)
+            {
+                var expected = refMetrics[e].Diagnostics![l];
+                var actual = pipe.Metrics[e].Diagnostics![l];
+                Assert.Equal(expected.Positive, actual.Positive);
+                Assert.Equal(expected.Negative, actual.Negative);
+                Assert.Equal(expected.Separation, actual.Separation);
+                Assert.Equal(expected.DeadUnits, actual.DeadUnits);
+                Assert.Equal(expected.SaturatedUnits, actual.SaturatedUnits);
+            }
+        output.WriteLine($"{name}/{refresh}: layer separations after epoch 2: {string.Join(", ", pipe.Metrics[^1].Diagnostics!.Select(d => d.Separation.ToString("P1")))}");
+    }
+
+    [Fact]
+    public void A_model_driven_strategy_sees_the_network_it_is_refreshed_from()
+    {
+        // Not vacuous: with a view refreshed less often the negatives (hence the weights) differ.
+        var options = new Dictionary<string, double> { ["steps"] = 2 };
+        var every = Config("adversarial", train: 300, refresh: 1, options: options);
+        var rarely = Config("adversarial", train: 300, refresh: 6, options: options);
+        using var data = TestSupport.Load(every);
+        var a = PipelineRunner.Train(every, TestSupport.Runtime(ExecutionMode.Pipeline, checkpoints: false), data, null, false, null, CancellationToken.None);
+        using var netA = a.Network;
+        var b = PipelineRunner.Train(rarely, TestSupport.Runtime(ExecutionMode.Pipeline, checkpoints: false), data, null, false, null, CancellationToken.None);
+        using var netB = b.Network;
+        Assert.False(TestSupport.SameWeights(netA, netB));
+    }
+
+    [Theory]
+    [InlineData("hinton-hybrid")]
+    [InlineData("self-contrastive")]
+    public void Linear_probe_through_the_actors_matches_core_evaluator(string name)
+    {
+        var config = Config(name, train: 400, headEpochs: 2);
+        using var data = TestSupport.Load(config);
+        var result = PipelineRunner.Train(config, TestSupport.Runtime(ExecutionMode.Pipeline, checkpoints: false), data, null, false, null,
+            CancellationToken.None, evaluate: true);
+        using var net = result.Network;
+        var actors = result.Evaluation!;
+        TestSupport.OneThread();
+        var core = Evaluator.Evaluate(net, data.Train, data.Test, new LabelOverlay(config.Model.LabelValue), config.Eval, config.Run.Seed, probeOnly: true);
+        Assert.True(actors.ProbeOnly);
+        Assert.Equal(core.HeadAccuracy, actors.HeadAccuracy);
+        Assert.True(double.IsNaN(core.GoodnessAccuracy));
+        output.WriteLine($"{name}: probe {actors.HeadAccuracy:P2}");
+    }
+}
