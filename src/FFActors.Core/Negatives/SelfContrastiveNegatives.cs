@@ -13,7 +13,8 @@ namespace FFActors.Core.Negatives;
 /// <remarks>
 /// The seed's "self-contrastive" contrasted augmentations of one image (SimCLR-style), not SCFF's
 /// same-versus-different pairing. SCFF also shares the first layer's weights between the two halves.
-/// That is an architectural constraint for the layer, not for the negatives, and is not applied here.
+/// That is an architectural constraint for the layer, not for the negatives: the trainers build layer 0
+/// with <see cref="Layers.FFDenseLayer.SharedHalves"/> for this strategy (see <see cref="NegativeSetup"/>).
 /// </remarks>
 public sealed class SelfContrastiveNegatives(LabelOverlay overlay) : INegativeStrategy
 {
