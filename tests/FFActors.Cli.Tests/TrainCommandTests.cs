@@ -40,6 +40,29 @@ public class TrainCommandTests
     }
 
     [Fact]
+    public void Label_free_run_is_judged_by_the_linear_probe_and_writes_diagnostics()
+    {
+        var outDir = RepoPaths.TempDir();
+        var args = Small(outDir, "lf").Concat(["train.negatives=hinton-hybrid", "train.epochs=1", "eval.diagnostics.samples=300", "eval.head.epochs=10"]).ToArray();
+        Assert.Equal(0, TrainCommand.Run(null, args));
+        var run = Path.Combine(outDir, "lf");
+        foreach (var f in new[] { "goodness-layer0.png", "goodness-layer1.png", "receptive-fields.png" })
+            Assert.True(File.Exists(Path.Combine(run, f)), $"missing {f}");
+        using var results = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "results.json")));
+        Assert.Equal("linear-probe", results.RootElement.GetProperty("evaluation").GetString());
+        Assert.Equal(JsonValueKind.Null, results.RootElement.GetProperty("goodness_accuracy").ValueKind);
+        Assert.InRange(results.RootElement.GetProperty("head_accuracy").GetDouble(), 0.3, 1.0);
+        var metrics = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "metrics.json"))).RootElement;
+        // No label-goodness validation for a network that never saw a label.
+        Assert.Equal(JsonValueKind.Null, metrics[0].GetProperty("validation_accuracy").ValueKind);
+        var diag = metrics[0].GetProperty("diagnostics");
+        Assert.Equal(2, diag.GetArrayLength());
+        Assert.Equal(300, diag[1].GetProperty("positive").EnumerateArray().Sum(c => c.GetInt64()));
+        var csv = File.ReadAllLines(Path.Combine(run, "metrics.csv"));
+        Assert.Contains("diag_saturated_1", csv[0]);
+    }
+
+    [Fact]
     public void Same_seed_gives_identical_weight_files_and_another_seed_does_not()
     {
         var outDir = RepoPaths.TempDir();

@@ -53,7 +53,7 @@ public static class DiagnosticsChart
         var plot = new Plot();
         plot.Title(title);
         var map = plot.Add.Heatmap(grid);
-        map.Colormap = new ScottPlot.Colormaps.MellowRainbow();
+        map.Colormap = new ScottPlot.Colormaps.Balance();
         map.NaNCellColor = Colors.White;
         map.ManualRange = new ScottPlot.Range(-1, 1);
         plot.Add.ColorBar(map);
