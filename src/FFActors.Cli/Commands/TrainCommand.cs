@@ -109,7 +109,7 @@ public static class TrainCommand
             evaluation = result.ProbeOnly ? "linear-probe" : "goodness-scoring+softmax-head",
             test_samples = data.Test.Count,
             goodness_accuracy = double.IsNaN(result.GoodnessAccuracy) ? (double?)null : result.GoodnessAccuracy,
-            score_layers = result.ScoreLayers,
+            score_layers = result.ProbeOnly ? null : result.ScoreLayers,
             head_accuracy = double.IsNaN(result.HeadAccuracy) ? (double?)null : result.HeadAccuracy,
             head_layers = result.HeadLayers,
             train_seconds = trainSeconds,
