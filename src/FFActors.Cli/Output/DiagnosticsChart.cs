@@ -23,6 +23,7 @@ public static class DiagnosticsChart
             var theta = plot.Add.VerticalLine(d.Threshold);
             theta.LegendText = $"θ = {d.Threshold:G4}; separation {d.Separation:P1}, dead {d.DeadUnits:P1}, saturated {d.SaturatedUnits:P1}";
             theta.LinePattern = LinePattern.Dashed;
+            plot.Axes.Margins(bottom: 0, top: 0.35); // room for the legend above the bars
             plot.ShowLegend(Alignment.UpperRight);
             var path = Path.Combine(folder, $"goodness-layer{d.Layer}.png");
             var bytes = plot.GetImageBytes(900, 540, ImageFormat.Png);
