@@ -1,3 +1,4 @@
+using FFActors.Core.Platform;
 using FFActors.Core.Data;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -68,20 +69,21 @@ public sealed class AdversarialNegatives : INegativeStrategy
         var free = ones([1, features], dtype: x0.dtype, device: x0.device);
         free.narrow(1, 0, slots).zero_();
         var pixels = x0.narrow(1, slots, features - slots);
-        double lo = pixels.min().item<float>(), hi = pixels.max().item<float>();
+        using var lo = pixels.min().item<float>().ToScalar();
+        using var hi = pixels.max().item<float>().ToScalar();
 
         Tensor Project(Tensor delta)
         {
-            delta = delta.clamp(-Epsilon, Epsilon);
+            delta = delta.clamp(KeptScalars.Of(-Epsilon), KeptScalars.Of(Epsilon));
             if (ClipToDataRange) delta = (x0 + delta).clamp(lo, hi) - x0;
             return delta * free;
         }
 
         var delta = RandomStart
-            ? Project((rand(x0.shape, generator: generator, dtype: x0.dtype, device: x0.device) * 2 - 1) * Epsilon)
+            ? Project(rand(x0.shape, generator: generator, dtype: x0.dtype, device: x0.device).mul(KeptScalars.Of(2)).sub(KeptScalars.One).mul(KeptScalars.Of(Epsilon)))
             : zeros_like(x0);
         var best = x0;
-        var bestGoodness = full([x0.shape[0]], double.NegativeInfinity, dtype: ScalarType.Float32, device: x0.device);
+        var bestGoodness = full([x0.shape[0]], KeptScalars.Of(double.NegativeInfinity), dtype: ScalarType.Float32, device: x0.device);
         for (int t = 0; ; t++)
         {
             var x = (x0 + delta).detach().requires_grad_(true);
@@ -92,7 +94,7 @@ public sealed class AdversarialNegatives : INegativeStrategy
             bestGoodness = where(better, gd, bestGoodness);
             if (t == Steps) break;
             var gradient = torch.autograd.grad([g.sum()], [x])[0];
-            delta = Project(delta + Step * gradient.sign());
+            delta = Project(delta + gradient.sign().mul(KeptScalars.Of(Step)));
         }
         return best.detach().MoveToOuterDisposeScope();
     }
