@@ -85,17 +85,23 @@ public static class PipelineRunner
         int layerThreads = runtime.ThreadsFor(layerCount, cores);
         bool pipeline = runtime.Mode == ExecutionMode.Pipeline;
         string dispatcher = pipeline ? RuntimeConfig.PinnedDispatcher : RuntimeConfig.SequentialDispatcher;
+        int lanes = runtime.LanesFor(layerCount, cores);
+        int[]? laneOf = pipeline && lanes < layerCount ? LanePlan.Assign(LanePlan.DenseWork(config.Model.Layers), lanes) : null;
+        string[]? layerDispatchers = laneOf?.Select(RuntimeConfig.LaneDispatcher).ToArray();
+        if (laneOf is not null)
+            log.Add($"runtime.lanes = {lanes}: lane of each layer {string.Join(" ", laneOf)}");
 
         // set_num_threads also changes libtorch's process-wide default; put the caller's back afterwards.
         int callerThreads = get_num_threads();
         var done = new TaskCompletionSource<RunOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
         var runId = runDir is null ? $"run-{Guid.NewGuid():N}"[..12] : Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(runDir)));
-        var system = ActorSystem.Create("ffactors", RuntimeConfig.Config);
+        var system = ActorSystem.Create("ffactors", RuntimeConfig.WithLanes(layerDispatchers is null ? 0 : lanes));
         try
         {
             var settings = new CoordinatorSettings(runId, config, runtime, data, device, store, start,
                 observer ?? NullObserver.Instance, hooks, dispatcher, layerThreads, pipeline ? 1 : layerThreads,
-                done, log, layerFactory, StopAtStart: cancel.IsCancellationRequested, Evaluate: evaluate);
+                done, log, layerFactory, StopAtStart: cancel.IsCancellationRequested, Evaluate: evaluate,
+                LayerDispatchers: layerDispatchers);
             var coordinator = system.ActorOf(CoordinatorActor.Props(settings, dispatcher), "coordinator");
             using var registration = cancel.Register(() => coordinator.Tell(new StopTraining(new Stamp(runId, -1, -1, -1))));
             return done.Task.GetAwaiter().GetResult();

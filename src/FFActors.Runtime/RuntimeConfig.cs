@@ -47,4 +47,27 @@ public static class RuntimeConfig
         """;
 
     public static Config Config => ConfigurationFactory.ParseString(Text);
+
+    /// <summary>The dispatcher of pipeline lane <paramref name="lane"/>: one dedicated thread shared by the lane's layers.</summary>
+    public static string LaneDispatcher(int lane) => $"ffactors.lane-{lane}";
+
+    /// <summary>The actor system's HOCON with <paramref name="lanes"/> lane dispatchers.</summary>
+    public static Config WithLanes(int lanes)
+    {
+        var text = new System.Text.StringBuilder(Text);
+        for (int k = 0; k < lanes; k++)
+            text.Append($$"""
+
+                ffactors.lane-{{k}} {
+                  type = ForkJoinDispatcher
+                  executor = fork-join-executor
+                  throughput = 100
+                  dedicated-thread-pool {
+                    thread-count = 1
+                    threadtype = background
+                  }
+                }
+                """);
+        return ConfigurationFactory.ParseString(text.ToString());
+    }
 }

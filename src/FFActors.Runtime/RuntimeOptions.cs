@@ -12,7 +12,7 @@ public enum ExecutionMode
 /// <summary>Settings of the actor runtime, bound from HOCON <c>runtime { ... }</c>.</summary>
 /// <param name="Mode">Sequential or pipeline.</param>
 /// <param name="CreditWindow">Batches (work items) in flight per layer: a layer sends at most this many to the next one before it returns credits.</param>
-/// <param name="ThreadsPerLayer">Intra-op threads per layer thread; 0 = max(1, cores / layers) in pipeline mode and all cores in sequential mode.</param>
+/// <param name="ThreadsPerLayer">Intra-op threads per lane thread; 0 = max(1, cores / lanes) in pipeline mode and all cores in sequential mode.</param>
 /// <param name="CheckpointEvery">Batches between checkpoints; 0 = only at epoch end.</param>
 /// <param name="Checkpoints">Write checkpoints (also what fault recovery restores from).</param>
 public sealed record RuntimeOptions(
@@ -20,18 +20,30 @@ public sealed record RuntimeOptions(
     int CreditWindow = 3,
     int ThreadsPerLayer = 0,
     int CheckpointEvery = 0,
-    bool Checkpoints = true)
+    bool Checkpoints = true,
+    int Lanes = 0)
 {
-    /// <summary>Intra-op threads each layer thread uses for a network of <paramref name="layers"/> layers.</summary>
+    /// <summary>
+    /// Threads the layer actors of a network of <paramref name="layers"/> layers run on: 1 in
+    /// sequential mode; in pipeline mode <see cref="Lanes"/> (at most one per layer), 0 = one per layer.
+    /// </summary>
+    public int LanesFor(int layers, int cores)
+    {
+        if (Mode == ExecutionMode.Sequential) return 1;
+        return Lanes > 0 ? Math.Min(Lanes, Math.Max(1, layers)) : Math.Max(1, layers);
+    }
+
+    /// <summary>Intra-op threads each lane thread uses for a network of <paramref name="layers"/> layers.</summary>
     public int ThreadsFor(int layers, int cores)
     {
         if (ThreadsPerLayer > 0) return ThreadsPerLayer;
-        return Mode == ExecutionMode.Sequential ? Math.Max(1, cores) : Math.Max(1, cores / Math.Max(1, layers));
+        return Math.Max(1, cores / LanesFor(layers, cores));
     }
 
     public void Validate()
     {
         if (CreditWindow < 1) throw new ArgumentException($"runtime.credit-window: {CreditWindow} must be at least 1");
+        if (Lanes < 0) throw new ArgumentException($"runtime.lanes: {Lanes} must be 0 (one per layer) or positive");
         if (ThreadsPerLayer < 0) throw new ArgumentException($"runtime.threads-per-layer: {ThreadsPerLayer} must be 0 (auto) or positive");
         if (CheckpointEvery < 0) throw new ArgumentException($"runtime.checkpoint-every: {CheckpointEvery} must be 0 (epoch end) or positive");
     }

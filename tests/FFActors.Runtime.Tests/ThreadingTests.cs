@@ -10,7 +10,8 @@ public class ThreadingTests
     [InlineData(ExecutionMode.Sequential, 0, 1)]
     [InlineData(ExecutionMode.Pipeline, 0, 4)]
     [InlineData(ExecutionMode.Pipeline, 2, 4)]
-    public void Sequential_runs_every_layer_on_one_thread_and_pipeline_gives_each_layer_its_own(ExecutionMode mode, int threadsPerLayer, int expectedThreads)
+    [InlineData(ExecutionMode.Pipeline, 0, 2, 2)]
+    public void Sequential_runs_every_layer_on_one_thread_and_pipeline_gives_each_lane_its_own(ExecutionMode mode, int threadsPerLayer, int expectedThreads, int lanes = 0)
     {
         var config = TestSupport.Config(layers: [784, 20, 20, 20, 20], epochs: 1, train: 200);
         using var data = TestSupport.Load(config);
@@ -25,7 +26,7 @@ public class ThreadingTests
             },
         };
         int callerBefore = get_num_threads();
-        var runtime = new RuntimeOptions(mode, 3, threadsPerLayer, 0, false);
+        var runtime = new RuntimeOptions(mode, 3, threadsPerLayer, 0, false, lanes);
         PipelineRunner.Train(config, runtime, data, null, false, null, CancellationToken.None, hooks).Network.Dispose();
 
         Assert.All(seen.Values, threads => Assert.Single(threads));

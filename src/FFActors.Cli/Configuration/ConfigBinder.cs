@@ -102,7 +102,8 @@ public sealed class ConfigBinder(LoadedConfig loaded)
         CreditWindow: Int("runtime.credit-window", min: 1),
         ThreadsPerLayer: Int("runtime.threads-per-layer", min: 0),
         CheckpointEvery: Int("runtime.checkpoint-every", min: 0),
-        Checkpoints: Bool("runtime.checkpoints"));
+        Checkpoints: Bool("runtime.checkpoints"),
+        Lanes: Int("runtime.lanes", min: 0));
 
     ConfigException Error(string key, string problem) => new($"{loaded.OriginOf(key)}: {key}:{problem}");
 

@@ -37,7 +37,8 @@ internal sealed record CoordinatorSettings(
     List<string> Log,
     Func<IUntypedActorContext, int, IActorRef[]>? LayerFactory = null,
     bool StopAtStart = false,
-    bool Evaluate = false);
+    bool Evaluate = false,
+    string[]? LayerDispatchers = null);
 
 /// <summary>
 /// Feeds the layer pipeline and drives the run: builds each batch's positives and negatives (with
@@ -401,7 +402,7 @@ internal sealed class CoordinatorActor : UntypedActor
         {
             var settings = new LayerActorSettings(s.RunId, generation, layerOptions[l], config.Run.Seed, s.Device, epochs,
                 window, s.LayerThreads, Self, downstream, s.Store, checkpointId, staleMode, s.Hooks);
-            refs[l] = Context.ActorOf(LayerActor.Props(settings, s.LayerDispatcher), $"layer{l}-g{generation}");
+            refs[l] = Context.ActorOf(LayerActor.Props(settings, s.LayerDispatchers?[l] ?? s.LayerDispatcher), $"layer{l}-g{generation}");
             Context.Watch(refs[l]);
             downstream = refs[l];
         }
