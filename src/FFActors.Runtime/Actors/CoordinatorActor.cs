@@ -214,6 +214,8 @@ internal sealed class CoordinatorActor : UntypedActor
     int placing;
     byte[]?[] placingCheckpoints = [];
     Action? afterPlaced;
+    LayerHostRef[] layerHosts = [];
+    (int Generation, int Layer, string Reason, IActorRef Host)? unexplained;
 
     LayerTrainer?[] released = [];
     LayerTimings?[] timings = [];
@@ -327,6 +329,11 @@ internal sealed class CoordinatorActor : UntypedActor
             case LayerCreated c:
                 OnCreated(c);
                 break;
+            case LayerHostInfo when unexplained is { } u && Sender.Equals(u.Host):
+                // The lost layer's host is alive, so the layer alone stopped.
+                unexplained = null;
+                if (u.Generation == generation) OnLayerLost(u.Layer, u.Reason);
+                break;
             case LayerFailed f:
                 if (f.RunId == s.RunId && f.Generation == generation) OnLayerLost(f.Layer, f.Reason);
                 break;
@@ -410,6 +417,7 @@ internal sealed class CoordinatorActor : UntypedActor
         if (checkpointId is not null)
             for (int l = 0; l < layerCount; l++) placingCheckpoints[l] = s.Store!.Read(checkpointId, LayerActor.FileName(l));
         layers = new IActorRef[layerCount];
+        layerHosts = new LayerHostRef[layerCount];
         placing = layerCount - 1;
         afterPlaced = then;
         RequestLayer();
@@ -417,7 +425,7 @@ internal sealed class CoordinatorActor : UntypedActor
 
     void RequestLayer()
     {
-        var host = placement!.HostFor(placing);
+        var host = layerHosts[placing] = placement!.HostFor(placing);
         host.Host.Tell(new CreateLayer(s.RunId, generation, layerOptions[placing], config.Run.Seed, epochs, window, s.LayerThreads, Self,
             placing + 1 < layerCount ? layers[placing + 1] : null, placingCheckpoints[placing], staleMode), Self);
     }
@@ -752,9 +760,23 @@ internal sealed class CoordinatorActor : UntypedActor
         var lostHosts = t.AddressTerminated ? placement!.RemoveAt(actor.Path.Address) : placement!.Remove(actor);
         if (lostHosts.Count > 0) Log($"layer host {string.Join(", ", lostHosts)} is gone; {placement.Hosts.Count} left");
         int layer = Array.IndexOf(layers, actor);
+        if (layer >= 0 && !t.AddressTerminated && s.LayerFactory is null && layer < layerHosts.Length)
+        {
+            // Stopped without a failure report: its host may be shutting down too. Ask the host before
+            // restoring, so the layers are not re-created on a host that is going away.
+            unexplained = (generation, layer, "stopped unexpectedly", layerHosts[layer].Host);
+            layerHosts[layer].Host.Tell(new DescribeHost(s.RunId), Self);
+            return;
+        }
         if (layer >= 0)
         {
             OnLayerLost(layer, t.AddressTerminated ? $"its node {actor.Path.Address} left the cluster" : "stopped unexpectedly");
+            return;
+        }
+        if (lostHosts.Count > 0 && unexplained is { } u && u.Generation == generation)
+        {
+            unexplained = null;
+            OnLayerLost(u.Layer, $"its host {string.Join(", ", lostHosts)} is gone");
             return;
         }
         // A host lost while its layers are being created: nothing else would answer.
@@ -764,6 +786,7 @@ internal sealed class CoordinatorActor : UntypedActor
     void OnLayerLost(int layer, string reason)
     {
         if (phase is Phase.Releasing or Phase.Done) return;
+        unexplained = null;
         if (placement!.Hosts.Count == 0)
         {
             Fail(new PipelineFaultException($"layer {layer} lost ({reason}) and no layer host is left", log));
@@ -778,7 +801,8 @@ internal sealed class CoordinatorActor : UntypedActor
             Fail(new PipelineFaultException($"layer {layer} keeps failing ({reason}); gave up after {MaxRecoveriesPerCheckpoint} restores from {last.Describe()}", log));
             return;
         }
-        Log($"layer {layer} failed: {reason}; it was stopped (not restarted). Restoring every layer from {last.Describe()} and replaying the batches since");
+        Log($"layer {layer} failed: {reason}; it was stopped (not restarted). Restoring every layer from {last.Describe()} and replaying the batches since" +
+            (phase == Phase.Training || phase == Phase.Checkpointing ? $" (epoch {epoch + 1}: {completed} batches completed, {next} sent)" : ""));
         Restore(last);
     }
 
