@@ -265,7 +265,7 @@ internal sealed class CoordinatorActor : UntypedActor
     {
         IntraOpThreads.Ensure(s.CoordinatorThreads);
         trainWatch.Start();
-        var hosts = s.Hosts ?? [new LayerHostRef(Context.ActorOf(LayerHostActor.Props(new LayerHostSettings("local", s.Device, s.LayerDispatcher, s.Hooks)), "layers"), "local")];
+        var hosts = s.Hosts ?? [new LayerHostRef(Context.ActorOf(LayerHostActor.Props(new LayerHostSettings("local", s.Device, s.LayerDispatcher, s.Hooks)).WithDispatcher(s.LayerDispatcher), "layers"), "local")];
         placement = new LayerPlacement(hosts, s.LayerNodes);
         foreach (var h in hosts) Context.Watch(h.Host);
         if (s.StopAtStart)
