@@ -52,9 +52,11 @@ public sealed record ClusterOptions(
         if (MaximumFrameSize is < 0 or > int.MaxValue) throw new ArgumentException($"cluster.maximum-frame-size: {MaximumFrameSize} must be 0 (auto) or a size up to 2 GiB");
         if (Placement == PlacementKind.Explicit && (LayerNodes is null || LayerNodes.Count == 0))
             throw new ArgumentException("cluster.layer-nodes: explicit placement needs a node name per layer");
+        // With TLS the transport's protocol is akka.ssl.tcp.
+        string scheme = Tls is { Enabled: true } ? "akka.ssl.tcp" : "akka.tcp";
         foreach (var seed in SeedNodes ?? [])
-            if (!seed.StartsWith($"akka.tcp://{SystemName}@", StringComparison.Ordinal))
-                throw new ArgumentException($"cluster.seed-nodes: '{seed}' is not akka.tcp://{SystemName}@HOST:PORT");
+            if (!seed.StartsWith($"{scheme}://{SystemName}@", StringComparison.Ordinal))
+                throw new ArgumentException($"cluster.seed-nodes: '{seed}' is not {scheme}://{SystemName}@HOST:PORT");
         if (Tls is { Enabled: true } && !File.Exists(Tls.CertificatePath))
             throw new ArgumentException($"cluster.tls.certificate-path: '{Tls.CertificatePath}' not found");
     }
