@@ -12,7 +12,7 @@ try
 {
     return root.Parse(args).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
 }
-catch (Exception e) when (e is ConfigException or IdxFormatException or ArgumentException or IOException)
+catch (Exception e) when (e is ConfigException or IdxFormatException or ArgumentException or IOException or FFActors.Runtime.Cluster.ClusterSetupException)
 {
     Console.Error.WriteLine($"ffactors: error: {e.Message.ReplaceLineEndings(" ")}");
     return 2;

@@ -7,7 +7,7 @@ using Spectre.Console;
 
 namespace FFActors.Cli.Commands;
 
-/// <summary><c>ffactors node --role layer-host</c>: a cluster member that hosts layer actors until it is stopped (Ctrl-C leaves the cluster).</summary>
+/// <summary><c>ffactors node --role layer-host</c>: a cluster member that hosts layer actors until it is stopped (Ctrl-C or SIGTERM leaves the cluster).</summary>
 public static class NodeCommand
 {
     static readonly Option<string> RoleOption = new("--role") { Description = "Member role: layer-host", DefaultValueFactory = _ => "layer-host" };
@@ -43,7 +43,7 @@ public static class NodeCommand
         string name = cluster.NodeName.Length > 0 ? cluster.NodeName : ClusterSystem.SelfName(system);
         Console.WriteLine($"layer host {name} at {self} (frame {frame:N0} bytes{(cluster.Tls is { Enabled: true } ? ", TLS" : "")}); " +
             (cluster.SeedNodes is { Count: > 0 } ? $"joining {string.Join(", ", cluster.SeedNodes)}" : "starting a new cluster"));
-        Akka.Cluster.Cluster.Get(system).RegisterOnMemberUp(() => Console.WriteLine($"layer host {name} is up; waiting for coordinators (Ctrl-C leaves the cluster)"));
+        Akka.Cluster.Cluster.Get(system).RegisterOnMemberUp(() => Console.WriteLine($"layer host {name} is up; waiting for coordinators (Ctrl-C or SIGTERM leaves the cluster)"));
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
         ConsoleCancelEventHandler handler = (_, e) =>
@@ -52,6 +52,12 @@ public static class NodeCommand
             stop.Cancel();
         };
         Console.CancelKeyPress += handler;
+        // SIGTERM (kill, service managers, scripts whose background jobs ignore SIGINT) leaves the cluster too.
+        using var term = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, ctx =>
+        {
+            ctx.Cancel = true;
+            stop.Cancel();
+        });
         try
         {
             int which = Task.WaitAny(system.WhenTerminated, Task.Delay(Timeout.Infinite, stop.Token).ContinueWith(_ => { }));

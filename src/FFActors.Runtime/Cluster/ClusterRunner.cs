@@ -78,7 +78,7 @@ public static class ClusterRunner
                 lastSaid = clock.Elapsed;
             }
             if (clock.Elapsed.TotalSeconds > options.JoinTimeoutSeconds)
-                throw new TimeoutException($"cluster: only {up.Length} of {options.MinLayerHosts} layer hosts up after {options.JoinTimeoutSeconds:0} s (cluster.join-timeout)");
+                throw new ClusterSetupException($"cluster: only {up.Length} of {options.MinLayerHosts} layer hosts up after {options.JoinTimeoutSeconds:0} s (cluster.join-timeout)");
             Thread.Sleep(200);
         }
     }
@@ -92,9 +92,9 @@ public static class ClusterRunner
             var host = system.ActorSelection(path).ResolveOne(TimeSpan.FromSeconds(10)).GetAwaiter().GetResult();
             var info = host.Ask<LayerHostInfo>(new DescribeHost("describe"), TimeSpan.FromSeconds(10)).GetAwaiter().GetResult();
             if (info.MaximumFrameSize < needed)
-                throw new InvalidOperationException($"layer host {info.NodeName} ({m.Address}) has a {info.MaximumFrameSize:N0}-byte transport frame; this configuration needs {needed:N0}: start it with the same config (cluster.maximum-frame-size = 0 computes it)");
+                throw new ClusterSetupException($"layer host {info.NodeName} ({m.Address}) has a {info.MaximumFrameSize:N0}-byte transport frame; this configuration needs {needed:N0}: start it with the same config (cluster.maximum-frame-size = 0 computes it)");
             if (hosts.Any(h => h.NodeName == info.NodeName))
-                throw new InvalidOperationException($"two layer hosts are named '{info.NodeName}' (--node-name must be unique)");
+                throw new ClusterSetupException($"two layer hosts are named '{info.NodeName}' (--node-name must be unique)");
             hosts.Add(new LayerHostRef(host, info.NodeName));
             say($"layer host {info.NodeName} at {m.Address} is up");
         }
