@@ -184,5 +184,14 @@ public static class TrainCommand
 
     /// <summary>The full resolved configuration (reference + file + overrides) as HOCON.</summary>
     static string Render(Config hocon) =>
-        "# Resolved configuration of this run (reference defaults + --config file + --set overrides).\n" + hocon.ToString(includeFallback: true);
+        "# Resolved configuration of this run (reference defaults + --config file + --set overrides).\n" + WithoutCluster(hocon.ToString(includeFallback: true));
+
+    /// <summary>
+    /// The cluster section describes where a run was deployed, not the run (a resume may use other
+    /// nodes), and Akka's HOCON printer writes its empty values and akka.tcp:// addresses in a form
+    /// its parser cannot read back; so it stays out of config.conf.
+    /// </summary>
+    static string WithoutCluster(string rendered) =>
+        System.Text.RegularExpressions.Regex.Replace(rendered, @"^  cluster : \{\r?\n.*?^  \}\r?\n", "",
+            System.Text.RegularExpressions.RegexOptions.Singleline | System.Text.RegularExpressions.RegexOptions.Multiline);
 }
