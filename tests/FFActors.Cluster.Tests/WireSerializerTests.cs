@@ -57,6 +57,19 @@ public sealed class WireSerializerTests : IDisposable
     }
 
     [Fact]
+    public void Every_protocol_message_carries_the_wire_marker()
+    {
+        // A message without IWireMessage would fall back to Akka's JSON serializer on the wire: every
+        // class in FFActors.Runtime.Protocol is a message except the data records nested in them.
+        string[] nested = ["LayerTimings"];
+        var unmarked = typeof(IWireMessage).Assembly.GetTypes()
+            .Where(t => t.Namespace == typeof(IWireMessage).Namespace && t.IsClass && !t.IsAbstract && !t.IsNested
+                && !t.Name.StartsWith('<') && !nested.Contains(t.Name) && !typeof(IWireMessage).IsAssignableFrom(t))
+            .Select(t => t.Name).ToArray();
+        Assert.Empty(unmarked);
+    }
+
+    [Fact]
     public void Serializing_hands_the_tensors_over()
     {
         var m = new TrainBatch(new Stamp("r", 1, 0, 0), ones(3, 4), ones(3, 4), null, null);
