@@ -97,6 +97,8 @@ public sealed class WireSerializer : SerializerWithStringManifest
     public override byte[] ToBinary(object obj)
     {
         byte[] bytes;
+        // Converted copies (narrowed activations) live until the bytes are written.
+        using var scope = NewDisposeScope();
         try
         {
             bytes = obj switch

@@ -1,15 +1,19 @@
+using System.Buffers;
 using System.Runtime.Serialization;
 using MessagePack;
+using MessagePack.Formatters;
 using TorchSharp;
 using static TorchSharp.torch;
 
 namespace FFActors.Runtime.Serialization;
 
 /// <summary>
-/// A tensor on the wire: its raw little-endian bytes, shape and element type. Copied once out of
-/// TorchSharp (<c>Tensor.bytes</c>) and once into it (into a fresh tensor's storage).
+/// A tensor on the wire: its raw little-endian bytes, shape and element type. Written straight from
+/// the tensor's storage into the message buffer (<see cref="WireTensorFormatter"/>), and copied once
+/// into a fresh tensor's storage on arrival.
 /// </summary>
 [MessagePackObject]
+[MessagePackFormatter(typeof(WireTensorFormatter))]
 public sealed record WireTensor(
     [property: Key(0)] byte DType,
     [property: Key(1)] long[] Shape,
@@ -22,10 +26,16 @@ public sealed record WireTensor(
         if (!BitConverter.IsLittleEndian) throw new PlatformNotSupportedException("the tensor wire format assumes a little-endian machine");
     }
 
-    /// <summary>Copies <paramref name="t"/> out; float32 data is narrowed to <paramref name="precision"/>.</summary>
+    /// <summary>The tensor whose storage is written when this is serialized (no intermediate copy); null after deserialization.</summary>
+    [IgnoreMember]
+    internal Tensor? Source { get; private init; }
+
+    /// <summary>
+    /// <paramref name="t"/> for the wire, float32 narrowed to <paramref name="precision"/>. Any converted
+    /// copy belongs to the caller's dispose scope and must live until the message is serialized.
+    /// </summary>
     public static WireTensor From(Tensor t, WirePrecision precision = WirePrecision.Float32)
     {
-        using var scope = NewDisposeScope();
         var x = t.device_type == DeviceType.CPU ? t : t.cpu();
         if (x.dtype == ScalarType.Float32 && precision != WirePrecision.Float32)
             x = x.to(precision == WirePrecision.Float16 ? ScalarType.Float16 : ScalarType.BFloat16);
@@ -39,7 +49,7 @@ public sealed record WireTensor(
             _ => throw new SerializationException($"tensor element type {x.dtype} has no wire format"),
         };
         x = x.contiguous();
-        return new WireTensor(code, x.shape, x.bytes.ToArray());
+        return new WireTensor(code, x.shape, []) { Source = x };
     }
 
     /// <summary>A new tensor, owned by the caller (in the caller's dispose scope, if any); narrowed floats come back as float32.</summary>
@@ -54,6 +64,7 @@ public sealed record WireTensor(
             U8 => (ScalarType.Byte, 1),
             _ => throw new SerializationException($"tensor: unknown element type code {DType}"),
         };
+        if (Source is not null) return Source.clone();
         if (Shape is null || Data is null) throw new SerializationException("tensor: shape or data missing");
         if (Shape.Length > 8) throw new SerializationException($"tensor: {Shape.Length} dimensions");
         long count = 1;
@@ -77,5 +88,59 @@ public sealed record WireTensor(
         var wide = raw.to(ScalarType.Float32);
         raw.Dispose();
         return wide;
+    }
+}
+
+/// <summary>
+/// MessagePack layout of <see cref="WireTensor"/>: [dtype, [dims…], bin]. Writes the bin straight from
+/// the source tensor's storage; reads with the untrusted-data limits (at most 8 dimensions, lengths
+/// checked against the payload by MessagePack).
+/// </summary>
+public sealed class WireTensorFormatter : IMessagePackFormatter<WireTensor?>
+{
+    public void Serialize(ref MessagePackWriter writer, WireTensor? value, MessagePackSerializerOptions options)
+    {
+        if (value is null)
+        {
+            writer.WriteNil();
+            return;
+        }
+        writer.WriteArrayHeader(3);
+        writer.Write(value.DType);
+        writer.WriteArrayHeader(value.Shape.Length);
+        foreach (var d in value.Shape) writer.Write(d);
+        if (value.Source is { } t)
+        {
+            ReadOnlySpan<byte> bytes = t.bytes;
+            writer.WriteBinHeader(bytes.Length);
+            var target = writer.GetSpan(bytes.Length);
+            bytes.CopyTo(target);
+            writer.Advance(bytes.Length);
+        }
+        else
+        {
+            writer.Write(value.Data);
+        }
+    }
+
+    public WireTensor? Deserialize(ref MessagePackReader reader, MessagePackSerializerOptions options)
+    {
+        if (reader.TryReadNil()) return null;
+        options.Security.DepthStep(ref reader);
+        try
+        {
+            if (reader.ReadArrayHeader() != 3) throw new SerializationException("tensor: expected [dtype, shape, data]");
+            byte dtype = reader.ReadByte();
+            int dims = reader.ReadArrayHeader();
+            if (dims > 8) throw new SerializationException($"tensor: {dims} dimensions");
+            var shape = new long[dims];
+            for (int i = 0; i < dims; i++) shape[i] = reader.ReadInt64();
+            var data = reader.ReadBytes() ?? throw new SerializationException("tensor: data missing");
+            return new WireTensor(dtype, shape, data.ToArray());
+        }
+        finally
+        {
+            reader.Depth--;
+        }
     }
 }
