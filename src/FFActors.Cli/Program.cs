@@ -6,12 +6,13 @@ using FFActors.Core.Data;
 var root = new RootCommand("FFActors: Forward-Forward training with one actor per layer");
 root.Subcommands.Add(TrainCommand.Create());
 root.Subcommands.Add(BenchCommand.Create());
+root.Subcommands.Add(NodeCommand.Create());
 
 try
 {
     return root.Parse(args).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
 }
-catch (Exception e) when (e is ConfigException or IdxFormatException or ArgumentException or IOException)
+catch (Exception e) when (e is ConfigException or IdxFormatException or ArgumentException or IOException or FFActors.Runtime.Cluster.ClusterSetupException)
 {
     Console.Error.WriteLine($"ffactors: error: {e.Message.ReplaceLineEndings(" ")}");
     return 2;

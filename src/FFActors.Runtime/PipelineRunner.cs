@@ -60,7 +60,8 @@ public static class PipelineRunner
 
     internal static RunOutcome Run(FFConfig config, RuntimeOptions runtime, DataSplits data, string? runDir, bool resume,
         ITrainingObserver? observer, CancellationToken cancel, RuntimeHooks? hooks,
-        Func<IUntypedActorContext, int, IActorRef[]>? layerFactory = null, bool evaluate = false)
+        Func<IUntypedActorContext, int, IActorRef[]>? layerFactory = null, bool evaluate = false,
+        ActorSystem? cluster = null, IReadOnlyList<LayerHostRef>? hosts = null, IReadOnlyList<string>? layerNodes = null)
     {
         runtime.Validate();
         if (config.Train.Epochs < 1) throw new ArgumentException($"train.epochs: {config.Train.Epochs} must be at least 1");
@@ -86,7 +87,7 @@ public static class PipelineRunner
         bool pipeline = runtime.Mode == ExecutionMode.Pipeline;
         string dispatcher = pipeline ? RuntimeConfig.PinnedDispatcher : RuntimeConfig.SequentialDispatcher;
         int lanes = runtime.LanesFor(layerCount, cores);
-        int[]? laneOf = pipeline && lanes < layerCount ? LanePlan.Assign(LanePlan.DenseWork(config.Model.Layers), lanes) : null;
+        int[]? laneOf = pipeline && cluster is null && lanes < layerCount ? LanePlan.Assign(LanePlan.DenseWork(config.Model.Layers), lanes) : null;
         string[]? layerDispatchers = laneOf?.Select(RuntimeConfig.LaneDispatcher).ToArray();
         if (laneOf is not null)
             log.Add($"runtime.lanes = {lanes}: lane of each layer {string.Join(" ", laneOf)}");
@@ -95,20 +96,24 @@ public static class PipelineRunner
         int callerThreads = get_num_threads();
         var done = new TaskCompletionSource<RunOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
         var runId = runDir is null ? $"run-{Guid.NewGuid():N}"[..12] : Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(runDir)));
-        var system = ActorSystem.Create("ffactors", RuntimeConfig.WithLanes(layerDispatchers is null ? 0 : lanes));
+        // A cluster member's system (and its layer hosts) belongs to the caller; a local run has its own.
+        var system = cluster ?? ActorSystem.Create("ffactors", RuntimeConfig.WithLanes(layerDispatchers is null ? 0 : lanes));
+        var name = cluster is null ? "coordinator" : $"coordinator-{Guid.NewGuid():N}"[..20];
+        IActorRef? coordinator = null;
         try
         {
             var settings = new CoordinatorSettings(runId, config, runtime, data, device, store, start,
                 observer ?? NullObserver.Instance, hooks, dispatcher, layerThreads, pipeline ? 1 : layerThreads,
-                done, log, layerFactory, StopAtStart: cancel.IsCancellationRequested, Evaluate: evaluate,
+                done, log, layerFactory, StopAtStart: cancel.IsCancellationRequested, Evaluate: evaluate, Hosts: hosts, LayerNodes: layerNodes,
                 LayerDispatchers: layerDispatchers);
-            var coordinator = system.ActorOf(CoordinatorActor.Props(settings, dispatcher), "coordinator");
+            coordinator = system.ActorOf(CoordinatorActor.Props(settings, dispatcher), name);
             using var registration = cancel.Register(() => coordinator.Tell(new StopTraining(new Stamp(runId, -1, -1, -1))));
             return done.Task.GetAwaiter().GetResult();
         }
         finally
         {
-            if (!system.Terminate().Wait(TimeSpan.FromSeconds(60)))
+            if (cluster is not null && coordinator is not null) cluster.Stop(coordinator);
+            if (cluster is null && !system.Terminate().Wait(TimeSpan.FromSeconds(60)))
                 log.Add("warning: the actor system did not terminate within 60 s");
             set_num_threads(callerThreads);
         }

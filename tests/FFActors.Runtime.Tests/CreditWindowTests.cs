@@ -28,7 +28,7 @@ public class CreditWindowTests() : TestKit(RuntimeConfig.Config)
         var downstream = CreateTestProbe();
         var upstream = CreateTestProbe();
         var settings = new LayerActorSettings("t", 1, Layer(0, 20, 10), 1, CPU, 1, W, 1,
-            coordinator.Ref, downstream.Ref, null, null, false, null);
+            coordinator.Ref, downstream.Ref, null, false, null);
         var layer = Sys.ActorOf(LayerActor.Props(settings, RuntimeConfig.PinnedDispatcher));
 
         for (int b = 0; b < W + 3; b++) layer.Tell(Batch("t", 1, b), upstream.Ref);
@@ -61,7 +61,7 @@ public class CreditWindowTests() : TestKit(RuntimeConfig.Config)
     {
         var coordinator = CreateTestProbe();
         var upstream = CreateTestProbe();
-        var settings = new LayerActorSettings("t", 2, Layer(0, 20, 10), 1, CPU, 1, 2, 1, coordinator.Ref, null, null, null, false, null);
+        var settings = new LayerActorSettings("t", 2, Layer(0, 20, 10), 1, CPU, 1, 2, 1, coordinator.Ref, null, null, false, null);
         var layer = Sys.ActorOf(LayerActor.Props(settings, RuntimeConfig.PinnedDispatcher));
         layer.Tell(Batch("t", 1, 0), upstream.Ref);
         upstream.ExpectNoMsg(TimeSpan.FromMilliseconds(200));

@@ -33,6 +33,7 @@ public static class BenchCommand
             return 0;
         });
         bench.Subcommands.Add(pipeline);
+        bench.Subcommands.Add(ClusterBench.Create(DataOption, OutOption));
         return bench;
     }
 }

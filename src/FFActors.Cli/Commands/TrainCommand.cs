@@ -11,6 +11,7 @@ using FFActors.Core.Evaluation;
 using FFActors.Core.Platform;
 using FFActors.Core.Training;
 using FFActors.Runtime;
+using FFActors.Runtime.Cluster;
 using Spectre.Console;
 
 namespace FFActors.Cli.Commands;
@@ -24,18 +25,21 @@ public static class TrainCommand
     static readonly Option<string?> OutOption = new("--out") { Description = "Folder for run folders (same as --set run.out-dir=DIR)" };
     static readonly Option<string?> ModeOption = new("--mode") { Description = "sequential or pipeline (same as --set runtime.mode=M)" };
     static readonly Option<string?> ResumeOption = new("--resume") { Description = "Continue the run in RUN_DIR from its last checkpoint, with its own config" };
+    static readonly Option<bool> ClusterOption = new("--cluster") { Description = "Join a cluster as the coordinator and train on its layer hosts (ffactors node); see hocon/cluster.conf" };
 
     public static Command Create()
     {
         var command = new Command("train", "Train a Forward-Forward network and evaluate it on the test set");
-        foreach (var o in new Option[] { ConfigOption, SetOption, SeedOption, OutOption, ModeOption, ResumeOption }) command.Options.Add(o);
+        foreach (var o in new Option[] { ConfigOption, SetOption, SeedOption, OutOption, ModeOption, ResumeOption, ClusterOption,
+                     ClusterArgs.Host, ClusterArgs.Port, ClusterArgs.SeedNodes }) command.Options.Add(o);
         command.SetAction(parse =>
         {
             var resume = parse.GetValue(ResumeOption);
-            var overrides = (string[])[.. parse.GetValue(SetOption) ?? [], .. Extra(parse)];
+            var overrides = (string[])[.. parse.GetValue(SetOption) ?? [], .. Extra(parse), .. ClusterArgs.Overrides(parse)];
+            bool cluster = parse.GetValue(ClusterOption);
             return resume is null
-                ? Run(parse.GetValue(ConfigOption), overrides)
-                : Resume(resume, parse.GetValue(ConfigOption), overrides);
+                ? Run(parse.GetValue(ConfigOption), overrides, cluster: cluster)
+                : Resume(resume, parse.GetValue(ConfigOption), overrides, cluster: cluster);
         });
         return command;
     }
@@ -47,39 +51,42 @@ public static class TrainCommand
         if (parse.GetValue(ModeOption) is { } mode) yield return $"runtime.mode={mode}";
     }
 
-    public static int Run(string? configFile, IReadOnlyList<string> overrides, CancellationToken cancel = default) =>
-        Execute(ConfigLoader.Load(configFile, overrides), resumeDir: null, cancel);
+    /// <param name="cluster">Train as the coordinator of a cluster, with the layers on its layer hosts (<c>--cluster</c>).</param>
+    public static int Run(string? configFile, IReadOnlyList<string> overrides, CancellationToken cancel = default, bool cluster = false) =>
+        Execute(ConfigLoader.Load(configFile, overrides), resumeDir: null, cancel, cluster);
 
     /// <summary>Continues a run from its folder's last checkpoint, with the configuration it was started with.</summary>
-    public static int Resume(string runDir, string? configFile, IReadOnlyList<string> overrides, CancellationToken cancel = default)
+    public static int Resume(string runDir, string? configFile, IReadOnlyList<string> overrides, CancellationToken cancel = default, bool cluster = false)
     {
-        if (configFile is not null || overrides.Any(o => !o.StartsWith("runtime.mode=", StringComparison.Ordinal)))
+        if (configFile is not null || overrides.Any(o => !o.StartsWith("runtime.mode=", StringComparison.Ordinal) && !o.StartsWith("cluster.", StringComparison.Ordinal)))
             throw new ConfigException("--resume: the run continues with its own config.conf; only --mode may be given with it");
         var saved = Path.Combine(runDir, "config.conf");
         if (!File.Exists(saved)) throw new ConfigException($"{saved}: not a run folder (no config.conf)");
-        return Execute(ConfigLoader.Load(saved, overrides), runDir, cancel);
+        return Execute(ConfigLoader.Load(saved, overrides), runDir, cancel, cluster);
     }
 
-    static int Execute(LoadedConfig hocon, string? resumeDir, CancellationToken cancel)
+    static int Execute(LoadedConfig hocon, string? resumeDir, CancellationToken cancel, bool clustered)
     {
         var binder = new ConfigBinder(hocon);
         var config = binder.Bind();
         var runtime = binder.BindRuntime();
         var negatives = NegativeSetup.Of(config);
+        var cluster = clustered ? binder.BindCluster() : null;
         var device = TorchSetup.Configure(config.Run);
         using var data = DatasetLoader.Load(config.Data, device);
 
         var run = resumeDir is not null ? new RunFolder(resumeDir) : RunFolder.Create(config.Run.OutDir, RunName(config));
         if (resumeDir is null) run.WriteConfig(Render(hocon.Hocon));
         bool greedy = config.Train.Schedule == Schedule.Greedy;
-        string how = greedy ? "greedy (in-process)" : $"simultaneous, {runtime.Mode.ToString().ToLowerInvariant()} mode";
+        if (greedy && cluster is not null) throw new ConfigException("--cluster: train.schedule = greedy trains in-process; use simultaneous");
+        string how = greedy ? "greedy (in-process)" : $"simultaneous, {runtime.Mode.ToString().ToLowerInvariant()} mode{(cluster is null ? "" : ", layers on the cluster")}";
         AnsiConsole.MarkupLine((resumeDir is null ? "[bold]run[/] " : "[bold]resuming[/] ") + Markup.Escape(
             $"{run.Path}: {config.Data.Dataset} {data.Train.Count} train / {data.Test.Count} test, layers [{string.Join(", ", config.Model.Layers)}], {how}, {config.Train.Epochs} epochs, batch {config.Train.BatchSize}, seed {config.Run.Seed}, " +
             $"negatives {config.Train.Negatives}{(negatives.LabelFree ? " (label-free)" : "")}, evaluation: {negatives.Evaluation}"));
 
         using var stop = CancelOnCtrlC(cancel);
         var clock = Stopwatch.StartNew();
-        var outcome = greedy ? TrainGreedy(config, data) : TrainWithActors(config, runtime, data, run, resumeDir is not null, stop.Token);
+        var outcome = greedy ? TrainGreedy(config, data) : TrainWithActors(config, runtime, cluster, data, run, resumeDir is not null, stop.Token);
         using var net = outcome.Network;
         double trainSeconds = clock.Elapsed.TotalSeconds;
         run.WriteMetrics(outcome.Metrics);
@@ -146,9 +153,15 @@ public static class TrainCommand
         return new PipelineResult(metrics, net, Completed: true, Log: []);
     }
 
-    static PipelineResult TrainWithActors(FFConfig config, RuntimeOptions runtime, DataSplits data, RunFolder run, bool resume, CancellationToken cancel)
+    static PipelineResult TrainWithActors(FFConfig config, RuntimeOptions runtime, ClusterOptions? cluster, DataSplits data, RunFolder run, bool resume, CancellationToken cancel)
     {
         PipelineResult? result = null;
+        if (cluster is not null)
+        {
+            // Cluster progress lines are printed as they come; the layer hosts do the training.
+            return ClusterRunner.Train(config, runtime, data, run.Path, resume, new ProgressObserver(null), cancel, cluster,
+                say: line => AnsiConsole.MarkupLine("[grey]" + Markup.Escape(line) + "[/]"), evaluate: true);
+        }
         WithProgress(observer => result = PipelineRunner.Train(config, runtime, data, run.Path, resume, observer, cancel, evaluate: true));
         return result!;
     }
@@ -193,5 +206,14 @@ public static class TrainCommand
 
     /// <summary>The full resolved configuration (reference + file + overrides) as HOCON.</summary>
     static string Render(Config hocon) =>
-        "# Resolved configuration of this run (reference defaults + --config file + --set overrides).\n" + hocon.ToString(includeFallback: true);
+        "# Resolved configuration of this run (reference defaults + --config file + --set overrides).\n" + WithoutCluster(hocon.ToString(includeFallback: true));
+
+    /// <summary>
+    /// The cluster section describes where a run was deployed, not the run (a resume may use other
+    /// nodes), and Akka's HOCON printer writes its empty values and akka.tcp:// addresses in a form
+    /// its parser cannot read back; so it stays out of config.conf.
+    /// </summary>
+    static string WithoutCluster(string rendered) =>
+        System.Text.RegularExpressions.Regex.Replace(rendered, @"^  cluster : \{\r?\n.*?^  \}\r?\n", "",
+            System.Text.RegularExpressions.RegexOptions.Singleline | System.Text.RegularExpressions.RegexOptions.Multiline);
 }

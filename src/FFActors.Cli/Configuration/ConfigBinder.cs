@@ -9,6 +9,8 @@ using FFActors.Core.Objectives;
 using FFActors.Core.Platform;
 using FFActors.Core.Training;
 using FFActors.Runtime;
+using FFActors.Runtime.Cluster;
+using FFActors.Runtime.Serialization;
 
 namespace FFActors.Cli.Configuration;
 
@@ -104,6 +106,47 @@ public sealed class ConfigBinder(LoadedConfig loaded)
         CheckpointEvery: Int("runtime.checkpoint-every", min: 0),
         Checkpoints: Bool("runtime.checkpoints"),
         Lanes: Int("runtime.lanes", min: 0));
+
+    public ClusterOptions BindCluster()
+    {
+        var options = new ClusterOptions(
+            Host: String("cluster.host"),
+            Port: Int("cluster.port", min: 0, max: 65535),
+            SeedNodes: StringList("cluster.seed-nodes"),
+            NodeName: String("cluster.node-name"),
+            MinLayerHosts: Int("cluster.min-layer-hosts", min: 1),
+            Placement: Enum("cluster.placement", ("round-robin", PlacementKind.RoundRobin), ("explicit", PlacementKind.Explicit)),
+            LayerNodes: StringList("cluster.layer-nodes"),
+            Precision: Enum("cluster.wire-precision", ("float32", WirePrecision.Float32), ("float16", WirePrecision.Float16), ("bfloat16", WirePrecision.BFloat16)),
+            MaximumFrameSize: Long("cluster.maximum-frame-size"),
+            JoinTimeoutSeconds: Double("cluster.join-timeout", min: 0, exclusiveMin: true),
+            HeartbeatPause: Double("cluster.heartbeat-pause", min: 1),
+            StableAfter: Double("cluster.stable-after", min: 1),
+            Tls: new TlsOptions(
+                Enabled: Bool("cluster.tls.enabled"),
+                CertificatePath: String("cluster.tls.certificate-path"),
+                CertificatePassword: String("cluster.tls.certificate-password"),
+                TrustedThumbprints: StringList("cluster.tls.trusted-thumbprints")));
+        try
+        {
+            options.Validate();
+        }
+        catch (ArgumentException e)
+        {
+            var key = e.Message.Split(':')[0];
+            throw new ConfigException(config.HasPath(key) ? $"{loaded.OriginOf(key)}: {e.Message}" : e.Message);
+        }
+        return options;
+    }
+
+    string[] StringList(string key)
+    {
+        var v = config.GetValue(key);
+        // Akka's HOCON reads an empty list [] as an empty value, not as an array.
+        if (!v.IsArray() && !v.IsObject() && string.IsNullOrEmpty(v.GetString())) return [];
+        if (!v.IsArray()) throw Error(key, $" expected a list like [\"a\", \"b\"], got '{v.GetString()}'");
+        return v.GetArray().Select(e => e.GetString()).ToArray();
+    }
 
     ConfigException Error(string key, string problem) => new($"{loaded.OriginOf(key)}: {key}:{problem}");
 

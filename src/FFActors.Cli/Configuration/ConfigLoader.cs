@@ -158,10 +158,13 @@ public static class ConfigLoader
 
     static string OneLine(string s) => s.ReplaceLineEndings(" ").Trim();
 
-    static string ReadReference()
+    /// <summary>hocon/ffactors.conf, then hocon/cluster.conf (the cluster settings).</summary>
+    static string ReadReference() => Resource("ffactors.conf") + "\n" + Resource("cluster.conf");
+
+    static string Resource(string name)
     {
-        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream("ffactors.conf")
-            ?? throw new InvalidOperationException("embedded ffactors.conf missing from the build");
+        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream(name)
+            ?? throw new InvalidOperationException($"embedded {name} missing from the build");
         using var reader = new StreamReader(stream);
         return reader.ReadToEnd();
     }

@@ -20,6 +20,8 @@ internal sealed record RunOutcome(PipelineResult Result, IReadOnlyList<LayerTimi
 /// <summary>Everything the coordinator is built from.</summary>
 /// <param name="Start">Where training starts: the initial state or a checkpoint.</param>
 /// <param name="LayerFactory">Tests only: supplies the layer actors instead of creating them.</param>
+/// <param name="Hosts">Layer hosts to place the layers on (cluster); null = one local host, a child of the coordinator.</param>
+/// <param name="LayerNodes">Explicit placement: the node name of each layer's host; null = round-robin.</param>
 internal sealed record CoordinatorSettings(
     string RunId,
     FFConfig Config,
@@ -38,6 +40,8 @@ internal sealed record CoordinatorSettings(
     Func<IUntypedActorContext, int, IActorRef[]>? LayerFactory = null,
     bool StopAtStart = false,
     bool Evaluate = false,
+    IReadOnlyList<LayerHostRef>? Hosts = null,
+    IReadOnlyList<string>? LayerNodes = null,
     string[]? LayerDispatchers = null);
 
 /// <summary>
@@ -54,7 +58,7 @@ internal sealed class CoordinatorActor : UntypedActor
 {
     const int MaxRecoveriesPerCheckpoint = 3;
 
-    enum Phase { Training, Checkpointing, Validating, Evaluating, Releasing, Done }
+    enum Phase { Placing, Training, Checkpointing, Validating, Evaluating, Releasing, Done }
 
     sealed class PendingBatch(int samples, Tensor indices, int layers) : IDisposable
     {
@@ -218,6 +222,13 @@ internal sealed class CoordinatorActor : UntypedActor
     string? recoveriesAt;
     int recoveries;
 
+    LayerPlacement? placement;
+    int placing;
+    byte[]?[] placingCheckpoints = [];
+    Action? afterPlaced;
+    LayerHostRef[] layerHosts = [];
+    (int Generation, int Layer, string Reason, IActorRef Host)? unexplained;
+
     LayerTrainer?[] released = [];
     LayerTimings?[] timings = [];
     int releasedCount;
@@ -270,6 +281,9 @@ internal sealed class CoordinatorActor : UntypedActor
     {
         IntraOpThreads.Ensure(s.CoordinatorThreads);
         trainWatch.Start();
+        var hosts = s.Hosts ?? [new LayerHostRef(Context.ActorOf(LayerHostActor.Props(new LayerHostSettings("local", s.Device, s.LayerDispatcher, s.Hooks, LayerDispatchers: s.LayerDispatchers)).WithDispatcher(s.LayerDispatcher), "layers"), "local")];
+        placement = new LayerPlacement(hosts, s.LayerNodes);
+        foreach (var h in hosts) Context.Watch(h.Host);
         if (s.StopAtStart)
         {
             stopRequested = true;
@@ -331,11 +345,22 @@ internal sealed class CoordinatorActor : UntypedActor
             case LayerWeights w:
                 OnWeights(w);
                 break;
+            case LayerCreated c:
+                OnCreated(c);
+                break;
+            case LayerHostInfo when unexplained is { } u && Sender.Equals(u.Host):
+                // The lost layer's host is alive, so the layer alone stopped.
+                unexplained = null;
+                if (u.Generation == generation) OnLayerLost(u.Layer, u.Reason);
+                break;
+            case LayerFailed f:
+                if (f.RunId == s.RunId && f.Generation == generation) OnLayerLost(f.Layer, f.Reason);
+                break;
             case StopTraining:
                 OnStop();
                 break;
             case Terminated t:
-                OnTerminated(t.ActorRef);
+                OnTerminated(t);
                 break;
             default:
                 Unhandled(message);
@@ -348,12 +373,7 @@ internal sealed class CoordinatorActor : UntypedActor
     void Restore(RunSnapshot snap)
     {
         generation++;
-        foreach (var l in layers)
-        {
-            Context.Unwatch(l);
-            Context.Stop(l);
-        }
-        layers = [];
+        RetireLayers();
         DisposeTransient();
 
         epoch = snap.Epoch;
@@ -373,7 +393,12 @@ internal sealed class CoordinatorActor : UntypedActor
             }
         }
         last = snap;
-        layers = CreateLayers(snap.CheckpointId);
+        PlaceLayers(snap.CheckpointId, () => Resume(snap));
+    }
+
+    /// <summary>Training state is restored and the layers are up: carry on from <paramref name="snap"/>.</summary>
+    void Resume(RunSnapshot snap)
+    {
         if (epoch >= epochs)
         {
             AfterTraining();
@@ -393,20 +418,62 @@ internal sealed class CoordinatorActor : UntypedActor
         Advance();
     }
 
-    IActorRef[] CreateLayers(string? checkpointId)
+    /// <summary>
+    /// Asks the hosts for the layers, last to first (each layer is created knowing its downstream),
+    /// loaded from checkpoint <paramref name="checkpointId"/> or fresh from the seed; then runs <paramref name="then"/>.
+    /// The same exchange places layers on the local host and on remote ones.
+    /// </summary>
+    void PlaceLayers(string? checkpointId, Action then)
     {
-        if (s.LayerFactory is not null) return s.LayerFactory(Context, generation);
-        var refs = new IActorRef[layerCount];
-        IActorRef? downstream = null;
-        for (int l = layerCount - 1; l >= 0; l--)
+        if (s.LayerFactory is not null)
         {
-            var settings = new LayerActorSettings(s.RunId, generation, layerOptions[l], config.Run.Seed, s.Device, epochs,
-                window, s.LayerThreads, Self, downstream, s.Store, checkpointId, staleMode, s.Hooks);
-            refs[l] = Context.ActorOf(LayerActor.Props(settings, s.LayerDispatchers?[l] ?? s.LayerDispatcher), $"layer{l}-g{generation}");
-            Context.Watch(refs[l]);
-            downstream = refs[l];
+            layers = s.LayerFactory(Context, generation);
+            then();
+            return;
         }
-        return refs;
+        phase = Phase.Placing;
+        placingCheckpoints = new byte[]?[layerCount];
+        if (checkpointId is not null)
+            for (int l = 0; l < layerCount; l++) placingCheckpoints[l] = s.Store!.Read(checkpointId, LayerActor.FileName(l));
+        layers = new IActorRef[layerCount];
+        layerHosts = new LayerHostRef[layerCount];
+        placing = layerCount - 1;
+        afterPlaced = then;
+        RequestLayer();
+    }
+
+    void RequestLayer()
+    {
+        var host = layerHosts[placing] = placement!.HostFor(placing);
+        host.Host.Tell(new CreateLayer(s.RunId, generation, layerOptions[placing], config.Run.Seed, epochs, window, s.LayerThreads, Self,
+            placing + 1 < layerCount ? layers[placing + 1] : null, placingCheckpoints[placing], staleMode), Self);
+    }
+
+    void OnCreated(LayerCreated c)
+    {
+        if (c.RunId != s.RunId || c.Generation != generation || phase != Phase.Placing || c.Layer != placing) return;
+        layers[placing] = c.Actor;
+        Context.Watch(c.Actor);
+        placingCheckpoints[placing] = null;
+        if (--placing >= 0)
+        {
+            RequestLayer();
+            return;
+        }
+        phase = Phase.Training;
+        var then = afterPlaced!;
+        afterPlaced = null;
+        then();
+    }
+
+    /// <summary>Stops this generation's layers (their hosts stop them; nothing of theirs is awaited).</summary>
+    void RetireLayers(int below = -1)
+    {
+        foreach (var l in layers)
+            if (l is not null) Context.Unwatch(l);
+        layers = [];
+        if (s.LayerFactory is not null) return;
+        foreach (var h in placement!.Hosts) h.Host.Tell(new RetireLayers(s.RunId, below < 0 ? generation : below), Self);
     }
 
     void DisposeTransient()
@@ -728,6 +795,7 @@ internal sealed class CoordinatorActor : UntypedActor
     void OnSaved(CheckpointSaved m)
     {
         if (m.Stamp.Generation != generation || saving is null || m.CheckpointId != saving.CheckpointId) return;
+        s.Store!.Write(m.CheckpointId, LayerActor.FileName(m.Layer), m.Data);
         if (++acks < layerCount) return;
         var snap = saving;
         s.Store!.Write(snap.CheckpointId!, RunSnapshot.FileName, snap.ToBytes());
@@ -760,17 +828,50 @@ internal sealed class CoordinatorActor : UntypedActor
         });
     }
 
-    void OnTerminated(IActorRef actor)
+    void OnTerminated(Terminated t)
     {
+        var actor = t.ActorRef;
         if (actor.Equals(head) && phase == Phase.Evaluating)
         {
             Fail(new InvalidOperationException($"the softmax head actor failed: {lastFailure?.Message ?? "stopped"}"));
             return;
         }
+        // A node that left or crashed: its hosts are gone for good, whichever of its actors reported first.
+        var lostHosts = t.AddressTerminated ? placement!.RemoveAt(actor.Path.Address) : placement!.Remove(actor);
+        if (lostHosts.Count > 0) Log($"layer host {string.Join(", ", lostHosts)} is gone; {placement.Hosts.Count} left");
         int layer = Array.IndexOf(layers, actor);
-        if (layer < 0 || phase is Phase.Releasing or Phase.Done) return;
-        var reason = lastFailure?.Message ?? "stopped unexpectedly";
-        lastFailure = null;
+        if (layer >= 0 && !t.AddressTerminated && s.LayerFactory is null && layer < layerHosts.Length)
+        {
+            // Stopped without a failure report: its host may be shutting down too. Ask the host before
+            // restoring, so the layers are not re-created on a host that is going away.
+            unexplained = (generation, layer, "stopped unexpectedly", layerHosts[layer].Host);
+            layerHosts[layer].Host.Tell(new DescribeHost(s.RunId), Self);
+            return;
+        }
+        if (layer >= 0)
+        {
+            OnLayerLost(layer, t.AddressTerminated ? $"its node {actor.Path.Address} left the cluster" : "stopped unexpectedly");
+            return;
+        }
+        if (lostHosts.Count > 0 && unexplained is { } u && u.Generation == generation)
+        {
+            unexplained = null;
+            OnLayerLost(u.Layer, $"its host {string.Join(", ", lostHosts)} is gone");
+            return;
+        }
+        // A host lost while its layers are being created: nothing else would answer.
+        if (lostHosts.Count > 0 && phase == Phase.Placing) OnLayerLost(placing, "its host is gone");
+    }
+
+    void OnLayerLost(int layer, string reason)
+    {
+        if (phase is Phase.Releasing or Phase.Done) return;
+        unexplained = null;
+        if (placement!.Hosts.Count == 0)
+        {
+            Fail(new PipelineFaultException($"layer {layer} lost ({reason}) and no layer host is left", log));
+            return;
+        }
         string key = last.CheckpointId ?? "initial";
         recoveries = recoveriesAt == key ? recoveries + 1 : 1;
         recoveriesAt = key;
@@ -780,7 +881,8 @@ internal sealed class CoordinatorActor : UntypedActor
             Fail(new PipelineFaultException($"layer {layer} keeps failing ({reason}); gave up after {MaxRecoveriesPerCheckpoint} restores from {last.Describe()}", log));
             return;
         }
-        Log($"layer {layer} failed: {reason}; it was stopped (not restarted). Restoring every layer from {last.Describe()} and replaying the batches since");
+        Log($"layer {layer} failed: {reason}; it was stopped (not restarted). Restoring every layer from {last.Describe()} and replaying the batches since" +
+            (phase == Phase.Training || phase == Phase.Checkpointing ? $" (epoch {epoch + 1}: {completed} batches completed, {next} sent)" : ""));
         Restore(last);
     }
 
@@ -788,11 +890,7 @@ internal sealed class CoordinatorActor : UntypedActor
     {
         if (phase == Phase.Done) return;
         phase = Phase.Done;
-        foreach (var l in layers)
-        {
-            Context.Unwatch(l);
-            Context.Stop(l);
-        }
+        RetireLayers(int.MaxValue);
         s.Done.TrySetException(e);
     }
 
@@ -974,12 +1072,10 @@ internal sealed class CoordinatorActor : UntypedActor
 
     void OnReleased(LayerReleased r)
     {
-        if (r.Stamp.Generation != generation || phase != Phase.Releasing || released[r.Layer] is not null)
-        {
-            r.Trainer.Dispose();
-            return;
-        }
-        released[r.Layer] = r.Trainer;
+        if (r.Stamp.Generation != generation || phase != Phase.Releasing || released[r.Layer] is not null) return;
+        var trainer = new LayerTrainer(layerOptions[r.Layer], config.Run.Seed, s.Device);
+        LayerCheckpoint.FromBytes(trainer, r.Checkpoint);
+        released[r.Layer] = trainer;
         timings[r.Layer] = r.Timings;
         if (++releasedCount < layerCount) return;
         phase = Phase.Done;
@@ -992,6 +1088,8 @@ internal sealed class CoordinatorActor : UntypedActor
 
     protected override void PostStop()
     {
+        if (phase != Phase.Done && placement is not null && s.LayerFactory is null)
+            foreach (var h in placement.Hosts) h.Host.Tell(new RetireLayers(s.RunId, int.MaxValue), Self);
         DisposeTransient();
         stale?.Dispose();
         dataOrder.Dispose();

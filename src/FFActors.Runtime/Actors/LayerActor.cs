@@ -3,7 +3,6 @@ using Akka.Actor;
 using FFActors.Core.Evaluation;
 using FFActors.Core.Layers;
 using FFActors.Core.Training;
-using FFActors.Runtime.Checkpoints;
 using FFActors.Runtime.Protocol;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -12,7 +11,7 @@ namespace FFActors.Runtime.Actors;
 
 /// <summary>Everything a layer actor is built from.</summary>
 /// <param name="Downstream">The next layer, or null for the last one.</param>
-/// <param name="RestoreFrom">Checkpoint id to load the layer from; null = fresh weights from the seed.</param>
+/// <param name="Checkpoint">LayerCheckpoint bytes to load the layer from; null = fresh weights from the seed.</param>
 /// <param name="ReportGoodness">Send per-sample goodness with every step report (the stale γ exchange needs it).</param>
 internal sealed record LayerActorSettings(
     string RunId,
@@ -25,8 +24,7 @@ internal sealed record LayerActorSettings(
     int Threads,
     IActorRef Coordinator,
     IActorRef? Downstream,
-    CheckpointStore? Store,
-    string? RestoreFrom,
+    byte[]? Checkpoint,
     bool ReportGoodness,
     RuntimeHooks? Hooks);
 
@@ -74,11 +72,7 @@ internal sealed class LayerActor : UntypedActor
     {
         IntraOpThreads.Ensure(s.Threads);
         trainer = new LayerTrainer(s.Options, s.Seed, s.Device);
-        if (s.RestoreFrom is not null)
-        {
-            if (s.Store is null) throw new InvalidOperationException("restore requested without a checkpoint store");
-            LayerCheckpoint.FromBytes(trainer, s.Store.Read(s.RestoreFrom, FileName(index)));
-        }
+        if (s.Checkpoint is not null) LayerCheckpoint.FromBytes(trainer, s.Checkpoint);
     }
 
     public static string FileName(int layer) => $"layer{layer}.bin";
@@ -118,8 +112,11 @@ internal sealed class LayerActor : UntypedActor
             case ReleaseLayer release:
                 if (release.Stamp.Generation != s.Generation) return;
                 var t = trainer ?? throw new InvalidOperationException($"layer {index} has no trainer");
+                IntraOpThreads.Ensure(s.Threads);
+                var bytes = LayerCheckpoint.ToBytes(t);
                 trainer = null;
-                Sender.Tell(new LayerReleased(release.Stamp, index, t, Timings()));
+                t.Dispose();
+                Sender.Tell(new LayerReleased(release.Stamp, index, bytes, Timings()));
                 Context.Stop(Self);
                 break;
             default:
@@ -279,10 +276,8 @@ internal sealed class LayerActor : UntypedActor
 
     void Save(SaveCheckpoint save)
     {
-        var store = s.Store ?? throw new InvalidOperationException("checkpoint requested without a checkpoint store");
         IntraOpThreads.Ensure(s.Threads);
-        store.Write(save.CheckpointId, FileName(index), LayerCheckpoint.ToBytes(Trainer));
-        Sender.Tell(new CheckpointSaved(save.Stamp, index, save.CheckpointId), Self);
+        Sender.Tell(new CheckpointSaved(save.Stamp, index, save.CheckpointId, LayerCheckpoint.ToBytes(Trainer)), Self);
     }
 
     protected override void PostStop()

@@ -31,7 +31,7 @@ public interface ILayerWork : IStamped, IDisposable
 /// <paramref name="GammaPositive"/>/<paramref name="GammaNegative"/> are s·γ for every layer, [L, B]
 /// (row ℓ is layer ℓ's), or null when collaboration is off; they travel down with the batch.
 /// </summary>
-public sealed record TrainBatch(Stamp Stamp, Tensor Positive, Tensor Negative, Tensor? GammaPositive, Tensor? GammaNegative) : ILayerWork
+public sealed record TrainBatch(Stamp Stamp, Tensor Positive, Tensor Negative, Tensor? GammaPositive, Tensor? GammaNegative) : IWireMessage, ILayerWork
 {
     public void Dispose()
     {
@@ -43,7 +43,7 @@ public sealed record TrainBatch(Stamp Stamp, Tensor Positive, Tensor Negative, T
 }
 
 /// <summary>Exact collaboration exchange: a no-grad pass of batch <c>Stamp.Batch</c> reporting every layer's goodness.</summary>
-public sealed record ProbeBatch(Stamp Stamp, Tensor Positive, Tensor Negative) : ILayerWork
+public sealed record ProbeBatch(Stamp Stamp, Tensor Positive, Tensor Negative) : IWireMessage, ILayerWork
 {
     public void Dispose()
     {
@@ -54,16 +54,16 @@ public sealed record ProbeBatch(Stamp Stamp, Tensor Positive, Tensor Negative) :
 
 /// <summary>Goodness scoring: forward one label's overlay of an evaluation batch up to <paramref name="Deepest"/>;
 /// layers whose bit is set in <paramref name="ReportMask"/> report their goodness.</summary>
-public sealed record ScoreBatch(Stamp Stamp, int Label, Tensor Input, int Deepest, long ReportMask) : ILayerWork
+public sealed record ScoreBatch(Stamp Stamp, int Label, Tensor Input, int Deepest, long ReportMask) : IWireMessage, ILayerWork
 {
     public void Dispose() => Input.Dispose();
 }
 
 /// <summary>A layer finished one work item; returned to whoever sent it.</summary>
-public sealed record Credit(Stamp Stamp, int Layer);
+public sealed record Credit(Stamp Stamp, int Layer) : IWireMessage;
 
 /// <summary>A layer's report for one training step. Per-sample goodness (detached, [B]) only when the stale exchange needs it.</summary>
-public sealed record LayerStepped(Stamp Stamp, int Layer, LayerStepStats Stats, Tensor? GoodPositive, Tensor? GoodNegative) : IDisposable
+public sealed record LayerStepped(Stamp Stamp, int Layer, LayerStepStats Stats, Tensor? GoodPositive, Tensor? GoodNegative) : IWireMessage, IDisposable
 {
     public void Dispose()
     {
@@ -73,7 +73,7 @@ public sealed record LayerStepped(Stamp Stamp, int Layer, LayerStepStats Stats, 
 }
 
 /// <summary>A layer's per-sample goodness [B] for a probe pass.</summary>
-public sealed record ProbeGoodness(Stamp Stamp, int Layer, Tensor GoodPositive, Tensor GoodNegative) : IDisposable
+public sealed record ProbeGoodness(Stamp Stamp, int Layer, Tensor GoodPositive, Tensor GoodNegative) : IWireMessage, IDisposable
 {
     public void Dispose()
     {
@@ -83,24 +83,26 @@ public sealed record ProbeGoodness(Stamp Stamp, int Layer, Tensor GoodPositive, 
 }
 
 /// <summary>A layer's goodness [B] for one label pass of an evaluation batch.</summary>
-public sealed record ScoreGoodness(Stamp Stamp, int Label, int Layer, Tensor Goodness) : IDisposable
+public sealed record ScoreGoodness(Stamp Stamp, int Label, int Layer, Tensor Goodness) : IWireMessage, IDisposable
 {
     public void Dispose() => Goodness.Dispose();
 }
 
 /// <summary>Save weights, optimizer state and running mean as part of checkpoint <paramref name="CheckpointId"/>.</summary>
-public sealed record SaveCheckpoint(Stamp Stamp, string CheckpointId);
+public sealed record SaveCheckpoint(Stamp Stamp, string CheckpointId) : IWireMessage;
 
-public sealed record CheckpointSaved(Stamp Stamp, int Layer, string CheckpointId);
+/// <summary>The layer's part of checkpoint <paramref name="CheckpointId"/> (<see cref="LayerCheckpoint"/> bytes); the coordinator stores it,
+/// so layers need no access to the checkpoint store wherever they run.</summary>
+public sealed record CheckpointSaved(Stamp Stamp, int Layer, string CheckpointId, byte[] Data) : IWireMessage;
 
 /// <summary>Hand the layer's trainer over to the coordinator (training is over) and stop.</summary>
-public sealed record ReleaseLayer(Stamp Stamp);
+public sealed record ReleaseLayer(Stamp Stamp) : IWireMessage;
 
-/// <summary>The layer's trainer, now owned by the receiver, and the layer's time accounting.</summary>
-public sealed record LayerReleased(Stamp Stamp, int Layer, LayerTrainer Trainer, LayerTimings Timings);
+/// <summary>The trained layer as <see cref="LayerCheckpoint"/> bytes (a trainer cannot cross the wire; bytes can), and the layer's time accounting.</summary>
+public sealed record LayerReleased(Stamp Stamp, int Layer, byte[] Checkpoint, LayerTimings Timings) : IWireMessage;
 
 /// <summary>Ask the coordinator to stop at the next batch boundary, checkpoint and finish (Completed = false).</summary>
-public sealed record StopTraining(Stamp Stamp);
+public sealed record StopTraining(Stamp Stamp) : IWireMessage;
 
 /// <summary>Where a layer actor's time went (for the benchmark).</summary>
 /// <param name="ComputeSeconds">Time inside LayerTrainer calls (forward, step).</param>
@@ -112,33 +114,33 @@ public sealed record LayerTimings(int Layer, double ComputeSeconds, double Handl
 
 /// <summary>Softmax-head features: forward the neutral-label overlay of an evaluation batch up to
 /// <paramref name="Deepest"/>; layers whose bit is set in <paramref name="ReportMask"/> report their normalised activity.</summary>
-public sealed record FeatureBatch(Stamp Stamp, Tensor Input, int Deepest, long ReportMask) : ILayerWork
+public sealed record FeatureBatch(Stamp Stamp, Tensor Input, int Deepest, long ReportMask) : IWireMessage, ILayerWork
 {
     public void Dispose() => Input.Dispose();
 }
 
 /// <summary>A layer's normalised activity [B, H] for one feature batch.</summary>
-public sealed record LayerFeatures(Stamp Stamp, int Layer, Tensor Features) : IDisposable
+public sealed record LayerFeatures(Stamp Stamp, int Layer, Tensor Features) : IWireMessage, IDisposable
 {
     public void Dispose() => Features.Dispose();
 }
 
 /// <summary>One batch of head features [B, ΣH] (of the training split, or of the test split when <paramref name="Test"/>), in batch order.</summary>
-public sealed record HeadFeatures(Stamp Stamp, bool Test, Tensor Features) : IDisposable
+public sealed record HeadFeatures(Stamp Stamp, bool Test, Tensor Features) : IWireMessage, IDisposable
 {
     public void Dispose() => Features.Dispose();
 }
 
 /// <summary>All features sent: train the head on the training features, score the test features.</summary>
-public sealed record FitHead(Stamp Stamp);
+public sealed record FitHead(Stamp Stamp) : IWireMessage;
 
-public sealed record HeadAccuracy(Stamp Stamp, double Accuracy);
+public sealed record HeadAccuracy(Stamp Stamp, double Accuracy) : IWireMessage;
 
 /// <summary>Model view: send copies of the layer's current weight and bias to the coordinator (sent only while the pipeline is drained).</summary>
-public sealed record ReadWeights(Stamp Stamp);
+public sealed record ReadWeights(Stamp Stamp) : IWireMessage;
 
 /// <summary>Copies of a layer's weight [H, F] and bias [H], now owned by the receiver.</summary>
-public sealed record LayerWeights(Stamp Stamp, int Layer, Tensor Weight, Tensor Bias) : IDisposable
+public sealed record LayerWeights(Stamp Stamp, int Layer, Tensor Weight, Tensor Bias) : IWireMessage, IDisposable
 {
     public void Dispose()
     {

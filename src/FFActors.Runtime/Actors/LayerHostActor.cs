@@ -1,0 +1,84 @@
+using Akka.Actor;
+using Akka.Actor.Internal;
+using FFActors.Runtime.Protocol;
+using static TorchSharp.torch;
+
+namespace FFActors.Runtime.Actors;
+
+/// <summary>What a layer host is built from.</summary>
+/// <param name="NodeName">The name the explicit placement map uses for this node.</param>
+/// <param name="Dispatcher">Dispatcher of the layer actors it creates.</param>
+/// <param name="Hooks">Test hooks handed to its layers (process-local: never sent over the wire).</param>
+/// <param name="MaximumFrameSize">This node's transport frame limit (0 = local, no limit), reported to the coordinator.</param>
+/// <param name="LayerDispatchers">Per layer index, the dispatcher (pipeline lane) to use instead of <paramref name="Dispatcher"/>; a local run's host only.</param>
+internal sealed record LayerHostSettings(string NodeName, Device Device, string Dispatcher, RuntimeHooks? Hooks = null, long MaximumFrameSize = 0,
+    IReadOnlyList<string>? LayerDispatchers = null);
+
+/// <summary>
+/// Creates layer actors when a coordinator asks (<see cref="CreateLayer"/>), supervises them, and
+/// stops them when asked (<see cref="RetireLayers"/>). There is one per layer-host node, and one inside
+/// every local run, so the coordinator places layers the same way wherever they run. A failing layer
+/// is stopped, never restarted (a restart would silently re-initialise its weights); the host tells
+/// the layer's coordinator why (<see cref="LayerFailed"/>), and the coordinator restores from its checkpoint.
+/// </summary>
+internal sealed class LayerHostActor : ReceiveActor
+{
+    sealed record Child(string RunId, int Generation, int Layer, IActorRef Coordinator);
+
+    readonly LayerHostSettings s;
+    readonly Dictionary<IActorRef, Child> children = new();
+    long created;
+
+    public LayerHostActor(LayerHostSettings settings)
+    {
+        s = settings;
+        Receive<CreateLayer>(Create);
+        Receive<RetireLayers>(Retire);
+        Receive<DescribeHost>(_ => Sender.Tell(new LayerHostInfo(s.NodeName, s.MaximumFrameSize), Self));
+        Receive<Terminated>(t => children.Remove(t.ActorRef));
+    }
+
+    public static Props Props(LayerHostSettings settings) => Akka.Actor.Props.Create(() => new LayerHostActor(settings));
+
+    void Create(CreateLayer c)
+    {
+        var settings = new LayerActorSettings(c.RunId, c.Generation, c.Options, c.Seed, s.Device, c.Epochs, c.CreditWindow, c.Threads,
+            c.Coordinator, c.Downstream, c.Checkpoint, c.ReportGoodness, s.Hooks);
+        var layer = Context.ActorOf(LayerActor.Props(settings, s.LayerDispatchers?[c.Options.Index] ?? s.Dispatcher), $"layer{c.Options.Index}-g{c.Generation}-{++created}");
+        Context.Watch(layer);
+        children[layer] = new Child(c.RunId, c.Generation, c.Options.Index, c.Coordinator);
+        Sender.Tell(new LayerCreated(c.RunId, c.Generation, c.Options.Index, layer), Self);
+    }
+
+    void Retire(RetireLayers r)
+    {
+        foreach (var (layer, child) in children.ToArray())
+            if (child.RunId == r.RunId && child.Generation < r.BelowGeneration)
+            {
+                Context.Unwatch(layer);
+                Context.Stop(layer);
+                children.Remove(layer);
+            }
+    }
+
+    void Failed(IActorRef layer, Exception cause)
+    {
+        if (!children.TryGetValue(layer, out var child)) return;
+        var reason = cause is ActorInitializationException { InnerException: { } inner } ? $"could not start: {inner.Message}" : cause.Message;
+        child.Coordinator.Tell(new LayerFailed(child.RunId, child.Generation, child.Layer, reason), Self);
+    }
+
+    protected override SupervisorStrategy SupervisorStrategy() => new ReportingStopStrategy(Failed);
+
+    /// <summary>Stops a failed child and reports it; the report is sent before the stop, so it reaches the coordinator before the child's Terminated.</summary>
+    sealed class ReportingStopStrategy(Action<IActorRef, Exception> report)
+        : OneForOneStrategy(-1, Timeout.Infinite, _ => Directive.Stop, loggingEnabled: false)
+    {
+        public override void ProcessFailure(IActorContext context, bool restart, IActorRef child, Exception cause,
+            ChildRestartStats stats, IReadOnlyCollection<ChildRestartStats> children)
+        {
+            report(child, cause);
+            base.ProcessFailure(context, restart, child, cause, stats, children);
+        }
+    }
+}

@@ -1,0 +1,146 @@
+using System.Buffers;
+using System.Runtime.Serialization;
+using MessagePack;
+using MessagePack.Formatters;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace FFActors.Runtime.Serialization;
+
+/// <summary>
+/// A tensor on the wire: its raw little-endian bytes, shape and element type. Written straight from
+/// the tensor's storage into the message buffer (<see cref="WireTensorFormatter"/>), and copied once
+/// into a fresh tensor's storage on arrival.
+/// </summary>
+[MessagePackObject]
+[MessagePackFormatter(typeof(WireTensorFormatter))]
+public sealed record WireTensor(
+    [property: Key(0)] byte DType,
+    [property: Key(1)] long[] Shape,
+    [property: Key(2)] byte[] Data)
+{
+    const byte F32 = 1, F16 = 2, BF16 = 3, I64 = 4, U8 = 5;
+
+    static WireTensor()
+    {
+        if (!BitConverter.IsLittleEndian) throw new PlatformNotSupportedException("the tensor wire format assumes a little-endian machine");
+    }
+
+    /// <summary>The tensor whose storage is written when this is serialized (no intermediate copy); null after deserialization.</summary>
+    [IgnoreMember]
+    internal Tensor? Source { get; private init; }
+
+    /// <summary>
+    /// <paramref name="t"/> for the wire, float32 narrowed to <paramref name="precision"/>. Any converted
+    /// copy belongs to the caller's dispose scope and must live until the message is serialized.
+    /// </summary>
+    public static WireTensor From(Tensor t, WirePrecision precision = WirePrecision.Float32)
+    {
+        var x = t.device_type == DeviceType.CPU ? t : t.cpu();
+        if (x.dtype == ScalarType.Float32 && precision != WirePrecision.Float32)
+            x = x.to(precision == WirePrecision.Float16 ? ScalarType.Float16 : ScalarType.BFloat16);
+        byte code = x.dtype switch
+        {
+            ScalarType.Float32 => F32,
+            ScalarType.Float16 => F16,
+            ScalarType.BFloat16 => BF16,
+            ScalarType.Int64 => I64,
+            ScalarType.Byte => U8,
+            _ => throw new SerializationException($"tensor element type {x.dtype} has no wire format"),
+        };
+        x = x.contiguous();
+        return new WireTensor(code, x.shape, []) { Source = x };
+    }
+
+    /// <summary>A new tensor, owned by the caller (in the caller's dispose scope, if any); narrowed floats come back as float32.</summary>
+    public Tensor ToTensor()
+    {
+        var (type, size) = DType switch
+        {
+            F32 => (ScalarType.Float32, 4),
+            F16 => (ScalarType.Float16, 2),
+            BF16 => (ScalarType.BFloat16, 2),
+            I64 => (ScalarType.Int64, 8),
+            U8 => (ScalarType.Byte, 1),
+            _ => throw new SerializationException($"tensor: unknown element type code {DType}"),
+        };
+        if (Source is not null) return Source.clone();
+        if (Shape is null || Data is null) throw new SerializationException("tensor: shape or data missing");
+        if (Shape.Length > 8) throw new SerializationException($"tensor: {Shape.Length} dimensions");
+        long count = 1;
+        try
+        {
+            foreach (var d in Shape)
+            {
+                if (d < 0) throw new SerializationException($"tensor: negative dimension {d}");
+                count = checked(count * d);
+            }
+            if (checked(count * size) != Data.Length)
+                throw new SerializationException($"tensor: shape [{string.Join(", ", Shape)}] needs {count * size} bytes, got {Data.Length}");
+        }
+        catch (OverflowException)
+        {
+            throw new SerializationException($"tensor: shape [{string.Join(", ", Shape)}] is too large");
+        }
+        var raw = empty(Shape, type);
+        if (Data.Length > 0) Data.AsSpan().CopyTo(raw.bytes);
+        if (type is not (ScalarType.Float16 or ScalarType.BFloat16)) return raw;
+        var wide = raw.to(ScalarType.Float32);
+        raw.Dispose();
+        return wide;
+    }
+}
+
+/// <summary>
+/// MessagePack layout of <see cref="WireTensor"/>: [dtype, [dims…], bin]. Writes the bin straight from
+/// the source tensor's storage; reads with the untrusted-data limits (at most 8 dimensions, lengths
+/// checked against the payload by MessagePack).
+/// </summary>
+public sealed class WireTensorFormatter : IMessagePackFormatter<WireTensor?>
+{
+    public void Serialize(ref MessagePackWriter writer, WireTensor? value, MessagePackSerializerOptions options)
+    {
+        if (value is null)
+        {
+            writer.WriteNil();
+            return;
+        }
+        writer.WriteArrayHeader(3);
+        writer.Write(value.DType);
+        writer.WriteArrayHeader(value.Shape.Length);
+        foreach (var d in value.Shape) writer.Write(d);
+        if (value.Source is { } t)
+        {
+            ReadOnlySpan<byte> bytes = t.bytes;
+            writer.WriteBinHeader(bytes.Length);
+            var target = writer.GetSpan(bytes.Length);
+            bytes.CopyTo(target);
+            writer.Advance(bytes.Length);
+        }
+        else
+        {
+            writer.Write(value.Data);
+        }
+    }
+
+    public WireTensor? Deserialize(ref MessagePackReader reader, MessagePackSerializerOptions options)
+    {
+        if (reader.TryReadNil()) return null;
+        options.Security.DepthStep(ref reader);
+        try
+        {
+            if (reader.ReadArrayHeader() != 3) throw new SerializationException("tensor: expected [dtype, shape, data]");
+            byte dtype = reader.ReadByte();
+            int dims = reader.ReadArrayHeader();
+            if (dims > 8) throw new SerializationException($"tensor: {dims} dimensions");
+            var shape = new long[dims];
+            for (int i = 0; i < dims; i++) shape[i] = reader.ReadInt64();
+            var data = reader.ReadBytes() ?? throw new SerializationException("tensor: data missing");
+            return new WireTensor(dtype, shape, data.ToArray());
+        }
+        finally
+        {
+            reader.Depth--;
+        }
+    }
+}

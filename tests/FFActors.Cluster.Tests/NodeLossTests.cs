@@ -1,0 +1,65 @@
+using System.Collections.Concurrent;
+using FFActors.Runtime;
+using FFActors.Runtime.Cluster;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace FFActors.Cluster.Tests;
+
+/// <summary>A layer host leaves (or is downed) mid-run: its layer is re-created on a survivor from the last checkpoint and the run ends as an uninterrupted one.</summary>
+public class NodeLossTests(ITestOutputHelper output)
+{
+    [Theory]
+    [InlineData("leave")]
+    [InlineData("down")]
+    public void A_lost_layer_host_is_replaced_from_the_last_checkpoint_and_every_batch_is_trained(string how)
+    {
+        var config = TestSupport.Config(epochs: 2, batch: 50, train: 400);
+        using var data = TestSupport.Load(config);
+        var runtime = TestSupport.Runtime(every: 2);
+        using var local = PipelineRunner.Train(config, runtime, data, null, false, null, CancellationToken.None).Network;
+
+        long frame = FrameBudget.FrameFor(config, data.Train.Count);
+        var hosts = TestSupport.StartHosts(frame, ("a", null), ("b", null), ("c", null));
+        var built = new ConcurrentQueue<(int Generation, int Epoch, int Batch)>();
+        int lost = 0;
+        var hooks = new RuntimeHooks
+        {
+            OnBatchBuilt = b =>
+            {
+                built.Enqueue((b.Generation, b.Epoch, b.Batch));
+                if (b.Epoch == 0 && b.Batch == 5 && Interlocked.Exchange(ref lost, 1) == 0)
+                {
+                    if (how == "leave") hosts[2].Terminate();
+                    else Akka.Cluster.Cluster.Get(hosts[0]).Down(ClusterSystem.SelfAddress(hosts[2]));
+                    // Hold the coordinator here (its thread) until the node is gone, so the loss lands mid-run.
+                    Assert.True(hosts[2].WhenTerminated.Wait(TimeSpan.FromSeconds(30)));
+                }
+            },
+        };
+        try
+        {
+            var result = ClusterRunner.Train(config, runtime, data, TestSupport.TempDir(), false, null, CancellationToken.None,
+                TestSupport.CoordinatorOptions(hosts[0], 3), hooks: hooks, extra: TestSupport.Strict);
+            using var net = result.Network;
+            foreach (var line in result.Log) output.WriteLine(line);
+            Assert.True(result.Completed);
+            Assert.Contains(result.Log, l => l.Contains("layer host c is gone"));
+            var restore = Assert.Single(result.Log, l => l.Contains("Restoring every layer from checkpoint"));
+            Assert.Contains("batches completed", restore);
+            // Every batch of both epochs was trained in the generation that finished the run or before the checkpoint it restored.
+            int batches = (data.Train.Count + 49) / 50;
+            var final = built.Where(b => b.Generation == built.Max(x => x.Generation)).Select(b => (b.Epoch, b.Batch)).ToHashSet();
+            var before = built.Where(b => b.Generation < built.Max(x => x.Generation)).Select(b => (b.Epoch, b.Batch)).ToHashSet();
+            for (int e = 0; e < 2; e++)
+                for (int b = 0; b < batches; b++)
+                    Assert.True(final.Contains((e, b)) || before.Contains((e, b)), $"epoch {e} batch {b} never trained");
+            Assert.Equal(2, result.Metrics.Count);
+            TestSupport.AssertSameWeights(local, net, "after losing a node vs uninterrupted local run");
+        }
+        finally
+        {
+            TestSupport.StopAll(hosts);
+        }
+    }
+}

@@ -1,0 +1,68 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using Akka.Actor;
+using Akka.Cluster;
+using FFActors.Runtime.Cluster;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace FFActors.Cluster.Tests;
+
+/// <summary>Mutual TLS on the remote transport: only nodes holding the cluster's certificate can join.</summary>
+public class TlsTests(ITestOutputHelper output)
+{
+    static string Certificate(string dir, string name, string password)
+    {
+        using var key = RSA.Create(2048);
+        var request = new CertificateRequest($"CN={name}", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension(
+            [new Oid("1.3.6.1.5.5.7.3.1"), new Oid("1.3.6.1.5.5.7.3.2")], critical: false)); // server and client auth
+        using var cert = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
+        var path = Path.Combine(dir, name + ".pfx");
+        File.WriteAllBytes(path, cert.Export(X509ContentType.Pfx, password));
+        return path;
+    }
+
+    static ActorSystem Host(string name, string cert, string? seed) => LayerHostNode.Start(
+        new ClusterOptions(NodeName: name, SeedNodes: seed is null ? null : [seed], Tls: new TlsOptions(true, cert, "secret")),
+        frame: 1 << 20);
+
+    static bool IsUp(ActorSystem observer, ActorSystem member) =>
+        observer.HasExtension<Akka.Cluster.Cluster>() && Akka.Cluster.Cluster.Get(observer).State.Members
+            .Any(m => m.Address.Equals(ClusterSystem.SelfAddress(member)) && m.Status == MemberStatus.Up);
+
+    [Fact]
+    public void A_node_without_the_clusters_certificate_cannot_join()
+    {
+        var dir = TestSupport.TempDir();
+        var clusterCert = Certificate(dir, "ffactors-cluster", "secret");
+        var otherCert = Certificate(dir, "intruder", "secret");
+        var systems = new List<ActorSystem>();
+        try
+        {
+            var a = Host("a", clusterCert, null);
+            systems.Add(a);
+            string seed = ClusterSystem.SelfAddress(a).ToString();
+            var intruder = Host("intruder", otherCert, seed);
+            systems.Add(intruder);
+            var b = Host("b", clusterCert, seed);
+            systems.Add(b);
+
+            var clock = Stopwatch.StartNew();
+            while (!IsUp(a, b) && clock.Elapsed < TimeSpan.FromSeconds(30)) Thread.Sleep(100);
+            Assert.True(IsUp(a, b), "a node with the cluster's certificate joins over TLS");
+            // Give the intruder as long again as b needed, and more.
+            Thread.Sleep(clock.Elapsed + TimeSpan.FromSeconds(3));
+            Assert.False(Akka.Cluster.Cluster.Get(a).State.Members.Any(m => m.Address.Equals(ClusterSystem.SelfAddress(intruder))),
+                "the node with another certificate must not become a member");
+            Assert.False(IsUp(intruder, intruder));
+            output.WriteLine($"b joined over TLS in {clock.Elapsed.TotalSeconds:F1} s; intruder refused; members: " +
+                string.Join(", ", Akka.Cluster.Cluster.Get(a).State.Members.Select(m => $"{m.Address} {m.Status}")));
+        }
+        finally
+        {
+            TestSupport.StopAll(systems);
+        }
+    }
+}

@@ -1,0 +1,89 @@
+using System.Collections;
+using Akka.Actor;
+using FFActors.Core.Layers;
+using FFActors.Core.Objectives;
+using FFActors.Core.Training;
+using FFActors.Runtime.Protocol;
+using Xunit;
+using static TorchSharp.torch;
+
+namespace FFActors.Cluster.Tests;
+
+/// <summary>One instance of every protocol message, built deterministically (build twice to get equal copies), and a deep comparison.</summary>
+static class WireSamples
+{
+    static Tensor Rand(long seed, params long[] shape)
+    {
+        using var g = new Generator((ulong)seed);
+        return randn(shape, generator: g);
+    }
+
+    public static IEnumerable<(string Name, Func<object> Build)> All(IActorRef a, IActorRef b)
+    {
+        var stamp = new Stamp("run-äö", 3, 1, 17);
+        var options = new LayerOptions(2, 64, 48, InputNorm.Rms, new Objective(GoodnessKind.Mean, 2.5, LossKind.Logistic), 0.03,
+            new OptimizerOptions(OptimizerKind.Sgd, 0.02, 0.8, 1e-4, LrSchedule.Linear, 0.4));
+        yield return ("TrainBatch", () => new TrainBatch(stamp, Rand(1, 7, 64), Rand(2, 7, 64), Rand(3, 3, 7), Rand(4, 3, 7)));
+        yield return ("TrainBatch without γ", () => new TrainBatch(stamp, Rand(1, 7, 64), Rand(2, 7, 64), null, null));
+        yield return ("ProbeBatch", () => new ProbeBatch(stamp, Rand(5, 4, 10), Rand(6, 4, 10)));
+        yield return ("ScoreBatch", () => new ScoreBatch(stamp, 9, Rand(7, 5, 12), 2, 0b101));
+        yield return ("FeatureBatch", () => new FeatureBatch(stamp, Rand(8, 5, 12), 3, long.MaxValue));
+        yield return ("Credit", () => new Credit(stamp, 4));
+        yield return ("LayerStepped", () => new LayerStepped(stamp, 1, new LayerStepStats(0.5, 3.25, -1e-9, 0.875, 0.0625), Rand(9, 7), Rand(10, 7)));
+        yield return ("LayerStepped without goodness", () => new LayerStepped(stamp, 1, new LayerStepStats(double.NaN, 1, 2, 3, 4), null, null));
+        yield return ("ProbeGoodness", () => new ProbeGoodness(stamp, 2, Rand(11, 6), Rand(12, 6)));
+        yield return ("ScoreGoodness", () => new ScoreGoodness(stamp, 7, 2, Rand(13, 6)));
+        yield return ("SaveCheckpoint", () => new SaveCheckpoint(stamp, "e0001-b000010"));
+        yield return ("CheckpointSaved", () => new CheckpointSaved(stamp, 2, "e0001-b000010", Enumerable.Range(0, 3000).Select(i => (byte)(i * 7)).ToArray()));
+        yield return ("ReleaseLayer", () => new ReleaseLayer(stamp));
+        yield return ("LayerReleased", () => new LayerReleased(stamp, 1, [1, 2, 3, 255], new LayerTimings(1, 1.5, 2.25, 1234, 3, 2)));
+        yield return ("StopTraining", () => new StopTraining(stamp));
+        yield return ("LayerFeatures", () => new LayerFeatures(stamp, 0, Rand(14, 5, 48)));
+        yield return ("ReadWeights", () => new ReadWeights(stamp));
+        yield return ("LayerWeights", () => new LayerWeights(stamp, 1, Rand(16, 6, 5), Rand(17, 6)));
+        yield return ("HeadFeatures", () => new HeadFeatures(stamp, true, Rand(15, 5, 96)));
+        yield return ("FitHead", () => new FitHead(stamp));
+        yield return ("HeadAccuracy", () => new HeadAccuracy(stamp, 0.9731));
+        yield return ("CreateLayer", () => new CreateLayer("r", 2, options, 42, 5, 3, 1, a, b, [9, 8, 7], true));
+        yield return ("CreateLayer, last layer, fresh", () => new CreateLayer("r", 2, options, 42, 5, 3, 1, a, null, null, false));
+        yield return ("LayerCreated", () => new LayerCreated("r", 2, 1, b));
+        yield return ("LayerFailed", () => new LayerFailed("r", 2, 1, "layer 1 at epoch 1 batch 3: injected fault"));
+        yield return ("RetireLayers", () => new RetireLayers("r", int.MaxValue));
+        yield return ("DescribeHost", () => new DescribeHost("r"));
+        yield return ("LayerHostInfo", () => new LayerHostInfo("host-a", 4 << 20));
+    }
+
+    /// <summary>Every property equal: tensors bitwise (shape, dtype, values), byte arrays element-wise, the rest by value.</summary>
+    public static void AssertSame(object expected, object actual, string what)
+    {
+        Assert.Equal(expected.GetType(), actual.GetType());
+        foreach (var p in expected.GetType().GetProperties().Where(p => p.GetIndexParameters().Length == 0 && p.Name != "EqualityContract"))
+        {
+            object? e = p.GetValue(expected), a = p.GetValue(actual);
+            string where = $"{what}.{p.Name}";
+            switch (e)
+            {
+                case null:
+                    Assert.True(a is null, $"{where}: expected null");
+                    break;
+                case Tensor te:
+                    var ta = Assert.IsAssignableFrom<Tensor>(a);
+                    Assert.Equal(te.shape, ta.shape);
+                    Assert.Equal(te.dtype, ta.dtype);
+                    Assert.True(te.bytes.SequenceEqual(ta.bytes), $"{where}: tensor values differ");
+                    break;
+                case byte[] be:
+                    Assert.Equal(be, Assert.IsType<byte[]>(a));
+                    break;
+                default:
+                    Assert.True(Equals(e, a), $"{where}: {e} != {a}");
+                    break;
+            }
+        }
+    }
+
+    public static void DisposeAll(object message)
+    {
+        if (message is IDisposable d) d.Dispose();
+    }
+}
