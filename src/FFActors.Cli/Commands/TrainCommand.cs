@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using Akka.Configuration;
 using FFActors.Cli.Configuration;
+using FFActors.Cli.Jobs;
 using FFActors.Cli.Output;
 using FFActors.Core;
 using FFActors.Core.Data;
@@ -68,76 +69,30 @@ public static class TrainCommand
 
         var run = resumeDir is not null ? new RunFolder(resumeDir) : RunFolder.Create(config.Run.OutDir, RunName(config));
         if (resumeDir is null) run.WriteConfig(Render(hocon.Hocon));
-        bool greedy = config.Train.Schedule == Schedule.Greedy;
-        string how = greedy ? "greedy (in-process)" : $"simultaneous, {runtime.Mode.ToString().ToLowerInvariant()} mode";
+        string how = new TrainJob(config, runtime).How;
         AnsiConsole.MarkupLine((resumeDir is null ? "[bold]run[/] " : "[bold]resuming[/] ") + Markup.Escape(
             $"{run.Path}: {config.Data.Dataset} {data.Train.Count} train / {data.Test.Count} test, layers [{string.Join(", ", config.Model.Layers)}], {how}, {config.Train.Epochs} epochs, batch {config.Train.BatchSize}, seed {config.Run.Seed}"));
 
         using var stop = CancelOnCtrlC(cancel);
         var clock = Stopwatch.StartNew();
-        var outcome = greedy ? TrainGreedy(config, data) : TrainWithActors(config, runtime, data, run, resumeDir is not null, stop.Token);
-        using var net = outcome.Network;
-        double trainSeconds = clock.Elapsed.TotalSeconds;
-        run.WriteMetrics(outcome.Metrics);
-        if (outcome.Log.Count > 0)
-        {
-            run.AppendLog(outcome.Log);
-            foreach (var line in outcome.Log) AnsiConsole.MarkupLine("[yellow]" + Markup.Escape(line) + "[/]");
-        }
-        if (!outcome.Completed)
+        var job = new TrainJob(config, runtime);
+        PipelineResult? trained = null;
+        WithProgress(observer => trained = job.Train(data, run, resumeDir is not null, observer, stop.Token));
+        using var net = trained!.Network;
+        var done = job.Finish(data, run, trained, clock,
+            beforeEvaluation: () => AnsiConsole.MarkupLine("[grey]evaluating on the test set (goodness scoring and softmax head)…[/]"));
+        foreach (var line in trained.Log) AnsiConsole.MarkupLine("[yellow]" + Markup.Escape(line) + "[/]");
+        if (done.Evaluation is not { } result)
         {
             AnsiConsole.MarkupLine(Markup.Escape($"stopped after a checkpoint; continue with: ffactors train --resume {run.Path}"));
             return 130;
         }
-
-        var result = outcome.Evaluation ?? Evaluate(config, data, net);
-        run.WriteWeights(net);
-        run.WriteResults(new
-        {
-            dataset = config.Data.Dataset,
-            seed = config.Run.Seed,
-            layers = config.Model.Layers,
-            schedule = config.Train.Schedule.ToString().ToLowerInvariant(),
-            mode = greedy ? "in-process" : runtime.Mode.ToString().ToLowerInvariant(),
-            epochs = config.Train.Epochs,
-            test_samples = data.Test.Count,
-            goodness_accuracy = result.GoodnessAccuracy,
-            score_layers = result.ScoreLayers,
-            head_accuracy = double.IsNaN(result.HeadAccuracy) ? (double?)null : result.HeadAccuracy,
-            head_layers = result.HeadLayers,
-            train_seconds = trainSeconds,
-            eval_seconds = result.Seconds,
-            total_seconds = clock.Elapsed.TotalSeconds,
-        });
-        MetricsChart.Save(run.File("curves.png"), outcome.Metrics, $"{config.Data.Dataset} [{string.Join("-", config.Model.Layers)}] {how}");
-        Summary.Print(outcome.Metrics, result, trainSeconds, clock.Elapsed.TotalSeconds, run.Path);
+        Summary.Print(trained.Metrics, result, done.TrainSeconds, done.TotalSeconds, run.Path);
         return 0;
     }
 
     static string RunName(FFConfig config) => config.Run.Name.Length > 0 ? config.Run.Name
         : $"{DateTime.Now:yyyyMMdd-HHmmss}-{config.Data.Dataset}-{config.Train.Schedule.ToString().ToLowerInvariant()}";
-
-    /// <summary>The greedy schedule trains one layer at a time, so there is nothing to pipeline: it runs in-process.</summary>
-    static PipelineResult TrainGreedy(FFConfig config, DataSplits data)
-    {
-        var net = new FFNetwork(config.Model, config.Train.OptimizerOrDefault, config.Run.Seed, data.Train.Images.device);
-        IReadOnlyList<EpochMetrics> metrics = [];
-        WithProgress(observer => metrics = new FFTrainer(config, observer).Train(net, data));
-        return new PipelineResult(metrics, net, Completed: true, Log: []);
-    }
-
-    static PipelineResult TrainWithActors(FFConfig config, RuntimeOptions runtime, DataSplits data, RunFolder run, bool resume, CancellationToken cancel)
-    {
-        PipelineResult? result = null;
-        WithProgress(observer => result = PipelineRunner.Train(config, runtime, data, run.Path, resume, observer, cancel, evaluate: true));
-        return result!;
-    }
-
-    static EvaluationResult Evaluate(FFConfig config, DataSplits data, FFNetwork net)
-    {
-        AnsiConsole.MarkupLine("[grey]evaluating on the test set (goodness scoring and softmax head)…[/]");
-        return Evaluator.Evaluate(net, data.Train, data.Test, new LabelOverlay(config.Model.LabelValue), config.Eval, config.Run.Seed);
-    }
 
     /// <summary>First Ctrl-C asks the run to checkpoint and stop; a second one kills the process as usual.</summary>
     static CancellationTokenSource CancelOnCtrlC(CancellationToken outer)
@@ -156,7 +111,7 @@ public static class TrainCommand
         return cts;
     }
 
-    static void WithProgress(Action<ITrainingObserver> train)
+    internal static void WithProgress(Action<ITrainingObserver> train)
     {
         if (!AnsiConsole.Profile.Capabilities.Interactive)
         {
