@@ -1,4 +1,5 @@
 using FFActors.Core.Data;
+using FFActors.Core.Layers;
 using FFActors.Core.Platform;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -59,6 +60,19 @@ public sealed class BackpropMlp : nn.Module<Tensor, Tensor>
             result.Add(h);
         }
         return result;
+    }
+
+    /// <summary>
+    /// The concatenated activities of <paramref name="layers"/>, each normalised as an FF layer's
+    /// head input is (<paramref name="norm"/>, L2 when none), so both kinds of feature reach the
+    /// probe at the same scale.
+    /// </summary>
+    public Tensor Features(Tensor x, int[] layers, InputNorm norm)
+    {
+        using var scope = NewDisposeScope();
+        var acts = Activities(x);
+        var parts = layers.Select(l => FFDenseLayer.Normalize(acts[l], norm == InputNorm.None ? InputNorm.L2 : norm)).ToArray();
+        return cat(parts, 1).MoveToOuterDisposeScope();
     }
 
     /// <summary>Trains with Adam and cross-entropy for exactly <c>options.Epochs</c> passes; returns the mean loss of each epoch.</summary>
