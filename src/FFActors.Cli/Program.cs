@@ -6,6 +6,7 @@ using FFActors.Core.Data;
 var root = new RootCommand("FFActors: Forward-Forward training with one actor per layer");
 root.Subcommands.Add(TrainCommand.Create());
 root.Subcommands.Add(BenchCommand.Create());
+root.Subcommands.Add(ExperimentCommand.Create());
 
 try
 {

@@ -200,6 +200,7 @@ public static class ExperimentLoader
     static List<long> Longs(Config c, string key, string origin)
     {
         var v = c.GetValue(key);
+        if (v.IsEmpty || (!v.IsArray() && string.IsNullOrEmpty(v.GetString()))) return [];
         if (!v.IsArray()) throw new ConfigException($"{origin}: {key}: expected a list like [1, 2, 3], got '{v.GetString()}'");
         return v.GetArray().Select(e => long.TryParse(e.GetString(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var l)
             ? l : throw new ConfigException($"{origin}: {key}: '{e.GetString()}' is not an integer")).ToList();
@@ -208,6 +209,7 @@ public static class ExperimentLoader
     static List<string> Strings(Config c, string key, string origin)
     {
         var v = c.GetValue(key);
+        if (v.IsEmpty || (!v.IsArray() && string.IsNullOrEmpty(v.GetString()))) return [];
         if (!v.IsArray()) throw new ConfigException($"{origin}: {key}: expected a list like [a, b], got '{v.GetString()}'");
         return v.GetArray().Select(e => e.GetString() ?? "").ToList();
     }
