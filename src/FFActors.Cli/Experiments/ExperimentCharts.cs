@@ -41,7 +41,7 @@ public static class ExperimentCharts
         plot.Axes.Bottom.TickLabelStyle.Alignment = arms.Count > 6 ? Alignment.MiddleLeft : Alignment.UpperCenter;
         for (int m = 0; m < metrics.Length; m++)
             plot.Legend.ManualItems.Add(new LegendItem { LabelText = metrics[m].Header, FillColor = palette.GetColor(m) });
-        plot.ShowLegend(Alignment.LowerRight);
+        plot.ShowLegend(Alignment.UpperRight);
         if (bars.Count > 0) plot.Axes.SetLimitsY(Math.Max(0, Math.Floor(lowest / 5) * 5 - 5), 100);
         int width = Math.Max(900, 60 * arms.Count * (groups + 1) / 2);
         Write(path, plot.GetImageBytes(width, arms.Count > 6 ? 700 : 540, ImageFormat.Png));
@@ -78,9 +78,11 @@ public static class ExperimentCharts
         if (panels.Count == 0) return;
         var multi = new Multiplot();
         var palette = new ScottPlot.Palettes.Category10();
-        foreach (var p in panels)
+        for (int k = 0; k < panels.Count; k++)
         {
-            var plot = multi.AddPlot();
+            var p = panels[k];
+            // A new Multiplot already holds one plot: use it for the first panel.
+            var plot = k == 0 ? multi.GetPlot(0) : multi.AddPlot();
             plot.Title($"{p.Arm} ({p.Method}, {p.Features})");
             for (int cls = 0; cls <= p.Labels.DefaultIfEmpty(0).Max(); cls++)
             {
@@ -90,7 +92,8 @@ public static class ExperimentCharts
                 s.MarkerSize = 3;
                 s.LegendText = $"class {cls}";
             }
-            if (p == panels[0]) plot.ShowLegend(Alignment.UpperRight);
+            if (k == 0) plot.ShowLegend(Alignment.UpperRight);
+            else plot.HideLegend();
         }
         multi.Layout = new ScottPlot.MultiplotLayouts.Columns();
         var image = multi.Render(600 * panels.Count, 600);
