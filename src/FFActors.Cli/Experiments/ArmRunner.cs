@@ -14,7 +14,13 @@ namespace FFActors.Cli.Experiments;
 /// <summary>Runs one arm-seed in its own folder and returns its result (a failure is a result too).</summary>
 public static class ArmRunner
 {
-    public static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+    public static readonly JsonSerializerOptions Json = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        // An arm with no finished seed has NaN means; write them as "NaN" rather than fail.
+        NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
 
     public const string ResultFile = "result.json";
     public const string EmbeddingFile = "embedding.json";

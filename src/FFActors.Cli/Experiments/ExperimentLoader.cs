@@ -20,7 +20,8 @@ public static class ExperimentLoader
 
     /// <param name="outOverride">--out: the results folder itself (instead of experiment.out-dir/name).</param>
     /// <param name="parallelOverride">--parallel: arm-seeds at once (instead of experiment.parallel).</param>
-    public static ExperimentSpec Load(string file, bool quick, string? outOverride = null, int? parallelOverride = null)
+    /// <param name="sets">--set overrides applied to every arm last (after the arm's own).</param>
+    public static ExperimentSpec Load(string file, bool quick, string? outOverride = null, int? parallelOverride = null, IReadOnlyList<string>? sets = null)
     {
         if (!File.Exists(file)) throw new ConfigException($"{file}: experiment file not found");
         var text = File.ReadAllText(file);
@@ -76,10 +77,10 @@ public static class ExperimentLoader
                     throw new ConfigException($"{file}: experiment.arms.{armName}.kind: '{kind}' is not one of {string.Join(", ", kinds)}");
                 var own = armConfig.HasPath("set") ? Overrides(Sub(armConfig, "set")) : [];
                 var note = armConfig.HasPath("note") ? armConfig.GetString("note") ?? "" : "";
-                arms.Add(new ArmSpec(armName, kind, [.. common, .. own], own, note));
+                arms.Add(new ArmSpec(armName, kind, [.. common, .. own, .. sets ?? []], own, note));
             }
         }
-        arms.AddRange(Grid(Sub(userExp, "grid"), common, file));
+        arms.AddRange(Grid(Sub(userExp, "grid"), common, sets ?? [], file));
         if (arms.Count == 0) throw new ConfigException($"{file}: experiment: no arms (add experiment.arms or experiment.grid)");
         foreach (var dup in arms.GroupBy(a => a.FolderName).Where(g => g.Count() > 1))
             throw new ConfigException($"{file}: experiment.arms: two arms share the name '{dup.Key}'");
@@ -107,7 +108,7 @@ public static class ExperimentLoader
         foreach (var a in embedding.Arms.Where(a => arms.All(x => x.Name != a)))
             throw new ConfigException($"{Origin("embedding.arms")}: embedding.arms: no arm named '{a}'");
 
-        var spec = new ExperimentSpec(file, name, bind.String("description"), baseFile, seeds, parallel, outDir, quick, arms, transfer, embedding);
+        var spec = new ExperimentSpec(file, name, bind.String("description"), baseFile, seeds, parallel, outDir, quick, arms, transfer, embedding, sets ?? []);
         foreach (var arm in arms) ArmConfig.Bind(spec, arm, seeds[0]);
         return spec;
     }
@@ -176,7 +177,7 @@ public static class ExperimentLoader
     /// <summary>A HOCON value as --set text.</summary>
     public static string Render(HoconValue v) => v.IsArray() ? "[" + string.Join(", ", v.GetArray().Select(Render)) + "]" : v.GetString() ?? "";
 
-    static IEnumerable<ArmSpec> Grid(Config grid, List<string> common, string file)
+    static IEnumerable<ArmSpec> Grid(Config grid, List<string> common, IReadOnlyList<string> sets, string file)
     {
         var axes = ConfigLoader.Leaves(grid.Root, "").Where(l => !l.Value.IsObject()).ToList();
         if (axes.Count == 0) yield break;
@@ -193,7 +194,7 @@ public static class ExperimentLoader
         {
             var own = combo.Select(c => $"{c.Key}={c.Value}").ToList();
             var name = string.Join(",", combo.Select(c => $"{c.Key.Split('.')[^1]}={c.Value}"));
-            yield return new ArmSpec(name, ArmSpec.TrainKind, [.. common, .. own], own, "");
+            yield return new ArmSpec(name, ArmSpec.TrainKind, [.. common, .. own, .. sets], own, "");
         }
     }
 

@@ -61,7 +61,7 @@ public sealed class ExperimentReport
         sb.AppendLine(c, $"# {spec.Name}{(spec.Quick ? " (quick profile)" : "")}");
         sb.AppendLine();
         if (spec.Description.Length > 0) sb.AppendLine(spec.Description.Trim()).AppendLine();
-        sb.AppendLine(c, $"`ffactors experiment {spec.File}{(spec.Quick ? " --quick" : "")}`; seeds [{string.Join(", ", spec.Seeds)}]; base config: {spec.BaseFile ?? "hocon/ffactors.conf defaults"}.");
+        sb.AppendLine(c, $"`ffactors experiment {spec.File}{(spec.Quick ? " --quick" : "")}{string.Concat((spec.Sets ?? []).Select(x => $" --set {x}"))}`; seeds [{string.Join(", ", spec.Seeds)}]; base config: {spec.BaseFile ?? "hocon/ffactors.conf defaults"}.");
         sb.AppendLine("Each cell is the mean ± sample standard deviation (n − 1) over the seeds that finished; n is that count; time is the mean wall time of one arm-seed (training, evaluation and probes; arm-seeds may have shared the machine).");
         if (spec.HasFeatureArms)
         {
