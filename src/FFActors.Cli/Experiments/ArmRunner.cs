@@ -145,7 +145,11 @@ public static class ArmRunner
                 metrics[$"features_{name}"] = probe.Features;
                 curves[$"probe validation accuracy ({name})"] = probe.ValidationCurve;
                 if (spec.Embedding.Includes(arm) && config.Run.Seed == spec.Seeds[0] && (name == spec.Embedding.Features || sets.Count == 1))
+                {
+                    var embedClock = Stopwatch.StartNew();
                     WriteEmbedding(spec, arm, folder, test, target.Test.Labels, name);
+                    metrics["embedding_seconds"] = embedClock.Elapsed.TotalSeconds;
+                }
             }
             return (metrics, curves, t.Probe);
         }

@@ -27,8 +27,10 @@ public static class Tsne
         var eye = torch.eye(n, dtype: ScalarType.Bool);
         Scalar S(double v) => KeptScalars.Of(v);
 
+        // The optimisation runs in float32 (P was found in float64): it is memory-bound on n×n matrices.
+        p = p.to_type(ScalarType.Float32);
         using var gen = new Generator((ulong)seed);
-        var y = randn([n, 2], dtype: ScalarType.Float64, generator: gen).mul_(1e-4);
+        var y = randn([n, 2], generator: gen).mul_(S(1e-4));
         var velocity = zeros_like(y);
         var gains = ones_like(y);
         double lr = options.LearningRate > 0 ? options.LearningRate : Math.Max(n / options.Exaggeration / 4, 50);
@@ -36,20 +38,21 @@ public static class Tsne
         {
             using var step = NewDisposeScope();
             double momentum = it < 250 ? 0.5 : 0.8;
-            var pEff = it < options.ExaggerationIterations ? p.mul(S(options.Exaggeration)) : p;
+            double exaggeration = it < options.ExaggerationIterations ? options.Exaggeration : 1;
             var sq = y.square().sum(1, keepdim: true);
-            var num = (sq + sq.t() - y.matmul(y.t()).mul(S(2))).add_(S(1), S(1)).reciprocal_().masked_fill_(eye, S(0));
-            var q = num.div(num.sum()).clamp_min_(S(1e-12));
-            var w = (pEff - q) * num;
-            var grad = (w.sum(1, keepdim: true) * y - w.matmul(y)).mul(S(4));
+            // num_ij = 1 / (1 + |y_i − y_j|²), q = num / Σnum; gradient_i = 4 Σ_j (p_ij − q_ij) num_ij (y_i − y_j).
+            var num = y.matmul(y.t()).mul_(S(-2)).add_(sq).add_(sq.t()).add_(S(1), S(1)).reciprocal_().masked_fill_(eye, S(0));
+            var total = num.sum();
+            var w = num.mul(p).mul_(S(exaggeration)).sub_(num.mul_(num).div_(total));
+            var grad = (w.sum(1, keepdim: true) * y - w.matmul(y)).mul_(S(4));
             // Gains grow where the gradient keeps pushing against the velocity, shrink otherwise.
             var same = grad.sign().eq(velocity.sign());
             gains.copy_(where(same, gains.mul(S(0.8)), gains.add(S(0.2), S(1))).clamp_min_(S(0.01)));
-            velocity.copy_(velocity.mul(S(momentum)) - gains * grad.mul(S(lr)));
+            velocity.mul_(S(momentum)).sub_(gains.mul(grad).mul_(S(lr)));
             y.add_(velocity);
             y.sub_(y.mean([0], keepdim: true));
         }
-        return y.to_type(ScalarType.Float32).MoveToOuterDisposeScope();
+        return y.MoveToOuterDisposeScope();
     }
 
     /// <summary>Symmetrised P: conditional Gaussian affinities at the requested perplexity, (P + Pᵀ) / 2n.</summary>
@@ -66,18 +69,21 @@ public static class Tsne
         var eye = torch.eye(n, dtype: ScalarType.Bool);
         double target = Math.Log(perplexity);
         Tensor cond = zeros_like(d);
-        for (int i = 0; i < 64; i++)
+        // Subtract each row's smallest off-diagonal distance before exponentiating (stable, same P).
+        var shifted = d - d.masked_fill(eye, double.PositiveInfinity).min(1, keepdim: true).values;
+        for (int i = 0; i < 40; i++)
         {
-            // Subtract each row's smallest off-diagonal distance before exponentiating (stable, same P).
-            var shifted = d - d.masked_fill(eye, double.PositiveInfinity).min(1, keepdim: true).values;
-            var k = (-shifted * beta).exp().masked_fill(eye, 0);
-            var sum = k.sum(1, keepdim: true).clamp_min_(1e-300);
-            cond = k / sum;
-            var entropy = sum.log() + beta * (cond * shifted).sum(1, keepdim: true);
-            var tooFlat = entropy.gt(target);          // entropy too high → raise β
-            lo = where(tooFlat, beta, lo);
-            hi = where(tooFlat, hi, beta);
-            beta = (lo * hi).sqrt();
+            using var step = NewDisposeScope();
+            var k = shifted.mul(beta).neg_().exp_().masked_fill_(eye, KeptScalars.Of(0.0));
+            var sum = k.sum(1, keepdim: true).clamp_min_(KeptScalars.Of(1e-300));
+            var next = k.div_(sum);
+            var entropy = sum.log() + beta * (next * shifted).sum(1, keepdim: true);
+            var tooFlat = entropy.gt(KeptScalars.Of(target));   // entropy too high → raise β
+            lo.copy_(where(tooFlat, beta, lo));
+            hi.copy_(where(tooFlat, hi, beta));
+            beta.copy_((lo * hi).sqrt());
+            cond.Dispose();
+            cond = next.MoveToOuterDisposeScope();
         }
         var p = (cond + cond.t()) / (2.0 * n);
         return p.clamp_min_(1e-12).MoveToOuterDisposeScope();

@@ -8,7 +8,7 @@ namespace FFActors.Core.Embedding;
 /// <param name="LearningRate">Step size; 0 = max(n / Exaggeration / 4, 50).</param>
 public sealed record TsneOptions(
     double Perplexity = 30,
-    int Iterations = 750,
+    int Iterations = 500,
     int PcaDimensions = 50,
     double Exaggeration = 12,
     int ExaggerationIterations = 250,
