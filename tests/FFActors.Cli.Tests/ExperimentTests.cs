@@ -191,6 +191,12 @@ public class ExperimentTests
         var transfer = ExperimentLoader.Load(Shipped("transfer.conf"), quick: false);
         Assert.Equal(["ff-features", "random-features", "backprop-features", "pixels"], transfer.Arms.Select(a => a.Kind));
         Assert.Equal(10, transfer.Transfer.Probe.Epochs);
-        Assert.Equal(3, ExperimentLoader.Load(Shipped("transfer.conf"), quick: true).Transfer.Probe.Epochs);
+        var quickTransfer = ExperimentLoader.Load(Shipped("transfer.conf"), quick: true);
+        Assert.Equal(3, quickTransfer.Transfer.Probe.Epochs);
+        Assert.Equal(0.001, quickTransfer.Transfer.Probe.LearningRate); // kept from the full profile: objects merge key by key
+        // experiment.set and experiment.quick.set merge key by key too; the quick value wins.
+        Assert.Contains("data.dataset=mnist", quickTransfer.Arms[0].Overrides);
+        Assert.Contains("model.layers=[784, 200, 200]", quickTransfer.Arms[0].Overrides);
+        Assert.DoesNotContain("model.layers=[784, 500, 500]", quickTransfer.Arms[0].Overrides);
     }
 }

@@ -25,6 +25,8 @@ public static class ExperimentCommand
     public static int Run(string file, bool quick = false, string? outDir = null, int? parallel = null, IReadOnlyList<string>? sets = null, CancellationToken cancel = default)
     {
         var spec = ExperimentLoader.Load(file, quick, outDir, parallel, sets);
-        return ExperimentRunner.Run(spec, cancel);
+        // Ctrl-C: running arm-seeds stop at a checkpoint and are recorded as not finished (a rerun retries them).
+        using var stop = TrainCommand.CancelOnCtrlC(cancel);
+        return ExperimentRunner.Run(spec, stop.Token);
     }
 }

@@ -95,7 +95,7 @@ public static class TrainCommand
         : $"{DateTime.Now:yyyyMMdd-HHmmss}-{config.Data.Dataset}-{config.Train.Schedule.ToString().ToLowerInvariant()}";
 
     /// <summary>First Ctrl-C asks the run to checkpoint and stop; a second one kills the process as usual.</summary>
-    static CancellationTokenSource CancelOnCtrlC(CancellationToken outer)
+    internal static CancellationTokenSource CancelOnCtrlC(CancellationToken outer)
     {
         var cts = CancellationTokenSource.CreateLinkedTokenSource(outer);
         ConsoleCancelEventHandler? handler = null;

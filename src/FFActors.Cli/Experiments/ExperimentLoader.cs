@@ -64,7 +64,14 @@ public static class ExperimentLoader
         if (parallel == 0) parallel = Math.Max(1, Environment.ProcessorCount / 2);
         var outDir = outOverride ?? Path.Combine(bind.String("out-dir"), quick ? name + "-quick" : name);
 
-        var common = Overrides(Sub(effective, "set"));
+        // Leaves of a merged Config show only its own layer, so merge the two `set` layers by key here.
+        var common = Overrides(Sub(userExp, "set"));
+        if (quick && userExp.HasPath("quick.set"))
+        {
+            var quickSet = Overrides(Sub(userExp, "quick.set"));
+            var keys = quickSet.Select(o => o[..o.IndexOf('=')]).ToHashSet();
+            common = [.. common.Where(o => !keys.Contains(o[..o.IndexOf('=')])), .. quickSet];
+        }
         var arms = new List<ArmSpec>();
         if (userExp.HasPath("arms"))
         {

@@ -32,7 +32,7 @@ public static class ExperimentRunner
                 skips.Add((job, "finished earlier with the same configuration"));
                 continue;
             }
-            if (previous is { Ok: true }) skips.Add((job, "configuration changed since it finished: running it again") );
+            if (previous is { Ok: true }) skips.Add((job, "configuration changed since it finished: running it again"));
             pending.Add(i);
         }
 
@@ -43,7 +43,7 @@ public static class ExperimentRunner
         void Work(ExperimentProgress progress)
         {
             foreach (var (job, why) in skips.Where(s => s.Why.StartsWith("finished", StringComparison.Ordinal))) progress.Skipped(job, why);
-            foreach (var (job, why) in skips.Where(s => !s.Why.StartsWith("finished", StringComparison.Ordinal))) Note(progress, $"{job.Label}: {why}");
+            foreach (var (job, why) in skips.Where(s => !s.Why.StartsWith("finished", StringComparison.Ordinal))) Console.WriteLine($"{job.Label}: {why}");
             int next = -1;
             var workers = Enumerable.Range(0, parallel).Select(_ => new Thread(() =>
             {
@@ -89,8 +89,6 @@ public static class ExperimentRunner
         if (failures > 0) Console.Error.WriteLine($"ffactors: {failures} of {jobs.Count} arm-seeds failed or did not run; see {Path.Combine(spec.OutDir, "results.md")}");
         return failures > 0 ? 1 : 0;
     }
-
-    static void Note(ExperimentProgress _, string line) => Console.WriteLine(line);
 
     static ArmResult? Read(string path)
     {
