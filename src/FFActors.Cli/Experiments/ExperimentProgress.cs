@@ -7,9 +7,11 @@ namespace FFActors.Cli.Experiments;
 /// The experiment's progress: arm-seeds done / running / left and an ETA, as a live Spectre
 /// display on a terminal or one plain line per event when output is redirected.
 /// </summary>
-public sealed class ExperimentProgress(int total, int parallel, ProgressContext? context)
+public sealed class ExperimentProgress(int total, int parallel, ProgressContext? context, IReadOnlyList<ArmJob> pending)
 {
     readonly object gate = new();
+    readonly Dictionary<string, List<double>> armDurations = [];
+    readonly HashSet<ArmJob> notStarted = [.. pending];
     readonly Dictionary<ArmJob, (ArmProgress Progress, ProgressTask? Task, DateTime Started)> running = [];
     readonly List<double> durations = [];
     ProgressTask? overall;
@@ -23,6 +25,7 @@ public sealed class ExperimentProgress(int total, int parallel, ProgressContext?
             if (context is not null && overall is null) overall = context.AddTask("experiment", maxValue: total);
             var task = context?.AddTask(Markup.Escape(job.Label), maxValue: 1);
             running[job] = (progress, task, DateTime.UtcNow);
+            notStarted.Remove(job);
             if (context is null) Console.WriteLine($"start {job.Label} ({Status()})");
             Refresh();
         }
@@ -49,6 +52,8 @@ public sealed class ExperimentProgress(int total, int parallel, ProgressContext?
             done++;
             if (!result.Ok) failed++;
             durations.Add(result.Seconds);
+            if (!armDurations.TryGetValue(job.Arm.Name, out var list)) armDurations[job.Arm.Name] = list = [];
+            list.Add(result.Seconds);
             if (running.Remove(job, out var r) && r.Task is not null)
             {
                 r.Task.Value = 1;
@@ -87,13 +92,17 @@ public sealed class ExperimentProgress(int total, int parallel, ProgressContext?
         return $"{done} done{(failed > 0 ? $" ({failed} failed)" : "")}, {running.Count} running, {left} left{(eta is null ? "" : $", ETA {eta}")}";
     }
 
-    /// <summary>Mean seconds per finished arm-seed × the work remaining (running ones count by their fraction), over the parallel slots.</summary>
+    /// <summary>
+    /// The work remaining over the parallel slots: each arm-seed left costs the mean time of its
+    /// arm's finished seeds (of all finished arm-seeds when its arm has none yet); running ones
+    /// count by their remaining fraction.
+    /// </summary>
     string? Eta()
     {
         if (durations.Count == 0) return null;
-        double mean = durations.Average();
-        int left = total - done - running.Count;
-        double work = left * mean + running.Values.Sum(r => Math.Max(0, mean * (1 - r.Progress.Fraction)));
+        double overall = durations.Average();
+        double Expected(ArmJob j) => armDurations.TryGetValue(j.Arm.Name, out var l) ? l.Average() : overall;
+        double work = notStarted.Sum(Expected) + running.Sum(r => Math.Max(0, Expected(r.Key) * (1 - r.Value.Progress.Fraction)));
         var t = TimeSpan.FromSeconds(work / Math.Max(1, parallel));
         return t.TotalHours >= 1 ? $"{(int)t.TotalHours}h{t.Minutes:D2}m" : $"{t.Minutes}m{t.Seconds:D2}s";
     }

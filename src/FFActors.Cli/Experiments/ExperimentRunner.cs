@@ -74,12 +74,12 @@ public static class ExperimentRunner
             AnsiConsole.MarkupLine("[bold]" + Markup.Escape(header) + "[/]");
             AnsiConsole.Progress().AutoClear(false)
                 .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
-                .Start(ctx => Work(new ExperimentProgress(jobs.Count, parallel, ctx)));
+                .Start(ctx => Work(new ExperimentProgress(jobs.Count, parallel, ctx, pending.Select(i => jobs[i]).ToList())));
         }
         else
         {
             Console.WriteLine(header);
-            Work(new ExperimentProgress(jobs.Count, parallel, null));
+            Work(new ExperimentProgress(jobs.Count, parallel, null, pending.Select(i => jobs[i]).ToList()));
         }
 
         var finished = results.Where(r => r is not null).Select(r => r!).ToList();
