@@ -63,8 +63,8 @@ public static class ExperimentCharts
             var line = plot.Add.Scatter(Enumerable.Range(1, ys.Length).Select(i => (double)i).ToArray(), ys);
             line.LegendText = $"{a.Name}: {name}";
         }
-        plot.ShowLegend(Alignment.LowerRight);
-        Write(path, plot.GetImageBytes(1000, 600, ImageFormat.Png));
+        plot.ShowLegend(Edge.Right);
+        Write(path, plot.GetImageBytes(1300, 600, ImageFormat.Png));
     }
 
     static void Embedding(string path, ExperimentSpec spec)
