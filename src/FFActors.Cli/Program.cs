@@ -7,6 +7,7 @@ var root = new RootCommand("FFActors: Forward-Forward training with one actor pe
 root.Subcommands.Add(TrainCommand.Create());
 root.Subcommands.Add(BenchCommand.Create());
 root.Subcommands.Add(NodeCommand.Create());
+root.Subcommands.Add(ExperimentCommand.Create());
 
 try
 {

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using Akka.Configuration;
 using FFActors.Cli.Configuration;
+using FFActors.Cli.Jobs;
 using FFActors.Cli.Output;
 using FFActors.Core;
 using FFActors.Core.Data;
@@ -72,110 +73,46 @@ public static class TrainCommand
         var runtime = binder.BindRuntime();
         var negatives = NegativeSetup.Of(config);
         var cluster = clustered ? binder.BindCluster() : null;
+        if (config.Train.Schedule == Schedule.Greedy && cluster is not null)
+            throw new ConfigException("--cluster: train.schedule = greedy trains in-process; use simultaneous");
         var device = TorchSetup.Configure(config.Run);
         using var data = DatasetLoader.Load(config.Data, device);
 
         var run = resumeDir is not null ? new RunFolder(resumeDir) : RunFolder.Create(config.Run.OutDir, RunName(config));
         if (resumeDir is null) run.WriteConfig(Render(hocon.Hocon));
-        bool greedy = config.Train.Schedule == Schedule.Greedy;
-        if (greedy && cluster is not null) throw new ConfigException("--cluster: train.schedule = greedy trains in-process; use simultaneous");
-        string how = greedy ? "greedy (in-process)" : $"simultaneous, {runtime.Mode.ToString().ToLowerInvariant()} mode{(cluster is null ? "" : ", layers on the cluster")}";
+        var job = new TrainJob(config, runtime, cluster, say: line => AnsiConsole.MarkupLine("[grey]" + Markup.Escape(line) + "[/]"));
+        string how = job.How;
         AnsiConsole.MarkupLine((resumeDir is null ? "[bold]run[/] " : "[bold]resuming[/] ") + Markup.Escape(
             $"{run.Path}: {config.Data.Dataset} {data.Train.Count} train / {data.Test.Count} test, layers [{string.Join(", ", config.Model.Layers)}], {how}, {config.Train.Epochs} epochs, batch {config.Train.BatchSize}, seed {config.Run.Seed}, " +
             $"negatives {config.Train.Negatives}{(negatives.LabelFree ? " (label-free)" : "")}, evaluation: {negatives.Evaluation}"));
 
         using var stop = CancelOnCtrlC(cancel);
         var clock = Stopwatch.StartNew();
-        var outcome = greedy ? TrainGreedy(config, data) : TrainWithActors(config, runtime, cluster, data, run, resumeDir is not null, stop.Token);
-        using var net = outcome.Network;
-        double trainSeconds = clock.Elapsed.TotalSeconds;
-        run.WriteMetrics(outcome.Metrics);
-        if (outcome.Log.Count > 0)
-        {
-            run.AppendLog(outcome.Log);
-            foreach (var line in outcome.Log) AnsiConsole.MarkupLine("[yellow]" + Markup.Escape(line) + "[/]");
-        }
-        if (!outcome.Completed)
+        PipelineResult? trained = null;
+        if (cluster is not null)
+            trained = job.Train(data, run, resumeDir is not null, new ProgressObserver(null), stop.Token);
+        else
+            WithProgress(observer => trained = job.Train(data, run, resumeDir is not null, observer, stop.Token));
+        using var net = trained!.Network;
+        var done = job.Finish(data, run, trained, clock,
+            beforeEvaluation: () => AnsiConsole.MarkupLine(negatives.ProbeOnly
+                ? "[grey]evaluating on the test set (linear probe on frozen features)…[/]"
+                : "[grey]evaluating on the test set (goodness scoring and softmax head)…[/]"));
+        foreach (var line in trained.Log) AnsiConsole.MarkupLine("[yellow]" + Markup.Escape(line) + "[/]");
+        if (done.Evaluation is not { } result)
         {
             AnsiConsole.MarkupLine(Markup.Escape($"stopped after a checkpoint; continue with: ffactors train --resume {run.Path}"));
             return 130;
         }
-
-        var result = outcome.Evaluation ?? Evaluate(config, data, net, negatives.ProbeOnly);
-        run.WriteWeights(net);
-        run.WriteResults(new
-        {
-            dataset = config.Data.Dataset,
-            seed = config.Run.Seed,
-            layers = config.Model.Layers,
-            schedule = config.Train.Schedule.ToString().ToLowerInvariant(),
-            mode = greedy ? "in-process" : runtime.Mode.ToString().ToLowerInvariant(),
-            epochs = config.Train.Epochs,
-            negatives = config.Train.Negatives,
-            label_free = negatives.LabelFree,
-            evaluation = result.ProbeOnly ? "linear-probe" : "goodness-scoring+softmax-head",
-            test_samples = data.Test.Count,
-            goodness_accuracy = double.IsNaN(result.GoodnessAccuracy) ? (double?)null : result.GoodnessAccuracy,
-            score_layers = result.ProbeOnly ? null : result.ScoreLayers,
-            head_accuracy = double.IsNaN(result.HeadAccuracy) ? (double?)null : result.HeadAccuracy,
-            head_layers = result.HeadLayers,
-            train_seconds = trainSeconds,
-            eval_seconds = result.Seconds,
-            total_seconds = clock.Elapsed.TotalSeconds,
-        });
-        MetricsChart.Save(run.File("curves.png"), outcome.Metrics, $"{config.Data.Dataset} [{string.Join("-", config.Model.Layers)}] {how}");
-        SaveDiagnostics(run, outcome.Metrics, net, data, config);
-        Summary.Print(outcome.Metrics, result, trainSeconds, clock.Elapsed.TotalSeconds, run.Path);
+        Summary.Print(trained.Metrics, result, done.TrainSeconds, done.TotalSeconds, run.Path);
         return 0;
-    }
-
-    /// <summary>The last epoch's goodness histograms per layer and the first layer's receptive fields.</summary>
-    static void SaveDiagnostics(RunFolder run, IReadOnlyList<EpochMetrics> metrics, FFNetwork net, DataSplits data, FFConfig config)
-    {
-        var last = metrics.LastOrDefault(m => m.Diagnostics is not null);
-        if (last is not null)
-            DiagnosticsChart.SaveHistograms(run.Path, last.Diagnostics!, last.Epoch, $"{config.Data.Dataset} {config.Train.Negatives}");
-        int side = (int)Math.Round(Math.Sqrt(data.Train.Features));
-        if (side * side == data.Train.Features)
-            DiagnosticsChart.SaveReceptiveFields(run.File("receptive-fields.png"), ReceptiveFields.Grid(net.Layers[0].Layer, 100, side, side),
-                $"layer 0 receptive fields (first 100 units, each scaled to its max |w|), {config.Train.Negatives}");
     }
 
     static string RunName(FFConfig config) => config.Run.Name.Length > 0 ? config.Run.Name
         : $"{DateTime.Now:yyyyMMdd-HHmmss}-{config.Data.Dataset}-{config.Train.Schedule.ToString().ToLowerInvariant()}";
 
-    /// <summary>The greedy schedule trains one layer at a time, so there is nothing to pipeline: it runs in-process.</summary>
-    static PipelineResult TrainGreedy(FFConfig config, DataSplits data)
-    {
-        var net = new FFNetwork(config, data.Train.Images.device);
-        IReadOnlyList<EpochMetrics> metrics = [];
-        WithProgress(observer => metrics = new FFTrainer(config, observer).Train(net, data));
-        return new PipelineResult(metrics, net, Completed: true, Log: []);
-    }
-
-    static PipelineResult TrainWithActors(FFConfig config, RuntimeOptions runtime, ClusterOptions? cluster, DataSplits data, RunFolder run, bool resume, CancellationToken cancel)
-    {
-        PipelineResult? result = null;
-        if (cluster is not null)
-        {
-            // Cluster progress lines are printed as they come; the layer hosts do the training.
-            return ClusterRunner.Train(config, runtime, data, run.Path, resume, new ProgressObserver(null), cancel, cluster,
-                say: line => AnsiConsole.MarkupLine("[grey]" + Markup.Escape(line) + "[/]"), evaluate: true);
-        }
-        WithProgress(observer => result = PipelineRunner.Train(config, runtime, data, run.Path, resume, observer, cancel, evaluate: true));
-        return result!;
-    }
-
-    static EvaluationResult Evaluate(FFConfig config, DataSplits data, FFNetwork net, bool probeOnly)
-    {
-        AnsiConsole.MarkupLine(probeOnly
-            ? "[grey]evaluating on the test set (linear probe on frozen features)…[/]"
-            : "[grey]evaluating on the test set (goodness scoring and softmax head)…[/]");
-        return Evaluator.Evaluate(net, data.Train, data.Test, new LabelOverlay(config.Model.LabelValue), config.Eval, config.Run.Seed, probeOnly);
-    }
-
     /// <summary>First Ctrl-C asks the run to checkpoint and stop; a second one kills the process as usual.</summary>
-    static CancellationTokenSource CancelOnCtrlC(CancellationToken outer)
+    internal static CancellationTokenSource CancelOnCtrlC(CancellationToken outer)
     {
         var cts = CancellationTokenSource.CreateLinkedTokenSource(outer);
         ConsoleCancelEventHandler? handler = null;
@@ -191,7 +128,7 @@ public static class TrainCommand
         return cts;
     }
 
-    static void WithProgress(Action<ITrainingObserver> train)
+    internal static void WithProgress(Action<ITrainingObserver> train)
     {
         if (!AnsiConsole.Profile.Capabilities.Interactive)
         {

@@ -18,7 +18,10 @@ public static class ConfigLoader
 
     public static Config Reference { get; } = ConfigurationFactory.ParseString(ReferenceText);
 
-    public static LoadedConfig Load(string? file, IEnumerable<string> overrides)
+    public static LoadedConfig Load(string? file, IEnumerable<string> overrides) => Load(file, overrides, overrideOrigin: null);
+
+    /// <param name="overrideOrigin">Where the overrides come from, for error messages (e.g. an experiment file); null = --set.</param>
+    public static LoadedConfig Load(string? file, IEnumerable<string> overrides, string? overrideOrigin)
     {
         Config user = ConfigurationFactory.Empty;
         var origins = new Dictionary<string, string>();
@@ -41,7 +44,8 @@ public static class ConfigLoader
         foreach (var item in overrides)
         {
             int eq = item.IndexOf('=');
-            if (eq <= 0) throw new ConfigException($"--set {item}: expected key=value");
+            var origin = overrideOrigin is null ? $"--set {item}" : $"{overrideOrigin} ({item})";
+            if (eq <= 0) throw new ConfigException($"{origin}: expected key=value");
             var key = item[..eq].Trim();
             var value = item[(eq + 1)..].Trim();
             Config one;
@@ -51,17 +55,17 @@ public static class ConfigLoader
             }
             catch (Exception e)
             {
-                throw new ConfigException($"--set {item}: not a valid HOCON value ({OneLine(e.Message)})");
+                throw new ConfigException($"{origin}: not a valid HOCON value ({OneLine(e.Message)})");
             }
-            CheckKnown(one, $"--set {item}");
-            foreach (var (path, _) in Leaves(one.Root, "")) origins[path] = $"--set {item}";
+            CheckKnown(one, origin);
+            foreach (var (path, _) in Leaves(one.Root, "")) origins[path] = origin;
             user = one.WithFallback(user);
         }
         return new LoadedConfig(user.WithFallback(Reference), origins);
     }
 
     /// <summary>Akka's HOCON parser accepts unbalanced braces silently; catch them before it does.</summary>
-    static void CheckBalanced(string text, string source)
+    public static void CheckBalanced(string text, string source)
     {
         var open = new Stack<(char, int)>();
         int line = 1;
@@ -94,26 +98,29 @@ public static class ConfigLoader
     }
 
     /// <summary>Leaves HOCON values as they are, but quotes bare words containing characters HOCON would misread (e.g. paths with ':').</summary>
-    static string Quote(string value)
+    public static string Quote(string value)
     {
         if (value.Length == 0) return "\"\"";
         if (value.StartsWith('[') || value.StartsWith('{') || value.StartsWith('"')) return value;
         return value.IndexOfAny([':', '#', ',', '$', '\\']) >= 0 ? $"\"{value.Replace("\\", "\\\\").Replace("\"", "\\\"")}\"" : value;
     }
 
-    static void CheckKnown(Config user, string source)
+    static void CheckKnown(Config user, string source) => CheckKnown(user, source, Reference);
+
+    /// <summary>Throws, naming <paramref name="source"/> and the key, when <paramref name="user"/> has a key <paramref name="reference"/> lacks.</summary>
+    public static void CheckKnown(Config user, string source, Config reference)
     {
         foreach (var (path, _) in Leaves(user.Root, ""))
         {
             if (PassThroughRoots.Any(r => path == r || path.StartsWith(r + ".", StringComparison.Ordinal))) continue;
             if (user.GetValue(path) is { } v && !v.IsObject() && v.Values.Count == 0)
                 throw new ConfigException($"{source}: '{path}' has no value");
-            if (!Reference.HasPath(path))
+            if (!reference.HasPath(path))
             {
-                var hint = Suggest(path);
+                var hint = Suggest(path, reference);
                 throw new ConfigException($"{source}: unknown key '{path}'{(hint is null ? "" : $" (did you mean '{hint}'?)")}");
             }
-            if (Reference.GetValue(path).IsObject() && !user.GetValue(path).IsObject())
+            if (reference.GetValue(path).IsObject() && !user.GetValue(path).IsObject())
                 throw new ConfigException($"{source}: '{path}' is a section, not a value");
         }
     }
@@ -137,9 +144,9 @@ public static class ConfigLoader
         }
     }
 
-    static string? Suggest(string path)
+    public static string? Suggest(string path, Config reference)
     {
-        var known = Leaves(Reference.Root, "").Select(l => l.Path).ToArray();
+        var known = Leaves(reference.Root, "").Select(l => l.Path).ToArray();
         var last = path.Split('.')[^1];
         return known.FirstOrDefault(k => k.Split('.')[^1] == last)
             ?? known.OrderBy(k => Distance(k, path)).Where(k => Distance(k, path) <= 3).FirstOrDefault();
@@ -156,12 +163,13 @@ public static class ConfigLoader
         return d[a.Length, b.Length];
     }
 
-    static string OneLine(string s) => s.ReplaceLineEndings(" ").Trim();
+    public static string OneLine(string s) => s.ReplaceLineEndings(" ").Trim();
 
     /// <summary>hocon/ffactors.conf, then hocon/cluster.conf (the cluster settings).</summary>
-    static string ReadReference() => Resource("ffactors.conf") + "\n" + Resource("cluster.conf");
+    static string ReadReference() => ReadResource("ffactors.conf") + "\n" + ReadResource("cluster.conf");
 
-    static string Resource(string name)
+    /// <summary>A reference file embedded in the ffactors assembly (hocon/ffactors.conf, hocon/cluster.conf, hocon/experiment.conf).</summary>
+    public static string ReadResource(string name)
     {
         using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream(name)
             ?? throw new InvalidOperationException($"embedded {name} missing from the build");

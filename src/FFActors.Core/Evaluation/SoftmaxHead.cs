@@ -58,7 +58,8 @@ public sealed class SoftmaxHead : nn.Module<Tensor, Tensor>
     }
 
     /// <summary>Trains the head on precomputed features with Adam and cross-entropy.</summary>
-    public void Fit(Tensor features, Tensor labels, int epochs, int batchSize, double learningRate, Generator shuffle)
+    /// <param name="onEpoch">Called with the 0-based epoch after each pass (e.g. to record a validation curve).</param>
+    public void Fit(Tensor features, Tensor labels, int epochs, int batchSize, double learningRate, Generator shuffle, Action<int>? onEpoch = null)
     {
         using var opt = optim.Adam(parameters(), learningRate);
         var train = new Dataset("head-train", features.alias(), labels.alias());
@@ -76,6 +77,7 @@ public sealed class SoftmaxHead : nn.Module<Tensor, Tensor>
                     opt.step();
                 }
             }
+            onEpoch?.Invoke(e);
         }
     }
 

@@ -1,0 +1,196 @@
+using System.Diagnostics;
+using System.Text.Json;
+using FFActors.Cli.Jobs;
+using FFActors.Cli.Output;
+using FFActors.Core.Data;
+using FFActors.Core.Embedding;
+using FFActors.Core.Evaluation;
+using FFActors.Core.Platform;
+using FFActors.Core.Training;
+using static TorchSharp.torch;
+
+namespace FFActors.Cli.Experiments;
+
+/// <summary>Runs one arm-seed in its own folder and returns its result (a failure is a result too).</summary>
+public static class ArmRunner
+{
+    public static readonly JsonSerializerOptions Json = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        // An arm with no finished seed has NaN means; write them as "NaN" rather than fail.
+        NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
+
+    public const string ResultFile = "result.json";
+    public const string EmbeddingFile = "embedding.json";
+
+    /// <param name="threads">Intra-op threads this arm-seed may use (its share of the cores).</param>
+    /// <param name="shared">Whether other arm-seeds run at the same time (then the layer threads get the share too).</param>
+    public static ArmResult Run(ExperimentSpec spec, ArmSpec arm, long seed, string folder, int threads, bool shared,
+        ITrainingObserver observer, CancellationToken cancel)
+    {
+        var clock = Stopwatch.StartNew();
+        var armConfig = ArmConfig.Bind(spec, arm, seed);
+        var fingerprint = armConfig.Fingerprint(spec, arm);
+        if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+        Directory.CreateDirectory(folder);
+        ArmResult result;
+        try
+        {
+            // libtorch's per-thread setting takes the process default lazily; read it first so ours sticks (see IntraOpThreads).
+            get_num_threads();
+            set_num_threads(threads);
+            var config = armConfig.Config with { Run = armConfig.Config.Run with { Threads = threads } };
+            var runtime = shared && armConfig.Runtime.ThreadsPerLayer == 0
+                ? armConfig.Runtime with { ThreadsPerLayer = Math.Max(1, threads / Math.Max(1, config.Model.LayerCount)) }
+                : armConfig.Runtime;
+            armConfig = armConfig with { Config = config, Runtime = runtime };
+            var (metrics, curves, probe) = arm.IsTrain
+                ? Train(armConfig, folder, observer, cancel)
+                : Transfer(spec, arm, armConfig, folder, observer, cancel);
+            result = new ArmResult
+            {
+                Arm = arm.Name, Kind = arm.Kind, Seed = seed, Status = "ok", Fingerprint = fingerprint,
+                Seconds = clock.Elapsed.TotalSeconds, Metrics = metrics, Curves = curves, Probe = probe, Finished = DateTime.UtcNow,
+            };
+        }
+        catch (Exception e)
+        {
+            result = new ArmResult
+            {
+                Arm = arm.Name, Kind = arm.Kind, Seed = seed, Status = "failed", Fingerprint = fingerprint,
+                Error = $"{e.GetType().Name}: {ConfigurationLine(e.Message)}", Seconds = clock.Elapsed.TotalSeconds, Finished = DateTime.UtcNow,
+            };
+        }
+        AtomicFile.WriteText(Path.Combine(folder, ResultFile), JsonSerializer.Serialize(result, Json));
+        return result;
+    }
+
+    static string ConfigurationLine(string s) => s.ReplaceLineEndings(" ").Trim();
+
+    /// <summary>A `train` arm: exactly `ffactors train` with this configuration, its run folder inside the arm folder.</summary>
+    static (Dictionary<string, double>, Dictionary<string, double[]>, ProbeBudget?) Train(ArmConfig arm, string folder, ITrainingObserver observer, CancellationToken cancel)
+    {
+        var config = arm.Config with { Run = arm.Config.Run with { OutDir = folder, Name = "run" } };
+        var device = TorchSetup.DeviceFor(config.Run.Device);
+        using var data = DatasetLoader.Load(config.Data, device);
+        var run = RunFolder.Create(folder, "run");
+        run.WriteConfig(arm.Render());
+        var job = new TrainJob(config, arm.Runtime);
+        var clock = Stopwatch.StartNew();
+        var trained = job.Train(data, run, resume: false, observer, cancel);
+        using var net = trained.Network;
+        var done = job.Finish(data, run, trained, clock);
+        if (done.Evaluation is not { } e) throw new OperationCanceledException("training was stopped");
+        var metrics = new Dictionary<string, double>
+        {
+            ["goodness"] = e.GoodnessAccuracy,
+            ["train_seconds"] = done.TrainSeconds,
+        };
+        if (!double.IsNaN(e.HeadAccuracy)) metrics["head"] = e.HeadAccuracy;
+        if (trained.Metrics.Count > 0) metrics["samples_per_s"] = Median(trained.Metrics.Select(m => m.SamplesPerSecond));
+        return (metrics, ExperimentCurves.Of(trained.Metrics), null);
+    }
+
+    /// <summary>
+    /// A feature arm: build the frozen extractor on the source dataset, compute features of the
+    /// target's train/validation/test splits, and fit the linear probe with the experiment's one
+    /// budget on the last layer and on the configured layers concatenated.
+    /// </summary>
+    static (Dictionary<string, double>, Dictionary<string, double[]>, ProbeBudget?) Transfer(ExperimentSpec spec, ArmSpec arm, ArmConfig armConfig,
+        string folder, ITrainingObserver observer, CancellationToken cancel)
+    {
+        var config = armConfig.Config;
+        var t = spec.Transfer;
+        var device = TorchSetup.DeviceFor(config.Run.Device);
+        DataSplits? source = null;
+        try
+        {
+            var ctx = new FeatureArmContext(spec, arm, armConfig, folder, device,
+                () => source ??= DatasetLoader.Load(config.Data, device), observer, cancel);
+            using var extractor = FeatureArms.Kinds[arm.Kind](ctx);
+            source?.Dispose();
+            source = null;
+            using var target = DatasetLoader.Load(new DataOptions(t.Target, config.Data.Dir, config.Data.Normalization, t.Validation, t.TrainLimit, t.TestLimit), device);
+
+            var sets = new List<(string Name, int[] Layers)>();
+            if (extractor.LayerCount == 0)
+            {
+                sets.Add(("all", []));
+            }
+            else
+            {
+                var all = t.Layers ?? Enumerable.Range(0, extractor.LayerCount).ToArray();
+                foreach (var l in all)
+                    if (l < 0 || l >= extractor.LayerCount)
+                        throw new ArgumentException($"transfer.layers: layer {l} does not exist (the model has layers 0..{extractor.LayerCount - 1})");
+                sets.Add(("last", [extractor.LayerCount - 1]));
+                sets.Add(("all", all));
+            }
+
+            var metrics = new Dictionary<string, double>(extractor.SourceMetrics);
+            var curves = new Dictionary<string, double[]>(extractor.SourceCurves);
+            foreach (var (name, layers) in sets)
+            {
+                cancel.ThrowIfCancellationRequested();
+                using var scope = NewDisposeScope();
+                var train = Features(extractor, target.Train, layers, config.Eval.BatchSize);
+                var val = Features(extractor, target.Validation!, layers, config.Eval.BatchSize);
+                var test = Features(extractor, target.Test, layers, config.Eval.BatchSize);
+                var probe = LinearProbe.Fit((train, target.Train.Labels), (val, target.Validation!.Labels), (test, target.Test.Labels),
+                    target.Info.Classes, t.Probe, config.Run.Seed, config.Eval.BatchSize);
+                metrics[$"probe_{name}"] = probe.TestAccuracy;
+                metrics[$"val_{name}"] = probe.ValidationAccuracy;
+                metrics[$"features_{name}"] = probe.Features;
+                curves[$"probe validation accuracy ({name})"] = probe.ValidationCurve;
+                if (spec.Embedding.Includes(arm) && config.Run.Seed == spec.Seeds[0] && (name == spec.Embedding.Features || sets.Count == 1))
+                {
+                    var embedClock = Stopwatch.StartNew();
+                    WriteEmbedding(spec, arm, folder, test, target.Test.Labels, name);
+                    metrics["embedding_seconds"] = embedClock.Elapsed.TotalSeconds;
+                }
+            }
+            return (metrics, curves, t.Probe);
+        }
+        finally
+        {
+            source?.Dispose();
+        }
+    }
+
+    static Tensor Features(IFeatureSource extractor, Dataset data, int[] layers, int batchSize)
+    {
+        using var _ = no_grad();
+        var chunks = new List<Tensor>();
+        foreach (var (x, y) in data.Batches(batchSize, null))
+        {
+            using (x) using (y) chunks.Add(extractor.Features(x, layers));
+        }
+        var all = cat(chunks, 0);
+        foreach (var c in chunks) c.Dispose();
+        return all;
+    }
+
+    static void WriteEmbedding(ExperimentSpec spec, ArmSpec arm, string folder, Tensor features, Tensor labels, string set)
+    {
+        var e = spec.Embedding;
+        using var scope = NewDisposeScope();
+        int n = (int)Math.Min(e.Samples, features.shape[0]);
+        var x = features.narrow(0, 0, n);
+        var points = e.Method == "tsne"
+            ? Tsne.Embed(x, new TsneOptions(Perplexity: Math.Min(e.Perplexity, (n - 2) / 3.0), Iterations: e.Iterations), SeedStreams.Derive(spec.Seeds[0], SeedStreams.Head, 1))
+            : Pca.Project(x, 2);
+        var xs = points.select(1, 0).contiguous().data<float>().ToArray();
+        var ys = points.select(1, 1).contiguous().data<float>().ToArray();
+        var ls = labels.narrow(0, 0, n).to_type(ScalarType.Int32).data<int>().ToArray();
+        var record = new EmbeddingPoints(arm.Name, e.Method, set, xs, ys, ls);
+        AtomicFile.WriteText(Path.Combine(folder, EmbeddingFile), JsonSerializer.Serialize(record, Json));
+    }
+
+    static double Median(IEnumerable<double> values)
+    {
+        var v = values.Order().ToArray();
+        return v.Length == 0 ? double.NaN : v.Length % 2 == 1 ? v[v.Length / 2] : (v[v.Length / 2 - 1] + v[v.Length / 2]) / 2;
+    }
+}

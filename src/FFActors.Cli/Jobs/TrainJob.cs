@@ -1,0 +1,104 @@
+using System.Diagnostics;
+using FFActors.Cli.Output;
+using FFActors.Core;
+using FFActors.Core.Data;
+using FFActors.Core.Diagnostics;
+using FFActors.Core.Evaluation;
+using FFActors.Core.Negatives;
+using FFActors.Core.Training;
+using FFActors.Runtime;
+using FFActors.Runtime.Cluster;
+
+namespace FFActors.Cli.Jobs;
+
+/// <summary>What one training job produced: the outcome of training and, when it completed, its evaluation.</summary>
+public sealed record TrainJobResult(PipelineResult Outcome, EvaluationResult? Evaluation, double TrainSeconds, double TotalSeconds);
+
+/// <summary>
+/// The body of <c>ffactors train</c> without the console: train (greedy in-process, otherwise
+/// through the actor runtime), evaluate, and write the run folder. The experiment runner calls
+/// the same code for every FF arm.
+/// </summary>
+/// <param name="cluster">Train as the coordinator of a cluster, with the layers on its layer hosts; null = in this process.</param>
+/// <param name="say">Where cluster progress lines go (they are printed as they come).</param>
+public sealed class TrainJob(FFConfig config, RuntimeOptions runtime, ClusterOptions? cluster = null, Action<string>? say = null)
+{
+    public bool Greedy => config.Train.Schedule == Schedule.Greedy;
+
+    /// <summary>What the negative strategy implies: label-free or not, which evaluation runs.</summary>
+    public NegativeSetup Negatives { get; } = NegativeSetup.Of(config);
+
+    public string How => Greedy ? "greedy (in-process)"
+        : $"simultaneous, {runtime.Mode.ToString().ToLowerInvariant()} mode{(cluster is null ? "" : ", layers on the cluster")}";
+
+    /// <summary>Trains only; the caller owns the returned network.</summary>
+    public PipelineResult Train(DataSplits data, RunFolder run, bool resume, ITrainingObserver observer, CancellationToken cancel)
+    {
+        if (Greedy && cluster is not null)
+            throw new ArgumentException("--cluster: train.schedule = greedy trains in-process; use simultaneous");
+        if (cluster is not null)
+            return ClusterRunner.Train(config, runtime, data, run.Path, resume, observer, cancel, cluster, say ?? (_ => { }), evaluate: true);
+        if (!Greedy)
+            return PipelineRunner.Train(config, runtime, data, run.Path, resume, observer, cancel, evaluate: true);
+        var net = new FFNetwork(config, data.Train.Images.device);
+        var metrics = new FFTrainer(config, observer).Train(net, data);
+        return new PipelineResult(metrics, net, Completed: true, Log: []);
+    }
+
+    /// <summary>Writes metrics and log; when training completed, evaluates (unless the runtime did) and writes weights, results.json and curves.png.</summary>
+    public TrainJobResult Finish(DataSplits data, RunFolder run, PipelineResult outcome, Stopwatch clock, Action? beforeEvaluation = null)
+    {
+        double trainSeconds = clock.Elapsed.TotalSeconds;
+        run.WriteMetrics(outcome.Metrics);
+        if (outcome.Log.Count > 0) run.AppendLog(outcome.Log);
+        if (!outcome.Completed) return new TrainJobResult(outcome, null, trainSeconds, clock.Elapsed.TotalSeconds);
+
+        EvaluationResult result;
+        if (outcome.Evaluation is { } e)
+        {
+            result = e;
+        }
+        else
+        {
+            beforeEvaluation?.Invoke();
+            result = Evaluator.Evaluate(outcome.Network, data.Train, data.Test, new LabelOverlay(config.Model.LabelValue), config.Eval, config.Run.Seed,
+                Negatives.ProbeOnly);
+        }
+        run.WriteWeights(outcome.Network);
+        run.WriteResults(new
+        {
+            dataset = config.Data.Dataset,
+            seed = config.Run.Seed,
+            layers = config.Model.Layers,
+            schedule = config.Train.Schedule.ToString().ToLowerInvariant(),
+            mode = Greedy ? "in-process" : runtime.Mode.ToString().ToLowerInvariant(),
+            epochs = config.Train.Epochs,
+            negatives = config.Train.Negatives,
+            label_free = Negatives.LabelFree,
+            evaluation = result.ProbeOnly ? "linear-probe" : "goodness-scoring+softmax-head",
+            test_samples = data.Test.Count,
+            goodness_accuracy = double.IsNaN(result.GoodnessAccuracy) ? (double?)null : result.GoodnessAccuracy,
+            score_layers = result.ProbeOnly ? null : result.ScoreLayers,
+            head_accuracy = double.IsNaN(result.HeadAccuracy) ? (double?)null : result.HeadAccuracy,
+            head_layers = result.HeadLayers,
+            train_seconds = trainSeconds,
+            eval_seconds = result.Seconds,
+            total_seconds = clock.Elapsed.TotalSeconds,
+        });
+        MetricsChart.Save(run.File("curves.png"), outcome.Metrics, $"{config.Data.Dataset} [{string.Join("-", config.Model.Layers)}] {How}");
+        SaveDiagnostics(run, outcome.Metrics, outcome.Network, data);
+        return new TrainJobResult(outcome, result, trainSeconds, clock.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>The last epoch's goodness histograms per layer and the first layer's receptive fields.</summary>
+    void SaveDiagnostics(RunFolder run, IReadOnlyList<EpochMetrics> metrics, FFNetwork net, DataSplits data)
+    {
+        var last = metrics.LastOrDefault(m => m.Diagnostics is not null);
+        if (last is not null)
+            DiagnosticsChart.SaveHistograms(run.Path, last.Diagnostics!, last.Epoch, $"{config.Data.Dataset} {config.Train.Negatives}");
+        int side = (int)Math.Round(Math.Sqrt(data.Train.Features));
+        if (side * side == data.Train.Features)
+            DiagnosticsChart.SaveReceptiveFields(run.File("receptive-fields.png"), ReceptiveFields.Grid(net.Layers[0].Layer, 100, side, side),
+                $"layer 0 receptive fields (first 100 units, each scaled to its max |w|), {config.Train.Negatives}");
+    }
+}

@@ -1,0 +1,202 @@
+using System.Text.Json;
+using FFActors.Cli.Commands;
+using FFActors.Cli.Configuration;
+using FFActors.Cli.Experiments;
+
+namespace FFActors.Cli.Tests;
+
+/// <summary>The experiment runner on the shipped quick profiles (real MNIST / Fashion-MNIST subsets, fixed seeds).</summary>
+public class ExperimentTests
+{
+    static readonly string[] Data = [$"data.dir={RepoPaths.Data}"];
+
+    static string Shipped(string name) => Path.Combine(RepoPaths.Root, "samples", "experiments", name);
+
+    static JsonElement Results(string outDir) => JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "results.json"))).RootElement;
+
+    /// <summary>Finish time of every arm-seed's result.json (changes only when it ran again).</summary>
+    static Dictionary<string, string> FinishTimes(string outDir) =>
+        Directory.GetFiles(Path.Combine(outDir, "arms"), ArmRunner.ResultFile, SearchOption.AllDirectories)
+            .ToDictionary(f => Path.GetRelativePath(outDir, f), f => JsonDocument.Parse(File.ReadAllText(f)).RootElement.GetProperty("finished").GetString()!);
+
+    static void AssertPng(string path)
+    {
+        Assert.True(File.Exists(path), $"missing {path}");
+        var bytes = File.ReadAllBytes(path);
+        Assert.True(bytes.Length > 1000 && bytes[0] == 0x89 && bytes[1] == (byte)'P', $"{path} is not a PNG");
+    }
+
+    [Fact]
+    public void Transfer_quick_profile_writes_table_and_charts_with_one_head_budget_and_resumes()
+    {
+        var outDir = RepoPaths.TempDir();
+        Assert.Equal(0, ExperimentCommand.Run(Shipped("transfer.conf"), quick: true, outDir: outDir, parallel: 1, sets: Data));
+
+        foreach (var png in new[] { "accuracy.png", "curves.png", "embedding.png" }) AssertPng(Path.Combine(outDir, png));
+        var md = File.ReadAllText(Path.Combine(outDir, "results.md"));
+        Assert.Contains("Head budget, identical for every arm: 3 epochs of Adam, lr 0.001, batch 100", md);
+        foreach (var arm in new[] { "| ff |", "| random |", "| backprop |", "| pixels |" }) Assert.Contains(arm, md);
+
+        var runs = Results(outDir).GetProperty("runs").EnumerateArray().ToList();
+        Assert.Equal(4, runs.Count);
+        Assert.All(runs, r => Assert.Equal("ok", r.GetProperty("status").GetString()));
+        // Every arm was probed with the same budget, and it is the one the experiment states.
+        var budgets = runs.Select(r => r.GetProperty("probe").GetRawText()).Distinct().ToList();
+        Assert.Single(budgets);
+        var probe = runs[0].GetProperty("probe");
+        Assert.Equal(3, probe.GetProperty("epochs").GetInt32());
+        Assert.Equal(0.001, probe.GetProperty("learning_rate").GetDouble());
+        Assert.Equal(100, probe.GetProperty("batch_size").GetInt32());
+        foreach (var r in runs)
+        {
+            var m = r.GetProperty("metrics");
+            // Ten Fashion-MNIST classes: every feature set must be far above chance on real data.
+            Assert.InRange(m.GetProperty("probe_all").GetDouble(), 0.4, 1.0);
+            Assert.Equal(3, r.GetProperty("curves").EnumerateObject().First(c => c.Name.StartsWith("probe validation", StringComparison.Ordinal)).Value.GetArrayLength());
+            if (r.GetProperty("arm").GetString() != "pixels") Assert.InRange(m.GetProperty("probe_last").GetDouble(), 0.4, 1.0);
+        }
+        Assert.True(runs.Single(r => r.GetProperty("arm").GetString() == "backprop").GetProperty("metrics").GetProperty("source_accuracy").GetDouble() > 0.85);
+        foreach (var arm in new[] { "ff", "random", "backprop" })
+            Assert.True(File.Exists(Path.Combine(outDir, "arms", arm, "seed-1", ArmRunner.EmbeddingFile)), $"no embedding for {arm}");
+        Assert.True(File.Exists(Path.Combine(outDir, "arms", "ff", "seed-1", "run", "weights", "layer1.pt")), "the FF arm did not write its run folder");
+
+        // A second run finds every arm-seed finished with the same configuration and runs nothing.
+        var before = FinishTimes(outDir);
+        Assert.Equal(0, ExperimentCommand.Run(Shipped("transfer.conf"), quick: true, outDir: outDir, parallel: 1, sets: Data));
+        Assert.Equal(before, FinishTimes(outDir));
+        Assert.Equal(4, Results(outDir).GetProperty("runs").GetArrayLength());
+    }
+
+    [Fact]
+    public void Collaboration_quick_profile_runs_and_reruns_only_the_arm_whose_config_changed()
+    {
+        var dir = RepoPaths.TempDir();
+        var file = Path.Combine(dir, "collaboration.conf");
+        File.Copy(Shipped("collaboration.conf"), file);
+        var outDir = Path.Combine(dir, "out");
+        Assert.Equal(0, ExperimentCommand.Run(file, quick: true, outDir: outDir, parallel: 2, sets: Data));
+        var runs = Results(outDir).GetProperty("runs").EnumerateArray().ToList();
+        Assert.Equal(5, runs.Count);
+        foreach (var r in runs)
+        {
+            Assert.Equal("ok", r.GetProperty("status").GetString());
+            var m = r.GetProperty("metrics");
+            Assert.InRange(m.GetProperty("goodness").GetDouble(), 0.0, 1.0);
+            Assert.InRange(m.GetProperty("head").GetDouble(), 0.0, 1.0);
+            Assert.True(m.GetProperty("samples_per_s").GetDouble() > 0);
+        }
+        var md = File.ReadAllText(Path.Combine(outDir, "results.md"));
+        Assert.Contains("`train.collaboration.exchange=stale`", md);
+        AssertPng(Path.Combine(outDir, "accuracy.png"));
+        AssertPng(Path.Combine(outDir, "curves.png"));
+
+        var before = FinishTimes(outDir);
+        File.WriteAllText(file, File.ReadAllText(file).Replace("set { train.collaboration.scale = 0 }", "set { train.collaboration.scale = 0, eval.head.lr = 0.002 }"));
+        Assert.Equal(0, ExperimentCommand.Run(file, quick: true, outDir: outDir, parallel: 2, sets: Data));
+        var after = FinishTimes(outDir);
+        foreach (var (key, time) in before)
+        {
+            bool s0 = key.Contains(Path.Combine("arms", "s0"), StringComparison.Ordinal);
+            Assert.True(s0 ? after[key] != time : after[key] == time, $"{key}: {(s0 ? "not rerun after its config changed" : "rerun although unchanged")}");
+        }
+    }
+
+    const string Tiny = """
+        experiment {
+          name = tiny
+          seeds = [1]
+          set {
+            data.train-limit = 1000
+            data.test-limit = 300
+            model.layers = [784, 32]
+            train.epochs = 1
+            eval.head.epochs = 1
+          }
+          arms {
+            good { note = "fine" }
+            broken { set { eval.head.layers = [3] } }
+          }
+        }
+        """;
+
+    [Fact]
+    public void A_failing_arm_is_reported_and_the_others_finish()
+    {
+        var dir = RepoPaths.TempDir();
+        var file = Path.Combine(dir, "tiny.conf");
+        File.WriteAllText(file, Tiny);
+        var outDir = Path.Combine(dir, "out");
+        Assert.Equal(1, ExperimentCommand.Run(file, outDir: outDir, parallel: 2, sets: Data));
+        var runs = Results(outDir).GetProperty("runs").EnumerateArray().ToDictionary(r => r.GetProperty("arm").GetString()!);
+        Assert.Equal("ok", runs["good"].GetProperty("status").GetString());
+        Assert.Equal("failed", runs["broken"].GetProperty("status").GetString());
+        Assert.Contains("eval.head.layers", runs["broken"].GetProperty("error").GetString());
+        var md = File.ReadAllText(Path.Combine(outDir, "results.md"));
+        Assert.Contains("Failed arm-seeds", md);
+        Assert.Contains("| broken | train | `eval.head.layers=[3]` | 0 (1 failed) |", md);
+
+        // On the next run the finished arm is skipped and the failed one is tried again.
+        var good = FinishTimes(outDir).Single(k => k.Key.Contains("good")).Value;
+        Assert.Equal(1, ExperimentCommand.Run(file, outDir: outDir, parallel: 2, sets: Data));
+        Assert.Equal(good, FinishTimes(outDir).Single(k => k.Key.Contains("good")).Value);
+    }
+
+    static ConfigException LoadFails(string text)
+    {
+        var file = Path.Combine(RepoPaths.TempDir(), "bad.conf");
+        File.WriteAllText(file, text);
+        var e = Assert.Throws<ConfigException>(() => ExperimentLoader.Load(file, quick: true));
+        Assert.Contains(file, e.Message);
+        Assert.DoesNotContain('\n', e.Message);
+        return e;
+    }
+
+    [Fact]
+    public void Experiment_files_are_checked_like_train_configs()
+    {
+        Assert.Contains("unknown key 'train.epocs' (did you mean 'train.epochs'?)", LoadFails("experiment { arms { a { set { train.epocs = 2 } } } }").Message);
+        Assert.Contains("experiment.set: unknown key 'model.layerz'", LoadFails("experiment {\n arms { a {} }\n set { model.layerz = [784, 10] }\n}").Message);
+        Assert.Contains("unknown key 'experiment.sedes'", LoadFails("experiment { sedes = [1], arms { a {} } }").Message);
+        Assert.Contains("experiment.arms.a: unknown key 'kindd'", LoadFails("experiment { arms { a { kindd = train } } }").Message);
+        Assert.Contains("experiment.arms.a.kind: 'magic' is not one of train, ff-features", LoadFails("experiment { arms { a { kind = magic } } }").Message);
+        Assert.Contains("train.epochs: expected an integer, got 'many'", LoadFails("experiment { arms { a { set { train.epochs = many } } } }").Message);
+        Assert.Contains("transfer.probe.epochs", LoadFails("experiment {\n arms { a {} }\n transfer { probe { epochs = 0 } }\n}").Message);
+        Assert.Contains("quick profile cannot change arms", LoadFails("experiment {\n arms { a {} }\n quick { arms { b {} } }\n}").Message);
+        Assert.Contains("experiment.grid: train.collaboration.scale: expected a non-empty list", LoadFails("experiment { grid { train.collaboration.scale = 0.5 } }").Message);
+        Assert.Contains("only: no arm named 'c'", LoadFails("experiment {\n arms { a {} }\n quick { only = [c] }\n}").Message);
+    }
+
+    [Fact]
+    public void Arms_may_set_only_the_negative_strategy_and_grids_expand_in_order()
+    {
+        // negatives.conf (written later) sets only the strategy (and its parameters) per arm.
+        var key = ConfigLoader.Reference.HasPath("train.negatives.strategy") ? "train.negatives.strategy" : "train.negatives";
+        var file = Path.Combine(RepoPaths.TempDir(), "negatives.conf");
+        File.WriteAllText(file, $"experiment {{\n arms {{\n cc {{ set {{ {key} = class-confusion }} }}\n wl {{ set {{ {key} = wrong-label }} }}\n }}\n}}");
+        var spec = ExperimentLoader.Load(file, quick: false);
+        Assert.Equal(["cc", "wl"], spec.Arms.Select(a => a.Name));
+        Assert.Equal([$"{key}=class-confusion"], spec.Arms[0].Own);
+
+        var collaboration = ExperimentLoader.Load(Shipped("collaboration.conf"), quick: false);
+        Assert.Equal(1 + 5 * 3 * 2, collaboration.Arms.Count);
+        Assert.Equal("s0", collaboration.Arms[0].Name);
+        Assert.Equal("scale=0.1,mode=all,exchange=exact", collaboration.Arms[1].Name);
+        Assert.Equal(["train.collaboration.scale=0.1", "train.collaboration.mode=all", "train.collaboration.exchange=exact"], collaboration.Arms[1].Own);
+        Assert.Equal([1L, 2L, 3L], collaboration.Seeds);
+        var quick = ExperimentLoader.Load(Shipped("collaboration.conf"), quick: true);
+        Assert.Equal(5, quick.Arms.Count);
+        Assert.Equal([1L], quick.Seeds);
+        Assert.EndsWith("collaboration-quick", quick.OutDir);
+
+        var transfer = ExperimentLoader.Load(Shipped("transfer.conf"), quick: false);
+        Assert.Equal(["ff-features", "random-features", "backprop-features", "pixels"], transfer.Arms.Select(a => a.Kind));
+        Assert.Equal(10, transfer.Transfer.Probe.Epochs);
+        var quickTransfer = ExperimentLoader.Load(Shipped("transfer.conf"), quick: true);
+        Assert.Equal(3, quickTransfer.Transfer.Probe.Epochs);
+        Assert.Equal(0.001, quickTransfer.Transfer.Probe.LearningRate); // kept from the full profile: objects merge key by key
+        // experiment.set and experiment.quick.set merge key by key too; the quick value wins.
+        Assert.Contains("data.dataset=mnist", quickTransfer.Arms[0].Overrides);
+        Assert.Contains("model.layers=[784, 200, 200]", quickTransfer.Arms[0].Overrides);
+        Assert.DoesNotContain("model.layers=[784, 500, 500]", quickTransfer.Arms[0].Overrides);
+    }
+}
