@@ -68,6 +68,30 @@ public class ExperimentTests
     }
 
     [Fact]
+    public void Negatives_quick_profile_trains_every_kind_of_strategy_and_scores_label_free_ones_by_the_probe_alone()
+    {
+        var outDir = RepoPaths.TempDir();
+        Assert.Equal(0, ExperimentCommand.Run(Shipped("negatives.conf"), quick: true, outDir: outDir, parallel: 1, sets: Data));
+
+        AssertPng(Path.Combine(outDir, "accuracy.png"));
+        var runs = Results(outDir).GetProperty("runs").EnumerateArray().ToList();
+        Assert.Equal(6, runs.Count);
+        Assert.All(runs, r => Assert.Equal("ok", r.GetProperty("status").GetString()));
+        foreach (var r in runs)
+        {
+            var arm = r.GetProperty("arm").GetString()!;
+            var m = r.GetProperty("metrics");
+            bool labelFree = arm is "negatives=hinton-hybrid" or "negatives=self-contrastive";
+            Assert.Equal(!labelFree, m.TryGetProperty("goodness", out _));
+            // Ten MNIST classes: the head (or probe) must be far above chance.
+            Assert.InRange(m.GetProperty("head").GetDouble(), 0.3, 1.0);
+        }
+        var md = File.ReadAllText(Path.Combine(outDir, "results.md"));
+        Assert.DoesNotContain("NaN", md);
+        Assert.Contains("| negatives=adversarial | train | `train.negatives=adversarial` |", md);
+    }
+
+    [Fact]
     public void Collaboration_quick_profile_runs_and_reruns_only_the_arm_whose_config_changed()
     {
         var dir = RepoPaths.TempDir();

@@ -83,11 +83,9 @@ public static class ArmRunner
         using var net = trained.Network;
         var done = job.Finish(data, run, trained, clock);
         if (done.Evaluation is not { } e) throw new OperationCanceledException("training was stopped");
-        var metrics = new Dictionary<string, double>
-        {
-            ["goodness"] = e.GoodnessAccuracy,
-            ["train_seconds"] = done.TrainSeconds,
-        };
+        var metrics = new Dictionary<string, double> { ["train_seconds"] = done.TrainSeconds };
+        // Label-free runs have no goodness readout: their head is the linear probe.
+        if (!double.IsNaN(e.GoodnessAccuracy)) metrics["goodness"] = e.GoodnessAccuracy;
         if (!double.IsNaN(e.HeadAccuracy)) metrics["head"] = e.HeadAccuracy;
         if (trained.Metrics.Count > 0) metrics["samples_per_s"] = Median(trained.Metrics.Select(m => m.SamplesPerSecond));
         return (metrics, ExperimentCurves.Of(trained.Metrics), null);

@@ -15,7 +15,7 @@ public sealed class ExperimentReport
     static readonly (string Key, string Header, bool Percent)[] Columns =
     [
         ("goodness", "test acc. goodness", true),
-        ("head", "test acc. softmax head", true),
+        ("head", "test acc. softmax head (label-free: linear probe)", true),
         ("probe_last", "probe test acc. last layer", true),
         ("probe_all", "probe test acc. all layers / features", true),
         ("val_last", "probe val. acc. last layer", true),
