@@ -120,7 +120,7 @@ public static class TrainCommand
     /// <summary>The greedy schedule trains one layer at a time, so there is nothing to pipeline: it runs in-process.</summary>
     static PipelineResult TrainGreedy(FFConfig config, DataSplits data)
     {
-        var net = new FFNetwork(config.Model, config.Train.OptimizerOrDefault, config.Run.Seed, data.Train.Images.device);
+        var net = new FFNetwork(config, data.Train.Images.device);
         IReadOnlyList<EpochMetrics> metrics = [];
         WithProgress(observer => metrics = new FFTrainer(config, observer).Train(net, data));
         return new PipelineResult(metrics, net, Completed: true, Log: []);

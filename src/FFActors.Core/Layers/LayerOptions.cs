@@ -3,7 +3,10 @@ using FFActors.Core.Training;
 
 namespace FFActors.Core.Layers;
 
-/// <summary>Everything one dense FF layer needs to know: shape, objective and optimizer.</summary>
+/// <summary>Everything one FF layer needs to know: shape, objective and optimizer.</summary>
+/// <param name="Cwc">Set for a CwC-FF convolutional block (then <paramref name="CwcObjective"/> is its objective and
+/// InputSize/OutputSize are the flattened sizes); null for a dense layer.</param>
+/// <param name="Window">Epochs in which the layer learns (ILT); null = every epoch.</param>
 public sealed record LayerOptions(
     int Index,
     int InputSize,
@@ -11,4 +14,7 @@ public sealed record LayerOptions(
     InputNorm InputNorm,
     Objective Objective,
     double PeerNorm,
-    OptimizerOptions Optimizer);
+    OptimizerOptions Optimizer,
+    CwcBlockOptions? Cwc = null,
+    CwcObjective? CwcObjective = null,
+    EpochWindow? Window = null);

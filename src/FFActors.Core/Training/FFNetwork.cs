@@ -11,19 +11,39 @@ public sealed class FFNetwork : IDisposable
 
     public FFNetwork(IReadOnlyList<LayerTrainer> layers) => Layers = layers;
 
-    public FFNetwork(ModelOptions model, OptimizerOptions optimizer, long seed, Device device)
-        : this(LayerOptionsFor(model, optimizer).Select(o => new LayerTrainer(o, seed, device)).ToArray())
+    public FFNetwork(ModelOptions model, OptimizerOptions optimizer, long seed, Device device, IReadOnlyList<EpochWindow>? windows = null)
+        : this(LayerOptionsFor(model, optimizer, windows).Select(o => new LayerTrainer(o, seed, device)).ToArray())
     {
     }
 
-    public static IReadOnlyList<LayerOptions> LayerOptionsFor(ModelOptions model, OptimizerOptions optimizer)
+    /// <summary>The network a run's configuration describes (model, optimizer, ILT windows).</summary>
+    public FFNetwork(FFConfig config, Device device)
+        : this(config.Model, config.Train.OptimizerOrDefault, config.Run.Seed, device, config.Train.LayerEpochs)
     {
+    }
+
+    /// <param name="windows">Per layer, the epochs in which it learns (ILT); null = always.</param>
+    public static IReadOnlyList<LayerOptions> LayerOptionsFor(ModelOptions model, OptimizerOptions optimizer, IReadOnlyList<EpochWindow>? windows = null)
+    {
+        if (windows is not null && windows.Count != model.LayerCount)
+            throw new ArgumentException($"train.ilt: {windows.Count} windows for {model.LayerCount} layers");
+        EpochWindow? Window(int i) => windows is null ? null : windows[i];
+        if (model.Cwc is { } cwc)
+        {
+            var objective = new CwcObjective(cwc.Classes, cwc.Loss);
+            return cwc.Blocks().Select((b, i) => new LayerOptions(
+                i, b.InputSize, b.OutputSize, InputNorm.None, new Objective(model.Goodness, 0, model.Loss),
+                0, optimizer, b, objective, Window(i))).ToArray();
+        }
         if (model.Layers.Length < 2) throw new ArgumentException("model.layers: need an input size and at least one layer");
         return Enumerable.Range(0, model.LayerCount).Select(i => new LayerOptions(
             i, model.Layers[i], model.Layers[i + 1], model.InputNorm,
             new Objective(model.Goodness, model.ThresholdFor(model.Layers[i + 1]), model.Loss),
-            model.PeerNorm, optimizer)).ToArray();
+            model.PeerNorm, optimizer, Window: Window(i))).ToArray();
     }
+
+    /// <summary>A CwC-FF network: it reads plain images (no label overlay) and learns from labels, without negatives.</summary>
+    public bool Competitive => Layers.Count > 0 && Layers[0].Options.Cwc is not null;
 
     /// <summary>Activities of every layer for input x (no autograd); element ℓ is layer ℓ's output.</summary>
     public List<Tensor> Activities(Tensor x, int upTo = int.MaxValue)

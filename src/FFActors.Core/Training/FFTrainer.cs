@@ -20,6 +20,10 @@ public sealed class FFTrainer(FFConfig config, ITrainingObserver? observer = nul
         var builder = new BatchBuilder(Overlay, NegativeStrategies.Create(config.Train.Negatives, Overlay), negGen);
         if (config.Train.Schedule == Schedule.Greedy && config.Train.CollaborationOrDefault.Enabled)
             throw new ArgumentException("train.collaboration: layer collaboration needs the simultaneous schedule");
+        if (net.Competitive && config.Train.Schedule == Schedule.Greedy)
+            throw new ArgumentException("train.schedule: a CwC-FF network trains with the simultaneous schedule (its ILT windows stage the layers)");
+        if (net.Competitive && config.Train.CollaborationOrDefault.Enabled)
+            throw new ArgumentException("train.collaboration: not supported for a CwC-FF network");
         return config.Train.Schedule == Schedule.Greedy
             ? Greedy(net, data, builder, dataOrder)
             : Simultaneous(net, data, builder, dataOrder);
@@ -46,7 +50,8 @@ public sealed class FFTrainer(FFConfig config, ITrainingObserver? observer = nul
                 using (idx)
                 using (NewDisposeScope())
                 {
-                    var (pos, neg) = builder.Build(x, y);
+                    var (pos, neg) = net.Competitive ? BatchBuilder.Plain(x) : builder.Build(x, y);
+                    var labels = net.Competitive ? y : null;
                     // Layer collaboration: s·γ for every layer, [L, B] each (null when off).
                     Tensor? gammaPos = null, gammaNeg = null;
                     if (collab.Enabled && stale is null)
@@ -62,7 +67,7 @@ public sealed class FFTrainer(FFConfig config, ITrainingObserver? observer = nul
                     for (int l = 0; l < net.Layers.Count; l++)
                     {
                         var layer = net.Layers[l];
-                        var (output, s) = layer.Step(pos, neg, gammaPos?[l], gammaNeg?[l]);
+                        var (output, s) = layer.Step(pos, neg, gammaPos?[l], gammaNeg?[l], labels);
                         stale?.Record(idx!, l, layer.Objective.GoodnessOf(output.Positive), layer.Objective.GoodnessOf(output.Negative));
                         acc.Add(l, s);
                         stats.Add((l, s));
