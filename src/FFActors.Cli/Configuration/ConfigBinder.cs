@@ -35,10 +35,11 @@ public sealed class ConfigBinder(LoadedConfig loaded)
             InputNorm: Enum("model.input-norm", ("l2", InputNorm.L2), ("rms", InputNorm.Rms), ("none", InputNorm.None)),
             Goodness: Enum("model.goodness", ("sum", GoodnessKind.Sum), ("mean", GoodnessKind.Mean)),
             Threshold: NumberOrWord("model.threshold", "width"),
-            Loss: Enum("model.loss", ("softplus", LossKind.Softplus), ("logistic", LossKind.Logistic)),
+            Loss: Enum("model.loss", ("softplus", LossKind.Softplus), ("logistic", LossKind.Logistic), ("symba", LossKind.SymBa)),
             PeerNorm: Double("model.peer-norm", min: 0),
             LabelValue: NumberOrWord("model.label-value", "max"),
-            Cwc: Cwc()),
+            Cwc: Cwc(),
+            SymBaAlpha: Double("model.symba-alpha", min: 0, exclusiveMin: true)),
         new TrainOptions(
             Schedule: Enum("train.schedule", ("simultaneous", Schedule.Simultaneous), ("greedy", Schedule.Greedy)),
             Epochs: Int("train.epochs", min: 1),

@@ -5,6 +5,7 @@ namespace FFActors.Core.Layers;
 /// <param name="Layers">Sizes, input first: [784, 500, 500] is two FF layers.</param>
 /// <param name="Threshold">θ; null means θ = the layer's width (Hinton's choice with sum goodness).</param>
 /// <param name="LabelValue">Overlay "on" value; null means the batch maximum.</param>
+/// <param name="SymBaAlpha">α of the SymBa loss (model.loss = symba).</param>
 /// <param name="Cwc">Set for a CwC-FF network (model.kind = cwc): its blocks replace <paramref name="Layers"/>.</param>
 public sealed record ModelOptions(
     int[] Layers,
@@ -14,7 +15,8 @@ public sealed record ModelOptions(
     LossKind Loss = LossKind.Softplus,
     double PeerNorm = 0,
     double? LabelValue = null,
-    CwcOptions? Cwc = null)
+    CwcOptions? Cwc = null,
+    double SymBaAlpha = 4.0)
 {
     public int LayerCount => Cwc?.Channels.Length ?? Layers.Length - 1;
 

@@ -38,7 +38,7 @@ public sealed class FFNetwork : IDisposable
         if (model.Layers.Length < 2) throw new ArgumentException("model.layers: need an input size and at least one layer");
         return Enumerable.Range(0, model.LayerCount).Select(i => new LayerOptions(
             i, model.Layers[i], model.Layers[i + 1], model.InputNorm,
-            new Objective(model.Goodness, model.ThresholdFor(model.Layers[i + 1]), model.Loss),
+            new Objective(model.Goodness, model.ThresholdFor(model.Layers[i + 1]), model.Loss, model.SymBaAlpha),
             model.PeerNorm, optimizer, Window: Window(i))).ToArray();
     }
 
