@@ -33,7 +33,7 @@ public class CwcRuntimeTests(ITestOutputHelper output)
         using var data = TestSupport.Load(config);
         var (reference, refMetrics) = TestSupport.Reference(config, data);
         using var _ = reference;
-        Assert.True(reference.Competitive);
+        Assert.True(reference.LabelDriven);
 
         var seq = PipelineRunner.Train(config, TestSupport.Runtime(ExecutionMode.Sequential, checkpoints: false), data, null, false, null, CancellationToken.None);
         using var seqNet = seq.Network;

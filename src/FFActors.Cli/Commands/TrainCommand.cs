@@ -6,6 +6,7 @@ using FFActors.Cli.Output;
 using FFActors.Core;
 using FFActors.Core.Data;
 using FFActors.Core.Evaluation;
+using FFActors.Core.Layers;
 using FFActors.Core.Platform;
 using FFActors.Core.Training;
 using FFActors.Runtime;
@@ -71,7 +72,7 @@ public static class TrainCommand
         bool greedy = config.Train.Schedule == Schedule.Greedy;
         string how = greedy ? "greedy (in-process)" : $"simultaneous, {runtime.Mode.ToString().ToLowerInvariant()} mode";
         AnsiConsole.MarkupLine((resumeDir is null ? "[bold]run[/] " : "[bold]resuming[/] ") + Markup.Escape(
-            $"{run.Path}: {config.Data.Dataset} {data.Train.Count} train / {data.Test.Count} test, layers [{string.Join(", ", config.Model.Layers)}], {how}, {config.Train.Epochs} epochs, batch {config.Train.BatchSize}, seed {config.Run.Seed}"));
+            $"{run.Path}: {config.Data.Dataset} {data.Train.Count} train / {data.Test.Count} test, {Describe(config.Model)}, {how}, {config.Train.Epochs} epochs, batch {config.Train.BatchSize}, seed {config.Run.Seed}"));
 
         using var stop = CancelOnCtrlC(cancel);
         var clock = Stopwatch.StartNew();
@@ -97,6 +98,7 @@ public static class TrainCommand
             dataset = config.Data.Dataset,
             seed = config.Run.Seed,
             layers = config.Model.Layers,
+            model = Describe(config.Model),
             schedule = config.Train.Schedule.ToString().ToLowerInvariant(),
             mode = greedy ? "in-process" : runtime.Mode.ToString().ToLowerInvariant(),
             epochs = config.Train.Epochs,
@@ -109,10 +111,17 @@ public static class TrainCommand
             eval_seconds = result.Seconds,
             total_seconds = clock.Elapsed.TotalSeconds,
         });
-        MetricsChart.Save(run.File("curves.png"), outcome.Metrics, $"{config.Data.Dataset} [{string.Join("-", config.Model.Layers)}] {how}");
+        MetricsChart.Save(run.File("curves.png"), outcome.Metrics, $"{config.Data.Dataset} {Describe(config.Model)} {how}");
         Summary.Print(outcome.Metrics, result, trainSeconds, clock.Elapsed.TotalSeconds, run.Path);
         return 0;
     }
+
+    static string Describe(ModelOptions model) => model switch
+    {
+        { Cwc: { } cwc } => $"cwc channels [{string.Join(", ", cwc.Channels)}]{(cwc.Cfse ? " cfse" : "")} {cwc.Loss}",
+        { Hff: not null } => $"hff layers [{string.Join(", ", model.Layers)}]",
+        _ => $"layers [{string.Join(", ", model.Layers)}]",
+    };
 
     static string RunName(FFConfig config) => config.Run.Name.Length > 0 ? config.Run.Name
         : $"{DateTime.Now:yyyyMMdd-HHmmss}-{config.Data.Dataset}-{config.Train.Schedule.ToString().ToLowerInvariant()}";

@@ -39,7 +39,8 @@ public sealed class ConfigBinder(LoadedConfig loaded)
             PeerNorm: Double("model.peer-norm", min: 0),
             LabelValue: NumberOrWord("model.label-value", "max"),
             Cwc: Cwc(),
-            SymBaAlpha: Double("model.symba-alpha", min: 0, exclusiveMin: true)),
+            SymBaAlpha: Double("model.symba-alpha", min: 0, exclusiveMin: true),
+            Hff: OneOf("model.kind", "dense", "cwc", "hff") == "hff" ? new HffOptions(Scale: Double("model.hff.scale", min: 0, exclusiveMin: true)) : null),
         new TrainOptions(
             Schedule: Enum("train.schedule", ("simultaneous", Schedule.Simultaneous), ("greedy", Schedule.Greedy)),
             Epochs: Int("train.epochs", min: 1),
@@ -76,7 +77,7 @@ public sealed class ConfigBinder(LoadedConfig loaded)
     /// <summary>model.kind = cwc: the CwC-FF blocks (model.layers is then unused).</summary>
     CwcOptions? Cwc()
     {
-        if (OneOf("model.kind", "dense", "cwc") == "dense") return null;
+        if (OneOf("model.kind", "dense", "cwc", "hff") != "cwc") return null;
         var input = IntList("model.cwc.input");
         if (input.Length != 3 || input.Any(d => d < 1)) throw Error("model.cwc.input", $" expected [channels, height, width], got [{string.Join(", ", input)}]");
         var channels = IntList("model.cwc.channels");

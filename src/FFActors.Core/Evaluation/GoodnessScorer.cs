@@ -15,7 +15,7 @@ public static class GoodnessScorer
     {
         using var _ = no_grad();
         int deepest = layers.Max();
-        if (net.Competitive)
+        if (net.LabelDriven)
         {
             // CwC-FF's GA prediction: one pass of the plain images, the class-goodness matrices of the chosen layers summed.
             using var scope = NewDisposeScope();

@@ -35,7 +35,7 @@ public sealed class SoftmaxHead : nn.Module<Tensor, Tensor>
     {
         using var _ = no_grad();
         using var scope = NewDisposeScope();
-        var acts = net.Activities(net.Competitive ? x : overlay.Neutral(x), layers.Max());
+        var acts = net.Activities(net.LabelDriven ? x : overlay.Neutral(x), layers.Max());
         var parts = layers.Select(l => LayerFeatures(net.Layers[l].Options, acts[l])).ToArray();
         return cat(parts, 1).MoveToOuterDisposeScope();
     }

@@ -6,6 +6,7 @@ namespace FFActors.Core.Layers;
 /// <summary>Everything one FF layer needs to know: shape, objective and optimizer.</summary>
 /// <param name="Cwc">Set for a CwC-FF convolutional block (then <paramref name="CwcObjective"/> is its objective and
 /// InputSize/OutputSize are the flattened sizes); null for a dense layer.</param>
+/// <param name="Hff">Set for a Hyperspherical FF layer (dense, with class prototypes).</param>
 /// <param name="Window">Epochs in which the layer learns (ILT); null = every epoch.</param>
 public sealed record LayerOptions(
     int Index,
@@ -17,4 +18,5 @@ public sealed record LayerOptions(
     OptimizerOptions Optimizer,
     CwcBlockOptions? Cwc = null,
     CwcObjective? CwcObjective = null,
-    EpochWindow? Window = null);
+    EpochWindow? Window = null,
+    HffOptions? Hff = null);

@@ -6,6 +6,7 @@ namespace FFActors.Core.Layers;
 /// <param name="Threshold">θ; null means θ = the layer's width (Hinton's choice with sum goodness).</param>
 /// <param name="LabelValue">Overlay "on" value; null means the batch maximum.</param>
 /// <param name="SymBaAlpha">α of the SymBa loss (model.loss = symba).</param>
+/// <param name="Hff">Set for Hyperspherical FF (model.kind = hff): dense layers of <paramref name="Layers"/> with class prototypes.</param>
 /// <param name="Cwc">Set for a CwC-FF network (model.kind = cwc): its blocks replace <paramref name="Layers"/>.</param>
 public sealed record ModelOptions(
     int[] Layers,
@@ -16,8 +17,12 @@ public sealed record ModelOptions(
     double PeerNorm = 0,
     double? LabelValue = null,
     CwcOptions? Cwc = null,
-    double SymBaAlpha = 4.0)
+    double SymBaAlpha = 4.0,
+    HffOptions? Hff = null)
 {
+    /// <summary>CwC-FF and Hyperspherical FF learn from labels in one pass: no overlay, no negatives.</summary>
+    public bool LabelDriven => Cwc is not null || Hff is not null;
+
     public int LayerCount => Cwc?.Channels.Length ?? Layers.Length - 1;
 
     public double ThresholdFor(int width) => Threshold ?? width;

@@ -39,11 +39,11 @@ public sealed class FFNetwork : IDisposable
         return Enumerable.Range(0, model.LayerCount).Select(i => new LayerOptions(
             i, model.Layers[i], model.Layers[i + 1], model.InputNorm,
             new Objective(model.Goodness, model.ThresholdFor(model.Layers[i + 1]), model.Loss, model.SymBaAlpha),
-            model.PeerNorm, optimizer, Window: Window(i))).ToArray();
+            model.PeerNorm, optimizer, Window: Window(i), Hff: model.Hff)).ToArray();
     }
 
-    /// <summary>A CwC-FF network: it reads plain images (no label overlay) and learns from labels, without negatives.</summary>
-    public bool Competitive => Layers.Count > 0 && Layers[0].Options.Cwc is not null;
+    /// <summary>A CwC-FF or Hyperspherical FF network: it reads plain images (no label overlay) and learns from labels, without negatives.</summary>
+    public bool LabelDriven => Layers.Count > 0 && (Layers[0].Options.Cwc is not null || Layers[0].Options.Hff is not null);
 
     /// <summary>Activities of every layer for input x (no autograd); element ℓ is layer ℓ's output.</summary>
     public List<Tensor> Activities(Tensor x, int upTo = int.MaxValue)

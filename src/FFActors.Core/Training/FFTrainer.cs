@@ -20,9 +20,9 @@ public sealed class FFTrainer(FFConfig config, ITrainingObserver? observer = nul
         var builder = new BatchBuilder(Overlay, NegativeStrategies.Create(config.Train.Negatives, Overlay), negGen);
         if (config.Train.Schedule == Schedule.Greedy && config.Train.CollaborationOrDefault.Enabled)
             throw new ArgumentException("train.collaboration: layer collaboration needs the simultaneous schedule");
-        if (net.Competitive && config.Train.Schedule == Schedule.Greedy)
+        if (net.LabelDriven && config.Train.Schedule == Schedule.Greedy)
             throw new ArgumentException("train.schedule: a CwC-FF network trains with the simultaneous schedule (its ILT windows stage the layers)");
-        if (net.Competitive && config.Train.CollaborationOrDefault.Enabled)
+        if (net.LabelDriven && config.Train.CollaborationOrDefault.Enabled)
             throw new ArgumentException("train.collaboration: not supported for a CwC-FF network");
         return config.Train.Schedule == Schedule.Greedy
             ? Greedy(net, data, builder, dataOrder)
@@ -50,8 +50,8 @@ public sealed class FFTrainer(FFConfig config, ITrainingObserver? observer = nul
                 using (idx)
                 using (NewDisposeScope())
                 {
-                    var (pos, neg) = net.Competitive ? BatchBuilder.Plain(x) : builder.Build(x, y);
-                    var labels = net.Competitive ? y : null;
+                    var (pos, neg) = net.LabelDriven ? BatchBuilder.Plain(x) : builder.Build(x, y);
+                    var labels = net.LabelDriven ? y : null;
                     // Layer collaboration: s·γ for every layer, [L, B] each (null when off).
                     Tensor? gammaPos = null, gammaNeg = null;
                     if (collab.Enabled && stale is null)

@@ -28,9 +28,12 @@ public sealed class LayerTrainer : IDisposable
     {
         Options = options;
         using var init = new Generator((ulong)SeedStreams.Derive(seed, SeedStreams.LayerInit, options.Index));
-        Module = options.Cwc is { } block
-            ? new CwcBlock(block, init, $"layer{options.Index}")
-            : new FFDenseLayer(options.InputSize, options.OutputSize, options.InputNorm, init, $"layer{options.Index}");
+        Module = options switch
+        {
+            { Cwc: { } block } => new CwcBlock(block, init, $"layer{options.Index}"),
+            { Hff: { } hff } => new HffLayer(options.InputSize, options.OutputSize, options.InputNorm, hff, init, $"layer{options.Index}"),
+            _ => new FFDenseLayer(options.InputSize, options.OutputSize, options.InputNorm, init, $"layer{options.Index}"),
+        };
         Module.to(device);
         var o = options.Optimizer;
         Optimizer = o.Kind switch
@@ -65,10 +68,20 @@ public sealed class LayerTrainer : IDisposable
 
     /// <summary>
     /// What the layer contributes to goodness scoring of activities h: per-sample goodness [B] for a
-    /// dense layer (scored once per overlaid label), the class-goodness matrix [B, C] for a CwC block
-    /// (all classes in one pass).
+    /// dense layer (scored once per overlaid label), class scores [B, C] for a label-driven layer (all
+    /// classes in one pass): a CwC block's class-goodness matrix, an HFF layer's prototype cosines.
     /// </summary>
-    public Tensor ScoreOf(Tensor h) => Options.CwcObjective is { } cwc ? cwc.GoodnessMatrix(h) : Objective.GoodnessOf(h);
+    public Tensor ScoreOf(Tensor h) => Module switch
+    {
+        CwcBlock => Options.CwcObjective!.GoodnessMatrix(h),
+        HffLayer hff => hff.ClassScores(h),
+        _ => Objective.GoodnessOf(h),
+    };
+
+    /// <summary>Loss of a label-driven layer's class scores.</summary>
+    Tensor LabelLoss(Tensor scores, Tensor labels) => Options.CwcObjective is { } cwc
+        ? cwc.LossOf(scores, labels)
+        : nn.functional.cross_entropy(scores, labels);
 
     /// <summary>
     /// One local update on (pos, neg). <paramref name="collabPos"/>/<paramref name="collabNeg"/> are the
@@ -79,8 +92,8 @@ public sealed class LayerTrainer : IDisposable
     /// <paramref name="pos"/> and an empty <paramref name="neg"/>), ignored by dense layers.</param>
     public (LayerOutput Output, LayerStepStats Stats) Step(Tensor pos, Tensor neg, Tensor? collabPos = null, Tensor? collabNeg = null, Tensor? labels = null)
     {
-        if (Options.CwcObjective is { } cwc)
-            return CompetitiveStep(cwc, pos, neg, labels ?? throw new ArgumentException($"layer {Options.Index}: a CwC block needs the labels"));
+        if (Options.Cwc is not null || Options.Hff is not null)
+            return LabelStep(pos, neg, labels ?? throw new ArgumentException($"layer {Options.Index}: a label-driven layer (CwC, HFF) needs the labels"));
         if (!Learning) return FrozenStep(pos, neg, collabPos, collabNeg);
         Module.train();
         var hPos = Module.forward(pos);
@@ -135,49 +148,52 @@ public sealed class LayerTrainer : IDisposable
     }
 
     /// <summary>
-    /// CwC-FF: one update of a convolutional block from the class-goodness matrix of the images and
-    /// their labels (no negatives); outside its ILT window the block only forwards (frozen, with
-    /// BatchNorm's running statistics). Stats: GoodPos/GoodNeg are the mean goodness of the true class
-    /// and of the other classes, Separation the fraction of samples whose true class has the highest
-    /// goodness, DeadUnits the fraction of channels that were zero before BatchNorm for every sample.
+    /// A label-driven layer (CwC-FF block, HFF layer): one update from the class scores of the plain
+    /// images and their labels (no negatives); outside its ILT window it only forwards (frozen, BatchNorm
+    /// on its running statistics). Stats: GoodPos/GoodNeg are the mean score of the true class and of the
+    /// other classes, Separation the fraction of samples whose true class scores highest, DeadUnits the
+    /// fraction of units (CwC: channels before BatchNorm) that were zero for every sample.
     /// </summary>
-    (LayerOutput, LayerStepStats) CompetitiveStep(CwcObjective cwc, Tensor x, Tensor neg, Tensor labels)
+    (LayerOutput, LayerStepStats) LabelStep(Tensor x, Tensor neg, Tensor labels)
     {
         bool learning = Learning;
-        var block = (CwcBlock)Module;
-        Tensor h, activity;
-        if (learning)
+        Tensor h, dead;
+        using (learning ? null : no_grad())
         {
-            block.train();
-            (h, activity) = block.ForwardWithActivity(x);
+            if (learning) Module.train();
+            else Module.eval();
+            if (Module is CwcBlock block)
+            {
+                (h, var activity) = block.ForwardWithActivity(x);
+                dead = CwcBlock.DeadChannels(activity);
+            }
+            else
+            {
+                h = Module.forward(x);
+                dead = h.detach().amax([0]).le(KeptScalars.Of(0.0)).to(ScalarType.Float32).mean();
+            }
         }
-        else
-        {
-            using var _ = no_grad();
-            block.eval();
-            (h, activity) = block.ForwardWithActivity(x);
-        }
-        var g = cwc.GoodnessMatrix(h);
-        var loss = cwc.LossOf(g, labels);
+        var scores = ScoreOf(h);
+        var loss = LabelLoss(scores, labels);
         if (learning)
         {
             Optimizer.zero_grad();
             loss.backward();
             Optimizer.step();
         }
-        var output = h.detach();
-        var gd = g.detach();
-        var (gTrue, gOthers) = cwc.TrueAndOthers(gd, labels);
+        var sd = scores.detach();
+        var pTrue = sd.gather(1, labels.unsqueeze(1)).squeeze(1);
+        var pOthers = sd.sum([1]).sub(pTrue).div(KeptScalars.Of(sd.shape[1] - 1));
         using var s = stack([
             loss.detach(),
-            gTrue.mean(),
-            gOthers.mean(),
-            gd.argmax(1).eq(labels).to(ScalarType.Float32).mean(),
-            CwcBlock.DeadChannels(activity),
+            pTrue.mean(),
+            pOthers.mean(),
+            sd.argmax(1).eq(labels).to(ScalarType.Float32).mean(),
+            dead,
         ]).cpu();
         var v = s.data<float>().ToArray();
         if (learning) NativeMemory.AfterStep();
-        return (new LayerOutput(output, neg.alias()), new LayerStepStats(v[0], v[1], v[2], v[3], v[4]));
+        return (new LayerOutput(h.detach(), neg.alias()), new LayerStepStats(v[0], v[1], v[2], v[3], v[4]));
     }
 
     /// <summary>Peer-normalisation running means: part of the layer's training state.</summary>

@@ -170,7 +170,7 @@ internal sealed class CoordinatorActor : UntypedActor
     readonly BatchBuilder builder;
     readonly CollaborationOptions collab;
     readonly bool exact, staleMode;
-    /// <summary>CwC-FF: batches are plain images with their labels, scoring is one pass per batch.</summary>
+    /// <summary>CwC-FF / HFF: batches are plain images with their labels, scoring is one pass per batch.</summary>
     readonly bool competitive;
     readonly List<string> log;
 
@@ -221,7 +221,7 @@ internal sealed class CoordinatorActor : UntypedActor
         config = settings.Config;
         data = settings.Data;
         layerOptions = FFNetwork.LayerOptionsFor(config.Model, config.Train.OptimizerOrDefault, config.Train.LayerEpochs);
-        competitive = config.Model.Cwc is not null;
+        competitive = config.Model.LabelDriven;
         layerCount = layerOptions.Count;
         if (layerCount > 62) throw new ArgumentException("model.layers: at most 62 layers");
         window = settings.Runtime.CreditWindow;
