@@ -69,6 +69,8 @@ public static class PipelineRunner
         if (resume && !runtime.Checkpoints) throw new ArgumentException("resume: needs runtime.checkpoints = on");
         config.Eval.CheckLayers(config.Model.LayerCount);
         NegativeSetup.Of(config).CheckInput(config, data.Train.Features);
+        if (config.Model.LabelDriven && config.Train.CollaborationOrDefault.Enabled)
+            throw new ArgumentException("train.collaboration: not supported for a CwC-FF or HFF network");
         var log = new List<string>();
         if (config.Train.Schedule != Schedule.Simultaneous)
             log.Add($"train.schedule = {config.Train.Schedule}: the actor runtime always runs the simultaneous schedule");

@@ -78,6 +78,10 @@ public class ConfigTests
     [InlineData("eval.validate-each-epoch=maybe", "eval.validate-each-epoch")]
     [InlineData("train=5", "train")]
     [InlineData("noequals", "noequals")]
+    [InlineData("model.kind=cnn", "model.kind")]
+    [InlineData("model.symba-alpha=0", "model.symba-alpha")]
+    [InlineData("train.ilt.end=[1,2,3]", "train.ilt.end")]
+    [InlineData("train.ilt.start=[0,0,0]", "train.ilt")]
     public void Bad_values_name_the_key(string set, string key)
     {
         var e = Fails(null, set);

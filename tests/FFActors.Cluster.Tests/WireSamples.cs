@@ -25,6 +25,7 @@ static class WireSamples
             new OptimizerOptions(OptimizerKind.Sgd, 0.02, 0.8, 1e-4, LrSchedule.Linear, 0.4));
         yield return ("TrainBatch", () => new TrainBatch(stamp, Rand(1, 7, 64), Rand(2, 7, 64), Rand(3, 3, 7), Rand(4, 3, 7)));
         yield return ("TrainBatch without γ", () => new TrainBatch(stamp, Rand(1, 7, 64), Rand(2, 7, 64), null, null));
+        yield return ("TrainBatch with labels (CwC-FF)", () => new TrainBatch(stamp, Rand(1, 7, 64), Rand(2, 0, 64), null, null, arange(7L) % 3));
         yield return ("ProbeBatch", () => new ProbeBatch(stamp, Rand(5, 4, 10), Rand(6, 4, 10)));
         yield return ("ScoreBatch", () => new ScoreBatch(stamp, 9, Rand(7, 5, 12), 2, 0b101));
         yield return ("FeatureBatch", () => new FeatureBatch(stamp, Rand(8, 5, 12), 3, long.MaxValue));
@@ -45,6 +46,12 @@ static class WireSamples
         yield return ("FitHead", () => new FitHead(stamp));
         yield return ("HeadAccuracy", () => new HeadAccuracy(stamp, 0.9731));
         yield return ("CreateLayer", () => new CreateLayer("r", 2, options, 42, 5, 3, 1, a, b, [9, 8, 7], true));
+        var cwc = new LayerOptions(0, 784, 20 * 14 * 14, InputNorm.None, new Objective(GoodnessKind.Sum, 0, LossKind.SymBa, 6.0), 0,
+            new OptimizerOptions(), SharedHalves: false, Cwc: new CwcBlockOptions(1, 28, 28, 20, 10, true, 10, 2),
+            CwcObjective: new CwcObjective(10, CwcLoss.PvN, 2.0), Window: new EpochWindow(1, 4));
+        yield return ("CreateLayer, CwC-FF block", () => new CreateLayer("r", 2, cwc, 42, 5, 3, 1, a, b, null, false));
+        var hff = options with { SharedHalves = true, Hff = new HffOptions(10, 7.5) };
+        yield return ("CreateLayer, HFF layer with shared halves", () => new CreateLayer("r", 2, hff, 42, 5, 3, 1, a, null, null, false));
         yield return ("CreateLayer, last layer, fresh", () => new CreateLayer("r", 2, options, 42, 5, 3, 1, a, null, null, false));
         yield return ("LayerCreated", () => new LayerCreated("r", 2, 1, b));
         yield return ("LayerFailed", () => new LayerFailed("r", 2, 1, "layer 1 at epoch 1 batch 3: injected fault"));

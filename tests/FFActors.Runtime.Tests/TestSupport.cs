@@ -46,7 +46,7 @@ static class TestSupport
     public static (FFNetwork Net, IReadOnlyList<EpochMetrics> Metrics) Reference(FFConfig config, DataSplits data)
     {
         OneThread();
-        var net = new FFNetwork(config.Model, config.Train.OptimizerOrDefault, config.Run.Seed, CPU);
+        var net = new FFNetwork(config, CPU);
         var metrics = new FFTrainer(config).Train(net, data);
         return (net, metrics);
     }
@@ -60,11 +60,17 @@ static class TestSupport
         Assert.Equal(expected.Layers.Count, actual.Layers.Count);
         for (int l = 0; l < expected.Layers.Count; l++)
         {
-            var pe = expected.Layers[l].Layer.named_parameters().ToArray();
-            var pa = actual.Layers[l].Layer.named_parameters().ToArray();
+            var pe = expected.Layers[l].Module.named_parameters().ToArray();
+            var pa = actual.Layers[l].Module.named_parameters().ToArray();
             Assert.Equal(pe.Length, pa.Length);
             for (int i = 0; i < pe.Length; i++)
                 Assert.True(BitwiseEqual(pe[i].parameter, pa[i].parameter), $"{what}: layer {l} parameter {pe[i].name} differs");
+            // Buffers too (a CwC block's BatchNorm running statistics).
+            var be = expected.Layers[l].Module.named_buffers().ToArray();
+            var ba = actual.Layers[l].Module.named_buffers().ToArray();
+            Assert.Equal(be.Length, ba.Length);
+            for (int i = 0; i < be.Length; i++)
+                Assert.True(BitwiseEqual(be[i].buffer, ba[i].buffer), $"{what}: layer {l} buffer {be[i].name} differs");
             Assert.True(BitwiseEqual(expected.Layers[l].RunningMean, actual.Layers[l].RunningMean), $"{what}: layer {l} running mean differs");
         }
     }
@@ -73,8 +79,8 @@ static class TestSupport
     {
         for (int l = 0; l < a.Layers.Count; l++)
         {
-            var pa = a.Layers[l].Layer.parameters().ToArray();
-            var pb = b.Layers[l].Layer.parameters().ToArray();
+            var pa = a.Layers[l].Module.parameters().ToArray();
+            var pb = b.Layers[l].Module.parameters().ToArray();
             for (int i = 0; i < pa.Length; i++)
                 if (!BitwiseEqual(pa[i], pb[i])) return false;
         }

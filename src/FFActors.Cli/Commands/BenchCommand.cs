@@ -12,6 +12,40 @@ public static class BenchCommand
     static readonly Option<string> DataOption = new("--data") { Description = "Folder with mnist/ in it", DefaultValueFactory = _ => "samples/data" };
     static readonly Option<string?> OutOption = new("--json") { Description = "Also write the report as JSON to this file" };
 
+    static readonly Option<string> LayersOption = new("--layers") { Description = "Network size, input first (both networks)", DefaultValueFactory = _ => "784,1000,1000,1000" };
+    static readonly Option<int> TestSamplesOption = new("--samples") { Description = "MNIST test samples classified per timing", DefaultValueFactory = _ => 10000 };
+    static readonly Option<int> RepeatsOption = new("--repeats") { Description = "Timings per network; the medians are compared", DefaultValueFactory = _ => 5 };
+
+    /// <summary><c>ffactors bench inference</c>: Hyperspherical FF's single pass vs 10-pass goodness scoring, same network size.</summary>
+    static Command Inference()
+    {
+        var inference = new Command("inference", "Inference time of Hyperspherical FF (one pass) vs label-scoring FF (10 passes) on the same network size");
+        inference.Options.Add(LayersOption);
+        inference.Options.Add(TestSamplesOption);
+        inference.Options.Add(RepeatsOption);
+        inference.Options.Add(DataOption);
+        inference.Options.Add(OutOption);
+        inference.SetAction(parse =>
+        {
+            var text = parse.GetValue(LayersOption)!;
+            var layers = text.Split(',', StringSplitOptions.TrimEntries).Select(t => int.TryParse(t, out int v) && v > 0 ? v
+                : throw new ArgumentException($"--layers: '{t}' in '{text}' is not a positive integer")).ToArray();
+            if (layers.Length < 2 || layers[0] != 784) throw new ArgumentException($"--layers: '{text}' must start with the MNIST input size 784 and have at least one layer");
+            int samples = parse.GetValue(TestSamplesOption);
+            if (samples < 100 || samples > 10000) throw new ArgumentException($"--samples: {samples} must be in [100, 10000]");
+            var dataDir = parse.GetValue(DataOption)!;
+            if (!Directory.Exists(Path.Combine(dataDir, "mnist"))) throw new DirectoryNotFoundException($"{Path.Combine(dataDir, "mnist")}: MNIST folder not found (--data)");
+            var report = FFActors.Core.Evaluation.InferenceBenchmark.Run(
+                new FFActors.Core.Evaluation.InferenceBenchmarkOptions(layers, samples, parse.GetValue(RepeatsOption), DataDir: dataDir),
+                line => AnsiConsole.MarkupLine("[grey]" + Markup.Escape(line) + "[/]"));
+            Console.WriteLine(FFActors.Core.Evaluation.InferenceBenchmark.Format(report));
+            if (parse.GetValue(OutOption) is { } json)
+                Output.AtomicFile.WriteText(json, System.Text.Json.JsonSerializer.Serialize(report, new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
+            return 0;
+        });
+        return inference;
+    }
+
     public static Command Create()
     {
         var bench = new Command("bench", "Benchmarks (ratios measured in one run on this machine)");
@@ -34,6 +68,7 @@ public static class BenchCommand
         });
         bench.Subcommands.Add(pipeline);
         bench.Subcommands.Add(ClusterBench.Create(DataOption, OutOption));
+        bench.Subcommands.Add(Inference());
         return bench;
     }
 }

@@ -9,6 +9,7 @@ using FFActors.Core.Data;
 using FFActors.Core.Diagnostics;
 using FFActors.Core.Negatives;
 using FFActors.Core.Evaluation;
+using FFActors.Core.Layers;
 using FFActors.Core.Platform;
 using FFActors.Core.Training;
 using FFActors.Runtime;
@@ -83,8 +84,8 @@ public static class TrainCommand
         var job = new TrainJob(config, runtime, cluster, say: line => AnsiConsole.MarkupLine("[grey]" + Markup.Escape(line) + "[/]"));
         string how = job.How;
         AnsiConsole.MarkupLine((resumeDir is null ? "[bold]run[/] " : "[bold]resuming[/] ") + Markup.Escape(
-            $"{run.Path}: {config.Data.Dataset} {data.Train.Count} train / {data.Test.Count} test, layers [{string.Join(", ", config.Model.Layers)}], {how}, {config.Train.Epochs} epochs, batch {config.Train.BatchSize}, seed {config.Run.Seed}, " +
-            $"negatives {config.Train.Negatives}{(negatives.LabelFree ? " (label-free)" : "")}, evaluation: {negatives.Evaluation}"));
+            $"{run.Path}: {config.Data.Dataset} {data.Train.Count} train / {data.Test.Count} test, {TrainJob.Describe(config.Model)}, {how}, {config.Train.Epochs} epochs, batch {config.Train.BatchSize}, seed {config.Run.Seed}" +
+            (config.Model.LabelDriven ? "" : $", negatives {config.Train.Negatives}{(negatives.LabelFree ? " (label-free)" : "")}, evaluation: {negatives.Evaluation}")));
 
         using var stop = CancelOnCtrlC(cancel);
         var clock = Stopwatch.StartNew();

@@ -66,9 +66,12 @@ public sealed class ConfigBinder(LoadedConfig loaded)
             InputNorm: Enum("model.input-norm", ("l2", InputNorm.L2), ("rms", InputNorm.Rms), ("none", InputNorm.None)),
             Goodness: Enum("model.goodness", ("sum", GoodnessKind.Sum), ("mean", GoodnessKind.Mean)),
             Threshold: NumberOrWord("model.threshold", "width"),
-            Loss: Enum("model.loss", ("softplus", LossKind.Softplus), ("logistic", LossKind.Logistic)),
+            Loss: Enum("model.loss", ("softplus", LossKind.Softplus), ("logistic", LossKind.Logistic), ("symba", LossKind.SymBa)),
             PeerNorm: Double("model.peer-norm", min: 0),
-            LabelValue: NumberOrWord("model.label-value", "max")),
+            LabelValue: NumberOrWord("model.label-value", "max"),
+            Cwc: Cwc(),
+            SymBaAlpha: Double("model.symba-alpha", min: 0, exclusiveMin: true),
+            Hff: OneOf("model.kind", "dense", "cwc", "hff") == "hff" ? new HffOptions(Scale: Double("model.hff.scale", min: 0, exclusiveMin: true)) : null),
         new TrainOptions(
             Schedule: Enum("train.schedule", ("simultaneous", Schedule.Simultaneous), ("greedy", Schedule.Greedy)),
             Epochs: Int("train.epochs", min: 1),
@@ -86,7 +89,8 @@ public sealed class ConfigBinder(LoadedConfig loaded)
                 Mode: Enum("train.collaboration.mode", ("all", CollaborationMode.All), ("previous", CollaborationMode.Previous), ("next", CollaborationMode.Next)),
                 Exchange: Enum("train.collaboration.exchange", ("exact", GammaExchange.Exact), ("stale", GammaExchange.Stale))),
             NegativeOptions: NegativeOptions("train.negative-options"),
-            ModelViewRefresh: Int("train.model-view-refresh", min: 1)),
+            ModelViewRefresh: Int("train.model-view-refresh", min: 1),
+            LayerEpochs: Ilt()),
         new EvalOptions(
             ScoreLayers: LayerList("eval.score-layers"),
             HeadLayers: LayerList("eval.head.layers"),
@@ -146,6 +150,35 @@ public sealed class ConfigBinder(LoadedConfig loaded)
         if (!v.IsArray() && !v.IsObject() && string.IsNullOrEmpty(v.GetString())) return [];
         if (!v.IsArray()) throw Error(key, $" expected a list like [\"a\", \"b\"], got '{v.GetString()}'");
         return v.GetArray().Select(e => e.GetString()).ToArray();
+    }
+
+    /// <summary>model.kind = cwc: the CwC-FF blocks (model.layers is then unused).</summary>
+    CwcOptions? Cwc()
+    {
+        if (OneOf("model.kind", "dense", "cwc", "hff") != "cwc") return null;
+        var input = IntList("model.cwc.input");
+        if (input.Length != 3 || input.Any(d => d < 1)) throw Error("model.cwc.input", $" expected [channels, height, width], got [{string.Join(", ", input)}]");
+        var channels = IntList("model.cwc.channels");
+        if (channels.Length == 0 || channels.Any(c => c < 10 || c % 10 != 0))
+            throw Error("model.cwc.channels", $" expected a non-empty list of multiples of the 10 classes, got [{string.Join(", ", channels)}]");
+        return new CwcOptions(input, channels,
+            Cfse: Bool("model.cwc.cfse"),
+            Loss: Enum("model.cwc.loss", ("cwc-ce", CwcLoss.CwcCe), ("pvn", CwcLoss.PvN)),
+            HeadPool: Int("model.cwc.head-pool", min: 0));
+    }
+
+    /// <summary>train.ilt: per-layer epoch windows [start, end), or none (both lists empty).</summary>
+    EpochWindow[]? Ilt()
+    {
+        var start = IntList("train.ilt.start");
+        var end = IntList("train.ilt.end");
+        if (start.Length == 0 && end.Length == 0) return null;
+        if (start.Length != end.Length) throw Error("train.ilt.end", $" has {end.Length} entries but train.ilt.start has {start.Length}");
+        int layers = config.GetString("model.kind") == "cwc" ? IntList("model.cwc.channels").Length : Layers("model.layers").Length - 1;
+        if (start.Length != layers) throw Error("train.ilt.start", $" has {start.Length} windows for {layers} layers");
+        for (int i = 0; i < start.Length; i++)
+            if (start[i] < 0 || end[i] <= start[i]) throw Error("train.ilt.end", $" window {i} [{start[i]}, {end[i]}) is empty or negative");
+        return start.Zip(end, (a, b) => new EpochWindow(a, b)).ToArray();
     }
 
     ConfigException Error(string key, string problem) => new($"{loaded.OriginOf(key)}: {key}:{problem}");

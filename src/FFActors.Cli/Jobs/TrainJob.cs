@@ -4,6 +4,7 @@ using FFActors.Core;
 using FFActors.Core.Data;
 using FFActors.Core.Diagnostics;
 using FFActors.Core.Evaluation;
+using FFActors.Core.Layers;
 using FFActors.Core.Negatives;
 using FFActors.Core.Training;
 using FFActors.Runtime;
@@ -70,6 +71,7 @@ public sealed class TrainJob(FFConfig config, RuntimeOptions runtime, ClusterOpt
             dataset = config.Data.Dataset,
             seed = config.Run.Seed,
             layers = config.Model.Layers,
+            model = Describe(config.Model),
             schedule = config.Train.Schedule.ToString().ToLowerInvariant(),
             mode = Greedy ? "in-process" : runtime.Mode.ToString().ToLowerInvariant(),
             epochs = config.Train.Epochs,
@@ -85,10 +87,18 @@ public sealed class TrainJob(FFConfig config, RuntimeOptions runtime, ClusterOpt
             eval_seconds = result.Seconds,
             total_seconds = clock.Elapsed.TotalSeconds,
         });
-        MetricsChart.Save(run.File("curves.png"), outcome.Metrics, $"{config.Data.Dataset} [{string.Join("-", config.Model.Layers)}] {How}");
+        MetricsChart.Save(run.File("curves.png"), outcome.Metrics, $"{config.Data.Dataset} {Describe(config.Model)} {How}");
         SaveDiagnostics(run, outcome.Metrics, outcome.Network, data);
         return new TrainJobResult(outcome, result, trainSeconds, clock.Elapsed.TotalSeconds);
     }
+
+    /// <summary>The model in a few words: its kind and sizes.</summary>
+    public static string Describe(ModelOptions model) => model switch
+    {
+        { Cwc: { } cwc } => $"cwc channels [{string.Join(", ", cwc.Channels)}]{(cwc.Cfse ? " cfse" : "")} {cwc.Loss}",
+        { Hff: not null } => $"hff layers [{string.Join(", ", model.Layers)}]",
+        _ => $"layers [{string.Join(", ", model.Layers)}]",
+    };
 
     /// <summary>The last epoch's goodness histograms per layer and the first layer's receptive fields.</summary>
     void SaveDiagnostics(RunFolder run, IReadOnlyList<EpochMetrics> metrics, FFNetwork net, DataSplits data)

@@ -49,7 +49,7 @@ public sealed class RunFolder(string path)
         {
             // Module.save closes the stream it is given, so serialise to memory first.
             var buffer = new MemoryStream();
-            layer.Layer.save(buffer);
+            layer.Module.save(buffer);
             var bytes = buffer.ToArray();
             AtomicFile.Write(System.IO.Path.Combine(dir, $"layer{layer.Options.Index}.pt"), s => s.Write(bytes));
         }

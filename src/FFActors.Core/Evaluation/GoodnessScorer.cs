@@ -15,6 +15,15 @@ public static class GoodnessScorer
     {
         using var _ = no_grad();
         int deepest = layers.Max();
+        if (net.LabelDriven)
+        {
+            // CwC-FF's GA prediction: one pass of the plain images, the class-goodness matrices of the chosen layers summed.
+            using var scope = NewDisposeScope();
+            var acts = net.Activities(x, deepest);
+            var sum = zeros([x.shape[0], overlay.Classes], device: x.device);
+            foreach (int l in layers) sum = sum + net.Layers[l].ScoreOf(acts[l]);
+            return sum.MoveToOuterDisposeScope();
+        }
         var columns = new Tensor[overlay.Classes];
         for (int c = 0; c < overlay.Classes; c++)
         {

@@ -3,9 +3,13 @@ using FFActors.Core.Training;
 
 namespace FFActors.Core.Layers;
 
-/// <summary>Everything one dense FF layer needs to know: shape, objective and optimizer.</summary>
+/// <summary>Everything one FF layer needs to know: shape, objective and optimizer.</summary>
 /// <param name="SharedHalves">The layer reads pairs [a ‖ b] of two <c>InputSize</c>-wide halves with one weight
 /// matrix shared by both halves (SCFF's first layer); see <see cref="FFDenseLayer"/>.</param>
+/// <param name="Cwc">Set for a CwC-FF convolutional block (then <paramref name="CwcObjective"/> is its objective and
+/// InputSize/OutputSize are the flattened sizes); null for a dense layer.</param>
+/// <param name="Hff">Set for a Hyperspherical FF layer (dense, with class prototypes).</param>
+/// <param name="Window">Epochs in which the layer learns (ILT); null = every epoch.</param>
 public sealed record LayerOptions(
     int Index,
     int InputSize,
@@ -14,4 +18,8 @@ public sealed record LayerOptions(
     Objective Objective,
     double PeerNorm,
     OptimizerOptions Optimizer,
-    bool SharedHalves = false);
+    bool SharedHalves = false,
+    CwcBlockOptions? Cwc = null,
+    CwcObjective? CwcObjective = null,
+    EpochWindow? Window = null,
+    HffOptions? Hff = null);

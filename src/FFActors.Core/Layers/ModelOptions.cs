@@ -5,6 +5,9 @@ namespace FFActors.Core.Layers;
 /// <param name="Layers">Sizes, input first: [784, 500, 500] is two FF layers.</param>
 /// <param name="Threshold">θ; null means θ = the layer's width (Hinton's choice with sum goodness).</param>
 /// <param name="LabelValue">Overlay "on" value; null means the batch maximum.</param>
+/// <param name="SymBaAlpha">α of the SymBa loss (model.loss = symba).</param>
+/// <param name="Hff">Set for Hyperspherical FF (model.kind = hff): dense layers of <paramref name="Layers"/> with class prototypes.</param>
+/// <param name="Cwc">Set for a CwC-FF network (model.kind = cwc): its blocks replace <paramref name="Layers"/>.</param>
 public sealed record ModelOptions(
     int[] Layers,
     InputNorm InputNorm = InputNorm.L2,
@@ -12,9 +15,15 @@ public sealed record ModelOptions(
     double? Threshold = 2.0,
     LossKind Loss = LossKind.Softplus,
     double PeerNorm = 0,
-    double? LabelValue = null)
+    double? LabelValue = null,
+    CwcOptions? Cwc = null,
+    double SymBaAlpha = 4.0,
+    HffOptions? Hff = null)
 {
-    public int LayerCount => Layers.Length - 1;
+    /// <summary>CwC-FF and Hyperspherical FF learn from labels in one pass: no overlay, no negatives.</summary>
+    public bool LabelDriven => Cwc is not null || Hff is not null;
+
+    public int LayerCount => Cwc?.Channels.Length ?? Layers.Length - 1;
 
     public double ThresholdFor(int width) => Threshold ?? width;
 }

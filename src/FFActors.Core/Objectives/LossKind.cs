@@ -10,4 +10,10 @@ public enum LossKind
     /// form for equal batch sizes (which matters for SGD, not for Adam).
     /// </summary>
     Logistic,
+    /// <summary>
+    /// SymBa (Lee &amp; Song 2023): mean softplus(−α·(g⁺ − g⁻)) over the pairs (positive i, negative i).
+    /// θ cancels: the loss only asks each positive to beat its own negative, so the pull on positives
+    /// and the push on negatives stay balanced (the softplus form can satisfy one side early and stall).
+    /// </summary>
+    SymBa,
 }

@@ -7,7 +7,8 @@ namespace FFActors.Core.Objectives;
 /// The per-layer FF objective: goodness g of an activity vector, the logit g + s·γ − θ of
 /// "this is positive data" (γ is the collaboration term, zero when unused), and the loss.
 /// </summary>
-public sealed record Objective(GoodnessKind Goodness, double Threshold, LossKind Loss)
+/// <param name="Alpha">α of the SymBa loss (the paper's 4); unused by the other losses.</param>
+public sealed record Objective(GoodnessKind Goodness, double Threshold, LossKind Loss, double Alpha = 4.0)
 {
     public Tensor GoodnessOf(Tensor h) => Goodness == GoodnessKind.Sum
         ? h.square().sum([1])
@@ -27,7 +28,15 @@ public sealed record Objective(GoodnessKind Goodness, double Threshold, LossKind
         {
             LossKind.Softplus => nn.functional.softplus(cat([-logitPos, logitNeg])).mean(),
             LossKind.Logistic => nn.functional.softplus(-logitPos).mean() + nn.functional.softplus(logitNeg).mean(),
+            LossKind.SymBa => SymBa(logitPos, logitNeg),
             _ => throw new ArgumentOutOfRangeException(nameof(Loss)),
         };
+    }
+
+    Tensor SymBa(Tensor logitPos, Tensor logitNeg)
+    {
+        if (logitPos.shape[0] != logitNeg.shape[0])
+            throw new ArgumentException($"model.loss = symba pairs each positive with one negative: got {logitPos.shape[0]} positives and {logitNeg.shape[0]} negatives");
+        return nn.functional.softplus(logitPos.sub(logitNeg).mul(KeptScalars.Of(-Alpha))).mean();
     }
 }

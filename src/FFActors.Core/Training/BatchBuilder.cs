@@ -20,4 +20,10 @@ public sealed class BatchBuilder(LabelOverlay overlay, INegativeStrategy negativ
         var neg = Strategy.Generate(new NegativeBatch(images, labels, pos, model), generator);
         return (pos, neg);
     }
+
+    /// <summary>
+    /// What a CwC-FF network trains on: the plain images as positives and an empty negative batch
+    /// (channel-wise competition needs no negative data; the labels travel with the batch).
+    /// </summary>
+    public static (Tensor Positive, Tensor Negative) Plain(Tensor images) => (images.alias(), images.narrow(0, 0, 0));
 }

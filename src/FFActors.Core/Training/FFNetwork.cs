@@ -12,27 +12,46 @@ public sealed class FFNetwork : IDisposable
 
     public FFNetwork(IReadOnlyList<LayerTrainer> layers) => Layers = layers;
 
-    public FFNetwork(ModelOptions model, OptimizerOptions optimizer, long seed, Device device, bool sharedHalves = false)
-        : this(LayerOptionsFor(model, optimizer, sharedHalves).Select(o => new LayerTrainer(o, seed, device)).ToArray())
-    {
-    }
-
-    /// <summary>The network a run's configuration describes (the first layer shares its weights over
-    /// both halves of SCFF's pairs when the negative strategy needs it).</summary>
-    public FFNetwork(FFConfig config, Device device)
-        : this(config.Model, config.Train.OptimizerOrDefault, config.Run.Seed, device, NegativeSetup.Of(config).SharedHalves)
-    {
-    }
-
+    /// <param name="windows">Per layer, the epochs in which it learns (ILT); null = always.</param>
     /// <param name="sharedHalves">Layer 0 reads pairs of image-wide halves with shared weights (SCFF).</param>
-    public static IReadOnlyList<LayerOptions> LayerOptionsFor(ModelOptions model, OptimizerOptions optimizer, bool sharedHalves = false)
+    public FFNetwork(ModelOptions model, OptimizerOptions optimizer, long seed, Device device, IReadOnlyList<EpochWindow>? windows = null,
+        bool sharedHalves = false)
+        : this(LayerOptionsFor(model, optimizer, windows, sharedHalves).Select(o => new LayerTrainer(o, seed, device)).ToArray())
     {
+    }
+
+    /// <summary>The network a run's configuration describes (model, optimizer, ILT windows; the first layer
+    /// shares its weights over both halves of SCFF's pairs when the negative strategy needs it).</summary>
+    public FFNetwork(FFConfig config, Device device)
+        : this(config.Model, config.Train.OptimizerOrDefault, config.Run.Seed, device, config.Train.LayerEpochs,
+            NegativeSetup.Of(config).SharedHalves)
+    {
+    }
+
+    /// <param name="windows">Per layer, the epochs in which it learns (ILT); null = always.</param>
+    /// <param name="sharedHalves">Layer 0 reads pairs of image-wide halves with shared weights (SCFF).</param>
+    public static IReadOnlyList<LayerOptions> LayerOptionsFor(ModelOptions model, OptimizerOptions optimizer, IReadOnlyList<EpochWindow>? windows = null,
+        bool sharedHalves = false)
+    {
+        if (windows is not null && windows.Count != model.LayerCount)
+            throw new ArgumentException($"train.ilt: {windows.Count} windows for {model.LayerCount} layers");
+        EpochWindow? Window(int i) => windows is null ? null : windows[i];
+        if (model.Cwc is { } cwc)
+        {
+            var objective = new CwcObjective(cwc.Classes, cwc.Loss);
+            return cwc.Blocks().Select((b, i) => new LayerOptions(
+                i, b.InputSize, b.OutputSize, InputNorm.None, new Objective(model.Goodness, 0, model.Loss),
+                0, optimizer, Cwc: b, CwcObjective: objective, Window: Window(i))).ToArray();
+        }
         if (model.Layers.Length < 2) throw new ArgumentException("model.layers: need an input size and at least one layer");
         return Enumerable.Range(0, model.LayerCount).Select(i => new LayerOptions(
             i, model.Layers[i], model.Layers[i + 1], model.InputNorm,
-            new Objective(model.Goodness, model.ThresholdFor(model.Layers[i + 1]), model.Loss),
-            model.PeerNorm, optimizer, SharedHalves: sharedHalves && i == 0)).ToArray();
+            new Objective(model.Goodness, model.ThresholdFor(model.Layers[i + 1]), model.Loss, model.SymBaAlpha),
+            model.PeerNorm, optimizer, SharedHalves: sharedHalves && i == 0, Window: Window(i), Hff: model.Hff)).ToArray();
     }
+
+    /// <summary>A CwC-FF or Hyperspherical FF network: it reads plain images (no label overlay) and learns from labels, without negatives.</summary>
+    public bool LabelDriven => Layers.Count > 0 && (Layers[0].Options.Cwc is not null || Layers[0].Options.Hff is not null);
 
     /// <summary>Activities of every layer for input x (no autograd); element ℓ is layer ℓ's output.</summary>
     public List<Tensor> Activities(Tensor x, int upTo = int.MaxValue)

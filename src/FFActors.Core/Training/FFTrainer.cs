@@ -18,11 +18,17 @@ public sealed class FFTrainer(FFConfig config, ITrainingObserver? observer = nul
     {
         using var dataOrder = new Generator((ulong)SeedStreams.Derive(config.Run.Seed, SeedStreams.DataOrder));
         using var negGen = new Generator((ulong)SeedStreams.Derive(config.Run.Seed, SeedStreams.Negatives));
+        if (net.LabelDriven && config.Train.Schedule == Schedule.Greedy)
+            throw new ArgumentException("train.schedule: a CwC-FF network trains with the simultaneous schedule (its ILT windows stage the layers)");
+        if (net.LabelDriven && config.Train.CollaborationOrDefault.Enabled)
+            throw new ArgumentException("train.collaboration: not supported for a CwC-FF network");
         var setup = NegativeSetup.Of(config);
         setup.CheckInput(config, data.Train.Features);
         labelFree = setup.LabelFree;
         var strategy = NegativeSetup.Create(config, Overlay);
-        using var probe = config.Eval.DiagnosticSamples > 0 ? new DiagnosticsProbe(config, data.Train, net.Layers.Select(l => l.Options).ToArray()) : null;
+        // Label-driven networks (CwC-FF, HFF) have no negatives, so no goodness histograms to draw.
+        using var probe = config.Eval.DiagnosticSamples > 0 && !net.LabelDriven
+            ? new DiagnosticsProbe(config, data.Train, net.Layers.Select(l => l.Options).ToArray()) : null;
         diagnostics = probe;
         try
         {
@@ -51,7 +57,7 @@ public sealed class FFTrainer(FFConfig config, ITrainingObserver? observer = nul
     }
 
     /// <summary>The copy of the network that model-driven strategies read (null when the strategy needs none).</summary>
-    ModelReplica? ReplicaFor(FFNetwork net, BatchBuilder builder) => builder.Strategy.NeedsModel
+    ModelReplica? ReplicaFor(FFNetwork net, BatchBuilder builder) => builder.Strategy.NeedsModel && !net.LabelDriven
         ? new ModelReplica(net.Layers.Select(l => l.Options).ToArray(), config.Eval.ScoreLayersFor(net.Layers.Count), net.Layers[0].Layer.Weight.device)
         : null;
 
@@ -81,7 +87,8 @@ public sealed class FFTrainer(FFConfig config, ITrainingObserver? observer = nul
                     // The runtime refreshes its copy at the same batches (see DESIGN.md, "Model view").
                     if (replica is not null && batch % config.Train.ModelViewRefresh == 0) replica.LoadFrom(net);
                     batch++;
-                    var (pos, neg) = builder.Build(x, y, replica);
+                    var (pos, neg) = net.LabelDriven ? BatchBuilder.Plain(x) : builder.Build(x, y, replica);
+                    var labels = net.LabelDriven ? y : null;
                     // Layer collaboration: s·γ for every layer, [L, B] each (null when off).
                     Tensor? gammaPos = null, gammaNeg = null;
                     if (collab.Enabled && stale is null)
@@ -97,7 +104,7 @@ public sealed class FFTrainer(FFConfig config, ITrainingObserver? observer = nul
                     for (int l = 0; l < net.Layers.Count; l++)
                     {
                         var layer = net.Layers[l];
-                        var (output, s) = layer.Step(pos, neg, gammaPos?[l], gammaNeg?[l]);
+                        var (output, s) = layer.Step(pos, neg, gammaPos?[l], gammaNeg?[l], labels);
                         stale?.Record(idx!, l, layer.Objective.GoodnessOf(output.Positive), layer.Objective.GoodnessOf(output.Negative));
                         acc.Add(l, s);
                         stats.Add((l, s));

@@ -21,7 +21,7 @@ public static class LayerCheckpoint
         w.Write(trainer.Options.Index);
         w.Write(trainer.Options.InputSize);
         w.Write(trainer.Options.OutputSize);
-        trainer.Layer.save(w);
+        trainer.Module.save(w);
         Helper(trainer).save_state_dict(w);
         trainer.RunningMean.Save(w);
         w.Flush();
@@ -44,7 +44,7 @@ public static class LayerCheckpoint
         var o = trainer.Options;
         if (index != o.Index || input != o.InputSize || output != o.OutputSize)
             throw new InvalidDataException($"layer checkpoint is layer {index} ({input}→{output}), expected layer {o.Index} ({o.InputSize}→{o.OutputSize})");
-        trainer.Layer.load(r);
+        trainer.Module.load(r);
         Helper(trainer).load_state_dict(r);
         using var mean = TensorExtensionMethods.Load(r);
         using (no_grad()) trainer.RunningMean.copy_(mean);

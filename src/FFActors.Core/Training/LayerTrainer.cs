@@ -15,22 +15,31 @@ namespace FFActors.Core.Training;
 public sealed class LayerTrainer : IDisposable
 {
     public LayerOptions Options { get; }
-    public FFDenseLayer Layer { get; }
+    /// <summary>The layer's module: an <see cref="FFDenseLayer"/> or a <see cref="CwcBlock"/>.</summary>
+    public nn.Module<Tensor, Tensor> Module { get; }
+    /// <summary>The dense layer (throws for other layer kinds).</summary>
+    public FFDenseLayer Layer => Module as FFDenseLayer ?? throw new InvalidOperationException($"layer {Options.Index} is not a dense layer");
     public optim.Optimizer Optimizer { get; }
     public Objective Objective => Options.Objective;
     Tensor runningMean;
+    int epoch;
 
     public LayerTrainer(LayerOptions options, long seed, Device device)
     {
         Options = options;
         using var init = new Generator((ulong)SeedStreams.Derive(seed, SeedStreams.LayerInit, options.Index));
-        Layer = new FFDenseLayer(options.InputSize, options.OutputSize, options.InputNorm, init, $"layer{options.Index}", options.SharedHalves);
-        Layer.to(device);
+        Module = options switch
+        {
+            { Cwc: { } block } => new CwcBlock(block, init, $"layer{options.Index}"),
+            { Hff: { } hff } => new HffLayer(options.InputSize, options.OutputSize, options.InputNorm, hff, init, $"layer{options.Index}"),
+            _ => new FFDenseLayer(options.InputSize, options.OutputSize, options.InputNorm, init, $"layer{options.Index}", options.SharedHalves),
+        };
+        Module.to(device);
         var o = options.Optimizer;
         Optimizer = o.Kind switch
         {
-            OptimizerKind.Adam => optim.Adam(Layer.parameters(), o.LearningRate, weight_decay: o.WeightDecay),
-            OptimizerKind.Sgd => optim.SGD(Layer.parameters(), o.LearningRate, momentum: o.Momentum, weight_decay: o.WeightDecay),
+            OptimizerKind.Adam => optim.Adam(Module.parameters(), o.LearningRate, weight_decay: o.WeightDecay),
+            OptimizerKind.Sgd => optim.SGD(Module.parameters(), o.LearningRate, momentum: o.Momentum, weight_decay: o.WeightDecay),
             _ => throw new ArgumentOutOfRangeException(nameof(options)),
         };
         runningMean = full([options.OutputSize], 0.5f, device: device).DetachFromDisposeScope();
@@ -39,29 +48,56 @@ public sealed class LayerTrainer : IDisposable
     /// <summary>Sets the learning rate for a 0-based epoch of the schedule.</summary>
     public void SetEpoch(int epoch, int epochs)
     {
+        this.epoch = epoch;
         double lr = Options.Optimizer.LearningRateAt(epoch, epochs);
         foreach (var group in Optimizer.ParamGroups) group.LearningRate = lr;
     }
 
     public double LearningRate => Optimizer.ParamGroups.First().LearningRate;
 
-    /// <summary>Forward without learning (no autograd).</summary>
+    /// <summary>Whether the layer learns in the current epoch (its ILT window; always without one).</summary>
+    public bool Learning => Options.Window is not { } w || w.Contains(epoch);
+
+    /// <summary>Forward without learning (no autograd; BatchNorm uses its running statistics).</summary>
     public Tensor Forward(Tensor x)
     {
         using var _ = no_grad();
-        return Layer.forward(x);
+        Module.eval();
+        return Module.forward(x);
     }
+
+    /// <summary>
+    /// What the layer contributes to goodness scoring of activities h: per-sample goodness [B] for a
+    /// dense layer (scored once per overlaid label), class scores [B, C] for a label-driven layer (all
+    /// classes in one pass): a CwC block's class-goodness matrix, an HFF layer's prototype cosines.
+    /// </summary>
+    public Tensor ScoreOf(Tensor h) => Module switch
+    {
+        CwcBlock => Options.CwcObjective!.GoodnessMatrix(h),
+        HffLayer hff => hff.ClassScores(h),
+        _ => Objective.GoodnessOf(h),
+    };
+
+    /// <summary>Loss of a label-driven layer's class scores.</summary>
+    Tensor LabelLoss(Tensor scores, Tensor labels) => Options.CwcObjective is { } cwc
+        ? cwc.LossOf(scores, labels)
+        : nn.functional.cross_entropy(scores, labels);
 
     /// <summary>
     /// One local update on (pos, neg). <paramref name="collabPos"/>/<paramref name="collabNeg"/> are the
     /// already scaled, detached collaboration terms s·γ (null when collaboration is off).
     /// The returned tensors are detached and belong to the caller's dispose scope.
     /// </summary>
-    public (LayerOutput Output, LayerStepStats Stats) Step(Tensor pos, Tensor neg, Tensor? collabPos = null, Tensor? collabNeg = null)
+    /// <param name="labels">The batch's labels [B]: needed by CwC blocks (which get the plain images as
+    /// <paramref name="pos"/> and an empty <paramref name="neg"/>), ignored by dense layers.</param>
+    public (LayerOutput Output, LayerStepStats Stats) Step(Tensor pos, Tensor neg, Tensor? collabPos = null, Tensor? collabNeg = null, Tensor? labels = null)
     {
-        Layer.train();
-        var hPos = Layer.forward(pos);
-        var hNeg = Layer.forward(neg);
+        if (Options.Cwc is not null || Options.Hff is not null)
+            return LabelStep(pos, neg, labels ?? throw new ArgumentException($"layer {Options.Index}: a label-driven layer (CwC, HFF) needs the labels"));
+        if (!Learning) return FrozenStep(pos, neg, collabPos, collabNeg);
+        Module.train();
+        var hPos = Module.forward(pos);
+        var hNeg = Module.forward(neg);
         var gPos = Objective.GoodnessOf(hPos);
         var gNeg = Objective.GoodnessOf(hNeg);
         var loss = Objective.LossOf(gPos, gNeg, collabPos, collabNeg);
@@ -93,13 +129,80 @@ public sealed class LayerTrainer : IDisposable
         return (new LayerOutput(outPos, outNeg), new LayerStepStats(v[0], v[1], v[2], v[3], v[4]));
     }
 
+    /// <summary>Outside its ILT window a dense layer forwards and reports, without an update.</summary>
+    (LayerOutput, LayerStepStats) FrozenStep(Tensor pos, Tensor neg, Tensor? collabPos, Tensor? collabNeg)
+    {
+        var hPos = Forward(pos);
+        var hNeg = Forward(neg);
+        var gPos = Objective.GoodnessOf(hPos);
+        var gNeg = Objective.GoodnessOf(hNeg);
+        using var s = stack([
+            Objective.LossOf(gPos, gNeg, collabPos, collabNeg),
+            gPos.mean(),
+            gNeg.mean(),
+            cat([gPos.gt(KeptScalars.Of(Objective.Threshold)), gNeg.le(KeptScalars.Of(Objective.Threshold))]).to(ScalarType.Float32).mean(),
+            hPos.amax([0]).le(KeptScalars.Of(0.0)).to(ScalarType.Float32).mean(),
+        ]).cpu();
+        var v = s.data<float>().ToArray();
+        return (new LayerOutput(hPos, hNeg), new LayerStepStats(v[0], v[1], v[2], v[3], v[4]));
+    }
+
+    /// <summary>
+    /// A label-driven layer (CwC-FF block, HFF layer): one update from the class scores of the plain
+    /// images and their labels (no negatives); outside its ILT window it only forwards (frozen, BatchNorm
+    /// on its running statistics). Stats: GoodPos/GoodNeg are the mean score of the true class and of the
+    /// other classes, Separation the fraction of samples whose true class scores highest, DeadUnits the
+    /// fraction of units (CwC: channels before BatchNorm) that were zero for every sample.
+    /// </summary>
+    (LayerOutput, LayerStepStats) LabelStep(Tensor x, Tensor neg, Tensor labels)
+    {
+        bool learning = Learning;
+        Tensor h, dead;
+        using (learning ? null : no_grad())
+        {
+            if (learning) Module.train();
+            else Module.eval();
+            if (Module is CwcBlock block)
+            {
+                (h, var activity) = block.ForwardWithActivity(x);
+                dead = CwcBlock.DeadChannels(activity);
+            }
+            else
+            {
+                h = Module.forward(x);
+                dead = h.detach().amax([0]).le(KeptScalars.Of(0.0)).to(ScalarType.Float32).mean();
+            }
+        }
+        var scores = ScoreOf(h);
+        var loss = LabelLoss(scores, labels);
+        if (learning)
+        {
+            Optimizer.zero_grad();
+            loss.backward();
+            Optimizer.step();
+        }
+        var sd = scores.detach();
+        var pTrue = sd.gather(1, labels.unsqueeze(1)).squeeze(1);
+        var pOthers = sd.sum([1]).sub(pTrue).div(KeptScalars.Of(sd.shape[1] - 1));
+        using var s = stack([
+            loss.detach(),
+            pTrue.mean(),
+            pOthers.mean(),
+            sd.argmax(1).eq(labels).to(ScalarType.Float32).mean(),
+            dead,
+        ]).cpu();
+        var v = s.data<float>().ToArray();
+        if (learning) NativeMemory.AfterStep();
+        return (new LayerOutput(h.detach(), neg.alias()), new LayerStepStats(v[0], v[1], v[2], v[3], v[4]));
+    }
+
     /// <summary>Peer-normalisation running means: part of the layer's training state.</summary>
     public Tensor RunningMean => runningMean;
 
     public void Dispose()
     {
         Optimizer.Dispose();
-        Layer.Dispose();
+        Module.Dispose();
         runningMean.Dispose();
     }
 }

@@ -6,6 +6,7 @@ namespace FFActors.Core.Training;
 /// <param name="NegativeOptions">The strategy's parameters (<c>train.negative-options</c>); missing keys take the strategy's defaults.</param>
 /// <param name="ModelViewRefresh">Batches between refreshes of the copy of the network that model-driven
 /// strategies (hard-label, adversarial, hard-mining) read; 1 = every batch (exact).</param>
+/// <param name="LayerEpochs">Per layer, the epochs in which it learns (ILT); null = every layer every epoch.</param>
 public sealed record TrainOptions(
     Schedule Schedule = Schedule.Simultaneous,
     int Epochs = 10,
@@ -14,7 +15,8 @@ public sealed record TrainOptions(
     OptimizerOptions? Optimizer = null,
     CollaborationOptions? Collaboration = null,
     IReadOnlyDictionary<string, double>? NegativeOptions = null,
-    int ModelViewRefresh = 1)
+    int ModelViewRefresh = 1,
+    EpochWindow[]? LayerEpochs = null)
 {
     public IReadOnlyDictionary<string, double> NegativeOptionsOrEmpty => NegativeOptions ?? new Dictionary<string, double>();
 

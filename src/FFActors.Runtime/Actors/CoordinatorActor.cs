@@ -186,6 +186,8 @@ internal sealed class CoordinatorActor : UntypedActor
     Stamp loadingStamp;
     int weightsPending;
     Action? afterWeights;
+    /// <summary>CwC-FF / HFF: batches are plain images with their labels, scoring is one pass per batch.</summary>
+    readonly bool competitive;
     readonly List<string> log;
 
     StaleGoodnessTable? stale;
@@ -242,7 +244,8 @@ internal sealed class CoordinatorActor : UntypedActor
         config = settings.Config;
         data = settings.Data;
         negatives = NegativeSetup.Of(config);
-        layerOptions = FFNetwork.LayerOptionsFor(config.Model, config.Train.OptimizerOrDefault, negatives.SharedHalves);
+        layerOptions = FFNetwork.LayerOptionsFor(config.Model, config.Train.OptimizerOrDefault, config.Train.LayerEpochs, negatives.SharedHalves);
+        competitive = config.Model.LabelDriven;
         layerCount = layerOptions.Count;
         if (layerCount > 62) throw new ArgumentException("model.layers: at most 62 layers");
         window = settings.Runtime.CreditWindow;
@@ -252,8 +255,8 @@ internal sealed class CoordinatorActor : UntypedActor
         negGen = new Generator((ulong)SeedStreams.Derive(config.Run.Seed, SeedStreams.Negatives));
         strategy = NegativeSetup.Create(config, overlay);
         builder = new BatchBuilder(overlay, strategy, negGen);
-        view = strategy.NeedsModel ? new ModelReplica(layerOptions, config.Eval.ScoreLayersFor(layerCount), settings.Device) : null;
-        diagnostics = config.Eval.DiagnosticSamples > 0 ? new DiagnosticsProbe(config, data.Train, layerOptions) : null;
+        view = strategy.NeedsModel && !competitive ? new ModelReplica(layerOptions, config.Eval.ScoreLayersFor(layerCount), settings.Device) : null;
+        diagnostics = config.Eval.DiagnosticSamples > 0 && !competitive ? new DiagnosticsProbe(config, data.Train, layerOptions) : null;
         collab = config.Train.CollaborationOrDefault;
         exact = collab.Enabled && collab.Exchange == GammaExchange.Exact;
         staleMode = collab.Enabled && collab.Exchange == GammaExchange.Stale;
@@ -615,8 +618,8 @@ internal sealed class CoordinatorActor : UntypedActor
         {
             while (next < limit && outstanding < window && ViewReady(next))
             {
-                var (pos, neg, gp, gn) = Build(next);
-                layers[0].Tell(new TrainBatch(StampFor(epoch, next), pos, neg, gp, gn), Self);
+                var (pos, neg, gp, gn, labels) = Build(next);
+                layers[0].Tell(new TrainBatch(StampFor(epoch, next), pos, neg, gp, gn, labels), Self);
                 outstanding++;
                 next++;
             }
@@ -628,7 +631,7 @@ internal sealed class CoordinatorActor : UntypedActor
             {
                 if (next < limit && outstanding < window && ViewReady(next))
                 {
-                    var (pos, neg, _, _) = Build(next);
+                    var (pos, neg, _, _, _) = Build(next);
                     staged = new Staged(next, pos, neg, layerCount);
                     layers[0].Tell(new ProbeBatch(StampFor(epoch, next), pos.clone().DetachFromDisposeScope(), neg.clone().DetachFromDisposeScope()), Self);
                     outstanding++;
@@ -645,17 +648,18 @@ internal sealed class CoordinatorActor : UntypedActor
         }
     }
 
-    (Tensor Pos, Tensor Neg, Tensor? GammaPos, Tensor? GammaNeg) Build(int batch)
+    (Tensor Pos, Tensor Neg, Tensor? GammaPos, Tensor? GammaNeg, Tensor? Labels) Build(int batch)
     {
         long t0 = Stopwatch.GetTimestamp();
         using var scope = NewDisposeScope();
         var (x, y, idx) = order!.Get(batch);
-        var (pos, neg) = builder.Build(x, y, view);
+        var (pos, neg) = competitive ? BatchBuilder.Plain(x) : builder.Build(x, y, view);
         Tensor? gp = null, gn = null;
         if (stale is not null) (gp, gn) = stale.Gammas(idx, collab);
         pending[batch] = new PendingBatch((int)x.shape[0], idx.DetachFromDisposeScope(), layerCount);
         s.Hooks?.OnBatchBuilt?.Invoke(new BatchTrace(generation, epoch, batch, idx.data<long>().ToArray()));
-        var result = (pos.DetachFromDisposeScope(), neg.DetachFromDisposeScope(), gp?.DetachFromDisposeScope(), gn?.DetachFromDisposeScope());
+        var result = (pos.DetachFromDisposeScope(), neg.DetachFromDisposeScope(), gp?.DetachFromDisposeScope(), gn?.DetachFromDisposeScope(),
+            competitive ? y.DetachFromDisposeScope() : null);
         buildTicks += Stopwatch.GetTimestamp() - t0;
         return result;
     }
@@ -898,7 +902,8 @@ internal sealed class CoordinatorActor : UntypedActor
 
     void StartScoring(Dataset dataset, int[] scoreLayers, Action<double> done)
     {
-        scoring = new Scoring(dataset, scoreLayers, Math.Max(1, config.Eval.BatchSize), overlay.Classes, done);
+        // A CwC network scores every class in one pass (the "classes" of the unit count become 1 pass).
+        scoring = new Scoring(dataset, scoreLayers, Math.Max(1, config.Eval.BatchSize), competitive ? 1 : overlay.Classes, done);
         PumpScoring();
     }
 
@@ -912,9 +917,9 @@ internal sealed class CoordinatorActor : UntypedActor
             int b = sc.NextUnit / sc.Classes, c = sc.NextUnit % sc.Classes;
             using var scope = NewDisposeScope();
             int start = b * sc.BatchSize, len = Math.Min(sc.BatchSize, sc.Data.Count - start);
-            var input = overlay.Apply(sc.Data.Images.narrow(0, start, len), c);
+            var input = competitive ? sc.Data.Images.narrow(0, start, len).clone() : overlay.Apply(sc.Data.Images.narrow(0, start, len), c);
             if (!sc.Pending.ContainsKey(b)) sc.Pending[b] = (new Tensor?[sc.Classes, sc.Layers.Length], 0);
-            layers[0].Tell(new ScoreBatch(StampFor(epoch, b), c, input.DetachFromDisposeScope(), sc.Deepest, sc.Mask), Self);
+            layers[0].Tell(new ScoreBatch(StampFor(epoch, b), competitive ? -1 : c, input.DetachFromDisposeScope(), sc.Deepest, sc.Mask), Self);
             outstanding++;
             sc.NextUnit++;
         }
@@ -924,13 +929,14 @@ internal sealed class CoordinatorActor : UntypedActor
     {
         var sc = scoring;
         int slot = sc is null ? -1 : Array.IndexOf(sc.Layers, g.Layer);
+        int pass = competitive ? 0 : g.Label;
         if (g.Stamp.Generation != generation || sc is null || slot < 0 || !sc.Pending.TryGetValue(g.Stamp.Batch, out var entry)
-            || entry.Goodness[g.Label, slot] is not null)
+            || entry.Goodness[pass, slot] is not null)
         {
             g.Dispose();
             return;
         }
-        entry.Goodness[g.Label, slot] = g.Goodness;
+        entry.Goodness[pass, slot] = g.Goodness;
         entry.Count++;
         sc.Pending[g.Stamp.Batch] = entry;
         if (entry.Count < sc.Classes * sc.Layers.Length) return;
@@ -940,15 +946,25 @@ internal sealed class CoordinatorActor : UntypedActor
         using (var scope = NewDisposeScope())
         {
             int start = b * sc.BatchSize, len = Math.Min(sc.BatchSize, sc.Data.Count - start);
-            var columns = new Tensor[sc.Classes];
-            for (int c = 0; c < sc.Classes; c++)
-            {
-                var total = zeros([len], device: sc.Data.Images.device);
-                for (int k = 0; k < sc.Layers.Length; k++) total = total + entry.Goodness[c, k]!;
-                columns[c] = total;
-            }
             var y = sc.Data.Labels.narrow(0, start, len);
-            sc.Correct += stack(columns, 1).argmax(1).eq(y).sum().item<long>();
+            if (competitive)
+            {
+                // Same arithmetic as GoodnessScorer for CwC: zeros + class-goodness matrix of each score layer in order.
+                var sum = zeros([len, overlay.Classes], device: sc.Data.Images.device);
+                for (int k = 0; k < sc.Layers.Length; k++) sum = sum + entry.Goodness[0, k]!;
+                sc.Correct += sum.argmax(1).eq(y).sum().item<long>();
+            }
+            else
+            {
+                var columns = new Tensor[sc.Classes];
+                for (int c = 0; c < sc.Classes; c++)
+                {
+                    var total = zeros([len], device: sc.Data.Images.device);
+                    for (int k = 0; k < sc.Layers.Length; k++) total = total + entry.Goodness[c, k]!;
+                    columns[c] = total;
+                }
+                sc.Correct += stack(columns, 1).argmax(1).eq(y).sum().item<long>();
+            }
         }
         foreach (var t in entry.Goodness) t?.Dispose();
         sc.Pending.Remove(b);
@@ -1006,7 +1022,7 @@ internal sealed class CoordinatorActor : UntypedActor
             int b = f.NextBatch++;
             using var scope = NewDisposeScope();
             int start = b * f.BatchSize, len = Math.Min(f.BatchSize, f.Data.Count - start);
-            var input = overlay.Neutral(f.Data.Images.narrow(0, start, len));
+            var input = competitive ? f.Data.Images.narrow(0, start, len).clone() : overlay.Neutral(f.Data.Images.narrow(0, start, len));
             f.Parts[b] = new Tensor?[f.Layers.Length];
             layers[0].Tell(new FeatureBatch(StampFor(epoch, b), input.DetachFromDisposeScope(), f.Deepest, f.Mask), Self);
             outstanding++;
@@ -1109,5 +1125,7 @@ internal static class RunFingerprint
         $"batch={c.Train.BatchSize};seed={c.Run.Seed};train={trainSamples};negatives={c.Train.Negatives};" +
         $"optimizer={c.Train.OptimizerOrDefault.Kind};collab={c.Train.CollaborationOrDefault};" +
         $"negative-options={string.Join(',', c.Train.NegativeOptionsOrEmpty.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key}:{kv.Value:R}"))};" +
-        $"model-view-refresh={c.Train.ModelViewRefresh}";
+        $"model-view-refresh={c.Train.ModelViewRefresh}" +
+        (c.Model.Cwc is { } cwc ? $";cwc={string.Join('-', cwc.Channels)},{cwc.Cfse},{cwc.Loss}" : "") +
+        (c.Train.LayerEpochs is { } ilt ? $";ilt={string.Join(',', ilt)}" : "");
 }

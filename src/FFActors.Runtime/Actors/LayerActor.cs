@@ -177,6 +177,7 @@ internal sealed class LayerActor : UntypedActor
         {
             if (b.GammaPositive is not null) scope.Attach(b.GammaPositive);
             if (b.GammaNegative is not null) scope.Attach(b.GammaNegative);
+            if (b.Labels is not null) scope.Attach(b.Labels);
         }
         if (b.Stamp.Epoch != currentEpoch)
         {
@@ -198,7 +199,7 @@ internal sealed class LayerActor : UntypedActor
         LayerStepStats stats;
         try
         {
-            (output, stats) = t.Step(pos, b.Negative, gammaPos, gammaNeg);
+            (output, stats) = t.Step(pos, b.Negative, gammaPos, gammaNeg, b.Labels);
         }
         catch (Exception e)
         {
@@ -222,7 +223,7 @@ internal sealed class LayerActor : UntypedActor
 
         if (forward)
             Send(new TrainBatch(b.Stamp, output.Positive.DetachFromDisposeScope(), output.Negative.DetachFromDisposeScope(),
-                b.GammaPositive, b.GammaNegative));
+                b.GammaPositive, b.GammaNegative, b.Labels));
         s.Coordinator.Tell(new LayerStepped(b.Stamp, index, stats,
             s.ReportGoodness ? goodPos!.DetachFromDisposeScope() : null,
             s.ReportGoodness ? goodNeg!.DetachFromDisposeScope() : null), Self);
@@ -251,7 +252,7 @@ internal sealed class LayerActor : UntypedActor
         scope.Attach(sc.Input);
         long c0 = Stopwatch.GetTimestamp();
         var h = t.Forward(sc.Input);
-        Tensor? g = (sc.ReportMask & (1L << index)) != 0 ? t.Objective.GoodnessOf(h) : null;
+        Tensor? g = (sc.ReportMask & (1L << index)) != 0 ? t.ScoreOf(h) : null;
         computeTicks += Stopwatch.GetTimestamp() - c0;
         if (forward) Send(new ScoreBatch(sc.Stamp, sc.Label, h.DetachFromDisposeScope(), sc.Deepest, sc.ReportMask));
         if (g is not null) s.Coordinator.Tell(new ScoreGoodness(sc.Stamp, sc.Label, index, g.DetachFromDisposeScope()), Self);

@@ -30,8 +30,10 @@ public interface ILayerWork : IStamped, IDisposable
 /// Train on batch <c>Stamp.Batch</c>: the layer computes its output, forwards it, then updates.
 /// <paramref name="GammaPositive"/>/<paramref name="GammaNegative"/> are s·γ for every layer, [L, B]
 /// (row ℓ is layer ℓ's), or null when collaboration is off; they travel down with the batch.
+/// <paramref name="Labels"/> [B] travel down too for layers that learn from labels (CwC-FF blocks,
+/// which get the plain images as <paramref name="Positive"/> and an empty <paramref name="Negative"/>).
 /// </summary>
-public sealed record TrainBatch(Stamp Stamp, Tensor Positive, Tensor Negative, Tensor? GammaPositive, Tensor? GammaNegative) : IWireMessage, ILayerWork
+public sealed record TrainBatch(Stamp Stamp, Tensor Positive, Tensor Negative, Tensor? GammaPositive, Tensor? GammaNegative, Tensor? Labels = null) : IWireMessage, ILayerWork
 {
     public void Dispose()
     {
@@ -39,6 +41,7 @@ public sealed record TrainBatch(Stamp Stamp, Tensor Positive, Tensor Negative, T
         Negative.Dispose();
         GammaPositive?.Dispose();
         GammaNegative?.Dispose();
+        Labels?.Dispose();
     }
 }
 
@@ -82,7 +85,7 @@ public sealed record ProbeGoodness(Stamp Stamp, int Layer, Tensor GoodPositive, 
     }
 }
 
-/// <summary>A layer's goodness [B] for one label pass of an evaluation batch.</summary>
+/// <summary>A layer's goodness [B] for one label pass of an evaluation batch ([B, C] class goodness from a CwC block, Label −1).</summary>
 public sealed record ScoreGoodness(Stamp Stamp, int Label, int Layer, Tensor Goodness) : IWireMessage, IDisposable
 {
     public void Dispose() => Goodness.Dispose();

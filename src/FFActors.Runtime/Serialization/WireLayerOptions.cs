@@ -18,4 +18,30 @@ public sealed record WireLayerOptions(
     [property: Key(10)] double Momentum,
     [property: Key(11)] double WeightDecay,
     [property: Key(12)] int LrSchedule,
-    [property: Key(13)] double DecayStart);
+    [property: Key(13)] double DecayStart,
+    [property: Key(14)] double SymBaAlpha,
+    [property: Key(15)] bool SharedHalves,
+    [property: Key(16)] int[]? Window,
+    [property: Key(17)] WireCwcBlock? Cwc,
+    [property: Key(18)] WireHffOptions? Hff);
+
+/// <summary>Wire contract of a CwC-FF block's shape and its objective.</summary>
+[MessagePackObject]
+public sealed record WireCwcBlock(
+    [property: Key(0)] int InChannels,
+    [property: Key(1)] int Height,
+    [property: Key(2)] int Width,
+    [property: Key(3)] int OutChannels,
+    [property: Key(4)] int Groups,
+    [property: Key(5)] bool MaxPool,
+    [property: Key(6)] int Classes,
+    [property: Key(7)] int HeadPool,
+    [property: Key(8)] int ObjectiveClasses,
+    [property: Key(9)] int ObjectiveLoss,
+    [property: Key(10)] double ObjectiveThreshold);
+
+/// <summary>Wire contract of a Hyperspherical FF layer's options.</summary>
+[MessagePackObject]
+public sealed record WireHffOptions(
+    [property: Key(0)] int Classes,
+    [property: Key(1)] double Scale);

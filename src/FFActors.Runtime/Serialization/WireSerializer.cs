@@ -105,7 +105,7 @@ public sealed class WireSerializer : SerializerWithStringManifest
         {
             bytes = obj switch
             {
-                TrainBatch m => Pack(new WireTrainBatch(S(m.Stamp), A(m.Positive), A(m.Negative), T(m.GammaPositive), T(m.GammaNegative))),
+                TrainBatch m => Pack(new WireTrainBatch(S(m.Stamp), A(m.Positive), A(m.Negative), T(m.GammaPositive), T(m.GammaNegative), T(m.Labels))),
                 ProbeBatch m => Pack(new WireProbeBatch(S(m.Stamp), A(m.Positive), A(m.Negative))),
                 ScoreBatch m => Pack(new WireScoreBatch(S(m.Stamp), m.Label, A(m.Input), m.Deepest, m.ReportMask)),
                 FeatureBatch m => Pack(new WireFeatureBatch(S(m.Stamp), A(m.Input), m.Deepest, m.ReportMask)),
@@ -152,7 +152,7 @@ public sealed class WireSerializer : SerializerWithStringManifest
         {
             return manifest switch
             {
-                "TB" => Read<WireTrainBatch>(bytes, m => Owned(() => new TrainBatch(S(m.Stamp), R(m.Positive), R(m.Negative), RN(m.GammaPositive), RN(m.GammaNegative)))),
+                "TB" => Read<WireTrainBatch>(bytes, m => Owned(() => new TrainBatch(S(m.Stamp), R(m.Positive), R(m.Negative), RN(m.GammaPositive), RN(m.GammaNegative), RN(m.Labels)))),
                 "PB" => Read<WireProbeBatch>(bytes, m => Owned(() => new ProbeBatch(S(m.Stamp), R(m.Positive), R(m.Negative)))),
                 "SB" => Read<WireScoreBatch>(bytes, m => Owned(() => new ScoreBatch(S(m.Stamp), m.Label, R(m.Input), m.Deepest, m.ReportMask))),
                 "FB" => Read<WireFeatureBatch>(bytes, m => Owned(() => new FeatureBatch(S(m.Stamp), R(m.Input), m.Deepest, m.ReportMask))),
@@ -241,15 +241,29 @@ public sealed class WireSerializer : SerializerWithStringManifest
 
     static WireLayerOptions Options_(LayerOptions o) => new(o.Index, o.InputSize, o.OutputSize, (int)o.InputNorm,
         (int)o.Objective.Goodness, o.Objective.Threshold, (int)o.Objective.Loss, o.PeerNorm, (int)o.Optimizer.Kind,
-        o.Optimizer.LearningRate, o.Optimizer.Momentum, o.Optimizer.WeightDecay, (int)o.Optimizer.Schedule, o.Optimizer.DecayStart);
+        o.Optimizer.LearningRate, o.Optimizer.Momentum, o.Optimizer.WeightDecay, (int)o.Optimizer.Schedule, o.Optimizer.DecayStart,
+        o.Objective.Alpha, o.SharedHalves, o.Window is { } w ? [w.Start, w.End] : null,
+        o.Cwc is { } c ? new WireCwcBlock(c.InChannels, c.Height, c.Width, c.OutChannels, c.Groups, c.MaxPool, c.Classes, c.HeadPool,
+            o.CwcObjective?.Classes ?? c.Classes, (int)(o.CwcObjective?.Loss ?? default), o.CwcObjective?.Threshold ?? 2.0) : null,
+        o.Hff is { } h ? new WireHffOptions(h.Classes, h.Scale) : null);
 
     static LayerOptions Options_(WireLayerOptions? o)
     {
         if (o is null) throw Missing("layer options");
         if (o.Index < 0 || o.InputSize < 1 || o.OutputSize < 1) throw new SerializationException($"layer options: layer {o.Index} {o.InputSize}→{o.OutputSize}");
+        if (o.Window is { } w && (w.Length != 2 || w[0] < 0 || w[1] <= w[0])) throw new SerializationException($"layer options: epoch window [{string.Join(", ", w)}]");
+        var c = o.Cwc;
+        if (c is not null && (c.InChannels < 1 || c.Height < 1 || c.Width < 1 || c.OutChannels < 1 || c.Groups < 1 || c.Classes < 1 || c.ObjectiveClasses < 1))
+            throw new SerializationException($"layer options: CwC block {c.InChannels}x{c.Height}x{c.Width}→{c.OutChannels}/{c.Groups}");
+        if (o.Hff is { } hf && hf.Classes < 1) throw new SerializationException($"layer options: HFF classes {hf.Classes}");
         return new LayerOptions(o.Index, o.InputSize, o.OutputSize, E<InputNorm>(o.InputNorm),
-            new Objective(E<GoodnessKind>(o.Goodness), o.Threshold, E<LossKind>(o.Loss)), o.PeerNorm,
-            new OptimizerOptions(E<OptimizerKind>(o.Optimizer), o.LearningRate, o.Momentum, o.WeightDecay, E<LrSchedule>(o.LrSchedule), o.DecayStart));
+            new Objective(E<GoodnessKind>(o.Goodness), o.Threshold, E<LossKind>(o.Loss), o.SymBaAlpha), o.PeerNorm,
+            new OptimizerOptions(E<OptimizerKind>(o.Optimizer), o.LearningRate, o.Momentum, o.WeightDecay, E<LrSchedule>(o.LrSchedule), o.DecayStart),
+            SharedHalves: o.SharedHalves,
+            Cwc: c is null ? null : new CwcBlockOptions(c.InChannels, c.Height, c.Width, c.OutChannels, c.Groups, c.MaxPool, c.Classes, c.HeadPool),
+            CwcObjective: c is null ? null : new CwcObjective(c.ObjectiveClasses, E<CwcLoss>(c.ObjectiveLoss), c.ObjectiveThreshold),
+            Window: o.Window is { } win ? new EpochWindow(win[0], win[1]) : null,
+            Hff: o.Hff is { } h ? new HffOptions(h.Classes, h.Scale) : null);
     }
 
     static TEnum E<TEnum>(int value) where TEnum : struct, Enum =>

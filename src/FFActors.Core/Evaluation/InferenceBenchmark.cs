@@ -1,0 +1,70 @@
+using System.Diagnostics;
+using FFActors.Core.Data;
+using FFActors.Core.Layers;
+using FFActors.Core.Training;
+using static TorchSharp.torch;
+
+namespace FFActors.Core.Evaluation;
+
+/// <param name="Layers">Network size, input first; both networks get the same dense layers.</param>
+/// <param name="Samples">MNIST test samples classified per timing.</param>
+/// <param name="Repeats">Timings of each network (alternating); the report uses the medians.</param>
+public sealed record InferenceBenchmarkOptions(int[] Layers, int Samples = 10000, int Repeats = 5, int BatchSize = 1000,
+    string DataDir = "samples/data", long Seed = 1);
+
+/// <param name="GoodnessSeconds">Each timing of label-scoring FF: one overlaid pass per class, goodness summed over the score layers.</param>
+/// <param name="HffSeconds">Each timing of Hyperspherical FF: one pass, prototype cosines of the same score layers.</param>
+/// <param name="Ratio">Median goodness-scoring time / median HFF time.</param>
+public sealed record InferenceBenchmarkReport(int[] Layers, int Samples, int Classes, int[] ScoreLayers, int Threads,
+    double[] GoodnessSeconds, double[] HffSeconds, double GoodnessMedian, double HffMedian, double Ratio);
+
+/// <summary>
+/// Inference cost of Hyperspherical FF (single pass) against label-scoring FF (one pass per class) on
+/// networks of the same size, classifying the same MNIST test images with the same evaluation code
+/// (<see cref="GoodnessScorer.Accuracy"/>). The weights are each network's seeded initial ones:
+/// the cost of a forward pass does not depend on their values.
+/// </summary>
+public static class InferenceBenchmark
+{
+    public static InferenceBenchmarkReport Run(InferenceBenchmarkOptions o, Action<string>? progress = null)
+    {
+        if (o.Repeats < 1) throw new ArgumentException($"--repeats: {o.Repeats} must be at least 1");
+        using var data = DatasetLoader.Load(new DataOptions("mnist", o.DataDir, Normalization.MeanStd, 0, TrainLimit: 1, TestLimit: o.Samples), CPU);
+        var optimizer = new OptimizerOptions();
+        using var ff = new FFNetwork(new ModelOptions(o.Layers), optimizer, o.Seed, CPU);
+        using var hff = new FFNetwork(new ModelOptions(o.Layers, Hff: new HffOptions()), optimizer, o.Seed, CPU);
+        var overlay = new LabelOverlay();
+        var layers = new EvalOptions().ScoreLayersFor(ff.Layers.Count);
+        double Time(FFNetwork net)
+        {
+            var sw = Stopwatch.StartNew();
+            GoodnessScorer.Accuracy(net, data.Test, overlay, layers, o.BatchSize);
+            return sw.Elapsed.TotalSeconds;
+        }
+        Time(ff); // warm-up: first-call allocations and kernel selection
+        Time(hff);
+        var goodness = new double[o.Repeats];
+        var single = new double[o.Repeats];
+        for (int r = 0; r < o.Repeats; r++)
+        {
+            goodness[r] = Time(ff);
+            single[r] = Time(hff);
+            progress?.Invoke($"repeat {r + 1}/{o.Repeats}: goodness scoring {goodness[r]:F3} s, HFF {single[r]:F3} s");
+        }
+        double gm = Median(goodness), hm = Median(single);
+        return new InferenceBenchmarkReport(o.Layers, data.Test.Count, overlay.Classes, layers, get_num_threads(), goodness, single, gm, hm, gm / hm);
+    }
+
+    static double Median(double[] xs)
+    {
+        var s = xs.Order().ToArray();
+        return s.Length % 2 == 1 ? s[s.Length / 2] : (s[s.Length / 2 - 1] + s[s.Length / 2]) / 2;
+    }
+
+    public static string Format(InferenceBenchmarkReport r) =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"layers [{string.Join(",", r.Layers)}], {r.Samples} MNIST test samples, score layers [{string.Join(",", r.ScoreLayers)}], {r.Threads} intra-op threads, median of {r.GoodnessSeconds.Length}\n" +
+            $"goodness scoring ({r.Classes} label passes): {r.GoodnessMedian:F3} s  ({r.Samples / r.GoodnessMedian:F0} samples/s)\n" +
+            $"hyperspherical FF (1 pass):             {r.HffMedian:F3} s  ({r.Samples / r.HffMedian:F0} samples/s)\n" +
+            $"speed-up of HFF inference: {r.Ratio:F1}x");
+}

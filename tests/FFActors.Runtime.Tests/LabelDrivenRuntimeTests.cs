@@ -1,0 +1,102 @@
+using FFActors.Core;
+using FFActors.Core.Data;
+using FFActors.Core.Evaluation;
+using FFActors.Core.Layers;
+using FFActors.Core.Objectives;
+using FFActors.Core.Training;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace FFActors.Runtime.Tests;
+
+/// <summary>CwC-FF and Hyperspherical FF train through the same layer actors as dense FF: same weights in every mode, same evaluation.</summary>
+public class LabelDrivenRuntimeTests(ITestOutputHelper output)
+{
+    static FFConfig Config(CwcLoss loss)
+    {
+        var c = TestSupport.Config(epochs: 2, batch: 50, train: 300, validation: 100, validate: true);
+        return c with
+        {
+            Model = c.Model with { Cwc = new CwcOptions([1, 28, 28], [10, 20, 20], Loss: loss) },
+            // ILT: block 0 learns in epoch 0 only, the others in both.
+            Train = c.Train with { LayerEpochs = [new(0, 1), new(0, 2), new(0, 2)] },
+            Eval = c.Eval with { ScoreLayers = [2], HeadLayers = [2], HeadEpochs = 2, BatchSize = 64 },
+        };
+    }
+
+    [Fact]
+    public void Hyperspherical_ff_trains_through_the_actors_with_the_same_weights_in_every_mode()
+    {
+        var c = TestSupport.Config(layers: [784, 64, 48], epochs: 2, batch: 50, train: 300, validation: 100, validate: true);
+        var config = c with
+        {
+            Model = c.Model with { Hff = new HffOptions() },
+            Eval = c.Eval with { ScoreLayers = [1], HeadLayers = [1], HeadEpochs = 1, BatchSize = 64 },
+        };
+        using var data = TestSupport.Load(config);
+        var (reference, _) = TestSupport.Reference(config, data);
+        using var _ = reference;
+        Assert.True(reference.LabelDriven);
+        var seq = PipelineRunner.Train(config, TestSupport.Runtime(ExecutionMode.Sequential, checkpoints: false), data, null, false, null, CancellationToken.None);
+        using var seqNet = seq.Network;
+        var pipe = PipelineRunner.Train(config, TestSupport.Runtime(ExecutionMode.Pipeline, checkpoints: false), data, null, false, null,
+            CancellationToken.None, evaluate: true);
+        using var pipeNet = pipe.Network;
+        using (var initial = new FFNetwork(config, TorchSharp.torch.CPU))
+            Assert.False(TestSupport.SameWeights(initial, pipeNet));
+        TestSupport.AssertSameWeights(reference, seqNet, "sequential vs FFTrainer");
+        TestSupport.AssertSameWeights(reference, pipeNet, "pipeline vs FFTrainer");
+        var actors = pipe.Evaluation ?? throw new Xunit.Sdk.XunitException("no evaluation");
+        TestSupport.OneThread();
+        var core = Evaluator.Evaluate(pipeNet, data.Train, data.Test, new LabelOverlay(), config.Eval, config.Run.Seed);
+        output.WriteLine($"HFF: actors single-pass {actors.GoodnessAccuracy:P2} SF {actors.HeadAccuracy:P2}; core {core.GoodnessAccuracy:P2} / {core.HeadAccuracy:P2}");
+        Assert.Equal(core.GoodnessAccuracy, actors.GoodnessAccuracy);
+        Assert.Equal(core.HeadAccuracy, actors.HeadAccuracy);
+    }
+
+    [Theory]
+    [InlineData(CwcLoss.CwcCe)]
+    [InlineData(CwcLoss.PvN)]
+    public void Sequential_pipeline_and_core_trainer_end_with_bitwise_identical_cwc_blocks(CwcLoss loss)
+    {
+        var config = Config(loss);
+        using var data = TestSupport.Load(config);
+        var (reference, refMetrics) = TestSupport.Reference(config, data);
+        using var _ = reference;
+        Assert.True(reference.LabelDriven);
+
+        var seq = PipelineRunner.Train(config, TestSupport.Runtime(ExecutionMode.Sequential, checkpoints: false), data, null, false, null, CancellationToken.None);
+        using var seqNet = seq.Network;
+        var pipe = PipelineRunner.Train(config, TestSupport.Runtime(ExecutionMode.Pipeline, checkpoints: false), data, null, false, null,
+            CancellationToken.None, evaluate: true);
+        using var pipeNet = pipe.Network;
+
+        using (var initial = new FFNetwork(config, TorchSharp.torch.CPU))
+            Assert.False(TestSupport.SameWeights(initial, pipeNet));
+        TestSupport.AssertSameWeights(reference, seqNet, "sequential vs FFTrainer");
+        TestSupport.AssertSameWeights(reference, pipeNet, "pipeline vs FFTrainer");
+        for (int e = 0; e < refMetrics.Count; e++)
+        {
+            Assert.Equal(refMetrics[e].ValidationAccuracy, pipe.Metrics[e].ValidationAccuracy);
+            for (int l = 0; l < refMetrics[e].Layers.Count; l++)
+                Assert.Equal(refMetrics[e].Layers[l].Loss, pipe.Metrics[e].Layers[l].Loss, 12);
+        }
+
+        // ILT: block 0 stopped learning after epoch 0; a fresh one-epoch run has the same block 0.
+        var oneEpoch = config with { Train = config.Train with { Epochs = 1 }, Eval = config.Eval with { ValidateEachEpoch = false } };
+        var (afterFirst, _) = TestSupport.Reference(oneEpoch, data);
+        using (afterFirst)
+        {
+            Assert.True(TestSupport.BitwiseEqual(afterFirst.Layers[0].Module.parameters().First(), pipeNet.Layers[0].Module.parameters().First()));
+            Assert.False(TestSupport.BitwiseEqual(afterFirst.Layers[1].Module.parameters().First(), pipeNet.Layers[1].Module.parameters().First()));
+        }
+
+        // GA (single pass, class goodness of the last block) and SF through the actors = Core's evaluator.
+        var actors = pipe.Evaluation ?? throw new Xunit.Sdk.XunitException("no evaluation");
+        TestSupport.OneThread();
+        var core = Evaluator.Evaluate(pipeNet, data.Train, data.Test, new LabelOverlay(), config.Eval, config.Run.Seed);
+        output.WriteLine($"{loss}: actors GA {actors.GoodnessAccuracy:P2} SF {actors.HeadAccuracy:P2}; core {core.GoodnessAccuracy:P2} / {core.HeadAccuracy:P2}");
+        Assert.Equal(core.GoodnessAccuracy, actors.GoodnessAccuracy);
+        Assert.Equal(core.HeadAccuracy, actors.HeadAccuracy);
+    }
+}
