@@ -80,7 +80,7 @@ public static class TrainCommand
         using var data = DatasetLoader.Load(config.Data, device);
 
         var run = resumeDir is not null ? new RunFolder(resumeDir) : RunFolder.Create(config.Run.OutDir, RunName(config));
-        if (resumeDir is null) run.WriteConfig(Render(hocon.Hocon));
+        if (resumeDir is null) run.WriteConfig(hocon.Render());
         var job = new TrainJob(config, runtime, cluster, say: line => AnsiConsole.MarkupLine("[grey]" + Markup.Escape(line) + "[/]"));
         string how = job.How;
         AnsiConsole.MarkupLine((resumeDir is null ? "[bold]run[/] " : "[bold]resuming[/] ") + Markup.Escape(
@@ -141,17 +141,4 @@ public static class TrainCommand
             .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
             .Start(ctx => train(new ProgressObserver(ctx)));
     }
-
-    /// <summary>The full resolved configuration (reference + file + overrides) as HOCON.</summary>
-    static string Render(Config hocon) =>
-        "# Resolved configuration of this run (reference defaults + --config file + --set overrides).\n" + WithoutCluster(hocon.ToString(includeFallback: true));
-
-    /// <summary>
-    /// The cluster section describes where a run was deployed, not the run (a resume may use other
-    /// nodes), and Akka's HOCON printer writes its empty values and akka.tcp:// addresses in a form
-    /// its parser cannot read back; so it stays out of config.conf.
-    /// </summary>
-    static string WithoutCluster(string rendered) =>
-        System.Text.RegularExpressions.Regex.Replace(rendered, @"^  cluster : \{\r?\n.*?^  \}\r?\n", "",
-            System.Text.RegularExpressions.RegexOptions.Singleline | System.Text.RegularExpressions.RegexOptions.Multiline);
 }

@@ -293,6 +293,8 @@ public sealed class ConfigBinder(LoadedConfig loaded)
     int[] IntList(string key)
     {
         var v = config.GetValue(key);
+        // Akka's HOCON reads an empty list [] as an empty value, not as an array.
+        if (!v.IsArray() && !v.IsObject() && string.IsNullOrEmpty(v.GetString())) return [];
         if (!v.IsArray()) throw Error(key, $" expected a list like [784, 500, 500], got '{v.GetString()}'");
         return v.GetArray().Select(e =>
         {

@@ -7,4 +7,22 @@ public sealed record LoadedConfig(Config Hocon, IReadOnlyDictionary<string, stri
 {
     /// <summary>Where <paramref name="key"/>'s value came from: the user's file, a --set, or the reference defaults.</summary>
     public string OriginOf(string key) => Origins.TryGetValue(key, out var o) ? o : "hocon/ffactors.conf";
+
+    /// <summary>The full resolved configuration (reference + file + overrides) as HOCON that loads back: a run's config.conf.</summary>
+    public string Render() =>
+        "# Resolved configuration of this run (reference defaults + --config file + --set overrides).\n" +
+        EmptyListsWritten(WithoutCluster(Hocon.ToString(includeFallback: true)));
+
+    /// <summary>Akka's HOCON printer writes an empty list (<c>train.ilt.start = []</c>) as a placeholder its parser
+    /// cannot read back; strings print quoted, so the placeholder can only be an empty list.</summary>
+    static string EmptyListsWritten(string rendered) => rendered.Replace(" : <<unknown value>>", " : []", StringComparison.Ordinal);
+
+    /// <summary>
+    /// The cluster section describes where a run was deployed, not the run (a resume may use other
+    /// nodes), and Akka's HOCON printer writes its empty values and akka.tcp:// addresses in a form
+    /// its parser cannot read back; so it stays out of config.conf.
+    /// </summary>
+    static string WithoutCluster(string rendered) =>
+        System.Text.RegularExpressions.Regex.Replace(rendered, @"^  cluster : \{\r?\n.*?^  \}\r?\n", "",
+            System.Text.RegularExpressions.RegexOptions.Singleline | System.Text.RegularExpressions.RegexOptions.Multiline);
 }

@@ -17,7 +17,7 @@ public sealed record ArmConfig(LoadedConfig Hocon, FFConfig Config, RuntimeOptio
     }
 
     /// <summary>The resolved configuration as HOCON (what the run's config.conf holds).</summary>
-    public string Render() => Hocon.Hocon.ToString(includeFallback: true);
+    public string Render() => Hocon.Render();
 
     /// <summary>
     /// Identifies everything that determines this arm-seed's result: the kind, the resolved train

@@ -39,7 +39,7 @@ public static class Tsne
             using var step = NewDisposeScope();
             double momentum = it < 250 ? 0.5 : 0.8;
             double exaggeration = it < options.ExaggerationIterations ? options.Exaggeration : 1;
-            var sq = y.square().sum(1, keepdim: true);
+            var sq = y.Squared().sum(1, keepdim: true);
             // num_ij = 1 / (1 + |y_i − y_j|²), q = num / Σnum; gradient_i = 4 Σ_j (p_ij − q_ij) num_ij (y_i − y_j).
             var num = y.matmul(y.t()).mul_(S(-2)).add_(sq).add_(sq.t()).add_(S(1), S(1)).reciprocal_().masked_fill_(eye, S(0));
             var total = num.sum();
@@ -60,7 +60,7 @@ public static class Tsne
     {
         using var scope = NewDisposeScope();
         long n = data.shape[0];
-        var sq = data.square().sum(1, keepdim: true);
+        var sq = data.Squared().sum(1, keepdim: true);
         var d = (sq + sq.t() - data.matmul(data.t()) * 2).clamp_min_(0);
         // Scale-free search: bisect the precision β per point on log-space brackets.
         var lo = full([n, 1], 1e-20, dtype: ScalarType.Float64);

@@ -60,8 +60,8 @@ public sealed class FFDenseLayer : nn.Module<Tensor, Tensor>
 
     public static Tensor Normalize(Tensor x, InputNorm norm) => norm switch
     {
-        InputNorm.L2 => x / x.square().sum([1], keepdim: true).sqrt().add(KeptScalars.Of(1e-4), KeptScalars.One),
-        InputNorm.Rms => x / x.square().mean([1], keepdim: true).sqrt().add(KeptScalars.Of(1e-8), KeptScalars.One),
+        InputNorm.L2 => x / x.Squared().sum([1], keepdim: true).sqrt().add(KeptScalars.Of(1e-4), KeptScalars.One),
+        InputNorm.Rms => x / x.Squared().mean([1], keepdim: true).sqrt().add(KeptScalars.Of(1e-8), KeptScalars.One),
         InputNorm.None => x.alias(),
         _ => throw new ArgumentOutOfRangeException(nameof(norm)),
     };

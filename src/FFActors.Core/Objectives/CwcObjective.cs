@@ -12,7 +12,7 @@ namespace FFActors.Core.Objectives;
 public sealed record CwcObjective(int Classes, CwcLoss Loss, double Threshold = 2.0)
 {
     /// <summary>Goodness matrix [B, Classes] of activities h [B, channels, H, W] (channels divisible by Classes).</summary>
-    public Tensor GoodnessMatrix(Tensor h) => h.reshape(h.shape[0], Classes, -1).square().mean([2]);
+    public Tensor GoodnessMatrix(Tensor h) => h.reshape(h.shape[0], Classes, -1).Squared().mean([2]);
 
     /// <summary>The loss for goodness matrix <paramref name="g"/> [B, C] and labels [B].</summary>
     public Tensor LossOf(Tensor g, Tensor labels) => Loss switch
@@ -25,7 +25,7 @@ public sealed record CwcObjective(int Classes, CwcLoss Loss, double Threshold = 
     Tensor PvN(Tensor g, Tensor labels)
     {
         var (pos, neg) = TrueAndOthers(g, labels);
-        return nn.functional.softplus(cat([pos.neg().add(KeptScalars.Of(Threshold)), neg.sub(KeptScalars.Of(Threshold))])).mean();
+        return nn.functional.softplus(cat([pos.neg().add(KeptScalars.Of(Threshold), KeptScalars.One), neg.sub(KeptScalars.Of(Threshold))])).mean();
     }
 
     /// <summary>Per sample: the true class's goodness and the mean goodness of the other classes, [B] each.</summary>

@@ -11,8 +11,8 @@ namespace FFActors.Core.Objectives;
 public sealed record Objective(GoodnessKind Goodness, double Threshold, LossKind Loss, double Alpha = 4.0)
 {
     public Tensor GoodnessOf(Tensor h) => Goodness == GoodnessKind.Sum
-        ? h.square().sum([1])
-        : h.square().mean([1]);
+        ? h.Squared().sum([1])
+        : h.Squared().mean([1]);
 
     /// <param name="gPos">Goodness of positives [B].</param>
     /// <param name="gNeg">Goodness of negatives [B'].</param>

@@ -106,7 +106,7 @@ public sealed class LayerTrainer : IDisposable
             // Hinton's peer normalisation (as in loeweX): keep every unit's running mean activity
             // near the layer's average so no unit is always off or always on.
             var mean = runningMean.mul(KeptScalars.Of(0.9)) + hPos.mean([0]).mul(KeptScalars.Of(0.1));
-            loss = loss + (mean.mean() - mean).square().mean().mul(KeptScalars.Of(Options.PeerNorm));
+            loss = loss + (mean.mean() - mean).Squared().mean().mul(KeptScalars.Of(Options.PeerNorm));
             var updated = mean.detach();
             runningMean.Dispose();
             runningMean = updated.DetachFromDisposeScope();
