@@ -1,0 +1,46 @@
+using System.Diagnostics;
+using FFActors.Cli.Jobs;
+using FFActors.Cli.Output;
+using FFActors.Core.Data;
+using FFActors.Core.Evaluation;
+using FFActors.Core.Training;
+using static TorchSharp.torch;
+
+namespace FFActors.Cli.Experiments;
+
+/// <summary>An FF network's features: normalised activities under the neutral label overlay (the softmax head's input).</summary>
+sealed class FFFeatures(FFNetwork net, IReadOnlyDictionary<string, double> metrics, IReadOnlyDictionary<string, double[]> curves) : IFeatureSource
+{
+    readonly LabelOverlay overlay = new();
+
+    public int LayerCount => net.Layers.Count;
+
+    public Tensor Features(Tensor x, int[] layers) => SoftmaxHead.Features(net, x, overlay, layers);
+
+    public IReadOnlyDictionary<string, double> SourceMetrics => metrics;
+
+    public IReadOnlyDictionary<string, double[]> SourceCurves => curves;
+
+    /// <summary>Trains on the source dataset exactly as `ffactors train` does (run folder in the arm's folder), then freezes.</summary>
+    public static IFeatureSource Train(FeatureArmContext ctx)
+    {
+        var config = ctx.Config.Config with { Run = ctx.Config.Config.Run with { OutDir = ctx.Folder, Name = "run" } };
+        var job = new TrainJob(config, ctx.Config.Runtime);
+        var run = RunFolder.Create(ctx.Folder, "run");
+        run.WriteConfig(ctx.Config.Render());
+        var data = ctx.Source();
+        var clock = Stopwatch.StartNew();
+        var trained = job.Train(data, run, resume: false, ctx.Observer, ctx.Cancel);
+        var done = job.Finish(data, run, trained, clock);
+        if (done.Evaluation is not { } e)
+        {
+            trained.Network.Dispose();
+            throw new OperationCanceledException("training was stopped");
+        }
+        var metrics = new Dictionary<string, double> { ["source_goodness"] = e.GoodnessAccuracy, ["train_seconds"] = done.TrainSeconds };
+        if (!double.IsNaN(e.HeadAccuracy)) metrics["source_head"] = e.HeadAccuracy;
+        return new FFFeatures(trained.Network, metrics, ExperimentCurves.Of(trained.Metrics));
+    }
+
+    public void Dispose() => net.Dispose();
+}
