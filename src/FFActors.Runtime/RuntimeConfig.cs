@@ -11,7 +11,10 @@ public static class RuntimeConfig
     /// <summary>A pool of exactly one thread shared by every actor: the sequential mode.</summary>
     public const string SequentialDispatcher = "ffactors.sequential-dispatcher";
 
-    public const string Text = """
+    /// <summary>A dispatcher with exactly one dedicated thread: the sequential mode's, and each pipeline lane's.</summary>
+    const string OneThread = "{ type = ForkJoinDispatcher, executor = fork-join-executor, throughput = 100, dedicated-thread-pool { thread-count = 1, threadtype = background } }";
+
+    public const string Text = $$"""
         akka {
           loglevel = WARNING
           stdout-loglevel = WARNING
@@ -34,15 +37,7 @@ public static class RuntimeConfig
             executor = fork-join-executor
             throughput = 100
           }
-          sequential-dispatcher {
-            type = ForkJoinDispatcher
-            executor = fork-join-executor
-            throughput = 100
-            dedicated-thread-pool {
-              thread-count = 1
-              threadtype = background
-            }
-          }
+          sequential-dispatcher = {{OneThread}}
         }
         """;
 
@@ -55,19 +50,7 @@ public static class RuntimeConfig
     public static Config WithLanes(int lanes)
     {
         var text = new System.Text.StringBuilder(Text);
-        for (int k = 0; k < lanes; k++)
-            text.Append($$"""
-
-                ffactors.lane-{{k}} {
-                  type = ForkJoinDispatcher
-                  executor = fork-join-executor
-                  throughput = 100
-                  dedicated-thread-pool {
-                    thread-count = 1
-                    threadtype = background
-                  }
-                }
-                """);
+        for (int k = 0; k < lanes; k++) text.Append($"\n{LaneDispatcher(k)} = {OneThread}");
         return ConfigurationFactory.ParseString(text.ToString());
     }
 }
