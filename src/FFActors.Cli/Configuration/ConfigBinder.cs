@@ -92,8 +92,8 @@ public sealed class ConfigBinder(LoadedConfig loaded)
     /// <summary>train.ilt: per-layer epoch windows [start, end), or none (both lists empty).</summary>
     EpochWindow[]? Ilt()
     {
-        var start = IntList("train.ilt.start");
-        var end = IntList("train.ilt.end");
+        var start = IntListOrEmpty("train.ilt.start");
+        var end = IntListOrEmpty("train.ilt.end");
         if (start.Length == 0 && end.Length == 0) return null;
         if (start.Length != end.Length) throw Error("train.ilt.end", $" has {end.Length} entries but train.ilt.start has {start.Length}");
         int layers = config.GetString("model.kind") == "cwc" ? IntList("model.cwc.channels").Length : Layers("model.layers").Length - 1;
@@ -209,6 +209,13 @@ public sealed class ConfigBinder(LoadedConfig loaded)
         var list = IntList(key);
         if (list.Length == 0 || list.Any(l => l < 0)) throw Error(key, $" expected 'default' or a non-empty list of layer indices");
         return list;
+    }
+
+    /// <summary>A list that may be empty (Akka's HOCON reads <c>[]</c> as an empty string, not an array).</summary>
+    int[] IntListOrEmpty(string key)
+    {
+        var v = config.GetValue(key);
+        return v is not null && !v.IsArray() && !v.IsObject() && string.IsNullOrEmpty(v.GetString()) ? [] : IntList(key);
     }
 
     int[] IntList(string key)
