@@ -89,7 +89,7 @@ public sealed class ConfigBinder(LoadedConfig loaded)
             HeadPool: Int("model.cwc.head-pool", min: 0));
     }
 
-    /// <summary>train.ilt: per-layer epoch windows [start, end), or none (both lists empty).</summary>
+    /// <summary>train.ilt: per-layer epoch windows [start, end), or none (both <c>none</c>).</summary>
     EpochWindow[]? Ilt()
     {
         var start = IntListOrEmpty("train.ilt.start");
@@ -211,11 +211,12 @@ public sealed class ConfigBinder(LoadedConfig loaded)
         return list;
     }
 
-    /// <summary>A list that may be empty (Akka's HOCON reads <c>[]</c> as an empty string, not an array).</summary>
+    /// <summary>A list, or <c>none</c> (empty). Not <c>[]</c>: Akka's HOCON reads it as an empty string and
+    /// renders it as "&lt;&lt;unknown value&gt;&gt;" in a run's config.conf.</summary>
     int[] IntListOrEmpty(string key)
     {
         var v = config.GetValue(key);
-        return v is not null && !v.IsArray() && !v.IsObject() && string.IsNullOrEmpty(v.GetString()) ? [] : IntList(key);
+        return v is not null && !v.IsArray() && !v.IsObject() && v.GetString() is "none" or "" ? [] : IntList(key);
     }
 
     int[] IntList(string key)
