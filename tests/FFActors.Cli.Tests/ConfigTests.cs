@@ -81,6 +81,7 @@ public class ConfigTests
     [InlineData("model.kind=cnn", "model.kind")]
     [InlineData("model.symba-alpha=0", "model.symba-alpha")]
     [InlineData("train.ilt.end=[1,2,3]", "train.ilt.end")]
+    [InlineData("train.ilt.end=soon", "train.ilt.end")]
     [InlineData("train.ilt.start=[0,0,0]", "train.ilt")]
     public void Bad_values_name_the_key(string set, string key)
     {

@@ -167,11 +167,11 @@ public sealed class ConfigBinder(LoadedConfig loaded)
             HeadPool: Int("model.cwc.head-pool", min: 0));
     }
 
-    /// <summary>train.ilt: per-layer epoch windows [start, end), or none (both lists empty).</summary>
+    /// <summary>train.ilt: per-layer epoch windows [start, end), or none (both <c>none</c>).</summary>
     EpochWindow[]? Ilt()
     {
-        var start = IntList("train.ilt.start");
-        var end = IntList("train.ilt.end");
+        var start = IntListOrEmpty("train.ilt.start");
+        var end = IntListOrEmpty("train.ilt.end");
         if (start.Length == 0 && end.Length == 0) return null;
         if (start.Length != end.Length) throw Error("train.ilt.end", $" has {end.Length} entries but train.ilt.start has {start.Length}");
         int layers = config.GetString("model.kind") == "cwc" ? IntList("model.cwc.channels").Length : Layers("model.layers").Length - 1;
@@ -288,6 +288,14 @@ public sealed class ConfigBinder(LoadedConfig loaded)
         var list = IntList(key);
         if (list.Length == 0 || list.Any(l => l < 0)) throw Error(key, $" expected 'default' or a non-empty list of layer indices");
         return list;
+    }
+
+    /// <summary>A list, or <c>none</c> (empty). Not <c>[]</c>: Akka's HOCON reads it as an empty string and
+    /// renders it as "&lt;&lt;unknown value&gt;&gt;" in a run's config.conf.</summary>
+    int[] IntListOrEmpty(string key)
+    {
+        var v = config.GetValue(key);
+        return v is not null && !v.IsArray() && !v.IsObject() && v.GetString() is "none" or "" ? [] : IntList(key);
     }
 
     int[] IntList(string key)
