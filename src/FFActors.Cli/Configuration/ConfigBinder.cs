@@ -295,7 +295,7 @@ public sealed class ConfigBinder(LoadedConfig loaded)
     int[] IntListOrEmpty(string key)
     {
         var v = config.GetValue(key);
-        return v is not null && !v.IsArray() && !v.IsObject() && v.GetString() is "none" or "" ? [] : IntList(key);
+        return v is not null && !v.IsArray() && !v.IsObject() && v.GetString() == "none" ? [] : IntList(key);
     }
 
     int[] IntList(string key)
