@@ -41,10 +41,12 @@ public static class ExperimentCharts
         plot.Axes.Bottom.TickLabelStyle.Alignment = arms.Count > 6 ? Alignment.MiddleLeft : Alignment.UpperCenter;
         for (int m = 0; m < metrics.Length; m++)
             plot.Legend.ManualItems.Add(new LegendItem { LabelText = metrics[m].Header, FillColor = palette.GetColor(m) });
-        plot.ShowLegend(Alignment.UpperRight);
+        plot.ShowLegend(Edge.Right);
+        // Rotated arm names need room below the axis, or they are cut off at the image's edge.
+        if (arms.Count > 6) plot.Axes.Bottom.MinimumSize = 20 + 6.5f * arms.Max(a => a.Name.Length);
         if (bars.Count > 0) plot.Axes.SetLimitsY(Math.Max(0, Math.Floor(lowest / 5) * 5 - 5), 100);
         int width = Math.Max(900, 60 * arms.Count * (groups + 1) / 2);
-        Write(path, plot.GetImageBytes(width, arms.Count > 6 ? 700 : 540, ImageFormat.Png));
+        Write(path, plot.GetImageBytes(width + 300, arms.Count > 6 ? 800 : 540, ImageFormat.Png));
     }
 
     static void Curves(string path, ExperimentSpec spec, IReadOnlyList<ArmSummary> arms)
