@@ -1,6 +1,7 @@
 using FFActors.Core.Data;
 using FFActors.Core.Layers;
 using FFActors.Core.Platform;
+using FFActors.Core.Training;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -81,25 +82,7 @@ public sealed class BackpropMlp : nn.Module<Tensor, Tensor>
         using var opt = optim.Adam(parameters(), options.LearningRate);
         var losses = new double[options.Epochs];
         for (int e = 0; e < options.Epochs; e++)
-        {
-            double sum = 0;
-            int batches = 0;
-            foreach (var (x, y) in train.Batches(options.BatchSize, shuffle))
-            {
-                using (x)
-                using (y)
-                using (NewDisposeScope())
-                {
-                    var loss = nn.functional.cross_entropy(forward(x), y);
-                    opt.zero_grad();
-                    loss.backward();
-                    opt.step();
-                    sum += loss.item<float>();
-                    batches++;
-                }
-            }
-            losses[e] = sum / Math.Max(1, batches);
-        }
+            losses[e] = CrossEntropyEpoch.Run(this, opt, train, options.BatchSize, shuffle);
         return losses;
     }
 

@@ -67,18 +67,7 @@ public sealed class SoftmaxHead : nn.Module<Tensor, Tensor>
         var train = new Dataset("head-train", features.alias(), labels.alias());
         for (int e = 0; e < epochs; e++)
         {
-            foreach (var (x, y) in train.Batches(batchSize, shuffle))
-            {
-                using (x)
-                using (y)
-                using (NewDisposeScope())
-                {
-                    var loss = nn.functional.cross_entropy(forward(x), y);
-                    opt.zero_grad();
-                    loss.backward();
-                    opt.step();
-                }
-            }
+            CrossEntropyEpoch.Run(this, opt, train, batchSize, shuffle);
             onEpoch?.Invoke(e);
         }
     }

@@ -1,0 +1,32 @@
+using FFActors.Core.Data;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace FFActors.Core.Training;
+
+/// <summary>One pass of ordinary supervised training (cross-entropy, backprop through the whole module):
+/// the softmax head / linear probe and the backprop baseline both learn this way.</summary>
+public static class CrossEntropyEpoch
+{
+    /// <summary>Trains <paramref name="model"/> once over <paramref name="data"/> in shuffled mini-batches; returns the mean batch loss.</summary>
+    public static double Run(nn.Module<Tensor, Tensor> model, optim.Optimizer optimizer, Dataset data, int batchSize, Generator shuffle)
+    {
+        double sum = 0;
+        int batches = 0;
+        foreach (var (x, y) in data.Batches(batchSize, shuffle))
+        {
+            using (x)
+            using (y)
+            using (NewDisposeScope())
+            {
+                var loss = nn.functional.cross_entropy(model.forward(x), y);
+                optimizer.zero_grad();
+                loss.backward();
+                optimizer.step();
+                sum += loss.item<float>();
+                batches++;
+            }
+        }
+        return sum / Math.Max(1, batches);
+    }
+}
