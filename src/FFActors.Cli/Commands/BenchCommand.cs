@@ -10,6 +10,7 @@ public static class BenchCommand
 {
     static readonly Option<int> SamplesOption = new("--samples") { Description = "MNIST training samples per timed epoch", DefaultValueFactory = _ => 20000 };
     static readonly Option<string> DataOption = new("--data") { Description = "Folder with mnist/ in it", DefaultValueFactory = _ => "samples/data" };
+    static readonly Option<int> WindowOption = new("--credit-window") { Description = "Batches in flight per layer in every timed mode (runtime.credit-window)", DefaultValueFactory = _ => 3 };
     static readonly Option<string?> OutOption = new("--json") { Description = "Also write the report as JSON to this file" };
 
     static readonly Option<string> LayersOption = new("--layers") { Description = "Network size, input first (both networks)", DefaultValueFactory = _ => "784,1000,1000,1000" };
@@ -53,13 +54,16 @@ public static class BenchCommand
         pipeline.Options.Add(SamplesOption);
         pipeline.Options.Add(DataOption);
         pipeline.Options.Add(OutOption);
+        pipeline.Options.Add(WindowOption);
         pipeline.SetAction(parse =>
         {
             int samples = parse.GetValue(SamplesOption);
             if (samples < 1000) throw new ArgumentException($"--samples: {samples} is too few (at least 1000)");
+            int window = parse.GetValue(WindowOption);
+            if (window < 1) throw new ArgumentException($"--credit-window: {window} must be at least 1");
             var dataDir = parse.GetValue(DataOption)!;
             if (!Directory.Exists(Path.Combine(dataDir, "mnist"))) throw new DirectoryNotFoundException($"{Path.Combine(dataDir, "mnist")}: MNIST folder not found (--data)");
-            var report = PipelineBenchmark.Run(new PipelineBenchmarkOptions(Samples: samples, DataDir: dataDir),
+            var report = PipelineBenchmark.Run(new PipelineBenchmarkOptions(Samples: samples, CreditWindow: window, DataDir: dataDir),
                 line => AnsiConsole.MarkupLine("[grey]" + Markup.Escape(line) + "[/]"));
             Console.WriteLine(PipelineBenchmark.Format(report));
             if (parse.GetValue(OutOption) is { } json)
