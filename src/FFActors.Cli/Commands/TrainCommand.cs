@@ -72,16 +72,14 @@ public static class TrainCommand
         var binder = new ConfigBinder(hocon);
         var config = binder.Bind();
         var runtime = binder.BindRuntime();
-        var negatives = NegativeSetup.Of(config);
         var cluster = clustered ? binder.BindCluster() : null;
-        if (config.Train.Schedule == Schedule.Greedy && cluster is not null)
-            throw new ConfigException("--cluster: train.schedule = greedy trains in-process; use simultaneous");
+        var job = new TrainJob(config, runtime, cluster, say: line => AnsiConsole.MarkupLine("[grey]" + Markup.Escape(line) + "[/]"));
+        var negatives = job.Negatives;
         var device = TorchSetup.Configure(config.Run);
         using var data = DatasetLoader.Load(config.Data, device);
 
         var run = resumeDir is not null ? new RunFolder(resumeDir) : RunFolder.Create(config.Run.OutDir, RunName(config));
         if (resumeDir is null) run.WriteConfig(hocon.Render());
-        var job = new TrainJob(config, runtime, cluster, say: line => AnsiConsole.MarkupLine("[grey]" + Markup.Escape(line) + "[/]"));
         string how = job.How;
         AnsiConsole.MarkupLine((resumeDir is null ? "[bold]run[/] " : "[bold]resuming[/] ") + Markup.Escape(
             $"{run.Path}: {config.Data.Dataset} {data.Train.Count} train / {data.Test.Count} test, {TrainJob.Describe(config.Model)}, {how}, {config.Train.Epochs} epochs, batch {config.Train.BatchSize}, seed {config.Run.Seed}" +

@@ -22,12 +22,26 @@ public sealed record TrainJobResult(PipelineResult Outcome, EvaluationResult? Ev
 /// </summary>
 /// <param name="cluster">Train as the coordinator of a cluster, with the layers on its layer hosts; null = in this process.</param>
 /// <param name="say">Where cluster progress lines go (they are printed as they come).</param>
-public sealed class TrainJob(FFConfig config, RuntimeOptions runtime, ClusterOptions? cluster = null, Action<string>? say = null)
+public sealed class TrainJob
 {
+    readonly FFConfig config;
+    readonly RuntimeOptions runtime;
+    readonly ClusterOptions? cluster;
+    readonly Action<string>? say;
+
+    /// <exception cref="ArgumentException">The combination cannot run (checked before anything is loaded or written).</exception>
+    public TrainJob(FFConfig config, RuntimeOptions runtime, ClusterOptions? cluster = null, Action<string>? say = null)
+    {
+        (this.config, this.runtime, this.cluster, this.say) = (config, runtime, cluster, say);
+        if (Greedy && cluster is not null)
+            throw new ArgumentException("--cluster: train.schedule = greedy trains in-process; use simultaneous");
+        Negatives = NegativeSetup.Of(config);
+    }
+
     public bool Greedy => config.Train.Schedule == Schedule.Greedy;
 
     /// <summary>What the negative strategy implies: label-free or not, which evaluation runs.</summary>
-    public NegativeSetup Negatives { get; } = NegativeSetup.Of(config);
+    public NegativeSetup Negatives { get; }
 
     public string How => Greedy ? "greedy (in-process)"
         : $"simultaneous, {runtime.Mode.ToString().ToLowerInvariant()} mode{(cluster is null ? "" : ", layers on the cluster")}";
@@ -35,8 +49,6 @@ public sealed class TrainJob(FFConfig config, RuntimeOptions runtime, ClusterOpt
     /// <summary>Trains only; the caller owns the returned network.</summary>
     public PipelineResult Train(DataSplits data, RunFolder run, bool resume, ITrainingObserver observer, CancellationToken cancel)
     {
-        if (Greedy && cluster is not null)
-            throw new ArgumentException("--cluster: train.schedule = greedy trains in-process; use simultaneous");
         if (cluster is not null)
             return ClusterRunner.Train(config, runtime, data, run.Path, resume, observer, cancel, cluster, say ?? (_ => { }), evaluate: true);
         if (!Greedy)
