@@ -40,8 +40,4 @@ public static class LanePlan
         }
         return lane;
     }
-
-    /// <summary>The work of a dense layer per sample, proportional to its weight count.</summary>
-    public static double[] DenseWork(IReadOnlyList<int> sizes) =>
-        Enumerable.Range(0, sizes.Count - 1).Select(l => (double)sizes[l] * sizes[l + 1]).ToArray();
 }

@@ -61,7 +61,7 @@ public static class PipelineRunner
     internal static RunOutcome Run(FFConfig config, RuntimeOptions runtime, DataSplits data, string? runDir, bool resume,
         ITrainingObserver? observer, CancellationToken cancel, RuntimeHooks? hooks,
         Func<IUntypedActorContext, int, IActorRef[]>? layerFactory = null, bool evaluate = false,
-        ActorSystem? cluster = null, IReadOnlyList<LayerHostRef>? hosts = null, IReadOnlyList<string>? layerNodes = null)
+        ActorSystem? cluster = null, IReadOnlyList<LayerHostRef>? hosts = null, IReadOnlyList<string>? layerNodes = null, IReadOnlyList<double>? contiguousWork = null)
     {
         runtime.Validate();
         if (config.Train.Epochs < 1) throw new ArgumentException($"train.epochs: {config.Train.Epochs} must be at least 1");
@@ -89,7 +89,7 @@ public static class PipelineRunner
         bool pipeline = runtime.Mode == ExecutionMode.Pipeline;
         string dispatcher = pipeline ? RuntimeConfig.PinnedDispatcher : RuntimeConfig.SequentialDispatcher;
         int lanes = runtime.LanesFor(layerCount, cores);
-        int[]? laneOf = pipeline && cluster is null && lanes < layerCount ? LanePlan.Assign(LanePlan.DenseWork(config.Model.Layers), lanes) : null;
+        int[]? laneOf = pipeline && cluster is null && lanes < layerCount ? LanePlan.Assign(config.Model.LayerWork(), lanes) : null;
         string[]? layerDispatchers = laneOf?.Select(RuntimeConfig.LaneDispatcher).ToArray();
         if (laneOf is not null)
             log.Add($"runtime.lanes = {lanes}: lane of each layer {string.Join(" ", laneOf)}");
@@ -107,7 +107,7 @@ public static class PipelineRunner
             var settings = new CoordinatorSettings(runId, config, runtime, data, device, store, start,
                 observer ?? NullObserver.Instance, hooks, dispatcher, layerThreads, pipeline ? 1 : layerThreads,
                 done, log, layerFactory, StopAtStart: cancel.IsCancellationRequested, Evaluate: evaluate, Hosts: hosts, LayerNodes: layerNodes,
-                LayerDispatchers: layerDispatchers);
+                LayerDispatchers: layerDispatchers, ContiguousWork: contiguousWork);
             coordinator = system.ActorOf(CoordinatorActor.Props(settings, dispatcher), name);
             using var registration = cancel.Register(() => coordinator.Tell(new StopTraining(new Stamp(runId, -1, -1, -1))));
             return done.Task.GetAwaiter().GetResult();

@@ -59,13 +59,20 @@ static class TestSupport
     }
 
     /// <summary>Starts layer hosts on port 0: the first one starts the cluster, the others join it.</summary>
-    public static List<ActorSystem> StartHosts(long frame, params (string Name, RuntimeHooks? Hooks)[] hosts)
+    public static List<ActorSystem> StartHosts(long frame, params (string Name, RuntimeHooks? Hooks)[] hosts) =>
+        StartHosts(frame, new ClusterOptions().HeartbeatPause, false, hosts);
+
+    /// <param name="crashOnTerminate">Terminate stops the host without leaving the cluster, as a crash would.</param>
+    public static List<ActorSystem> StartHosts(long frame, double heartbeatPause, bool crashOnTerminate, params (string Name, RuntimeHooks? Hooks)[] hosts)
     {
+        var extra = crashOnTerminate
+            ? ConfigurationFactory.ParseString("akka.coordinated-shutdown.run-by-actor-system-terminate = off").WithFallback(Strict)
+            : Strict;
         var systems = new List<ActorSystem>();
         foreach (var (name, hooks) in hosts)
         {
             var seeds = systems.Count == 0 ? null : new[] { ClusterSystem.SelfAddress(systems[0]).ToString() };
-            systems.Add(LayerHostNode.Start(new ClusterOptions(NodeName: name, SeedNodes: seeds), frame, Strict, hooks));
+            systems.Add(LayerHostNode.Start(new ClusterOptions(NodeName: name, SeedNodes: seeds, HeartbeatPause: heartbeatPause), frame, extra, hooks));
         }
         return systems;
     }

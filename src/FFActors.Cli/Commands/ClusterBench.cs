@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Reflection;
 using FFActors.Runtime.Benchmark;
+using FFActors.Runtime.Cluster;
 using FFActors.Runtime.Serialization;
 using Spectre.Console;
 
@@ -14,12 +15,13 @@ static class ClusterBench
     static readonly Option<int> BatchOption = new("--batch") { Description = "Batch size", DefaultValueFactory = _ => 500 };
     static readonly Option<int> HostsOption = new("--hosts") { Description = "Layer-host processes", DefaultValueFactory = _ => 2 };
     static readonly Option<string> LayersOption = new("--layers") { Description = "Layer sizes, input first", DefaultValueFactory = _ => "784,1000,1000,1000" };
+    static readonly Option<string> PlacementOption = new("--placement") { Description = "Layers over hosts: contiguous | round-robin", DefaultValueFactory = _ => "contiguous" };
     static readonly Option<string> PrecisionOption = new("--precision") { Description = "Activation wire precision: float32 | float16 | bfloat16", DefaultValueFactory = _ => "float32" };
 
     public static Command Create(Option<string> dataOption, Option<string?> jsonOption)
     {
         var cluster = new Command("cluster", "Serializer GB/s, per-hop latency, and samples/s of a pipeline over layer-host processes vs the local pipeline (loopback)");
-        foreach (var o in new Option[] { SamplesOption, BatchOption, HostsOption, LayersOption, PrecisionOption, dataOption, jsonOption }) cluster.Options.Add(o);
+        foreach (var o in new Option[] { SamplesOption, BatchOption, HostsOption, LayersOption, PlacementOption, PrecisionOption, dataOption, jsonOption }) cluster.Options.Add(o);
         cluster.SetAction(parse =>
         {
             int samples = parse.GetValue(SamplesOption), batch = parse.GetValue(BatchOption), hosts = parse.GetValue(HostsOption);
@@ -29,7 +31,13 @@ static class ClusterBench
             if (layers.Length < 2) throw new ArgumentException("--layers: need the input size and at least one layer");
             var dataDir = parse.GetValue(dataOption)!;
             if (!Directory.Exists(Path.Combine(dataDir, "mnist"))) throw new DirectoryNotFoundException($"{Path.Combine(dataDir, "mnist")}: MNIST folder not found (--data)");
-            var options = new ClusterBenchmarkOptions(layers, batch, samples, hosts, dataDir, WireSerializer.ParsePrecision(parse.GetValue(PrecisionOption)!));
+            var placement = parse.GetValue(PlacementOption) switch
+            {
+                "contiguous" => PlacementKind.Contiguous,
+                "round-robin" => PlacementKind.RoundRobin,
+                var p => throw new ArgumentException($"--placement: '{p}' is not contiguous or round-robin"),
+            };
+            var options = new ClusterBenchmarkOptions(layers, batch, samples, hosts, dataDir, WireSerializer.ParsePrecision(parse.GetValue(PrecisionOption)!), Placement: placement);
             var report = ClusterBenchmark.Run(options, StartHost, line => AnsiConsole.MarkupLine("[grey]" + Markup.Escape(line) + "[/]"));
             Console.WriteLine(ClusterBenchmark.Format(report));
             if (parse.GetValue(jsonOption) is { } json)

@@ -119,7 +119,7 @@ public sealed class ConfigBinder(LoadedConfig loaded)
             SeedNodes: StringList("cluster.seed-nodes"),
             NodeName: String("cluster.node-name"),
             MinLayerHosts: Int("cluster.min-layer-hosts", min: 1),
-            Placement: Enum("cluster.placement", ("round-robin", PlacementKind.RoundRobin), ("explicit", PlacementKind.Explicit)),
+            Placement: Enum("cluster.placement", ("contiguous", PlacementKind.Contiguous), ("round-robin", PlacementKind.RoundRobin), ("explicit", PlacementKind.Explicit)),
             LayerNodes: StringList("cluster.layer-nodes"),
             Precision: Enum("cluster.wire-precision", ("float32", WirePrecision.Float32), ("float16", WirePrecision.Float16), ("bfloat16", WirePrecision.BFloat16)),
             MaximumFrameSize: Long("cluster.maximum-frame-size"),

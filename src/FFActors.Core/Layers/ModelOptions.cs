@@ -26,4 +26,12 @@ public sealed record ModelOptions(
     public int LayerCount => Cwc?.Channels.Length ?? Layers.Length - 1;
 
     public double ThresholdFor(int width) => Threshold ?? width;
+
+    /// <summary>
+    /// Each layer's multiply-adds per sample: a dense layer's weight count, a CwC block's convolution
+    /// (3×3 kernel, its groups, at its input resolution). Placement and lane plans balance these.
+    /// </summary>
+    public double[] LayerWork() => Cwc is { } cwc
+        ? cwc.Blocks().Select(b => 9.0 * b.InChannels / b.Groups * b.OutChannels * b.Height * b.Width).ToArray()
+        : Enumerable.Range(0, Layers.Length - 1).Select(l => (double)Layers[l] * Layers[l + 1]).ToArray();
 }

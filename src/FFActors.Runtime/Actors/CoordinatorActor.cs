@@ -21,7 +21,8 @@ internal sealed record RunOutcome(PipelineResult Result, IReadOnlyList<LayerTimi
 /// <param name="Start">Where training starts: the initial state or a checkpoint.</param>
 /// <param name="LayerFactory">Tests only: supplies the layer actors instead of creating them.</param>
 /// <param name="Hosts">Layer hosts to place the layers on (cluster); null = one local host, a child of the coordinator.</param>
-/// <param name="LayerNodes">Explicit placement: the node name of each layer's host; null = round-robin.</param>
+/// <param name="LayerNodes">Explicit placement: the node name of each layer's host.</param>
+/// <param name="ContiguousWork">Contiguous placement: each layer's work; with neither, round-robin.</param>
 internal sealed record CoordinatorSettings(
     string RunId,
     FFConfig Config,
@@ -42,7 +43,8 @@ internal sealed record CoordinatorSettings(
     bool Evaluate = false,
     IReadOnlyList<LayerHostRef>? Hosts = null,
     IReadOnlyList<string>? LayerNodes = null,
-    string[]? LayerDispatchers = null);
+    string[]? LayerDispatchers = null,
+    IReadOnlyList<double>? ContiguousWork = null);
 
 /// <summary>
 /// Feeds the layer pipeline and drives the run: builds each batch's positives and negatives (with
@@ -285,7 +287,7 @@ internal sealed class CoordinatorActor : UntypedActor
         IntraOpThreads.Ensure(s.CoordinatorThreads);
         trainWatch.Start();
         var hosts = s.Hosts ?? [new LayerHostRef(Context.ActorOf(LayerHostActor.Props(new LayerHostSettings("local", s.Device, s.LayerDispatcher, s.Hooks, LayerDispatchers: s.LayerDispatchers)).WithDispatcher(s.LayerDispatcher), "layers"), "local")];
-        placement = new LayerPlacement(hosts, s.LayerNodes);
+        placement = new LayerPlacement(hosts, s.LayerNodes, s.ContiguousWork);
         foreach (var h in hosts) Context.Watch(h.Host);
         if (s.StopAtStart)
         {

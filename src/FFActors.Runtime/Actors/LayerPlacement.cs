@@ -6,17 +6,22 @@ namespace FFActors.Runtime.Actors;
 public sealed record LayerHostRef(IActorRef Host, string NodeName);
 
 /// <summary>
-/// Which host gets which layer: round-robin over the live hosts (ordered by node name, so every run
-/// with the same hosts places the same way), or an explicit node name per layer. A lost host is
-/// removed; its layers then go round-robin over the hosts left (an explicit map names a node that is gone).
+/// Which host gets which layer, over the live hosts ordered by node name (so every run with the same
+/// hosts places the same way): contiguous runs of layers balanced by their work (only the cuts between
+/// hosts cross the network), round-robin, or an explicit node name per layer. A lost host is removed;
+/// the plan is then made again over the hosts left (an explicit name that is gone falls back to round-robin).
 /// </summary>
 public sealed class LayerPlacement
 {
     readonly List<LayerHostRef> hosts;
     readonly IReadOnlyList<string>? layerNodes;
+    readonly IReadOnlyList<double>? contiguousWork;
 
-    public LayerPlacement(IEnumerable<LayerHostRef> hosts, IReadOnlyList<string>? layerNodes = null)
+    /// <param name="layerNodes">Explicit placement: the node name of each layer's host.</param>
+    /// <param name="contiguousWork">Contiguous placement: each layer's work (<see cref="FFActors.Core.Layers.ModelOptions.LayerWork"/>); neither = round-robin.</param>
+    public LayerPlacement(IEnumerable<LayerHostRef> hosts, IReadOnlyList<string>? layerNodes = null, IReadOnlyList<double>? contiguousWork = null)
     {
+        this.contiguousWork = contiguousWork is { Count: > 0 } ? contiguousWork : null;
         this.hosts = hosts.OrderBy(h => h.NodeName, StringComparer.Ordinal).ToList();
         this.layerNodes = layerNodes is { Count: > 0 } ? layerNodes : null;
         if (this.hosts.Count == 0) throw new ArgumentException("placement: no layer host");
@@ -33,6 +38,8 @@ public sealed class LayerPlacement
         if (hosts.Count == 0) throw new InvalidOperationException("no layer host left");
         if (layerNodes is not null && layer < layerNodes.Count && hosts.FirstOrDefault(h => h.NodeName == layerNodes[layer]) is { } named)
             return named;
+        if (contiguousWork is not null && layer < contiguousWork.Count)
+            return hosts[LanePlan.Assign(contiguousWork, hosts.Count)[layer]];
         return hosts[layer % hosts.Count];
     }
 

@@ -18,6 +18,7 @@ namespace FFActors.Runtime.Benchmark;
 /// <param name="BatchSize">Samples per batch (the target is stated for ≥ 500).</param>
 /// <param name="Samples">Training samples per timed epoch (the first N of MNIST).</param>
 /// <param name="Hosts">Layer-host processes.</param>
+/// <param name="Placement">How the layers are spread over the hosts (cluster.placement).</param>
 public sealed record ClusterBenchmarkOptions(
     int[]? Layers = null,
     int BatchSize = 500,
@@ -25,7 +26,8 @@ public sealed record ClusterBenchmarkOptions(
     int Hosts = 2,
     string DataDir = "samples/data",
     WirePrecision Precision = WirePrecision.Float32,
-    long Seed = 1)
+    long Seed = 1,
+    PlacementKind Placement = PlacementKind.Contiguous)
 {
     public int[] LayersOrDefault => Layers ?? [784, 1000, 1000, 1000];
 }
@@ -86,16 +88,18 @@ public static class ClusterBenchmark
             for (int h = 0; h < o.Hosts; h++)
                 hosts.Add(startHost(["--port", (h == 0 ? seedPort : 0).ToString(), "--node-name", $"h{h}", "--seed-nodes", seed,
                     "--set", $"cluster.maximum-frame-size={frame}", "--set", $"cluster.wire-precision={WireConfig.Name(o.Precision)}"]));
-            var options = new ClusterOptions(SeedNodes: [seed], MinLayerHosts: o.Hosts, MaximumFrameSize: frame, Precision: o.Precision, JoinTimeoutSeconds: 60);
+            var options = new ClusterOptions(SeedNodes: [seed], MinLayerHosts: o.Hosts, MaximumFrameSize: frame, Precision: o.Precision, JoinTimeoutSeconds: 60, Placement: o.Placement);
             string placement = "";
             var remote = ClusterRunner.Run(config, runtime, data, null, false, null, CancellationToken.None, options,
                 say: line => { if (line.StartsWith("placement:")) placement = line["placement: ".Length..]; });
             remote.Result.Network.Dispose();
             double clusterRate = data.Train.Count / remote.TrainSeconds;
             say($"  {clusterRate:F0} samples/s ({placement})");
-            // Round-robin over hosts: coordinator → layer 0 always crosses; layer ℓ → ℓ+1 crosses when they sit on different hosts.
-            int layerCount = layers.Length - 1;
-            int hops = 1 + (o.Hosts > 1 ? layerCount - 1 : 0);
+            // Coordinator → layer 0 always crosses; layer ℓ → ℓ+1 crosses when they sit on different hosts.
+            var hostOf = o.Placement == PlacementKind.Contiguous
+                ? LanePlan.Assign(config.Model.LayerWork(), o.Hosts)
+                : Enumerable.Range(0, layers.Length - 1).Select(l => l % o.Hosts).ToArray();
+            int hops = 1 + Enumerable.Range(1, hostOf.Length - 1).Count(l => hostOf[l] != hostOf[l - 1]);
             int batches = (data.Train.Count + o.BatchSize - 1) / o.BatchSize;
             double stepMs = remote.TrainSeconds * 1000 / batches;
             double wire = Math.Min(1, hops * hop / stepMs);
@@ -132,15 +136,22 @@ public static class ClusterBenchmark
         const int rounds = 20;
         var messages = Enumerable.Range(0, rounds + 3).Select(_ => Activation(x)).ToArray();
         byte[] bytes = [];
-        for (int i = 0; i < 3; i++) bytes = serializer.ToBinary(messages[i]);
-        var clock = Stopwatch.StartNew();
-        for (int i = 3; i < messages.Length; i++) bytes = serializer.ToBinary(messages[i]);
-        double ser = (double)bytes.Length * rounds / clock.Elapsed.TotalSeconds / 1e9;
-        for (int i = 0; i < 3; i++) ((IDisposable)serializer.FromBinary(bytes, "TB")).Dispose();
-        clock.Restart();
-        for (int i = 0; i < rounds; i++) ((IDisposable)serializer.FromBinary(bytes, "TB")).Dispose();
-        double deser = (double)bytes.Length * rounds / clock.Elapsed.TotalSeconds / 1e9;
-        return (bytes.Length, ser, deser);
+        // Per-message times, warm-up excluded; the median resists the other jobs on a shared machine.
+        var serSeconds = new List<double>();
+        for (int i = 0; i < messages.Length; i++)
+        {
+            var clock = Stopwatch.StartNew();
+            bytes = serializer.ToBinary(messages[i]);
+            if (i >= 3) serSeconds.Add(clock.Elapsed.TotalSeconds);
+        }
+        var deserSeconds = new List<double>();
+        for (int i = 0; i < rounds + 3; i++)
+        {
+            var clock = Stopwatch.StartNew();
+            ((IDisposable)serializer.FromBinary(bytes, "TB")).Dispose();
+            if (i >= 3) deserSeconds.Add(clock.Elapsed.TotalSeconds);
+        }
+        return (bytes.Length, bytes.Length / Median(serSeconds) / 1e9, bytes.Length / Median(deserSeconds) / 1e9);
     }
 
     sealed class Echo : ReceiveActor
@@ -162,16 +173,23 @@ public static class ClusterBenchmark
         var echo = a.ActorSelection(new RootActorPath(address) / "user" / "echo").ResolveOne(TimeSpan.FromSeconds(10)).GetAwaiter().GetResult();
         using var x = randn(batch, width);
         const int rounds = 20;
-        double total = 0;
+        var roundTrips = new List<double>();
         for (int i = 0; i < rounds + 3; i++)
         {
             var clock = Stopwatch.StartNew();
             using var back = echo.Ask<TrainBatch>(Activation(x), TimeSpan.FromSeconds(30)).GetAwaiter().GetResult();
-            if (i >= 3) total += clock.Elapsed.TotalMilliseconds;
+            if (i >= 3) roundTrips.Add(clock.Elapsed.TotalMilliseconds);
         }
         a.Terminate().Wait(TimeSpan.FromSeconds(10));
         b.Terminate().Wait(TimeSpan.FromSeconds(10));
-        return total / rounds / 2;
+        return Median(roundTrips) / 2;
+    }
+
+    static double Median(List<double> xs)
+    {
+        xs.Sort();
+        int n = xs.Count;
+        return n % 2 == 1 ? xs[n / 2] : (xs[n / 2 - 1] + xs[n / 2]) / 2;
     }
 
     public static string Format(ClusterBenchmarkReport r) =>

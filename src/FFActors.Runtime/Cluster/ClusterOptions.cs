@@ -5,6 +5,8 @@ namespace FFActors.Runtime.Cluster;
 /// <summary>How layers are assigned to layer hosts.</summary>
 public enum PlacementKind
 {
+    /// <summary>Runs of adjacent layers per host (layer 0 on the first host by node name), balanced by work: the fewest network hops.</summary>
+    Contiguous,
     /// <summary>Layer ℓ on host ℓ mod H, hosts ordered by node name.</summary>
     RoundRobin,
     /// <summary>Layer ℓ on the host whose node name is <c>LayerNodes[ℓ]</c>.</summary>
@@ -31,7 +33,7 @@ public sealed record ClusterOptions(
     IReadOnlyList<string>? SeedNodes = null,
     string NodeName = "",
     int MinLayerHosts = 1,
-    PlacementKind Placement = PlacementKind.RoundRobin,
+    PlacementKind Placement = PlacementKind.Contiguous,
     IReadOnlyList<string>? LayerNodes = null,
     WirePrecision Precision = WirePrecision.Float32,
     long MaximumFrameSize = 0,

@@ -43,10 +43,11 @@ public static class ClusterRunner
             var nodes = cluster.Placement == PlacementKind.Explicit ? cluster.LayerNodes : null;
             if (nodes is not null && nodes.Count != config.Model.LayerCount)
                 throw new ArgumentException($"cluster.layer-nodes: {nodes.Count} names for {config.Model.LayerCount} layers");
-            var placement = new LayerPlacement(hosts, nodes);
+            var work = cluster.Placement == PlacementKind.Contiguous ? config.Model.LayerWork() : null;
+            var placement = new LayerPlacement(hosts, nodes, work);
             say("placement: " + string.Join(", ", Enumerable.Range(0, config.Model.LayerCount).Select(l => $"layer {l} → {placement.HostFor(l).NodeName}")));
             return PipelineRunner.Run(config, runtime, data, runDir, resume, observer, cancel, hooks, evaluate: evaluate,
-                cluster: system, hosts: hosts, layerNodes: nodes);
+                cluster: system, hosts: hosts, layerNodes: nodes, contiguousWork: work);
         }
         finally
         {

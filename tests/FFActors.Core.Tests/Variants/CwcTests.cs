@@ -24,6 +24,14 @@ public class CwcTests
     }
 
     [Fact]
+    public void Layer_work_counts_the_multiply_adds_of_each_block_and_dense_layer()
+    {
+        var cwc = new ModelOptions([784], Cwc: new CwcOptions([1, 28, 28], [20, 80])).LayerWork();
+        Assert.Equal([9.0 * 1 * 20 * 28 * 28, 9.0 * 20 / 10 * 80 * 28 * 28], cwc);
+        Assert.Equal([784.0 * 500, 500.0 * 10], new ModelOptions([784, 500, 10]).LayerWork());
+    }
+
+    [Fact]
     public void A_block_maps_flat_images_to_pooled_channels_and_the_goodness_matrix_is_B_by_classes()
     {
         using var scope = NewDisposeScope();
