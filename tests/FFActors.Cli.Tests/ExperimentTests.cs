@@ -35,10 +35,10 @@ public class ExperimentTests
         foreach (var png in new[] { "accuracy.png", "curves.png", "embedding.png" }) AssertPng(Path.Combine(outDir, png));
         var md = File.ReadAllText(Path.Combine(outDir, "results.md"));
         Assert.Contains("Head budget, identical for every arm: 3 epochs of Adam, lr 0.001, batch 100", md);
-        foreach (var arm in new[] { "| ff |", "| random |", "| backprop |", "| pixels |" }) Assert.Contains(arm, md);
+        foreach (var arm in new[] { "| ff |", "| random |", "| backprop |", "| pixels |", "| cwc |", "| cwc-random |" }) Assert.Contains(arm, md);
 
         var runs = Results(outDir).GetProperty("runs").EnumerateArray().ToList();
-        Assert.Equal(4, runs.Count);
+        Assert.Equal(6, runs.Count);
         Assert.All(runs, r => Assert.Equal("ok", r.GetProperty("status").GetString()));
         // Every arm was probed with the same budget, and it is the one the experiment states.
         var budgets = runs.Select(r => r.GetProperty("probe").GetRawText()).Distinct().ToList();
@@ -56,6 +56,11 @@ public class ExperimentTests
             if (r.GetProperty("arm").GetString() != "pixels") Assert.InRange(m.GetProperty("probe_last").GetDouble(), 0.4, 1.0);
         }
         Assert.True(runs.Single(r => r.GetProperty("arm").GetString() == "backprop").GetProperty("metrics").GetProperty("source_accuracy").GetDouble() > 0.85);
+        // The CwC arm learned its source task (GA on MNIST) and its features are the pooled blocks: 2×2 per channel.
+        var cwc = runs.Single(r => r.GetProperty("arm").GetString() == "cwc").GetProperty("metrics");
+        Assert.True(cwc.GetProperty("source_goodness").GetDouble() > 0.8, $"CwC source accuracy {cwc.GetProperty("source_goodness").GetDouble()}");
+        Assert.Equal((10 + 20) * 4, cwc.GetProperty("features_all").GetDouble());
+        Assert.Equal(20 * 4, cwc.GetProperty("features_last").GetDouble());
         foreach (var arm in new[] { "ff", "random", "backprop" })
             Assert.True(File.Exists(Path.Combine(outDir, "arms", arm, "seed-1", ArmRunner.EmbeddingFile)), $"no embedding for {arm}");
         Assert.True(File.Exists(Path.Combine(outDir, "arms", "ff", "seed-1", "run", "weights", "layer1.pt")), "the FF arm did not write its run folder");
@@ -64,7 +69,7 @@ public class ExperimentTests
         var before = FinishTimes(outDir);
         Assert.Equal(0, ExperimentCommand.Run(Shipped("transfer.conf"), quick: true, outDir: outDir, parallel: 1, sets: Data));
         Assert.Equal(before, FinishTimes(outDir));
-        Assert.Equal(4, Results(outDir).GetProperty("runs").GetArrayLength());
+        Assert.Equal(6, Results(outDir).GetProperty("runs").GetArrayLength());
     }
 
     [Fact]
@@ -213,7 +218,7 @@ public class ExperimentTests
         Assert.EndsWith("collaboration-quick", quick.OutDir);
 
         var transfer = ExperimentLoader.Load(Shipped("transfer.conf"), quick: false);
-        Assert.Equal(["ff-features", "random-features", "backprop-features", "pixels"], transfer.Arms.Select(a => a.Kind));
+        Assert.Equal(["ff-features", "random-features", "backprop-features", "pixels", "ff-features", "random-features"], transfer.Arms.Select(a => a.Kind));
         Assert.Equal(10, transfer.Transfer.Probe.Epochs);
         var quickTransfer = ExperimentLoader.Load(Shipped("transfer.conf"), quick: true);
         Assert.Equal(3, quickTransfer.Transfer.Probe.Epochs);
