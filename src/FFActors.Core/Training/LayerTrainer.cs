@@ -17,8 +17,14 @@ public sealed class LayerTrainer : IDisposable
     public LayerOptions Options { get; }
     /// <summary>The layer's module: an <see cref="FFDenseLayer"/> or a <see cref="CwcBlock"/>.</summary>
     public nn.Module<Tensor, Tensor> Module { get; }
-    /// <summary>The dense layer (throws for other layer kinds).</summary>
-    public FFDenseLayer Layer => Module as FFDenseLayer ?? throw new InvalidOperationException($"layer {Options.Index} is not a dense layer");
+    /// <summary>The dense layer (of an HFF or Distance-Forward layer: its dense part; throws for a CwC block).</summary>
+    public FFDenseLayer Layer => Module switch
+    {
+        FFDenseLayer dense => dense,
+        HffLayer hff => hff.Dense,
+        DistanceLayer df => df.Dense,
+        _ => throw new InvalidOperationException($"layer {Options.Index} is not a dense layer"),
+    };
     public optim.Optimizer Optimizer { get; }
     public Objective Objective => Options.Objective;
     Tensor runningMean;
