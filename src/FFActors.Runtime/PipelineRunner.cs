@@ -70,7 +70,7 @@ public static class PipelineRunner
         config.Eval.CheckLayers(config.Model.LayerCount);
         NegativeSetup.Of(config).CheckInput(config, data.Train.Features);
         if (config.Model.LabelDriven && config.Train.CollaborationOrDefault.Enabled)
-            throw new ArgumentException("train.collaboration: not supported for a CwC-FF or HFF network");
+            throw new ArgumentException("train.collaboration: not supported for a CwC-FF, HFF or Distance-Forward network");
         var log = new List<string>();
         if (config.Train.Schedule != Schedule.Simultaneous)
             log.Add($"train.schedule = {config.Train.Schedule}: the actor runtime always runs the simultaneous schedule");

@@ -79,6 +79,7 @@ public class ConfigTests
     [InlineData("train=5", "train")]
     [InlineData("noequals", "noequals")]
     [InlineData("model.kind=cnn", "model.kind")]
+    [InlineData("train.collaboration.remedy=gated", "train.collaboration.remedy")]
     [InlineData("model.symba-alpha=0", "model.symba-alpha")]
     [InlineData("train.ilt.end=[1,2,3]", "train.ilt.end")]
     [InlineData("train.ilt.end=soon", "train.ilt.end")]
@@ -139,6 +140,27 @@ public class ConfigTests
         Assert.StartsWith("--set ", e.Message);
         Assert.Contains(problem, e.Message);
         Assert.DoesNotContain('\n', e.Message);
+    }
+
+    [Theory]
+    [InlineData("model.distance.scale=0", "model.distance.scale")]
+    [InlineData("model.distance.margin=-1", "model.distance.margin")]
+    public void Bad_distance_forward_values_name_the_key(string set, string key)
+    {
+        var e = Fails(null, "model.kind=distance", set);
+        Assert.Contains(key, e.Message);
+        Assert.DoesNotContain('\n', e.Message);
+    }
+
+    [Fact]
+    public void Distance_forward_and_the_free_riding_remedy_bind()
+    {
+        var c = Bind(Path.Combine(RepoPaths.Root, "samples", "mnist-distance.conf"), "train.collaboration.remedy=depth-scaled");
+        Assert.Equal(new DistanceOptions(10, 1.0, 1000.0), c.Model.Distance);
+        Assert.True(c.Model.LabelDriven);
+        Assert.Equal(CollaborationRemedy.DepthScaled, c.Train.CollaborationOrDefault.Remedy);
+        Assert.Null(Bind(null).Model.Distance);
+        Assert.Equal(CollaborationRemedy.None, Bind(null).Train.CollaborationOrDefault.Remedy);
     }
 
     [Fact]

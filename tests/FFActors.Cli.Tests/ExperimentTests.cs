@@ -130,6 +130,33 @@ public class ExperimentTests
         }
     }
 
+    [Fact]
+    public void Free_riding_quick_profile_runs_every_remedy_and_reports_each_layers_own_separation()
+    {
+        var outDir = RepoPaths.TempDir();
+        Assert.Equal(0, ExperimentCommand.Run(Shipped("free-riding.conf"), quick: true, outDir: outDir, parallel: 2, sets: Data));
+        var runs = Results(outDir).GetProperty("runs").EnumerateArray().ToList();
+        Assert.Equal(new[] { "depth-scaled", "hardness-gated", "none", "per-block" }, runs.Select(r => r.GetProperty("arm").GetString()!).Order());
+        foreach (var r in runs)
+        {
+            Assert.Equal("ok", r.GetProperty("status").GetString());
+            var m = r.GetProperty("metrics");
+            // The quick profile checks the plumbing (4000 images, 3 epochs): the numbers are not results.
+            Assert.InRange(m.GetProperty("goodness").GetDouble(), 0.0, 1.0);
+            Assert.InRange(m.GetProperty("head").GetDouble(), 0.3, 1.0);
+            for (int l = 0; l < 3; l++)
+            {
+                Assert.InRange(m.GetProperty($"sep_layer{l}").GetDouble(), 0.0, 1.0);
+                Assert.True(double.IsFinite(m.GetProperty($"gap_layer{l}").GetDouble()));
+            }
+            Assert.Equal(3, r.GetProperty("curves").GetProperty("layer 2 goodness gap").GetArrayLength());
+        }
+        var md = File.ReadAllText(Path.Combine(outDir, "results.md"));
+        Assert.Contains("`train.collaboration.remedy=hardness-gated`", md);
+        Assert.Contains("layer 2 own separation at θ", md);
+        Assert.DoesNotContain("NaN", md);
+    }
+
     const string Tiny = """
         experiment {
           name = tiny

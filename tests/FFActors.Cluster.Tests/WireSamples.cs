@@ -52,6 +52,12 @@ static class WireSamples
         yield return ("CreateLayer, CwC-FF block", () => new CreateLayer("r", 2, cwc, 42, 5, 3, 1, a, b, null, false));
         var hff = options with { SharedHalves = true, Hff = new HffOptions(10, 7.5) };
         yield return ("CreateLayer, HFF layer with shared halves", () => new CreateLayer("r", 2, hff, 42, 5, 3, 1, a, null, null, false));
+        var df = options with { Distance = new DistanceOptions(10, 0.5, 12.5) };
+        yield return ("CreateLayer, Distance-Forward layer", () => new CreateLayer("r", 2, df, 42, 5, 3, 1, a, null, null, false));
+        var gated = options with { Objective = options.Objective with { Remedy = CollaborationRemedy.HardnessGated } };
+        yield return ("CreateLayer, hardness-gated collaboration", () => new CreateLayer("r", 2, gated, 42, 5, 3, 1, a, b, null, false));
+        var depth = options with { Objective = options.Objective with { Remedy = CollaborationRemedy.DepthScaled, CumulativeDivisor = 3.0 } };
+        yield return ("CreateLayer, depth-scaled collaboration", () => new CreateLayer("r", 2, depth, 42, 5, 3, 1, a, b, null, false));
         yield return ("CreateLayer, last layer, fresh", () => new CreateLayer("r", 2, options, 42, 5, 3, 1, a, null, null, false));
         yield return ("LayerCreated", () => new LayerCreated("r", 2, 1, b));
         yield return ("LayerFailed", () => new LayerFailed("r", 2, 1, "layer 1 at epoch 1 batch 3: injected fault"));

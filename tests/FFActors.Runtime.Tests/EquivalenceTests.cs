@@ -7,7 +7,8 @@ namespace FFActors.Runtime.Tests;
 /// <summary>The proof that parallelism changes speed, not the math.</summary>
 public class EquivalenceTests(ITestOutputHelper output)
 {
-    public static TheoryData<string> Collaborations => new() { "off", "exact-all", "stale-all", "exact-next", "stale-previous" };
+    public static TheoryData<string> Collaborations => new() { "off", "exact-all", "stale-all", "exact-next", "stale-previous",
+        "per-block-previous", "hardness-gated-previous", "hardness-gated-stale-previous", "depth-scaled-previous", "depth-scaled-stale-previous" };
 
     static CollaborationOptions? Collab(string name) => name switch
     {
@@ -16,6 +17,12 @@ public class EquivalenceTests(ITestOutputHelper output)
         "stale-all" => new CollaborationOptions(0.7, CollaborationMode.All, GammaExchange.Stale),
         "exact-next" => new CollaborationOptions(0.5, CollaborationMode.Next, GammaExchange.Exact),
         "stale-previous" => new CollaborationOptions(0.5, CollaborationMode.Previous, GammaExchange.Stale),
+        // Cumulative goodness (mode previous, s = 1) with each free-riding remedy.
+        "per-block-previous" => new CollaborationOptions(1, CollaborationMode.Previous, GammaExchange.Exact, CollaborationRemedy.PerBlock),
+        "hardness-gated-previous" => new CollaborationOptions(1, CollaborationMode.Previous, GammaExchange.Exact, CollaborationRemedy.HardnessGated),
+        "hardness-gated-stale-previous" => new CollaborationOptions(1, CollaborationMode.Previous, GammaExchange.Stale, CollaborationRemedy.HardnessGated),
+        "depth-scaled-previous" => new CollaborationOptions(1, CollaborationMode.Previous, GammaExchange.Exact, CollaborationRemedy.DepthScaled),
+        "depth-scaled-stale-previous" => new CollaborationOptions(1, CollaborationMode.Previous, GammaExchange.Stale, CollaborationRemedy.DepthScaled),
         _ => throw new ArgumentOutOfRangeException(nameof(name)),
     };
 

@@ -9,7 +9,7 @@ using Xunit.Abstractions;
 
 namespace FFActors.Runtime.Tests;
 
-/// <summary>CwC-FF and Hyperspherical FF train through the same layer actors as dense FF: same weights in every mode, same evaluation.</summary>
+/// <summary>CwC-FF, Hyperspherical FF and Distance-Forward train through the same layer actors as dense FF: same weights in every mode, same evaluation.</summary>
 public class LabelDrivenRuntimeTests(ITestOutputHelper output)
 {
     static FFConfig Config(CwcLoss loss)
@@ -50,6 +50,36 @@ public class LabelDrivenRuntimeTests(ITestOutputHelper output)
         TestSupport.OneThread();
         var core = Evaluator.Evaluate(pipeNet, data.Train, data.Test, new LabelOverlay(), config.Eval, config.Run.Seed);
         output.WriteLine($"HFF: actors single-pass {actors.GoodnessAccuracy:P2} SF {actors.HeadAccuracy:P2}; core {core.GoodnessAccuracy:P2} / {core.HeadAccuracy:P2}");
+        Assert.Equal(core.GoodnessAccuracy, actors.GoodnessAccuracy);
+        Assert.Equal(core.HeadAccuracy, actors.HeadAccuracy);
+    }
+
+    [Fact]
+    public void Distance_forward_trains_through_the_actors_with_the_same_weights_in_every_mode()
+    {
+        var c = TestSupport.Config(layers: [784, 64, 48], epochs: 2, batch: 50, train: 300, validation: 100, validate: true);
+        var config = c with
+        {
+            Model = c.Model with { Distance = new DistanceOptions() },
+            Eval = c.Eval with { ScoreLayers = [1], HeadLayers = [1], HeadEpochs = 1, BatchSize = 64 },
+        };
+        using var data = TestSupport.Load(config);
+        var (reference, _) = TestSupport.Reference(config, data);
+        using var _ = reference;
+        Assert.True(reference.LabelDriven);
+        var seq = PipelineRunner.Train(config, TestSupport.Runtime(ExecutionMode.Sequential, checkpoints: false), data, null, false, null, CancellationToken.None);
+        using var seqNet = seq.Network;
+        var pipe = PipelineRunner.Train(config, TestSupport.Runtime(ExecutionMode.Pipeline, checkpoints: false), data, null, false, null,
+            CancellationToken.None, evaluate: true);
+        using var pipeNet = pipe.Network;
+        using (var initial = new FFNetwork(config, TorchSharp.torch.CPU))
+            Assert.False(TestSupport.SameWeights(initial, pipeNet));
+        TestSupport.AssertSameWeights(reference, seqNet, "sequential vs FFTrainer");
+        TestSupport.AssertSameWeights(reference, pipeNet, "pipeline vs FFTrainer");
+        var actors = pipe.Evaluation ?? throw new Xunit.Sdk.XunitException("no evaluation");
+        TestSupport.OneThread();
+        var core = Evaluator.Evaluate(pipeNet, data.Train, data.Test, new LabelOverlay(), config.Eval, config.Run.Seed);
+        output.WriteLine($"DF: actors nearest-centre {actors.GoodnessAccuracy:P2} SF {actors.HeadAccuracy:P2}; core {core.GoodnessAccuracy:P2} / {core.HeadAccuracy:P2}");
         Assert.Equal(core.GoodnessAccuracy, actors.GoodnessAccuracy);
         Assert.Equal(core.HeadAccuracy, actors.HeadAccuracy);
     }

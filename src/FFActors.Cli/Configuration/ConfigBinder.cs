@@ -71,7 +71,10 @@ public sealed class ConfigBinder(LoadedConfig loaded)
             LabelValue: NumberOrWord("model.label-value", "max"),
             Cwc: Cwc(),
             SymBaAlpha: Double("model.symba-alpha", min: 0, exclusiveMin: true),
-            Hff: OneOf("model.kind", "dense", "cwc", "hff") == "hff" ? new HffOptions(Scale: Double("model.hff.scale", min: 0, exclusiveMin: true)) : null),
+            Hff: ModelKind() == "hff" ? new HffOptions(Scale: Double("model.hff.scale", min: 0, exclusiveMin: true)) : null,
+            Distance: ModelKind() == "distance"
+                ? new DistanceOptions(Margin: Double("model.distance.margin", min: 0), Scale: Double("model.distance.scale", min: 0, exclusiveMin: true))
+                : null),
         new TrainOptions(
             Schedule: Enum("train.schedule", ("simultaneous", Schedule.Simultaneous), ("greedy", Schedule.Greedy)),
             Epochs: Int("train.epochs", min: 1),
@@ -87,7 +90,9 @@ public sealed class ConfigBinder(LoadedConfig loaded)
             Collaboration: new CollaborationOptions(
                 Scale: Double("train.collaboration.scale"),
                 Mode: Enum("train.collaboration.mode", ("all", CollaborationMode.All), ("previous", CollaborationMode.Previous), ("next", CollaborationMode.Next)),
-                Exchange: Enum("train.collaboration.exchange", ("exact", GammaExchange.Exact), ("stale", GammaExchange.Stale))),
+                Exchange: Enum("train.collaboration.exchange", ("exact", GammaExchange.Exact), ("stale", GammaExchange.Stale)),
+                Remedy: Enum("train.collaboration.remedy", ("none", CollaborationRemedy.None), ("per-block", CollaborationRemedy.PerBlock),
+                    ("hardness-gated", CollaborationRemedy.HardnessGated), ("depth-scaled", CollaborationRemedy.DepthScaled))),
             NegativeOptions: NegativeOptions("train.negative-options"),
             ModelViewRefresh: Int("train.model-view-refresh", min: 1),
             LayerEpochs: Ilt()),
@@ -152,10 +157,12 @@ public sealed class ConfigBinder(LoadedConfig loaded)
         return v.GetArray().Select(e => e.GetString()).ToArray();
     }
 
+    string ModelKind() => OneOf("model.kind", "dense", "cwc", "hff", "distance");
+
     /// <summary>model.kind = cwc: the CwC-FF blocks (model.layers is then unused).</summary>
     CwcOptions? Cwc()
     {
-        if (OneOf("model.kind", "dense", "cwc", "hff") != "cwc") return null;
+        if (ModelKind() != "cwc") return null;
         var input = IntList("model.cwc.input");
         if (input.Length != 3 || input.Any(d => d < 1)) throw Error("model.cwc.input", $" expected [channels, height, width], got [{string.Join(", ", input)}]");
         var channels = IntList("model.cwc.channels");

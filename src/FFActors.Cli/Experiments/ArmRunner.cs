@@ -88,6 +88,7 @@ public static class ArmRunner
         if (!double.IsNaN(e.GoodnessAccuracy)) metrics["goodness"] = e.GoodnessAccuracy;
         if (!double.IsNaN(e.HeadAccuracy)) metrics["head"] = e.HeadAccuracy;
         if (trained.Metrics.Count > 0) metrics["samples_per_s"] = Median(trained.Metrics.Select(m => m.SamplesPerSecond));
+        foreach (var (key, value) in ExperimentCurves.LayerSeparation(trained.Metrics)) metrics[key] = value;
         return (metrics, ExperimentCurves.Of(trained.Metrics), null);
     }
 

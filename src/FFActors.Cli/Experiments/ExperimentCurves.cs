@@ -15,6 +15,37 @@ public static class ExperimentCurves
         int last = metrics.SelectMany(m => m.Layers.Select(l => l.Layer)).DefaultIfEmpty(-1).Max();
         if (last >= 0)
             curves[$"layer {last} separation"] = metrics.Select(m => m.Layers.FirstOrDefault(l => l.Layer == last)?.Separation ?? double.NaN).ToArray();
+        // Each layer's OWN goodness gap (mean g⁺ − mean g⁻ on the diagnostic batch, no γ) after every epoch.
+        if (metrics.Count > 0 && metrics.All(m => m.Diagnostics is { Count: > 0 }))
+            foreach (var d in metrics[0].Diagnostics!)
+                curves[$"layer {d.Layer} goodness gap"] = metrics.Select(m => Gap(m.Diagnostics!.First(x => x.Layer == d.Layer))).ToArray();
         return curves;
+    }
+
+    static double Gap(Core.Diagnostics.LayerDiagnostics d) => d.MeanPositive - d.MeanNegative;
+
+    /// <summary>
+    /// Per-layer separation after the last epoch: <c>sep_layerN</c> (fraction of samples on the right side of θ by the
+    /// layer's own goodness) and <c>gap_layerN</c> (mean g⁺ − mean g⁻). From the end-of-epoch diagnostics when on
+    /// (fresh negatives, the trained weights), else from the last epoch's training statistics.
+    /// </summary>
+    public static Dictionary<string, double> LayerSeparation(IReadOnlyList<EpochMetrics> metrics)
+    {
+        var result = new Dictionary<string, double>();
+        if (metrics.Count == 0) return result;
+        var last = metrics[^1];
+        if (last.Diagnostics is { Count: > 0 } diagnostics)
+            foreach (var d in diagnostics)
+            {
+                result[$"sep_layer{d.Layer}"] = d.Separation;
+                result[$"gap_layer{d.Layer}"] = Gap(d);
+            }
+        else
+            foreach (var l in last.Layers)
+            {
+                result[$"sep_layer{l.Layer}"] = l.Separation;
+                result[$"gap_layer{l.Layer}"] = l.GoodPos - l.GoodNeg;
+            }
+        return result;
     }
 }

@@ -75,6 +75,14 @@ public sealed class ExperimentReport
         }
         sb.AppendLine();
         var shown = Columns.Where(col => arms.Any(a => a.Metrics.ContainsKey(col.Key))).ToList();
+        // Per-layer separation (ExperimentCurves.LayerSeparation): layer by layer, the fraction at θ then the goodness gap.
+        var layers = arms.SelectMany(a => a.Metrics.Keys).Where(k => k.StartsWith("sep_layer", StringComparison.Ordinal))
+            .Select(k => int.Parse(k["sep_layer".Length..], CultureInfo.InvariantCulture)).Distinct().Order();
+        foreach (var l in layers)
+        {
+            shown.Add(($"sep_layer{l}", $"layer {l} own separation at θ", true));
+            shown.Add(($"gap_layer{l}", $"layer {l} own g⁺ − g⁻", false));
+        }
         sb.Append("| arm | kind | overrides | n |");
         foreach (var col in shown) sb.Append(c, $" {col.Header} |");
         sb.AppendLine(" time (s) |");
@@ -106,7 +114,7 @@ public sealed class ExperimentReport
         if (!a.Metrics.TryGetValue(key, out var m)) return "–";
         var c = CultureInfo.InvariantCulture;
         double scale = percent ? 100 : 1;
-        string f = percent ? "F2" : "F0";
+        string f = percent ? "F2" : key.StartsWith("gap_layer", StringComparison.Ordinal) ? "F3" : "F0";
         string mean = (m.Mean * scale).ToString(f, c);
         string tail = percent ? " %" : "";
         return m.N < 2 ? mean + tail : $"{mean} ± {(m.Std * scale).ToString(f, c)}{tail}";

@@ -109,6 +109,7 @@ public sealed class TrainJob
     {
         { Cwc: { } cwc } => $"cwc channels [{string.Join(", ", cwc.Channels)}]{(cwc.Cfse ? " cfse" : "")} {cwc.Loss}",
         { Hff: not null } => $"hff layers [{string.Join(", ", model.Layers)}]",
+        { Distance: { } df } => $"distance-forward layers [{string.Join(", ", model.Layers)}] margin {df.Margin} scale {df.Scale}",
         _ => $"layers [{string.Join(", ", model.Layers)}]",
     };
 

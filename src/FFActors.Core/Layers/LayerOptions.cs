@@ -9,6 +9,7 @@ namespace FFActors.Core.Layers;
 /// <param name="Cwc">Set for a CwC-FF convolutional block (then <paramref name="CwcObjective"/> is its objective and
 /// InputSize/OutputSize are the flattened sizes); null for a dense layer.</param>
 /// <param name="Hff">Set for a Hyperspherical FF layer (dense, with class prototypes).</param>
+/// <param name="Distance">Set for a Distance-Forward layer (dense, with class centres).</param>
 /// <param name="Window">Epochs in which the layer learns (ILT); null = every epoch.</param>
 public sealed record LayerOptions(
     int Index,
@@ -22,4 +23,9 @@ public sealed record LayerOptions(
     CwcBlockOptions? Cwc = null,
     CwcObjective? CwcObjective = null,
     EpochWindow? Window = null,
-    HffOptions? Hff = null);
+    HffOptions? Hff = null,
+    DistanceOptions? Distance = null)
+{
+    /// <summary>A CwC block, HFF or Distance-Forward layer: it learns from labels in one pass, without negatives.</summary>
+    public bool LabelDriven => Cwc is not null || Hff is not null || Distance is not null;
+}

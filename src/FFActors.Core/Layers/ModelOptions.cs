@@ -7,6 +7,7 @@ namespace FFActors.Core.Layers;
 /// <param name="LabelValue">Overlay "on" value; null means the batch maximum.</param>
 /// <param name="SymBaAlpha">α of the SymBa loss (model.loss = symba).</param>
 /// <param name="Hff">Set for Hyperspherical FF (model.kind = hff): dense layers of <paramref name="Layers"/> with class prototypes.</param>
+/// <param name="Distance">Set for Distance-Forward (model.kind = distance): dense layers of <paramref name="Layers"/> with class centres.</param>
 /// <param name="Cwc">Set for a CwC-FF network (model.kind = cwc): its blocks replace <paramref name="Layers"/>.</param>
 public sealed record ModelOptions(
     int[] Layers,
@@ -18,10 +19,11 @@ public sealed record ModelOptions(
     double? LabelValue = null,
     CwcOptions? Cwc = null,
     double SymBaAlpha = 4.0,
-    HffOptions? Hff = null)
+    HffOptions? Hff = null,
+    DistanceOptions? Distance = null)
 {
-    /// <summary>CwC-FF and Hyperspherical FF learn from labels in one pass: no overlay, no negatives.</summary>
-    public bool LabelDriven => Cwc is not null || Hff is not null;
+    /// <summary>CwC-FF, Hyperspherical FF and Distance-Forward learn from labels in one pass: no overlay, no negatives.</summary>
+    public bool LabelDriven => Cwc is not null || Hff is not null || Distance is not null;
 
     public int LayerCount => Cwc?.Channels.Length ?? Layers.Length - 1;
 

@@ -14,9 +14,10 @@ public sealed class FFNetwork : IDisposable
 
     /// <param name="windows">Per layer, the epochs in which it learns (ILT); null = always.</param>
     /// <param name="sharedHalves">Layer 0 reads pairs of image-wide halves with shared weights (SCFF).</param>
+    /// <param name="collaboration">Layer collaboration: its free-riding remedy becomes part of each layer's objective.</param>
     public FFNetwork(ModelOptions model, OptimizerOptions optimizer, long seed, Device device, IReadOnlyList<EpochWindow>? windows = null,
-        bool sharedHalves = false)
-        : this(LayerOptionsFor(model, optimizer, windows, sharedHalves).Select(o => new LayerTrainer(o, seed, device)).ToArray())
+        bool sharedHalves = false, CollaborationOptions? collaboration = null)
+        : this(LayerOptionsFor(model, optimizer, windows, sharedHalves, collaboration).Select(o => new LayerTrainer(o, seed, device)).ToArray())
     {
     }
 
@@ -24,14 +25,15 @@ public sealed class FFNetwork : IDisposable
     /// shares its weights over both halves of SCFF's pairs when the negative strategy needs it).</summary>
     public FFNetwork(FFConfig config, Device device)
         : this(config.Model, config.Train.OptimizerOrDefault, config.Run.Seed, device, config.Train.LayerEpochs,
-            NegativeSetup.Of(config).SharedHalves)
+            NegativeSetup.Of(config).SharedHalves, config.Train.CollaborationOrDefault)
     {
     }
 
     /// <param name="windows">Per layer, the epochs in which it learns (ILT); null = always.</param>
     /// <param name="sharedHalves">Layer 0 reads pairs of image-wide halves with shared weights (SCFF).</param>
+    /// <param name="collaboration">When on, its remedy (and the depth-scaled divisor of each layer) goes into every dense layer's objective.</param>
     public static IReadOnlyList<LayerOptions> LayerOptionsFor(ModelOptions model, OptimizerOptions optimizer, IReadOnlyList<EpochWindow>? windows = null,
-        bool sharedHalves = false)
+        bool sharedHalves = false, CollaborationOptions? collaboration = null)
     {
         if (windows is not null && windows.Count != model.LayerCount)
             throw new ArgumentException($"train.ilt: {windows.Count} windows for {model.LayerCount} layers");
@@ -46,12 +48,14 @@ public sealed class FFNetwork : IDisposable
         if (model.Layers.Length < 2) throw new ArgumentException("model.layers: need an input size and at least one layer");
         return Enumerable.Range(0, model.LayerCount).Select(i => new LayerOptions(
             i, model.Layers[i], model.Layers[i + 1], model.InputNorm,
-            new Objective(model.Goodness, model.ThresholdFor(model.Layers[i + 1]), model.Loss, model.SymBaAlpha),
-            model.PeerNorm, optimizer, SharedHalves: sharedHalves && i == 0, Window: Window(i), Hff: model.Hff)).ToArray();
+            new Objective(model.Goodness, model.ThresholdFor(model.Layers[i + 1]), model.Loss, model.SymBaAlpha,
+                collaboration is { Enabled: true } c ? c.Remedy : CollaborationRemedy.None,
+                collaboration?.CumulativeDivisor(i, model.LayerCount) ?? 1.0),
+            model.PeerNorm, optimizer, SharedHalves: sharedHalves && i == 0, Window: Window(i), Hff: model.Hff, Distance: model.Distance)).ToArray();
     }
 
-    /// <summary>A CwC-FF or Hyperspherical FF network: it reads plain images (no label overlay) and learns from labels, without negatives.</summary>
-    public bool LabelDriven => Layers.Count > 0 && (Layers[0].Options.Cwc is not null || Layers[0].Options.Hff is not null);
+    /// <summary>A CwC-FF, Hyperspherical FF or Distance-Forward network: it reads plain images (no label overlay) and learns from labels, without negatives.</summary>
+    public bool LabelDriven => Layers.Count > 0 && Layers[0].Options.LabelDriven;
 
     /// <summary>Activities of every layer for input x (no autograd); element ℓ is layer ℓ's output.</summary>
     public List<Tensor> Activities(Tensor x, int upTo = int.MaxValue)

@@ -17,8 +17,14 @@ public sealed class LayerTrainer : IDisposable
     public LayerOptions Options { get; }
     /// <summary>The layer's module: an <see cref="FFDenseLayer"/> or a <see cref="CwcBlock"/>.</summary>
     public nn.Module<Tensor, Tensor> Module { get; }
-    /// <summary>The dense layer (throws for other layer kinds).</summary>
-    public FFDenseLayer Layer => Module as FFDenseLayer ?? throw new InvalidOperationException($"layer {Options.Index} is not a dense layer");
+    /// <summary>The dense layer (of an HFF or Distance-Forward layer: its dense part; throws for a CwC block).</summary>
+    public FFDenseLayer Layer => Module switch
+    {
+        FFDenseLayer dense => dense,
+        HffLayer hff => hff.Dense,
+        DistanceLayer df => df.Dense,
+        _ => throw new InvalidOperationException($"layer {Options.Index} is not a dense layer"),
+    };
     public optim.Optimizer Optimizer { get; }
     public Objective Objective => Options.Objective;
     Tensor runningMean;
@@ -32,6 +38,7 @@ public sealed class LayerTrainer : IDisposable
         {
             { Cwc: { } block } => new CwcBlock(block, init, $"layer{options.Index}"),
             { Hff: { } hff } => new HffLayer(options.InputSize, options.OutputSize, options.InputNorm, hff, init, $"layer{options.Index}"),
+            { Distance: { } df } => new DistanceLayer(options.InputSize, options.OutputSize, options.InputNorm, df, init, $"layer{options.Index}"),
             _ => new FFDenseLayer(options.InputSize, options.OutputSize, options.InputNorm, init, $"layer{options.Index}", options.SharedHalves),
         };
         Module.to(device);
@@ -69,19 +76,24 @@ public sealed class LayerTrainer : IDisposable
     /// <summary>
     /// What the layer contributes to goodness scoring of activities h: per-sample goodness [B] for a
     /// dense layer (scored once per overlaid label), class scores [B, C] for a label-driven layer (all
-    /// classes in one pass): a CwC block's class-goodness matrix, an HFF layer's prototype cosines.
+    /// classes in one pass): a CwC block's class-goodness matrix, an HFF layer's prototype cosines, a
+    /// Distance-Forward layer's negative distances to the class centres.
     /// </summary>
     public Tensor ScoreOf(Tensor h) => Module switch
     {
         CwcBlock => Options.CwcObjective!.GoodnessMatrix(h),
         HffLayer hff => hff.ClassScores(h),
+        DistanceLayer df => df.ClassScores(h),
         _ => Objective.GoodnessOf(h),
     };
 
     /// <summary>Loss of a label-driven layer's class scores.</summary>
-    Tensor LabelLoss(Tensor scores, Tensor labels) => Options.CwcObjective is { } cwc
-        ? cwc.LossOf(scores, labels)
-        : nn.functional.cross_entropy(scores, labels);
+    Tensor LabelLoss(Tensor scores, Tensor labels) => Options switch
+    {
+        { CwcObjective: { } cwc } => cwc.LossOf(scores, labels),
+        { Distance: { } df } => DistanceLayer.MarginLoss(scores, labels, df.Margin),
+        _ => nn.functional.cross_entropy(scores, labels),
+    };
 
     /// <summary>
     /// One local update on (pos, neg). <paramref name="collabPos"/>/<paramref name="collabNeg"/> are the
@@ -92,8 +104,8 @@ public sealed class LayerTrainer : IDisposable
     /// <paramref name="pos"/> and an empty <paramref name="neg"/>), ignored by dense layers.</param>
     public (LayerOutput Output, LayerStepStats Stats) Step(Tensor pos, Tensor neg, Tensor? collabPos = null, Tensor? collabNeg = null, Tensor? labels = null)
     {
-        if (Options.Cwc is not null || Options.Hff is not null)
-            return LabelStep(pos, neg, labels ?? throw new ArgumentException($"layer {Options.Index}: a label-driven layer (CwC, HFF) needs the labels"));
+        if (Options.LabelDriven)
+            return LabelStep(pos, neg, labels ?? throw new ArgumentException($"layer {Options.Index}: a label-driven layer (CwC, HFF, Distance-Forward) needs the labels"));
         if (!Learning) return FrozenStep(pos, neg, collabPos, collabNeg);
         Module.train();
         var hPos = Module.forward(pos);
@@ -148,7 +160,7 @@ public sealed class LayerTrainer : IDisposable
     }
 
     /// <summary>
-    /// A label-driven layer (CwC-FF block, HFF layer): one update from the class scores of the plain
+    /// A label-driven layer (CwC-FF block, HFF or Distance-Forward layer): one update from the class scores of the plain
     /// images and their labels (no negatives); outside its ILT window it only forwards (frozen, BatchNorm
     /// on its running statistics). Stats: GoodPos/GoodNeg are the mean score of the true class and of the
     /// other classes, Separation the fraction of samples whose true class scores highest, DeadUnits the

@@ -246,7 +246,8 @@ internal sealed class CoordinatorActor : UntypedActor
         config = settings.Config;
         data = settings.Data;
         negatives = NegativeSetup.Of(config);
-        layerOptions = FFNetwork.LayerOptionsFor(config.Model, config.Train.OptimizerOrDefault, config.Train.LayerEpochs, negatives.SharedHalves);
+        layerOptions = FFNetwork.LayerOptionsFor(config.Model, config.Train.OptimizerOrDefault, config.Train.LayerEpochs, negatives.SharedHalves,
+            config.Train.CollaborationOrDefault);
         competitive = config.Model.LabelDriven;
         layerCount = layerOptions.Count;
         if (layerCount > 62) throw new ArgumentException("model.layers: at most 62 layers");

@@ -23,7 +23,10 @@ public sealed record WireLayerOptions(
     [property: Key(15)] bool SharedHalves,
     [property: Key(16)] int[]? Window,
     [property: Key(17)] WireCwcBlock? Cwc,
-    [property: Key(18)] WireHffOptions? Hff);
+    [property: Key(18)] WireHffOptions? Hff,
+    [property: Key(19)] WireDistanceOptions? Distance,
+    [property: Key(20)] int CollaborationRemedy,
+    [property: Key(21)] double CumulativeDivisor);
 
 /// <summary>Wire contract of a CwC-FF block's shape and its objective.</summary>
 [MessagePackObject]
@@ -45,3 +48,10 @@ public sealed record WireCwcBlock(
 public sealed record WireHffOptions(
     [property: Key(0)] int Classes,
     [property: Key(1)] double Scale);
+
+/// <summary>Wire contract of a Distance-Forward layer's options.</summary>
+[MessagePackObject]
+public sealed record WireDistanceOptions(
+    [property: Key(0)] int Classes,
+    [property: Key(1)] double Margin,
+    [property: Key(2)] double Scale);

@@ -245,7 +245,9 @@ public sealed class WireSerializer : SerializerWithStringManifest
         o.Objective.Alpha, o.SharedHalves, o.Window is { } w ? [w.Start, w.End] : null,
         o.Cwc is { } c ? new WireCwcBlock(c.InChannels, c.Height, c.Width, c.OutChannels, c.Groups, c.MaxPool, c.Classes, c.HeadPool,
             o.CwcObjective?.Classes ?? c.Classes, (int)(o.CwcObjective?.Loss ?? default), o.CwcObjective?.Threshold ?? 2.0) : null,
-        o.Hff is { } h ? new WireHffOptions(h.Classes, h.Scale) : null);
+        o.Hff is { } h ? new WireHffOptions(h.Classes, h.Scale) : null,
+        o.Distance is { } d ? new WireDistanceOptions(d.Classes, d.Margin, d.Scale) : null,
+        (int)o.Objective.Remedy, o.Objective.CumulativeDivisor);
 
     static LayerOptions Options_(WireLayerOptions? o)
     {
@@ -256,14 +258,19 @@ public sealed class WireSerializer : SerializerWithStringManifest
         if (c is not null && (c.InChannels < 1 || c.Height < 1 || c.Width < 1 || c.OutChannels < 1 || c.Groups < 1 || c.Classes < 1 || c.ObjectiveClasses < 1))
             throw new SerializationException($"layer options: CwC block {c.InChannels}x{c.Height}x{c.Width}→{c.OutChannels}/{c.Groups}");
         if (o.Hff is { } hf && hf.Classes < 1) throw new SerializationException($"layer options: HFF classes {hf.Classes}");
+        if (o.Distance is { } df && (df.Classes < 1 || !(df.Margin >= 0) || !(df.Scale > 0)))
+            throw new SerializationException($"layer options: Distance-Forward classes {df.Classes}, margin {df.Margin}, scale {df.Scale}");
+        if (!(o.CumulativeDivisor >= 1)) throw new SerializationException($"layer options: cumulative divisor {o.CumulativeDivisor}");
         return new LayerOptions(o.Index, o.InputSize, o.OutputSize, E<InputNorm>(o.InputNorm),
-            new Objective(E<GoodnessKind>(o.Goodness), o.Threshold, E<LossKind>(o.Loss), o.SymBaAlpha), o.PeerNorm,
+            new Objective(E<GoodnessKind>(o.Goodness), o.Threshold, E<LossKind>(o.Loss), o.SymBaAlpha,
+                E<CollaborationRemedy>(o.CollaborationRemedy), o.CumulativeDivisor), o.PeerNorm,
             new OptimizerOptions(E<OptimizerKind>(o.Optimizer), o.LearningRate, o.Momentum, o.WeightDecay, E<LrSchedule>(o.LrSchedule), o.DecayStart),
             SharedHalves: o.SharedHalves,
             Cwc: c is null ? null : new CwcBlockOptions(c.InChannels, c.Height, c.Width, c.OutChannels, c.Groups, c.MaxPool, c.Classes, c.HeadPool),
             CwcObjective: c is null ? null : new CwcObjective(c.ObjectiveClasses, E<CwcLoss>(c.ObjectiveLoss), c.ObjectiveThreshold),
             Window: o.Window is { } win ? new EpochWindow(win[0], win[1]) : null,
-            Hff: o.Hff is { } h ? new HffOptions(h.Classes, h.Scale) : null);
+            Hff: o.Hff is { } h ? new HffOptions(h.Classes, h.Scale) : null,
+            Distance: o.Distance is { } d ? new DistanceOptions(d.Classes, d.Margin, d.Scale) : null);
     }
 
     static TEnum E<TEnum>(int value) where TEnum : struct, Enum =>
