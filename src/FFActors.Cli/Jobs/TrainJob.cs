@@ -113,14 +113,15 @@ public sealed class TrainJob
         _ => $"layers [{string.Join(", ", model.Layers)}]",
     };
 
-    /// <summary>The last epoch's goodness histograms per layer and the first layer's receptive fields.</summary>
+    /// <summary>The last epoch's goodness histograms per layer and the first (dense) layer's receptive fields.</summary>
     void SaveDiagnostics(RunFolder run, IReadOnlyList<EpochMetrics> metrics, FFNetwork net, DataSplits data)
     {
         var last = metrics.LastOrDefault(m => m.Diagnostics is not null);
         if (last is not null)
             DiagnosticsChart.SaveHistograms(run.Path, last.Diagnostics!, last.Epoch, $"{config.Data.Dataset} {config.Train.Negatives}");
         int side = (int)Math.Round(Math.Sqrt(data.Train.Features));
-        if (side * side == data.Train.Features)
+        // Receptive fields are the rows of a dense first layer; a CwC block's 3×3 kernels are not images of the input.
+        if (side * side == data.Train.Features && config.Model.Cwc is null)
             DiagnosticsChart.SaveReceptiveFields(run.File("receptive-fields.png"), ReceptiveFields.Grid(net.Layers[0].Layer, 100, side, side),
                 $"layer 0 receptive fields (first 100 units, each scaled to its max |w|), {config.Train.Negatives}");
     }
