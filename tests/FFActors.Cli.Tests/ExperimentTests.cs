@@ -58,9 +58,9 @@ public class ExperimentTests
         Assert.True(runs.Single(r => r.GetProperty("arm").GetString() == "backprop").GetProperty("metrics").GetProperty("source_accuracy").GetDouble() > 0.85);
         // The CwC arm learned its source task (GA on MNIST) and its features are the pooled blocks: 2×2 per channel.
         var cwc = runs.Single(r => r.GetProperty("arm").GetString() == "cwc").GetProperty("metrics");
-        Assert.True(cwc.GetProperty("source_goodness").GetDouble() > 0.8, $"CwC source accuracy {cwc.GetProperty("source_goodness").GetDouble()}");
-        Assert.Equal((10 + 20) * 4, cwc.GetProperty("features_all").GetDouble());
-        Assert.Equal(20 * 4, cwc.GetProperty("features_last").GetDouble());
+        Assert.True(cwc.GetProperty("source_goodness").GetDouble() > 0.5, $"CwC source accuracy {cwc.GetProperty("source_goodness").GetDouble()}");
+        Assert.Equal((20 + 80) * 4, cwc.GetProperty("features_all").GetDouble());
+        Assert.Equal(80 * 4, cwc.GetProperty("features_last").GetDouble());
         foreach (var arm in new[] { "ff", "random", "backprop" })
             Assert.True(File.Exists(Path.Combine(outDir, "arms", arm, "seed-1", ArmRunner.EmbeddingFile)), $"no embedding for {arm}");
         Assert.True(File.Exists(Path.Combine(outDir, "arms", "ff", "seed-1", "run", "weights", "layer1.pt")), "the FF arm did not write its run folder");
@@ -254,5 +254,14 @@ public class ExperimentTests
         Assert.Contains("data.dataset=mnist", quickTransfer.Arms[0].Overrides);
         Assert.Contains("model.layers=[784, 200, 200]", quickTransfer.Arms[0].Overrides);
         Assert.DoesNotContain("model.layers=[784, 500, 500]", quickTransfer.Arms[0].Overrides);
+    }
+
+    [Fact]
+    public void Only_on_the_command_line_picks_arms_and_names_an_unknown_one()
+    {
+        var two = ExperimentLoader.Load(Shipped("transfer.conf"), quick: false, onlyOverride: ["cwc", "cwc-random"]);
+        Assert.Equal(["cwc", "cwc-random"], two.Arms.Select(a => a.Name));
+        var e = Assert.Throws<ConfigException>(() => ExperimentLoader.Load(Shipped("transfer.conf"), quick: false, onlyOverride: ["cnn"]));
+        Assert.StartsWith("--only: only: no arm named 'cnn'", e.Message);
     }
 }

@@ -21,7 +21,9 @@ public static class ExperimentLoader
     /// <param name="outOverride">--out: the results folder itself (instead of experiment.out-dir/name).</param>
     /// <param name="parallelOverride">--parallel: arm-seeds at once (instead of experiment.parallel).</param>
     /// <param name="sets">--set overrides applied to every arm last (after the arm's own).</param>
-    public static ExperimentSpec Load(string file, bool quick, string? outOverride = null, int? parallelOverride = null, IReadOnlyList<string>? sets = null)
+    /// <param name="onlyOverride">--only: the arms to run (instead of experiment.only).</param>
+    public static ExperimentSpec Load(string file, bool quick, string? outOverride = null, int? parallelOverride = null, IReadOnlyList<string>? sets = null,
+        IReadOnlyList<string>? onlyOverride = null)
     {
         if (!File.Exists(file)) throw new ConfigException($"{file}: experiment file not found");
         var text = File.ReadAllText(file);
@@ -92,9 +94,10 @@ public static class ExperimentLoader
         foreach (var dup in arms.GroupBy(a => a.FolderName).Where(g => g.Count() > 1))
             throw new ConfigException($"{file}: experiment.arms: two arms share the name '{dup.Key}'");
 
-        var only = Strings(effective, "only", Origin("only"));
+        var only = onlyOverride is { Count: > 0 } ? onlyOverride : Strings(effective, "only", Origin("only"));
+        string onlyOrigin = onlyOverride is { Count: > 0 } ? "--only" : Origin("only");
         foreach (var o in only.Where(o => arms.All(a => a.Name != o)))
-            throw new ConfigException($"{Origin("only")}: only: no arm named '{o}' (arms: {string.Join(", ", arms.Select(a => a.Name))})");
+            throw new ConfigException($"{onlyOrigin}: only: no arm named '{o}' (arms: {string.Join(", ", arms.Select(a => a.Name))})");
         if (only.Count > 0) arms = arms.Where(a => only.Contains(a.Name)).ToList();
 
         var transfer = new TransferSpec(
