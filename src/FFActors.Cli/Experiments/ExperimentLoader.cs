@@ -98,6 +98,7 @@ public static class ExperimentLoader
         string onlyOrigin = onlyOverride is { Count: > 0 } ? "--only" : Origin("only");
         foreach (var o in only.Where(o => arms.All(a => a.Name != o)))
             throw new ConfigException($"{onlyOrigin}: only: no arm named '{o}' (arms: {string.Join(", ", arms.Select(a => a.Name))})");
+        var allArms = arms;
         if (only.Count > 0) arms = arms.Where(a => only.Contains(a.Name)).ToList();
 
         var transfer = new TransferSpec(
@@ -115,8 +116,14 @@ public static class ExperimentLoader
             Samples: bind.Int("embedding.samples", min: 10),
             Perplexity: bind.Double("embedding.perplexity", min: 1),
             Iterations: bind.Int("embedding.iterations", min: 1));
-        foreach (var a in embedding.Arms.Where(a => arms.All(x => x.Name != a)))
+        foreach (var a in embedding.Arms.Where(a => allArms.All(x => x.Name != a)))
             throw new ConfigException($"{Origin("embedding.arms")}: embedding.arms: no arm named '{a}'");
+        // Only some arms run: embed those of the listed ones that do (none of them: no embedding).
+        if (embedding.Arms.Count > 0)
+        {
+            var running = embedding.Arms.Where(a => arms.Any(x => x.Name == a)).ToList();
+            embedding = running.Count > 0 ? embedding with { Arms = running } : embedding with { Method = "none", Arms = [] };
+        }
 
         var spec = new ExperimentSpec(file, name, bind.String("description"), baseFile, seeds, parallel, outDir, quick, arms, transfer, embedding, sets ?? []);
         foreach (var arm in arms) ArmConfig.Bind(spec, arm, seeds[0]);
