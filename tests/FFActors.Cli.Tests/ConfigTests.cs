@@ -24,6 +24,21 @@ public class ConfigTests
     }
 
     [Fact]
+    public void The_rendered_config_of_a_run_reads_back_to_the_same_settings()
+    {
+        // Defaults include empty strings (run.name) and empty lists (train.ilt.start): both must survive config.conf.
+        var loaded = ConfigLoader.Load(null, ["train.collaboration.scale=0.5"]);
+        var file = Path.Combine(RepoPaths.TempDir(), "config.conf");
+        File.WriteAllText(file, loaded.Render());
+        var back = new ConfigBinder(ConfigLoader.Load(file, [])).Bind();
+        var original = new ConfigBinder(loaded).Bind();
+        Assert.Equal("", back.Run.Name);
+        Assert.Equal(original.Run, back.Run);
+        Assert.Equal(original.Train.Collaboration, back.Train.Collaboration);
+        Assert.Equal(original.Model.Layers, back.Model.Layers);
+    }
+
+    [Fact]
     public void Set_overrides_values_lists_and_words()
     {
         var c = Bind(null, "model.layers=[784, 20, 30]", "model.threshold=2.5", "model.goodness=mean", "eval.score-layers=[0,1]", "train.optimizer.type=sgd");

@@ -75,6 +75,19 @@ public class TrainCommandTests
     }
 
     [Fact]
+    public void A_run_with_the_default_folder_name_resumes_from_its_own_config()
+    {
+        var outDir = RepoPaths.TempDir();
+        var args = Small(outDir, "unused").Where(a => !a.StartsWith("run.name=", StringComparison.Ordinal)).ToArray();
+        Assert.Equal(0, TrainCommand.Run(null, args));
+        var run = Assert.Single(Directory.GetDirectories(outDir));
+        var before = File.ReadAllBytes(Path.Combine(run, "weights", "layer1.pt"));
+        // The run is complete: resuming it reads config.conf back, restores the last checkpoint and evaluates again.
+        Assert.Equal(0, TrainCommand.Resume(run, null, []));
+        Assert.Equal(before, File.ReadAllBytes(Path.Combine(run, "weights", "layer1.pt")));
+    }
+
+    [Fact]
     public void Existing_run_folder_is_not_overwritten()
     {
         var outDir = RepoPaths.TempDir();

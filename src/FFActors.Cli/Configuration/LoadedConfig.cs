@@ -11,11 +11,15 @@ public sealed record LoadedConfig(Config Hocon, IReadOnlyDictionary<string, stri
     /// <summary>The full resolved configuration (reference + file + overrides) as HOCON that loads back: a run's config.conf.</summary>
     public string Render() =>
         "# Resolved configuration of this run (reference defaults + --config file + --set overrides).\n" +
-        EmptyListsWritten(WithoutCluster(Hocon.ToString(includeFallback: true)));
+        EmptyStringsWritten(EmptyListsWritten(WithoutCluster(Hocon.ToString(includeFallback: true))));
 
     /// <summary>Akka's HOCON printer writes an empty list (<c>train.ilt.start = []</c>) as a placeholder its parser
-    /// cannot read back; strings print quoted, so the placeholder can only be an empty list.</summary>
+    /// cannot read back; an empty string prints as nothing, so the placeholder can only be an empty list.</summary>
     static string EmptyListsWritten(string rendered) => rendered.Replace(" : <<unknown value>>", " : []", StringComparison.Ordinal);
+
+    /// <summary>An empty string (<c>run.name = ""</c>) prints as <c>name : </c> with nothing after it, which the parser refuses.</summary>
+    static string EmptyStringsWritten(string rendered) =>
+        System.Text.RegularExpressions.Regex.Replace(rendered, @"^(\s*[^\s:]+ : )(\r?)$", "$1\"\"$2", System.Text.RegularExpressions.RegexOptions.Multiline);
 
     /// <summary>
     /// The cluster section describes where a run was deployed, not the run (a resume may use other
