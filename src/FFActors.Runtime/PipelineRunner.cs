@@ -144,7 +144,7 @@ public static class PipelineRunner
         }
         var snap = RunSnapshot.FromBytes(store.Read(id, RunSnapshot.FileName));
         if (snap.Fingerprint != fingerprint)
-            throw new InvalidOperationException($"resume: checkpoint {store.Describe(id)} was written by a different configuration\n  checkpoint: {snap.Fingerprint}\n  now:        {fingerprint}");
+            throw new ArgumentException($"resume: checkpoint {store.Describe(id)} was written by a different configuration (checkpoint: {snap.Fingerprint}; now: {fingerprint})");
         log.Add($"resumed from {snap.Describe()} at {store.Describe(id)}");
         return snap;
     }

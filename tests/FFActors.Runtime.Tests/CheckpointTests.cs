@@ -1,3 +1,4 @@
+using FFActors.Core.Layers;
 using FFActors.Core.Training;
 using FFActors.Runtime.Actors;
 using Xunit;
@@ -113,8 +114,30 @@ public class CheckpointTests(ITestOutputHelper output)
         var dir = TestSupport.TempDir();
         PipelineRunner.Train(config, TestSupport.Runtime(ExecutionMode.Pipeline), data, dir, false, null, CancellationToken.None).Network.Dispose();
         var other = config with { Model = config.Model with { Layers = [784, 64, 48] } };
-        var e = Assert.Throws<InvalidOperationException>(() =>
+        var e = Assert.Throws<ArgumentException>(() =>
             PipelineRunner.Train(other, TestSupport.Runtime(ExecutionMode.Pipeline), data, dir, true, null, CancellationToken.None));
         Assert.Contains("different configuration", e.Message);
+        Assert.DoesNotContain("\n", e.Message); // one line for the CLI
+    }
+
+    [Fact]
+    public void The_fingerprint_tells_every_model_kind_and_remedy_apart()
+    {
+        var c = TestSupport.Config();
+        var variants = new[]
+        {
+            c,
+            c with { Model = c.Model with { Hff = new HffOptions() } },
+            c with { Model = c.Model with { Hff = new HffOptions(Scale: 5) } },
+            c with { Model = c.Model with { Distance = new DistanceOptions() } },
+            c with { Model = c.Model with { Distance = new DistanceOptions(Margin: 2) } },
+            c with { Model = c.Model with { Cwc = new CwcOptions([1, 28, 28], [20, 80]) } },
+            c with { Train = c.Train with { Collaboration = new CollaborationOptions(0.5) } },
+            c with { Train = c.Train with { Collaboration = new CollaborationOptions(0.5, Remedy: CollaborationRemedy.PerBlock) } },
+        };
+        var prints = variants.Select(v => RunFingerprint.Of(v, 100)).ToList();
+        Assert.Equal(prints.Count, prints.Distinct().Count());
+        // Checkpoints written before remedies existed carry the record's old text.
+        Assert.Contains("collab=CollaborationOptions { Scale = 0.5, Mode = All, Exchange = Exact, Enabled = True };", prints[6]);
     }
 }

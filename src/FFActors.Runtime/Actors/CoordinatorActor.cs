@@ -1126,9 +1126,16 @@ internal static class RunFingerprint
     public static string Of(FFConfig c, int trainSamples) =>
         $"layers={string.Join('-', c.Model.Layers)};norm={c.Model.InputNorm};goodness={c.Model.Goodness};" +
         $"batch={c.Train.BatchSize};seed={c.Run.Seed};train={trainSamples};negatives={c.Train.Negatives};" +
-        $"optimizer={c.Train.OptimizerOrDefault.Kind};collab={c.Train.CollaborationOrDefault};" +
+        $"optimizer={c.Train.OptimizerOrDefault.Kind};collab={Collaboration(c.Train.CollaborationOrDefault)};" +
         $"negative-options={string.Join(',', c.Train.NegativeOptionsOrEmpty.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key}:{kv.Value:R}"))};" +
         $"model-view-refresh={c.Train.ModelViewRefresh}" +
         (c.Model.Cwc is { } cwc ? $";cwc={string.Join('-', cwc.Channels)},{cwc.Cfse},{cwc.Loss}" : "") +
+        (c.Model.Hff is { } hff ? $";hff={hff.Scale:R}" : "") +
+        (c.Model.Distance is { } df ? $";distance={df.Margin:R},{df.Scale:R}" : "") +
         (c.Train.LayerEpochs is { } ilt ? $";ilt={string.Join(',', ilt)}" : "");
+
+    /// <summary>Without a remedy, written as checkpoints from before remedies existed wrote it, so those still resume.</summary>
+    static string Collaboration(CollaborationOptions o) => o.Remedy == CollaborationRemedy.None
+        ? FormattableString.Invariant($"CollaborationOptions {{ Scale = {o.Scale}, Mode = {o.Mode}, Exchange = {o.Exchange}, Enabled = {o.Enabled} }}")
+        : FormattableString.Invariant($"CollaborationOptions {{ Scale = {o.Scale:R}, Mode = {o.Mode}, Exchange = {o.Exchange}, Remedy = {o.Remedy}, Enabled = {o.Enabled} }}");
 }
