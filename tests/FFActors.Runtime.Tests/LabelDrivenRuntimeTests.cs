@@ -24,13 +24,16 @@ public class LabelDrivenRuntimeTests(ITestOutputHelper output)
         };
     }
 
-    [Fact]
-    public void Hyperspherical_ff_trains_through_the_actors_with_the_same_weights_in_every_mode()
+    [Theory]
+    [InlineData("hff")]
+    [InlineData("distance")]
+    public void Single_pass_dense_variants_train_through_the_actors_with_the_same_weights_in_every_mode(string kind)
     {
         var c = TestSupport.Config(layers: [784, 64, 48], epochs: 2, batch: 50, train: 300, validation: 100, validate: true);
         var config = c with
         {
-            Model = c.Model with { Hff = new HffOptions() },
+            // Hyperspherical FF (class prototypes, cosine) or Distance-Forward (class centres, distance).
+            Model = kind == "hff" ? c.Model with { Hff = new HffOptions() } : c.Model with { Distance = new DistanceOptions() },
             Eval = c.Eval with { ScoreLayers = [1], HeadLayers = [1], HeadEpochs = 1, BatchSize = 64 },
         };
         using var data = TestSupport.Load(config);
@@ -49,37 +52,7 @@ public class LabelDrivenRuntimeTests(ITestOutputHelper output)
         var actors = pipe.Evaluation ?? throw new Xunit.Sdk.XunitException("no evaluation");
         TestSupport.OneThread();
         var core = Evaluator.Evaluate(pipeNet, data.Train, data.Test, new LabelOverlay(), config.Eval, config.Run.Seed);
-        output.WriteLine($"HFF: actors single-pass {actors.GoodnessAccuracy:P2} SF {actors.HeadAccuracy:P2}; core {core.GoodnessAccuracy:P2} / {core.HeadAccuracy:P2}");
-        Assert.Equal(core.GoodnessAccuracy, actors.GoodnessAccuracy);
-        Assert.Equal(core.HeadAccuracy, actors.HeadAccuracy);
-    }
-
-    [Fact]
-    public void Distance_forward_trains_through_the_actors_with_the_same_weights_in_every_mode()
-    {
-        var c = TestSupport.Config(layers: [784, 64, 48], epochs: 2, batch: 50, train: 300, validation: 100, validate: true);
-        var config = c with
-        {
-            Model = c.Model with { Distance = new DistanceOptions() },
-            Eval = c.Eval with { ScoreLayers = [1], HeadLayers = [1], HeadEpochs = 1, BatchSize = 64 },
-        };
-        using var data = TestSupport.Load(config);
-        var (reference, _) = TestSupport.Reference(config, data);
-        using var _ = reference;
-        Assert.True(reference.LabelDriven);
-        var seq = PipelineRunner.Train(config, TestSupport.Runtime(ExecutionMode.Sequential, checkpoints: false), data, null, false, null, CancellationToken.None);
-        using var seqNet = seq.Network;
-        var pipe = PipelineRunner.Train(config, TestSupport.Runtime(ExecutionMode.Pipeline, checkpoints: false), data, null, false, null,
-            CancellationToken.None, evaluate: true);
-        using var pipeNet = pipe.Network;
-        using (var initial = new FFNetwork(config, TorchSharp.torch.CPU))
-            Assert.False(TestSupport.SameWeights(initial, pipeNet));
-        TestSupport.AssertSameWeights(reference, seqNet, "sequential vs FFTrainer");
-        TestSupport.AssertSameWeights(reference, pipeNet, "pipeline vs FFTrainer");
-        var actors = pipe.Evaluation ?? throw new Xunit.Sdk.XunitException("no evaluation");
-        TestSupport.OneThread();
-        var core = Evaluator.Evaluate(pipeNet, data.Train, data.Test, new LabelOverlay(), config.Eval, config.Run.Seed);
-        output.WriteLine($"DF: actors nearest-centre {actors.GoodnessAccuracy:P2} SF {actors.HeadAccuracy:P2}; core {core.GoodnessAccuracy:P2} / {core.HeadAccuracy:P2}");
+        output.WriteLine($"{kind}: actors single-pass {actors.GoodnessAccuracy:P2} SF {actors.HeadAccuracy:P2}; core {core.GoodnessAccuracy:P2} / {core.HeadAccuracy:P2}");
         Assert.Equal(core.GoodnessAccuracy, actors.GoodnessAccuracy);
         Assert.Equal(core.HeadAccuracy, actors.HeadAccuracy);
     }
