@@ -24,6 +24,32 @@ public class LabelDrivenRuntimeTests(ITestOutputHelper output)
         };
     }
 
+    /// <summary>
+    /// Trains <paramref name="config"/> with Core's trainer, the sequential actors and the pipeline actors, and checks
+    /// that all three end with bitwise the same (trained) weights and that evaluation through the actors equals Core's.
+    /// The caller owns the reference network and the pipeline's.
+    /// </summary>
+    (FFNetwork Reference, IReadOnlyList<EpochMetrics> ReferenceMetrics, PipelineResult Pipeline) TrainEveryWay(FFConfig config, DataSplits data, string label)
+    {
+        var (reference, refMetrics) = TestSupport.Reference(config, data);
+        Assert.True(reference.LabelDriven);
+        using (var seq = PipelineRunner.Train(config, TestSupport.Runtime(ExecutionMode.Sequential, checkpoints: false), data, null, false, null, CancellationToken.None).Network)
+            TestSupport.AssertSameWeights(reference, seq, "sequential vs FFTrainer");
+        var pipe = PipelineRunner.Train(config, TestSupport.Runtime(ExecutionMode.Pipeline, checkpoints: false), data, null, false, null,
+            CancellationToken.None, evaluate: true);
+        using (var initial = new FFNetwork(config, TorchSharp.torch.CPU))
+            Assert.False(TestSupport.SameWeights(initial, pipe.Network));
+        TestSupport.AssertSameWeights(reference, pipe.Network, "pipeline vs FFTrainer");
+
+        var actors = pipe.Evaluation ?? throw new Xunit.Sdk.XunitException("no evaluation");
+        TestSupport.OneThread();
+        var core = Evaluator.Evaluate(pipe.Network, data.Train, data.Test, new LabelOverlay(), config.Eval, config.Run.Seed);
+        output.WriteLine($"{label}: actors {actors.GoodnessAccuracy:P2} SF {actors.HeadAccuracy:P2}; core {core.GoodnessAccuracy:P2} / {core.HeadAccuracy:P2}");
+        Assert.Equal(core.GoodnessAccuracy, actors.GoodnessAccuracy);
+        Assert.Equal(core.HeadAccuracy, actors.HeadAccuracy);
+        return (reference, refMetrics, pipe);
+    }
+
     [Theory]
     [InlineData("hff")]
     [InlineData("distance")]
@@ -37,24 +63,9 @@ public class LabelDrivenRuntimeTests(ITestOutputHelper output)
             Eval = c.Eval with { ScoreLayers = [1], HeadLayers = [1], HeadEpochs = 1, BatchSize = 64 },
         };
         using var data = TestSupport.Load(config);
-        var (reference, _) = TestSupport.Reference(config, data);
+        var (reference, _, pipe) = TrainEveryWay(config, data, kind);
         using var _ = reference;
-        Assert.True(reference.LabelDriven);
-        var seq = PipelineRunner.Train(config, TestSupport.Runtime(ExecutionMode.Sequential, checkpoints: false), data, null, false, null, CancellationToken.None);
-        using var seqNet = seq.Network;
-        var pipe = PipelineRunner.Train(config, TestSupport.Runtime(ExecutionMode.Pipeline, checkpoints: false), data, null, false, null,
-            CancellationToken.None, evaluate: true);
         using var pipeNet = pipe.Network;
-        using (var initial = new FFNetwork(config, TorchSharp.torch.CPU))
-            Assert.False(TestSupport.SameWeights(initial, pipeNet));
-        TestSupport.AssertSameWeights(reference, seqNet, "sequential vs FFTrainer");
-        TestSupport.AssertSameWeights(reference, pipeNet, "pipeline vs FFTrainer");
-        var actors = pipe.Evaluation ?? throw new Xunit.Sdk.XunitException("no evaluation");
-        TestSupport.OneThread();
-        var core = Evaluator.Evaluate(pipeNet, data.Train, data.Test, new LabelOverlay(), config.Eval, config.Run.Seed);
-        output.WriteLine($"{kind}: actors single-pass {actors.GoodnessAccuracy:P2} SF {actors.HeadAccuracy:P2}; core {core.GoodnessAccuracy:P2} / {core.HeadAccuracy:P2}");
-        Assert.Equal(core.GoodnessAccuracy, actors.GoodnessAccuracy);
-        Assert.Equal(core.HeadAccuracy, actors.HeadAccuracy);
     }
 
     [Theory]
@@ -64,20 +75,9 @@ public class LabelDrivenRuntimeTests(ITestOutputHelper output)
     {
         var config = Config(loss);
         using var data = TestSupport.Load(config);
-        var (reference, refMetrics) = TestSupport.Reference(config, data);
+        var (reference, refMetrics, pipe) = TrainEveryWay(config, data, loss.ToString());
         using var _ = reference;
-        Assert.True(reference.LabelDriven);
-
-        var seq = PipelineRunner.Train(config, TestSupport.Runtime(ExecutionMode.Sequential, checkpoints: false), data, null, false, null, CancellationToken.None);
-        using var seqNet = seq.Network;
-        var pipe = PipelineRunner.Train(config, TestSupport.Runtime(ExecutionMode.Pipeline, checkpoints: false), data, null, false, null,
-            CancellationToken.None, evaluate: true);
         using var pipeNet = pipe.Network;
-
-        using (var initial = new FFNetwork(config, TorchSharp.torch.CPU))
-            Assert.False(TestSupport.SameWeights(initial, pipeNet));
-        TestSupport.AssertSameWeights(reference, seqNet, "sequential vs FFTrainer");
-        TestSupport.AssertSameWeights(reference, pipeNet, "pipeline vs FFTrainer");
         for (int e = 0; e < refMetrics.Count; e++)
         {
             Assert.Equal(refMetrics[e].ValidationAccuracy, pipe.Metrics[e].ValidationAccuracy);
@@ -93,13 +93,5 @@ public class LabelDrivenRuntimeTests(ITestOutputHelper output)
             Assert.True(TestSupport.BitwiseEqual(afterFirst.Layers[0].Module.parameters().First(), pipeNet.Layers[0].Module.parameters().First()));
             Assert.False(TestSupport.BitwiseEqual(afterFirst.Layers[1].Module.parameters().First(), pipeNet.Layers[1].Module.parameters().First()));
         }
-
-        // GA (single pass, class goodness of the last block) and SF through the actors = Core's evaluator.
-        var actors = pipe.Evaluation ?? throw new Xunit.Sdk.XunitException("no evaluation");
-        TestSupport.OneThread();
-        var core = Evaluator.Evaluate(pipeNet, data.Train, data.Test, new LabelOverlay(), config.Eval, config.Run.Seed);
-        output.WriteLine($"{loss}: actors GA {actors.GoodnessAccuracy:P2} SF {actors.HeadAccuracy:P2}; core {core.GoodnessAccuracy:P2} / {core.HeadAccuracy:P2}");
-        Assert.Equal(core.GoodnessAccuracy, actors.GoodnessAccuracy);
-        Assert.Equal(core.HeadAccuracy, actors.HeadAccuracy);
     }
 }
