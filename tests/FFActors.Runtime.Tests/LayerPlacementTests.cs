@@ -17,6 +17,7 @@ public class LayerPlacementTests() : TestKit(RuntimeConfig.Config)
         var work = new ModelOptions([784, 1000, 1000, 1000, 1000]).LayerWork();
         var placement = new LayerPlacement([Host("b"), Host("a")], contiguousWork: work);
         Assert.Equal(["a", "a", "b", "b"], Names(placement, 4));
+        Assert.Equal([0, 0, 1, 1], LayerPlacement.Plan(4, 2, work)); // the plan the cluster benchmark counts hops on
         // One heavy first layer: it gets a host of its own.
         var skewed = new LayerPlacement([Host("a"), Host("b")], contiguousWork: [10.0, 1.0, 1.0, 1.0]);
         Assert.Equal(["a", "b", "b", "b"], Names(skewed, 4));
@@ -26,6 +27,7 @@ public class LayerPlacementTests() : TestKit(RuntimeConfig.Config)
     public void Round_robin_alternates_and_explicit_follows_the_names()
     {
         Assert.Equal(["a", "b", "a"], Names(new LayerPlacement([Host("b"), Host("a")]), 3));
+        Assert.Equal([0, 1, 0], LayerPlacement.Plan(3, 2, null));
         Assert.Equal(["b", "b", "a"], Names(new LayerPlacement([Host("a"), Host("b")], ["b", "b", "a"]), 3));
         Assert.Throws<ArgumentException>(() => new LayerPlacement([Host("a")], ["c"]));
     }

@@ -38,10 +38,17 @@ public sealed class LayerPlacement
         if (hosts.Count == 0) throw new InvalidOperationException("no layer host left");
         if (layerNodes is not null && layer < layerNodes.Count && hosts.FirstOrDefault(h => h.NodeName == layerNodes[layer]) is { } named)
             return named;
-        if (contiguousWork is not null && layer < contiguousWork.Count)
-            return hosts[LanePlan.Assign(contiguousWork, hosts.Count)[layer]];
-        return hosts[layer % hosts.Count];
+        return hosts[Plan(Math.Max(layer + 1, contiguousWork?.Count ?? 0), hosts.Count, contiguousWork)[layer]];
     }
+
+    /// <summary>
+    /// The host index (hosts ordered by node name) of each of <paramref name="layers"/> layers: contiguous runs
+    /// balanced by <paramref name="contiguousWork"/> when it has one entry per layer, round-robin otherwise.
+    /// </summary>
+    public static int[] Plan(int layers, int hosts, IReadOnlyList<double>? contiguousWork) =>
+        contiguousWork is { Count: > 0 } && contiguousWork.Count == layers
+            ? LanePlan.Assign(contiguousWork, hosts)
+            : Enumerable.Range(0, layers).Select(l => l % hosts).ToArray();
 
     /// <summary>Forgets every host at <paramref name="address"/>; returns the names of those removed.</summary>
     public IReadOnlyList<string> RemoveAt(Address address)

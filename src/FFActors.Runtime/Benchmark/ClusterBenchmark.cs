@@ -7,6 +7,7 @@ using FFActors.Core.Evaluation;
 using FFActors.Core.Layers;
 using FFActors.Core.Platform;
 using FFActors.Core.Training;
+using FFActors.Runtime.Actors;
 using FFActors.Runtime.Cluster;
 using FFActors.Runtime.Protocol;
 using FFActors.Runtime.Serialization;
@@ -96,9 +97,7 @@ public static class ClusterBenchmark
             double clusterRate = data.Train.Count / remote.TrainSeconds;
             say($"  {clusterRate:F0} samples/s ({placement})");
             // Coordinator → layer 0 always crosses; layer ℓ → ℓ+1 crosses when they sit on different hosts.
-            var hostOf = o.Placement == PlacementKind.Contiguous
-                ? LanePlan.Assign(config.Model.LayerWork(), o.Hosts)
-                : Enumerable.Range(0, layers.Length - 1).Select(l => l % o.Hosts).ToArray();
+            var hostOf = LayerPlacement.Plan(config.Model.LayerCount, o.Hosts, o.Placement == PlacementKind.Contiguous ? config.Model.LayerWork() : null);
             int hops = 1 + Enumerable.Range(1, hostOf.Length - 1).Count(l => hostOf[l] != hostOf[l - 1]);
             int batches = (data.Train.Count + o.BatchSize - 1) / o.BatchSize;
             double stepMs = remote.TrainSeconds * 1000 / batches;
