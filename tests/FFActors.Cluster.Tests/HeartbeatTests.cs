@@ -33,7 +33,8 @@ public class HeartbeatTests(ITestOutputHelper output)
         long frame = FrameBudget.FrameFor(config, data.Train.Count);
         Assert.True(FrameBudget.LargestMessage(config, data.Train.Count) >= 16_000_000);
         const double pause = 1;
-        var hosts = TestSupport.StartHosts(frame, pause, crashOnTerminate: true, ("a", null), ("b", null));
+        // Data plane off: the 16 MB activations share the Akka connection with the heartbeats (the harder case).
+        var hosts = TestSupport.StartHosts(frame, pause, crashOnTerminate: true, dataPlane: false, ("a", null), ("b", null));
         var seen = new ConcurrentQueue<string>();
         try
         {
@@ -45,7 +46,7 @@ public class HeartbeatTests(ITestOutputHelper output)
             }
             // Round-robin: coordinator → a → b → a, so every node pair carries activations.
             var result = ClusterRunner.Train(config, TestSupport.Runtime(checkpoints: false), data, null, false, null, CancellationToken.None,
-                TestSupport.CoordinatorOptions(hosts[0], 2) with { HeartbeatPause = pause }, extra: TestSupport.Strict);
+                TestSupport.CoordinatorOptions(hosts[0], 2, dataPlane: false) with { HeartbeatPause = pause }, extra: TestSupport.Strict);
             using var net = result.Network;
             foreach (var line in result.Log) output.WriteLine(line);
             Assert.True(result.Completed);

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using FFActors.Runtime;
 using FFActors.Runtime.Cluster;
+using FFActors.Runtime.Transport;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -12,9 +13,10 @@ public class InProcessClusterTests(ITestOutputHelper output)
     static RuntimeHooks Recorder(ConcurrentDictionary<int, byte> layers) => new() { OnLayerStep = s => layers[s.Layer] = 1 };
 
     [Theory]
-    [InlineData(null)]
-    [InlineData("b,a,b")]
-    public void Layers_are_placed_on_the_hosts_and_training_ends_with_the_local_runs_weights(string? explicitNodes)
+    [InlineData(null, true)]
+    [InlineData("b,a,b", true)]
+    [InlineData(null, false)]
+    public void Layers_are_placed_on_the_hosts_and_training_ends_with_the_local_runs_weights(string? explicitNodes, bool dataPlane)
     {
         var config = TestSupport.Config(epochs: 2, batch: 50, train: 400);
         using var data = TestSupport.Load(config);
@@ -23,13 +25,13 @@ public class InProcessClusterTests(ITestOutputHelper output)
         var onA = new ConcurrentDictionary<int, byte>();
         var onB = new ConcurrentDictionary<int, byte>();
         long frame = FrameBudget.FrameFor(config, data.Train.Count);
-        var hosts = TestSupport.StartHosts(frame, ("a", Recorder(onA)), ("b", Recorder(onB)));
+        var hosts = TestSupport.StartHosts(frame, new ClusterOptions().HeartbeatPause, false, dataPlane, ("a", Recorder(onA)), ("b", Recorder(onB)));
         try
         {
             var nodes = explicitNodes?.Split(',');
             var said = new List<string>();
             var result = ClusterRunner.Train(config, TestSupport.Runtime(), data, null, false, null, CancellationToken.None,
-                TestSupport.CoordinatorOptions(hosts[0], 2, nodes), say: said.Add, extra: TestSupport.Strict);
+                TestSupport.CoordinatorOptions(hosts[0], 2, nodes, dataPlane), say: said.Add, extra: TestSupport.Strict);
             using var net = result.Network;
             foreach (var line in said.Concat(result.Log)) output.WriteLine(line);
             Assert.True(result.Completed);
@@ -40,6 +42,11 @@ public class InProcessClusterTests(ITestOutputHelper output)
             Assert.Equal(expectA, onA.Keys.Order().ToArray());
             Assert.Equal(expectB, onB.Keys.Order().ToArray());
             TestSupport.AssertSameWeights(local, net, "cluster vs local pipeline");
+            // Activations left the hosts through the data plane, or (off) it was never started.
+            long served = hosts.Sum(h => DataPlane.For(h)?.Served ?? 0);
+            output.WriteLine($"payloads served by the hosts' data planes: {served}");
+            if (dataPlane) Assert.True(served >= 2 * 2 * (400 / 50), $"{served} payloads served");
+            else Assert.All(hosts, h => Assert.Null(DataPlane.For(h)));
         }
         finally
         {

@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using Akka.Actor;
 using Akka.Configuration;
 using FFActors.Core;
@@ -8,6 +10,7 @@ using FFActors.Core.Platform;
 using FFActors.Core.Training;
 using FFActors.Runtime;
 using FFActors.Runtime.Cluster;
+using FFActors.Runtime.Transport;
 using Xunit;
 using static TorchSharp.torch;
 
@@ -58,12 +61,19 @@ static class TestSupport
         }
     }
 
+    /// <summary>The test models' activations are kilobytes: a low threshold sends them through the data plane.</summary>
+    public const long SmallThreshold = 1024;
+
     /// <summary>Starts layer hosts on port 0: the first one starts the cluster, the others join it.</summary>
     public static List<ActorSystem> StartHosts(long frame, params (string Name, RuntimeHooks? Hooks)[] hosts) =>
         StartHosts(frame, new ClusterOptions().HeartbeatPause, false, hosts);
 
     /// <param name="crashOnTerminate">Terminate stops the host without leaving the cluster, as a crash would.</param>
-    public static List<ActorSystem> StartHosts(long frame, double heartbeatPause, bool crashOnTerminate, params (string Name, RuntimeHooks? Hooks)[] hosts)
+    /// <param name="dataPlane">Activations through the data plane (the default) or through Akka.Remote.</param>
+    public static List<ActorSystem> StartHosts(long frame, double heartbeatPause, bool crashOnTerminate, params (string Name, RuntimeHooks? Hooks)[] hosts) =>
+        StartHosts(frame, heartbeatPause, crashOnTerminate, true, hosts);
+
+    public static List<ActorSystem> StartHosts(long frame, double heartbeatPause, bool crashOnTerminate, bool dataPlane, params (string Name, RuntimeHooks? Hooks)[] hosts)
     {
         var extra = crashOnTerminate
             ? ConfigurationFactory.ParseString("akka.coordinated-shutdown.run-by-actor-system-terminate = off").WithFallback(Strict)
@@ -72,19 +82,34 @@ static class TestSupport
         foreach (var (name, hooks) in hosts)
         {
             var seeds = systems.Count == 0 ? null : new[] { ClusterSystem.SelfAddress(systems[0]).ToString() };
-            systems.Add(LayerHostNode.Start(new ClusterOptions(NodeName: name, SeedNodes: seeds, HeartbeatPause: heartbeatPause), frame, extra, hooks));
+            systems.Add(LayerHostNode.Start(new ClusterOptions(NodeName: name, SeedNodes: seeds, HeartbeatPause: heartbeatPause,
+                DataPlane: new DataPlaneOptions(Enabled: dataPlane, Threshold: SmallThreshold)), frame, extra, hooks));
         }
         return systems;
     }
 
-    public static ClusterOptions CoordinatorOptions(ActorSystem seed, int hosts, IReadOnlyList<string>? layerNodes = null) =>
+    public static ClusterOptions CoordinatorOptions(ActorSystem seed, int hosts, IReadOnlyList<string>? layerNodes = null, bool dataPlane = true) =>
         new(SeedNodes: [ClusterSystem.SelfAddress(seed).ToString()], MinLayerHosts: hosts,
-            Placement: layerNodes is null ? PlacementKind.RoundRobin : PlacementKind.Explicit, LayerNodes: layerNodes, JoinTimeoutSeconds: 60);
+            Placement: layerNodes is null ? PlacementKind.RoundRobin : PlacementKind.Explicit, LayerNodes: layerNodes, JoinTimeoutSeconds: 60,
+            DataPlane: new DataPlaneOptions(Enabled: dataPlane, Threshold: SmallThreshold));
 
     public static void StopAll(IEnumerable<ActorSystem> systems)
     {
         foreach (var s in systems) s.Terminate();
         foreach (var s in systems) s.WhenTerminated.Wait(TimeSpan.FromSeconds(20));
+    }
+
+    /// <summary>A self-signed certificate for server and client authentication, written as a PKCS#12 file; returns its path.</summary>
+    public static string Certificate(string dir, string name, string password)
+    {
+        using var key = RSA.Create(2048);
+        var request = new CertificateRequest($"CN={name}", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension(
+            [new Oid("1.3.6.1.5.5.7.3.1"), new Oid("1.3.6.1.5.5.7.3.2")], critical: false)); // server and client auth
+        using var cert = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
+        var path = Path.Combine(dir, name + ".pfx");
+        File.WriteAllBytes(path, cert.Export(X509ContentType.Pfx, password));
+        return path;
     }
 
     public static string TempDir()

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
 using Akka.Actor;
 using Akka.Cluster;
 using FFActors.Runtime.Cluster;
@@ -12,18 +10,6 @@ namespace FFActors.Cluster.Tests;
 /// <summary>Mutual TLS on the remote transport: only nodes holding the cluster's certificate can join.</summary>
 public class TlsTests(ITestOutputHelper output)
 {
-    static string Certificate(string dir, string name, string password)
-    {
-        using var key = RSA.Create(2048);
-        var request = new CertificateRequest($"CN={name}", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension(
-            [new Oid("1.3.6.1.5.5.7.3.1"), new Oid("1.3.6.1.5.5.7.3.2")], critical: false)); // server and client auth
-        using var cert = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
-        var path = Path.Combine(dir, name + ".pfx");
-        File.WriteAllBytes(path, cert.Export(X509ContentType.Pfx, password));
-        return path;
-    }
-
     static ActorSystem Host(string name, string cert, string? seed) => LayerHostNode.Start(
         new ClusterOptions(NodeName: name, SeedNodes: seed is null ? null : [seed], Tls: new TlsOptions(true, cert, "secret")),
         frame: 1 << 20);
@@ -36,8 +22,8 @@ public class TlsTests(ITestOutputHelper output)
     public void A_node_without_the_clusters_certificate_cannot_join()
     {
         var dir = TestSupport.TempDir();
-        var clusterCert = Certificate(dir, "ffactors-cluster", "secret");
-        var otherCert = Certificate(dir, "intruder", "secret");
+        var clusterCert = TestSupport.Certificate(dir, "ffactors-cluster", "secret");
+        var otherCert = TestSupport.Certificate(dir, "intruder", "secret");
         var systems = new List<ActorSystem>();
         try
         {

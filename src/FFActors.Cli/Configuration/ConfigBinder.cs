@@ -11,6 +11,7 @@ using FFActors.Core.Training;
 using FFActors.Runtime;
 using FFActors.Runtime.Cluster;
 using FFActors.Runtime.Serialization;
+using FFActors.Runtime.Transport;
 
 namespace FFActors.Cli.Configuration;
 
@@ -135,7 +136,13 @@ public sealed class ConfigBinder(LoadedConfig loaded)
                 Enabled: Bool("cluster.tls.enabled"),
                 CertificatePath: String("cluster.tls.certificate-path"),
                 CertificatePassword: String("cluster.tls.certificate-password"),
-                TrustedThumbprints: StringList("cluster.tls.trusted-thumbprints")));
+                TrustedThumbprints: StringList("cluster.tls.trusted-thumbprints")),
+            DataPlane: new DataPlaneOptions(
+                Enabled: Bool("cluster.data-plane.enabled"),
+                Port: Int("cluster.data-plane.port", min: 0, max: 65535),
+                Threshold: Long("cluster.data-plane.threshold"),
+                ExpirySeconds: Double("cluster.data-plane.expiry", min: 0, exclusiveMin: true),
+                FetchTimeoutSeconds: Double("cluster.data-plane.fetch-timeout", min: 0, exclusiveMin: true)));
         try
         {
             options.Validate();

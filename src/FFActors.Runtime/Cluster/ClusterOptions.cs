@@ -1,4 +1,5 @@
 using FFActors.Runtime.Serialization;
+using FFActors.Runtime.Transport;
 
 namespace FFActors.Runtime.Cluster;
 
@@ -27,6 +28,7 @@ public sealed record TlsOptions(bool Enabled = false, string CertificatePath = "
 /// <param name="MaximumFrameSize">Transport frame in bytes; 0 = computed from the model and batch sizes (<see cref="FrameBudget"/>).</param>
 /// <param name="HeartbeatPause">Acceptable heartbeat pause of the failure detector: large batches must not look like a dead node.</param>
 /// <param name="StableAfter">Split-brain resolver: how long membership must be stable before unreachable nodes are downed.</param>
+/// <param name="DataPlane">The direct links that carry activations beside Akka.Remote; null = the defaults (on).</param>
 public sealed record ClusterOptions(
     string Host = "127.0.0.1",
     int Port = 0,
@@ -40,7 +42,8 @@ public sealed record ClusterOptions(
     double JoinTimeoutSeconds = 120,
     double HeartbeatPause = 10,
     double StableAfter = 5,
-    TlsOptions? Tls = null)
+    TlsOptions? Tls = null,
+    DataPlaneOptions? DataPlane = null)
 {
     public const string SystemName = "ffactors";
     public const string LayerHostRole = "layer-host";
@@ -59,6 +62,7 @@ public sealed record ClusterOptions(
         foreach (var seed in SeedNodes ?? [])
             if (!seed.StartsWith($"{scheme}://{SystemName}@", StringComparison.Ordinal))
                 throw new ArgumentException($"cluster.seed-nodes: '{seed}' is not {scheme}://{SystemName}@HOST:PORT");
+        DataPlane?.Validate();
         if (Tls is { Enabled: true } && !File.Exists(Tls.CertificatePath))
             throw new ArgumentException($"cluster.tls.certificate-path: '{Tls.CertificatePath}' not found");
     }

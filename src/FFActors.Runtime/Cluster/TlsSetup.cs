@@ -8,15 +8,19 @@ namespace FFActors.Runtime.Cluster;
 /// <c>cluster.tls.certificate-path</c>, requires one from every peer (mutual TLS), and accepts a peer
 /// only if its certificate's thumbprint is trusted (by default: the same certificate, shared by the
 /// cluster). Self-signed certificates work; a node with any other certificate cannot connect, so cannot join.
+/// The data plane's links use the same certificate and the same pins (<see cref="Transport.LinkSecurity"/>).
 /// </summary>
 public static class TlsSetup
 {
-    public static DotNettySslSetup For(TlsOptions tls)
+    /// <summary>This node's certificate and the thumbprints it trusts (by default its own).</summary>
+    public static (X509Certificate2 Certificate, string[] Trusted) Load(TlsOptions tls)
     {
         var certificate = X509CertificateLoader.LoadPkcs12FromFile(tls.CertificatePath, tls.CertificatePassword,
             X509KeyStorageFlags.Exportable | X509KeyStorageFlags.EphemeralKeySet);
-        var trusted = tls.TrustedThumbprints is { Count: > 0 } list ? list.ToArray() : [certificate.Thumbprint];
-        return new DotNettySslSetup(certificate, suppressValidation: false, requireMutualAuthentication: true,
-            validateCertificateHostname: false, customValidator: CertificateValidation.PinnedCertificate(trusted));
+        return (certificate, tls.TrustedThumbprints is { Count: > 0 } list ? list.ToArray() : [certificate.Thumbprint]);
     }
+
+    public static DotNettySslSetup For(X509Certificate2 certificate, string[] trusted) =>
+        new(certificate, suppressValidation: false, requireMutualAuthentication: true,
+            validateCertificateHostname: false, customValidator: CertificateValidation.PinnedCertificate(trusted));
 }

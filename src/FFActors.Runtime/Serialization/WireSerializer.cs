@@ -17,7 +17,8 @@ namespace FFActors.Runtime.Serialization;
 /// those contracts are known: the manifest picks one of them or the message is refused, and nothing
 /// read from the wire ever names a .NET type (no typeless or contractless resolver).
 /// <para>
-/// Tensors travel as raw bytes (<see cref="WireTensor"/>); activations optionally narrowed to
+/// Tensors travel as raw bytes (<see cref="WireTensor"/>), on a cluster member the large ones through
+/// its data plane (<see cref="Transport.DataPlane"/>); activations optionally narrowed to
 /// <c>ffactors.wire.activation-precision</c>. Serializing a message hands its tensors over: they are
 /// disposed once their bytes are written, just as a local receiver would dispose them.
 /// </para>
@@ -46,12 +47,14 @@ public sealed class WireSerializer : SerializerWithStringManifest
 
     readonly WirePrecision precision;
     readonly long maximumFrame;
+    readonly Lazy<Transport.DataPlane?> plane;
 
     public WireSerializer(ExtendedActorSystem system) : base(system)
     {
         var config = system.Settings.Config;
         precision = ParsePrecision(config.GetString(PrecisionPath, "float32"));
         maximumFrame = config.HasPath(FramePath) ? config.GetByteSize(FramePath) ?? 0 : 0;
+        plane = new(() => Transport.DataPlane.For(system));
     }
 
     public override int Identifier => Id;
@@ -227,13 +230,13 @@ public sealed class WireSerializer : SerializerWithStringManifest
     static Stamp S(WireStamp? s) => s is null ? throw Missing("stamp") : new(Str(s.RunId), s.Generation, s.Epoch, s.Batch);
 
     /// <summary>An activation: narrowed to the configured precision.</summary>
-    WireTensor A(Tensor t) => WireTensor.From(t, precision);
+    WireTensor A(Tensor t) => WireTensor.From(t, precision, plane.Value);
 
-    static WireTensor? T(Tensor? t) => t is null ? null : WireTensor.From(t);
+    WireTensor? T(Tensor? t) => t is null ? null : WireTensor.From(t, plane: plane.Value);
 
-    static Tensor R(WireTensor? t) => (t ?? throw Missing("tensor")).ToTensor();
+    Tensor R(WireTensor? t) => (t ?? throw Missing("tensor")).ToTensor(plane.Value);
 
-    static Tensor? RN(WireTensor? t) => t?.ToTensor();
+    Tensor? RN(WireTensor? t) => t?.ToTensor(plane.Value);
 
     string Path(IActorRef actor) => Akka.Serialization.Serialization.SerializedActorPath(actor);
 

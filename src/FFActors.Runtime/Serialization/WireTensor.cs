@@ -10,14 +10,17 @@ namespace FFActors.Runtime.Serialization;
 /// <summary>
 /// A tensor on the wire: its raw little-endian bytes, shape and element type. Written straight from
 /// the tensor's storage into the message buffer (<see cref="WireTensorFormatter"/>), and copied once
-/// into a fresh tensor's storage on arrival.
+/// into a fresh tensor's storage on arrival. On a cluster member a large tensor's bytes go to the
+/// data plane instead (<see cref="Transport.DataPlane"/>) and the message carries a <see cref="WireBlob"/>
+/// (<see cref="Data"/> then empty), fetched straight into the new tensor's storage.
 /// </summary>
 [MessagePackObject]
 [MessagePackFormatter(typeof(WireTensorFormatter))]
 public sealed record WireTensor(
     [property: Key(0)] byte DType,
     [property: Key(1)] long[] Shape,
-    [property: Key(2)] byte[] Data)
+    [property: Key(2)] byte[] Data,
+    [property: Key(3)] WireBlob? Blob = null)
 {
     const byte F32 = 1, F16 = 2, BF16 = 3, I64 = 4, U8 = 5;
 
@@ -34,7 +37,8 @@ public sealed record WireTensor(
     /// <paramref name="t"/> for the wire, float32 narrowed to <paramref name="precision"/>. Any converted
     /// copy belongs to the caller's dispose scope and must live until the message is serialized.
     /// </summary>
-    public static WireTensor From(Tensor t, WirePrecision precision = WirePrecision.Float32)
+    /// <param name="plane">When given, a tensor of at least its threshold in bytes is left there and referenced.</param>
+    public static WireTensor From(Tensor t, WirePrecision precision = WirePrecision.Float32, Transport.DataPlane? plane = null)
     {
         var x = t.device_type == DeviceType.CPU ? t : t.cpu();
         if (x.dtype == ScalarType.Float32 && precision != WirePrecision.Float32)
@@ -49,11 +53,15 @@ public sealed record WireTensor(
             _ => throw new SerializationException($"tensor element type {x.dtype} has no wire format"),
         };
         x = x.contiguous();
+        long bytes = x.NumberOfElements * x.ElementSize;
+        if (plane is not null && bytes >= plane.Threshold && bytes > 0)
+            return new WireTensor(code, x.shape, [], plane.Offer(x.bytes));
         return new WireTensor(code, x.shape, []) { Source = x };
     }
 
     /// <summary>A new tensor, owned by the caller (in the caller's dispose scope, if any); narrowed floats come back as float32.</summary>
-    public Tensor ToTensor()
+    /// <param name="plane">Fetches the bytes of a tensor that came as a <see cref="WireBlob"/>.</param>
+    public Tensor ToTensor(Transport.DataPlane? plane = null)
     {
         var (type, size) = DType switch
         {
@@ -75,7 +83,14 @@ public sealed record WireTensor(
                 if (d < 0) throw new SerializationException($"tensor: negative dimension {d}");
                 count = checked(count * d);
             }
-            if (checked(count * size) != Data.Length)
+            if (Blob is not null)
+            {
+                if (Data.Length != 0) throw new SerializationException("tensor: both inline bytes and a data-plane reference");
+                if (checked(count * size) != Blob.Length)
+                    throw new SerializationException($"tensor: shape [{string.Join(", ", Shape)}] needs {count * size} bytes, the reference has {Blob.Length}");
+                if (plane is null) throw new SerializationException("tensor: a data-plane reference, but this node has no data plane");
+            }
+            else if (checked(count * size) != Data.Length)
                 throw new SerializationException($"tensor: shape [{string.Join(", ", Shape)}] needs {count * size} bytes, got {Data.Length}");
         }
         catch (OverflowException)
@@ -83,7 +98,16 @@ public sealed record WireTensor(
             throw new SerializationException($"tensor: shape [{string.Join(", ", Shape)}] is too large");
         }
         var raw = empty(Shape, type);
-        if (Data.Length > 0) Data.AsSpan().CopyTo(raw.bytes);
+        try
+        {
+            if (Blob is not null) plane!.Fetch(Blob, raw.bytes);
+            else if (Data.Length > 0) Data.AsSpan().CopyTo(raw.bytes);
+        }
+        catch
+        {
+            raw.Dispose();
+            throw;
+        }
         if (type is not (ScalarType.Float16 or ScalarType.BFloat16)) return raw;
         var wide = raw.to(ScalarType.Float32);
         raw.Dispose();
@@ -92,9 +116,10 @@ public sealed record WireTensor(
 }
 
 /// <summary>
-/// MessagePack layout of <see cref="WireTensor"/>: [dtype, [dims…], bin]. Writes the bin straight from
-/// the source tensor's storage; reads with the untrusted-data limits (at most 8 dimensions, lengths
-/// checked against the payload by MessagePack).
+/// MessagePack layout of <see cref="WireTensor"/>: [dtype, [dims…], bin], or [dtype, [dims…], empty bin,
+/// [host, port, id, length]] for bytes left on the data plane. Writes the bin straight from the source
+/// tensor's storage; reads with the untrusted-data limits (at most 8 dimensions, lengths checked
+/// against the payload by MessagePack).
 /// </summary>
 public sealed class WireTensorFormatter : IMessagePackFormatter<WireTensor?>
 {
@@ -105,7 +130,7 @@ public sealed class WireTensorFormatter : IMessagePackFormatter<WireTensor?>
             writer.WriteNil();
             return;
         }
-        writer.WriteArrayHeader(3);
+        writer.WriteArrayHeader(value.Blob is null ? 3 : 4);
         writer.Write(value.DType);
         writer.WriteArrayHeader(value.Shape.Length);
         foreach (var d in value.Shape) writer.Write(d);
@@ -121,6 +146,14 @@ public sealed class WireTensorFormatter : IMessagePackFormatter<WireTensor?>
         {
             writer.Write(value.Data);
         }
+        if (value.Blob is { } blob)
+        {
+            writer.WriteArrayHeader(4);
+            writer.Write(blob.Host);
+            writer.Write(blob.Port);
+            writer.Write(blob.Id);
+            writer.Write(blob.Length);
+        }
     }
 
     public WireTensor? Deserialize(ref MessagePackReader reader, MessagePackSerializerOptions options)
@@ -129,14 +162,22 @@ public sealed class WireTensorFormatter : IMessagePackFormatter<WireTensor?>
         options.Security.DepthStep(ref reader);
         try
         {
-            if (reader.ReadArrayHeader() != 3) throw new SerializationException("tensor: expected [dtype, shape, data]");
+            int fields = reader.ReadArrayHeader();
+            if (fields is not (3 or 4)) throw new SerializationException("tensor: expected [dtype, shape, data] or [dtype, shape, data, reference]");
             byte dtype = reader.ReadByte();
             int dims = reader.ReadArrayHeader();
             if (dims > 8) throw new SerializationException($"tensor: {dims} dimensions");
             var shape = new long[dims];
             for (int i = 0; i < dims; i++) shape[i] = reader.ReadInt64();
             var data = reader.ReadBytes() ?? throw new SerializationException("tensor: data missing");
-            return new WireTensor(dtype, shape, data.ToArray());
+            WireBlob? blob = null;
+            if (fields == 4)
+            {
+                if (reader.ReadArrayHeader() != 4) throw new SerializationException("tensor: expected reference [host, port, id, length]");
+                blob = new WireBlob(reader.ReadString() ?? throw new SerializationException("tensor: reference host missing"),
+                    reader.ReadInt32(), reader.ReadUInt64(), reader.ReadInt64());
+            }
+            return new WireTensor(dtype, shape, data.ToArray(), blob);
         }
         finally
         {
