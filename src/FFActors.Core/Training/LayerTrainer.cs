@@ -10,7 +10,8 @@ namespace FFActors.Core.Training;
 /// One FF layer with its own optimizer: the unit of local learning. <see cref="Step"/> computes the
 /// layer's output for a batch, updates the layer on that batch, and returns the output computed
 /// BEFORE the update — the property that makes a layer-per-actor pipeline exactly equal to the
-/// sequential all-layers-per-batch schedule.
+/// sequential all-layers-per-batch schedule. The two halves are also separate (<see cref="Begin"/>,
+/// <see cref="Finish"/>), so a pipeline can hand the output on before it spends time on the update.
 /// </summary>
 public sealed class LayerTrainer : IDisposable
 {
@@ -104,6 +105,17 @@ public sealed class LayerTrainer : IDisposable
     /// <paramref name="pos"/> and an empty <paramref name="neg"/>), ignored by dense layers.</param>
     public (LayerOutput Output, LayerStepStats Stats) Step(Tensor pos, Tensor neg, Tensor? collabPos = null, Tensor? collabNeg = null, Tensor? labels = null)
     {
+        var step = Begin(pos, neg, collabPos, collabNeg, labels);
+        Finish(step);
+        return (step.Output, step.Stats);
+    }
+
+    /// <summary>
+    /// The first half of <see cref="Step"/>: the forward pass, the loss and the step's statistics (all
+    /// from the weights before the update). The update itself waits for <see cref="Finish"/>.
+    /// </summary>
+    public PendingStep Begin(Tensor pos, Tensor neg, Tensor? collabPos = null, Tensor? collabNeg = null, Tensor? labels = null)
+    {
         if (Options.LabelDriven)
             return LabelStep(pos, neg, labels ?? throw new ArgumentException($"layer {Options.Index}: a label-driven layer (CwC, HFF, Distance-Forward) needs the labels"));
         if (!Learning) return FrozenStep(pos, neg, collabPos, collabNeg);
@@ -123,10 +135,6 @@ public sealed class LayerTrainer : IDisposable
             runningMean.Dispose();
             runningMean = updated.DetachFromDisposeScope();
         }
-        Optimizer.zero_grad();
-        loss.backward();
-        Optimizer.step();
-
         var outPos = hPos.detach();
         var outNeg = hNeg.detach();
         using var s = stack([
@@ -137,12 +145,21 @@ public sealed class LayerTrainer : IDisposable
             outPos.amax([0]).le(KeptScalars.Of(0.0)).to(ScalarType.Float32).mean(),
         ]).cpu();
         var v = s.data<float>().ToArray();
+        return new PendingStep(new LayerOutput(outPos, outNeg), new LayerStepStats(v[0], v[1], v[2], v[3], v[4]), loss);
+    }
+
+    /// <summary>The second half of <see cref="Step"/>: the update from the loss of <paramref name="step"/> (none outside the layer's ILT window).</summary>
+    public void Finish(PendingStep step)
+    {
+        if (step.Loss is not { } loss) return;
+        Optimizer.zero_grad();
+        loss.backward();
+        Optimizer.step();
         NativeMemory.AfterStep();
-        return (new LayerOutput(outPos, outNeg), new LayerStepStats(v[0], v[1], v[2], v[3], v[4]));
     }
 
     /// <summary>Outside its ILT window a dense layer forwards and reports, without an update.</summary>
-    (LayerOutput, LayerStepStats) FrozenStep(Tensor pos, Tensor neg, Tensor? collabPos, Tensor? collabNeg)
+    PendingStep FrozenStep(Tensor pos, Tensor neg, Tensor? collabPos, Tensor? collabNeg)
     {
         var hPos = Forward(pos);
         var hNeg = Forward(neg);
@@ -156,7 +173,7 @@ public sealed class LayerTrainer : IDisposable
             hPos.amax([0]).le(KeptScalars.Of(0.0)).to(ScalarType.Float32).mean(),
         ]).cpu();
         var v = s.data<float>().ToArray();
-        return (new LayerOutput(hPos, hNeg), new LayerStepStats(v[0], v[1], v[2], v[3], v[4]));
+        return new PendingStep(new LayerOutput(hPos, hNeg), new LayerStepStats(v[0], v[1], v[2], v[3], v[4]), null);
     }
 
     /// <summary>
@@ -166,7 +183,7 @@ public sealed class LayerTrainer : IDisposable
     /// other classes, Separation the fraction of samples whose true class scores highest, DeadUnits the
     /// fraction of units (CwC: channels before BatchNorm) that were zero for every sample.
     /// </summary>
-    (LayerOutput, LayerStepStats) LabelStep(Tensor x, Tensor neg, Tensor labels)
+    PendingStep LabelStep(Tensor x, Tensor neg, Tensor labels)
     {
         bool learning = Learning;
         Tensor h, dead;
@@ -187,12 +204,6 @@ public sealed class LayerTrainer : IDisposable
         }
         var scores = ScoreOf(h);
         var loss = LabelLoss(scores, labels);
-        if (learning)
-        {
-            Optimizer.zero_grad();
-            loss.backward();
-            Optimizer.step();
-        }
         var sd = scores.detach();
         var pTrue = sd.gather(1, labels.unsqueeze(1)).squeeze(1);
         var pOthers = sd.sum([1]).sub(pTrue).div(KeptScalars.Of(sd.shape[1] - 1));
@@ -204,8 +215,7 @@ public sealed class LayerTrainer : IDisposable
             dead,
         ]).cpu();
         var v = s.data<float>().ToArray();
-        if (learning) NativeMemory.AfterStep();
-        return (new LayerOutput(h.detach(), neg.alias()), new LayerStepStats(v[0], v[1], v[2], v[3], v[4]));
+        return new PendingStep(new LayerOutput(h.detach(), neg.alias()), new LayerStepStats(v[0], v[1], v[2], v[3], v[4]), learning ? loss : null);
     }
 
     /// <summary>Peer-normalisation running means: part of the layer's training state.</summary>

@@ -42,9 +42,9 @@ public sealed class LayerFaultException(int layer, Stamp stamp, string problem, 
 /// processes an item that it must forward, the actor needs a free slot in its window of
 /// <c>CreditWindow</c> items sent downstream and not yet credited; otherwise the item waits, and
 /// since the actor credits its upstream only after processing, the upstream stalls in turn: no
-/// queue grows past the window. A training item is handled as: output for the batch (computed
-/// before the update, by <see cref="LayerTrainer.Step"/>) → sent downstream → stats to the
-/// coordinator → credit upstream. Every handler opens and closes its own dispose scope.
+/// queue grows past the window. A training item is handled as: output and statistics for the batch
+/// (<see cref="LayerTrainer.Begin"/>, before the update) → sent downstream → the update
+/// (<see cref="LayerTrainer.Finish"/>) → stats to the coordinator → credit upstream. Every handler opens and closes its own dispose scope.
 /// </summary>
 internal sealed class LayerActor : UntypedActor
 {
@@ -195,17 +195,17 @@ internal sealed class LayerActor : UntypedActor
         var gammaNeg = b.GammaNegative?[index];
 
         long c0 = Stopwatch.GetTimestamp();
-        LayerOutput output;
-        LayerStepStats stats;
+        PendingStep step;
         try
         {
-            (output, stats) = t.Step(pos, b.Negative, gammaPos, gammaNeg, b.Labels);
+            step = t.Begin(pos, b.Negative, gammaPos, gammaNeg, b.Labels);
         }
         catch (Exception e)
         {
             throw new LayerFaultException(index, b.Stamp, e.Message, e);
         }
         computeTicks += Stopwatch.GetTimestamp() - c0;
+        var (output, stats) = (step.Output, step.Stats);
         if (!double.IsFinite(stats.Loss) || !double.IsFinite(stats.GoodPos) || !double.IsFinite(stats.GoodNeg))
             throw new LayerFaultException(index, b.Stamp, $"non-finite result (loss {stats.Loss}, goodness {stats.GoodPos}/{stats.GoodNeg})");
 
@@ -221,9 +221,21 @@ internal sealed class LayerActor : UntypedActor
                 gammaPos?.data<float>().ToArray(), gammaNeg?.data<float>().ToArray(),
                 goodPos!.data<float>().ToArray(), goodNeg!.data<float>().ToArray()));
 
+        // The next layer starts on the batch while this one updates: the output is from the weights
+        // before the update, and the update only reads it (it shares storage with the autograd graph).
         if (forward)
             Send(new TrainBatch(b.Stamp, output.Positive.DetachFromDisposeScope(), output.Negative.DetachFromDisposeScope(),
                 b.GammaPositive, b.GammaNegative, b.Labels));
+        long u0 = Stopwatch.GetTimestamp();
+        try
+        {
+            t.Finish(step);
+        }
+        catch (Exception e)
+        {
+            throw new LayerFaultException(index, b.Stamp, e.Message, e);
+        }
+        computeTicks += Stopwatch.GetTimestamp() - u0;
         s.Coordinator.Tell(new LayerStepped(b.Stamp, index, stats,
             s.ReportGoodness ? goodPos!.DetachFromDisposeScope() : null,
             s.ReportGoodness ? goodNeg!.DetachFromDisposeScope() : null), Self);
