@@ -17,10 +17,10 @@ public static class BenchCommand
     static readonly Option<int> TestSamplesOption = new("--samples") { Description = "MNIST test samples classified per timing", DefaultValueFactory = _ => 10000 };
     static readonly Option<int> RepeatsOption = new("--repeats") { Description = "Timings per network; the medians are compared", DefaultValueFactory = _ => 5 };
 
-    /// <summary><c>ffactors bench inference</c>: Hyperspherical FF's single pass vs 10-pass goodness scoring, same network size.</summary>
+    /// <summary><c>ffactors bench inference</c>: the single pass of Hyperspherical FF and Distance-Forward vs 10-pass goodness scoring, same network size.</summary>
     static Command Inference()
     {
-        var inference = new Command("inference", "Inference time of Hyperspherical FF (one pass) vs label-scoring FF (10 passes) on the same network size");
+        var inference = new Command("inference", "Inference time of Hyperspherical FF and Distance-Forward (one pass) vs label-scoring FF (10 passes) on the same network size");
         inference.Options.Add(LayersOption);
         inference.Options.Add(TestSamplesOption);
         inference.Options.Add(RepeatsOption);

@@ -15,11 +15,14 @@ public sealed record InferenceBenchmarkOptions(int[] Layers, int Samples = 10000
 /// <param name="GoodnessSeconds">Each timing of label-scoring FF: one overlaid pass per class, goodness summed over the score layers.</param>
 /// <param name="HffSeconds">Each timing of Hyperspherical FF: one pass, prototype cosines of the same score layers.</param>
 /// <param name="Ratio">Median goodness-scoring time / median HFF time.</param>
+/// <param name="DistanceSeconds">Each timing of Distance-Forward: one pass, negative distances to the class centres of the same score layers.</param>
+/// <param name="DistanceRatio">Median goodness-scoring time / median Distance-Forward time.</param>
 public sealed record InferenceBenchmarkReport(int[] Layers, int Samples, int Classes, int[] ScoreLayers, int Threads,
-    double[] GoodnessSeconds, double[] HffSeconds, double GoodnessMedian, double HffMedian, double Ratio);
+    double[] GoodnessSeconds, double[] HffSeconds, double GoodnessMedian, double HffMedian, double Ratio,
+    double[] DistanceSeconds, double DistanceMedian, double DistanceRatio);
 
 /// <summary>
-/// Inference cost of Hyperspherical FF (single pass) against label-scoring FF (one pass per class) on
+/// Inference cost of the single-pass variants, Hyperspherical FF and Distance-Forward, against label-scoring FF (one pass per class) on
 /// networks of the same size, classifying the same MNIST test images with the same evaluation code
 /// (<see cref="GoodnessScorer.Accuracy"/>). The weights are each network's seeded initial ones:
 /// the cost of a forward pass does not depend on their values.
@@ -33,6 +36,7 @@ public static class InferenceBenchmark
         var optimizer = new OptimizerOptions();
         using var ff = new FFNetwork(new ModelOptions(o.Layers), optimizer, o.Seed, CPU);
         using var hff = new FFNetwork(new ModelOptions(o.Layers, Hff: new HffOptions()), optimizer, o.Seed, CPU);
+        using var df = new FFNetwork(new ModelOptions(o.Layers, Distance: new DistanceOptions()), optimizer, o.Seed, CPU);
         var overlay = new LabelOverlay();
         var layers = new EvalOptions().ScoreLayersFor(ff.Layers.Count);
         double Time(FFNetwork net)
@@ -43,16 +47,20 @@ public static class InferenceBenchmark
         }
         Time(ff); // warm-up: first-call allocations and kernel selection
         Time(hff);
+        Time(df);
         var goodness = new double[o.Repeats];
         var single = new double[o.Repeats];
+        var distance = new double[o.Repeats];
         for (int r = 0; r < o.Repeats; r++)
         {
             goodness[r] = Time(ff);
             single[r] = Time(hff);
-            progress?.Invoke($"repeat {r + 1}/{o.Repeats}: goodness scoring {goodness[r]:F3} s, HFF {single[r]:F3} s");
+            distance[r] = Time(df);
+            progress?.Invoke($"repeat {r + 1}/{o.Repeats}: goodness scoring {goodness[r]:F3} s, HFF {single[r]:F3} s, Distance-Forward {distance[r]:F3} s");
         }
-        double gm = Median(goodness), hm = Median(single);
-        return new InferenceBenchmarkReport(o.Layers, data.Test.Count, overlay.Classes, layers, get_num_threads(), goodness, single, gm, hm, gm / hm);
+        double gm = Median(goodness), hm = Median(single), dm = Median(distance);
+        return new InferenceBenchmarkReport(o.Layers, data.Test.Count, overlay.Classes, layers, get_num_threads(), goodness, single, gm, hm, gm / hm,
+            distance, dm, gm / dm);
     }
 
     static double Median(double[] xs)
@@ -66,5 +74,6 @@ public static class InferenceBenchmark
             $"layers [{string.Join(",", r.Layers)}], {r.Samples} MNIST test samples, score layers [{string.Join(",", r.ScoreLayers)}], {r.Threads} intra-op threads, median of {r.GoodnessSeconds.Length}\n" +
             $"goodness scoring ({r.Classes} label passes): {r.GoodnessMedian:F3} s  ({r.Samples / r.GoodnessMedian:F0} samples/s)\n" +
             $"hyperspherical FF (1 pass):             {r.HffMedian:F3} s  ({r.Samples / r.HffMedian:F0} samples/s)\n" +
-            $"speed-up of HFF inference: {r.Ratio:F1}x");
+            $"distance-forward (1 pass):              {r.DistanceMedian:F3} s  ({r.Samples / r.DistanceMedian:F0} samples/s)\n" +
+            $"speed-up of inference: HFF {r.Ratio:F1}x, Distance-Forward {r.DistanceRatio:F1}x");
 }

@@ -37,9 +37,18 @@ public sealed class DistanceLayer : nn.Module<Tensor, Tensor>
     /// <summary>Class goodness −Scale · mean_j (h_j − c_cj)² for every class: [B, Classes].</summary>
     public Tensor ClassScores(Tensor h) => ClassScores(h, centres, Options.Scale);
 
-    /// <summary>−scale · mean_j (h_j − c_cj)² of activities h [B, H] to centres c [C, H]: [B, C].</summary>
-    public static Tensor ClassScores(Tensor h, Tensor centres, double scale) =>
-        h.unsqueeze(1).sub(centres.unsqueeze(0)).Squared().mean([2]).mul(KeptScalars.Of(-scale));
+    /// <summary>
+    /// −scale · mean_j (h_j − c_cj)² of activities h [B, H] to centres c [C, H]: [B, C], as
+    /// (‖h‖² − 2 h·c + ‖c‖²) / H: one matmul instead of a [B, C, H] difference tensor (40 MB per
+    /// 1000-sample batch of a 1000-wide layer), which made scoring memory-bound.
+    /// </summary>
+    public static Tensor ClassScores(Tensor h, Tensor centres, double scale)
+    {
+        var hh = h.Squared().sum([1], keepdim: true);
+        var cc = centres.Squared().sum([1]).unsqueeze(0);
+        var squared = hh.add(cc).sub(h.matmul(centres.t()).mul(KeptScalars.Of(2.0))).clamp_min(0);
+        return squared.mul(KeptScalars.Of(-scale / h.shape[1]));
+    }
 
     /// <summary>
     /// The goodness-based N-pair margin loss: mean over samples of log(1 + Σ_{c≠y} exp(g_c − g_y + m)),
