@@ -56,7 +56,12 @@ public class ProcessSmokeTests(ITestOutputHelper output)
             train { epochs = {{epochs}}, batch-size = 50, optimizer { lr = 0.01, schedule = linear } }
             eval { head { epochs = 0 } }
             runtime { threads-per-layer = 1, checkpoint-every = 3 }
-            cluster { heartbeat-pause = 3, stable-after = 2 }
+            cluster {
+              heartbeat-pause = 3
+              stable-after = 2
+              # The smoke model's activations are kilobytes: send them through the data plane too.
+              data-plane { threshold = 1024 }
+            }
             """);
         return file;
     }
@@ -117,6 +122,9 @@ public class ProcessSmokeTests(ITestOutputHelper output)
             }
             Assert.Equal(0, Finish(coordinator, TimeSpan.FromSeconds(90)));
             Assert.Contains(coordinator.Lines, l => l.Contains("waiting for"));
+            // (The console wraps long lines.)
+            Assert.Matches(@"data plane 127\.0\.0\.1:\d+\s+for tensors of 1,024 bytes", string.Join(" ", coordinator.Lines));
+            Assert.All(hosts.Take(2), h => Assert.Matches(@"data plane 127\.0\.0\.1:\d+\s+for tensors of 1,024 bytes", string.Join(" ", h.Lines)));
             if (killOneHost)
             {
                 Assert.Contains(coordinator.Lines, l => l.Contains("layer host c is gone"));

@@ -41,7 +41,7 @@ public static class NodeCommand
         var system = LayerHostNode.Start(cluster, frame, mode: runtime.Mode);
         var self = ClusterSystem.SelfAddress(system);
         string name = cluster.NodeName.Length > 0 ? cluster.NodeName : ClusterSystem.SelfName(system);
-        Console.WriteLine($"layer host {name} at {self} (frame {frame:N0} bytes{(cluster.Tls is { Enabled: true } ? ", TLS" : "")}); " +
+        Console.WriteLine($"layer host {name} at {self} (frame {frame:N0} bytes; {FFActors.Runtime.Transport.DataPlane.Describe(system)}{(cluster.Tls is { Enabled: true } ? "; TLS" : "")}); " +
             (cluster.SeedNodes is { Count: > 0 } ? $"joining {string.Join(", ", cluster.SeedNodes)}" : "starting a new cluster"));
         Akka.Cluster.Cluster.Get(system).RegisterOnMemberUp(() => Console.WriteLine($"layer host {name} is up; waiting for coordinators (Ctrl-C or SIGTERM leaves the cluster)"));
 

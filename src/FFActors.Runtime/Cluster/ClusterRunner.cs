@@ -6,6 +6,7 @@ using FFActors.Core;
 using FFActors.Core.Data;
 using FFActors.Core.Training;
 using FFActors.Runtime.Actors;
+using FFActors.Runtime.Transport;
 using FFActors.Runtime.Protocol;
 
 namespace FFActors.Runtime.Cluster;
@@ -38,6 +39,7 @@ public static class ClusterRunner
         var system = ClusterSystem.Create(hocon, cluster);
         try
         {
+            say($"coordinator at {ClusterSystem.SelfAddress(system)}; {DataPlane.Describe(system)}");
             ClusterSystem.Join(system, cluster);
             var hosts = WaitForHosts(system, cluster, needed, say, cancel);
             var nodes = cluster.Placement == PlacementKind.Explicit ? cluster.LayerNodes : null;

@@ -36,6 +36,11 @@ public sealed class DataPlane : IExtension, IDisposable
     public static DataPlane? For(ActorSystem system) =>
         system.Settings.Setup.Get<DataPlaneSetup>() is { HasValue: true } s && s.Value.Options.Enabled ? DataPlaneExtension.Instance.Apply(system) : null;
 
+    /// <summary>One line for the logs: where the data plane listens, and for what; or that it is off.</summary>
+    public static string Describe(ActorSystem system) => For(system) is { } plane
+        ? $"data plane {plane.Host}:{plane.Port} for tensors of {plane.Threshold:N0} bytes or more"
+        : "data plane off";
+
     public string Host { get; }
 
     public int Port => server.Port;
