@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 
 namespace FFActors.Cli.Tests;
@@ -42,5 +43,41 @@ public class ProcessTests
         Assert.Equal(2, code);
         Assert.Contains("train.epochz", err);
         Assert.Single(err.Split('\n'));
+    }
+
+    [Fact]
+    public void SIGTERM_stops_a_run_at_a_checkpoint_it_resumes_from()
+    {
+        var dir = RepoPaths.TempDir();
+        var runs = Path.Combine(dir, "runs");
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "ffactors.dll"));
+        foreach (var a in (string[])["train", "--set", $"data.dir={RepoPaths.Data}", "--set", "data.train-limit=30000", "--set", "data.test-limit=200",
+            "--set", "model.layers=[784,64,64]", "--set", "train.epochs=3", "--set", "eval.head.epochs=0", "--set", "run.name=stopped", "--out", runs])
+            psi.ArgumentList.Add(a);
+        using var p = Process.Start(psi)!;
+        var lines = new ConcurrentQueue<string>();
+        p.OutputDataReceived += (_, e) => { if (e.Data is not null) lines.Enqueue(e.Data); };
+        p.ErrorDataReceived += (_, e) => { if (e.Data is not null) lines.Enqueue("err: " + e.Data); };
+        p.BeginOutputReadLine();
+        p.BeginErrorReadLine();
+        var clock = Stopwatch.StartNew();
+        while (!lines.Any(l => l.StartsWith("epoch 1:")) && !p.HasExited && clock.Elapsed < TimeSpan.FromSeconds(120)) Thread.Sleep(50);
+        Assert.False(p.HasExited, string.Join("\n", lines));
+        using (var kill = Process.Start("kill", ["-TERM", p.Id.ToString()])) kill.WaitForExit();
+        Assert.True(p.WaitForExit(60_000), "no exit within 60 s of SIGTERM:\n" + string.Join("\n", lines));
+        p.WaitForExit();
+        string all = string.Join("\n", lines);
+        Assert.Equal(130, p.ExitCode);
+        Assert.Contains("SIGTERM: stopping after the batches in flight", all);
+        Assert.Contains("continue with: ffactors train --resume", all);
+        var run = Path.Combine(runs, "stopped");
+        Assert.True(File.Exists(Path.Combine(run, "checkpoints", "latest")), all);
+        Assert.DoesNotContain(lines, l => l.StartsWith("epoch 3:"));
+
+        var (code, stdout, err) = Ffactors("train", "--resume", run);
+        Assert.True(code == 0, err + stdout);
+        Assert.Contains("epoch 3:", stdout);
+        Assert.Contains("test accuracy", stdout);
     }
 }
