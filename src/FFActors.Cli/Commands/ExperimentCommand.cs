@@ -29,7 +29,7 @@ public static class ExperimentCommand
     {
         var spec = ExperimentLoader.Load(file, quick, outDir, parallel, sets, only);
         // Ctrl-C: running arm-seeds stop at a checkpoint and are recorded as not finished (a rerun retries them).
-        using var stop = TrainCommand.CancelOnCtrlC(cancel);
+        using var stop = new GracefulStop(cancel);
         return ExperimentRunner.Run(spec, stop.Token);
     }
 }

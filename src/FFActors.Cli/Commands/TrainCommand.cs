@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Diagnostics;
-using System.Runtime.InteropServices;
 using Akka.Configuration;
 using FFActors.Cli.Configuration;
 using FFActors.Cli.Jobs;
@@ -86,7 +85,7 @@ public static class TrainCommand
             $"{run.Path}: {config.Data.Dataset} {data.Train.Count} train / {data.Test.Count} test, {TrainJob.Describe(config.Model)}, {how}, {config.Train.Epochs} epochs, batch {config.Train.BatchSize}, seed {config.Run.Seed}" +
             (config.Model.LabelDriven ? "" : $", negatives {config.Train.Negatives}{(negatives.LabelFree ? " (label-free)" : "")}, evaluation: {negatives.Evaluation}")));
 
-        using var stop = CancelOnCtrlC(cancel);
+        using var stop = new GracefulStop(cancel);
         var clock = Stopwatch.StartNew();
         PipelineResult? trained = null;
         if (cluster is not null)
@@ -110,46 +109,6 @@ public static class TrainCommand
 
     static string RunName(FFConfig config) => config.Run.Name.Length > 0 ? config.Run.Name
         : $"{DateTime.Now:yyyyMMdd-HHmmss}-{config.Data.Dataset}-{config.Train.Schedule.ToString().ToLowerInvariant()}";
-
-    /// <summary>
-    /// First Ctrl-C or SIGTERM asks the run to checkpoint and stop; a second one ends the process as usual.
-    /// SIGTERM counts because service managers, <c>kill</c> and scripts' background jobs (which ignore
-    /// SIGINT) stop a run that way, and a run stopped so must not lose its batches since the last checkpoint.
-    /// </summary>
-    internal static GracefulStop CancelOnCtrlC(CancellationToken outer) => new(outer);
-
-    internal sealed class GracefulStop : IDisposable
-    {
-        readonly CancellationTokenSource cts;
-        readonly ConsoleCancelEventHandler handler;
-        readonly PosixSignalRegistration term;
-
-        public GracefulStop(CancellationToken outer)
-        {
-            cts = CancellationTokenSource.CreateLinkedTokenSource(outer);
-            handler = (_, e) => e.Cancel = Request("Ctrl-C");
-            Console.CancelKeyPress += handler;
-            term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx => ctx.Cancel = Request("SIGTERM"));
-        }
-
-        public CancellationToken Token => cts.Token;
-
-        /// <summary>True: the signal is taken as a stop request; false (a second signal): the default action ends the process.</summary>
-        bool Request(string signal)
-        {
-            if (cts.IsCancellationRequested) return false;
-            Console.Error.WriteLine($"ffactors: {signal}: stopping after the batches in flight (checkpointing); send it again to abort");
-            cts.Cancel();
-            return true;
-        }
-
-        public void Dispose()
-        {
-            Console.CancelKeyPress -= handler;
-            term.Dispose();
-            cts.Dispose();
-        }
-    }
 
     internal static void WithProgress(Action<ITrainingObserver> train)
     {
