@@ -19,7 +19,7 @@ namespace FFActors.Cluster.Tests;
 public class DataPlaneTests
 {
     static DataPlane Plane(DataPlaneOptions? options = null, X509Certificate2? cert = null) =>
-        new(new DataPlaneSetup("127.0.0.1", options ?? new DataPlaneOptions(), cert));
+        new(new DataPlaneSetup("127.0.0.1", options ?? new DataPlaneOptions(), cert, cert is null ? null : [cert.Thumbprint]));
 
     static byte[] Payload(int n, int seed)
     {

@@ -9,9 +9,12 @@ namespace FFActors.Runtime.Transport;
 /// certificate and accept a peer only if its thumbprint is trusted (chain errors are expected for
 /// self-signed certificates; the pin is the check).
 /// </summary>
+/// <param name="trustedThumbprints">The resolved pins (<see cref="Cluster.TlsSetup.Load"/>: this node's own certificate when none are configured).</param>
 public sealed class LinkSecurity(X509Certificate2 certificate, IReadOnlyList<string> trustedThumbprints)
 {
-    readonly HashSet<string> trusted = new(trustedThumbprints.Count > 0 ? trustedThumbprints : [certificate.Thumbprint], StringComparer.OrdinalIgnoreCase);
+    readonly HashSet<string> trusted = trustedThumbprints.Count > 0
+        ? new(trustedThumbprints, StringComparer.OrdinalIgnoreCase)
+        : throw new ArgumentException("data plane: TLS needs at least one trusted certificate thumbprint");
 
     bool Trusted(object sender, X509Certificate? peer, X509Chain? chain, SslPolicyErrors errors) =>
         peer is not null && trusted.Contains(peer.GetCertHashString());
