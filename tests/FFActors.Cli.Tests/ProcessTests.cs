@@ -45,6 +45,19 @@ public class ProcessTests
         Assert.Single(err.Split('\n'));
     }
 
+    [Theory]
+    [InlineData("--networks", "784,500;784,5x0", "'5x0'")]
+    [InlineData("--networks", "100,500", "784")]
+    [InlineData("--batch-sizes", "100,0", "'0'")]
+    public void Bad_benchmark_network_or_batch_exits_2_naming_the_option_and_value(string option, string value, string named)
+    {
+        var (code, _, err) = Ffactors("bench", "pipeline", option, value, "--samples", "1000");
+        Assert.Equal(2, code);
+        Assert.Single(err.Split('\n'));
+        Assert.Contains(option, err);
+        Assert.Contains(named, err);
+    }
+
     [Fact]
     public void SIGTERM_stops_a_run_at_a_checkpoint_it_resumes_from()
     {

@@ -28,6 +28,10 @@ public class BenchmarkTests(ITestOutputHelper output)
             Assert.Contains(row.Runs, r => r.Mode == row.PipelineMode && r.SamplesPerSecond == row.Pipeline);
             Assert.All(row.Runs, r => Assert.Equal(row.Layers.Length - 1, r.BusyFraction.Count));
             Assert.All(row.Runs, r => Assert.All(r.BusyFraction, b => Assert.InRange(b, 0, 1.5)));
+            Assert.Equal(row.Layers.Length - 1, row.LayerStepMs!.Count);
+            Assert.All(row.LayerStepMs, ms => Assert.True(ms > 0));
+            Assert.Equal(row.BatchSize * 1000.0 / row.LayerStepMs.Max(), row.Ceiling, 6);
+            Assert.Equal(row.Runs.First(r => r.Mode == "pipeline").SamplesPerSecond / row.Ceiling, row.CeilingFraction, 9);
         }
     }
 }

@@ -11,6 +11,8 @@ public static class BenchCommand
     static readonly Option<int> SamplesOption = new("--samples") { Description = "MNIST training samples per timed epoch", DefaultValueFactory = _ => 20000 };
     static readonly Option<string> DataOption = new("--data") { Description = "Folder with mnist/ in it", DefaultValueFactory = _ => "samples/data" };
     static readonly Option<int> WindowOption = new("--credit-window") { Description = "Batches in flight per layer in every timed mode (runtime.credit-window)", DefaultValueFactory = _ => 3 };
+    static readonly Option<string> NetworksOption = new("--networks") { Description = "Networks to time, input first, separated by ';'", DefaultValueFactory = _ => "784,500,500;784,1000,1000,1000,1000" };
+    static readonly Option<string> BatchesOption = new("--batch-sizes") { Description = "Batch sizes to time each network at", DefaultValueFactory = _ => "100,1000" };
     static readonly Option<string?> OutOption = new("--json") { Description = "Also write the report as JSON to this file" };
 
     static readonly Option<string> LayersOption = new("--layers") { Description = "Network size, input first (both networks)", DefaultValueFactory = _ => "784,1000,1000,1000" };
@@ -28,10 +30,7 @@ public static class BenchCommand
         inference.Options.Add(OutOption);
         inference.SetAction(parse =>
         {
-            var text = parse.GetValue(LayersOption)!;
-            var layers = text.Split(',', StringSplitOptions.TrimEntries).Select(t => int.TryParse(t, out int v) && v > 0 ? v
-                : throw new ArgumentException($"--layers: '{t}' in '{text}' is not a positive integer")).ToArray();
-            if (layers.Length < 2 || layers[0] != 784) throw new ArgumentException($"--layers: '{text}' must start with the MNIST input size 784 and have at least one layer");
+            var layers = Network("--layers", parse.GetValue(LayersOption)!);
             int samples = parse.GetValue(TestSamplesOption);
             if (samples < 100 || samples > 10000) throw new ArgumentException($"--samples: {samples} must be in [100, 10000]");
             var dataDir = parse.GetValue(DataOption)!;
@@ -47,6 +46,17 @@ public static class BenchCommand
         return inference;
     }
 
+    /// <summary>"784,1000,1000": an MNIST network, input first.</summary>
+    static int[] Network(string option, string text)
+    {
+        var layers = Integers(option, text);
+        if (layers.Length < 2 || layers[0] != 784) throw new ArgumentException($"{option}: '{text}' must start with the MNIST input size 784 and have at least one layer");
+        return layers;
+    }
+
+    static int[] Integers(string option, string text) => text.Split(',', StringSplitOptions.TrimEntries).Select(t => int.TryParse(t, out int v) && v > 0 ? v
+        : throw new ArgumentException($"{option}: '{t}' in '{text}' is not a positive integer")).ToArray();
+
     public static Command Create()
     {
         var bench = new Command("bench", "Benchmarks (ratios measured in one run on this machine)");
@@ -55,15 +65,22 @@ public static class BenchCommand
         pipeline.Options.Add(DataOption);
         pipeline.Options.Add(OutOption);
         pipeline.Options.Add(WindowOption);
+        pipeline.Options.Add(NetworksOption);
+        pipeline.Options.Add(BatchesOption);
         pipeline.SetAction(parse =>
         {
             int samples = parse.GetValue(SamplesOption);
             if (samples < 1000) throw new ArgumentException($"--samples: {samples} is too few (at least 1000)");
             int window = parse.GetValue(WindowOption);
             if (window < 1) throw new ArgumentException($"--credit-window: {window} must be at least 1");
+            var networks = parse.GetValue(NetworksOption)!.Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+                .Select(n => Network("--networks", n)).ToArray();
+            if (networks.Length == 0) throw new ArgumentException("--networks: no network given");
+            var batches = Integers("--batch-sizes", parse.GetValue(BatchesOption)!);
+            if (batches.Any(b => b > samples)) throw new ArgumentException($"--batch-sizes: {batches.Max()} is more than --samples {samples}");
             var dataDir = parse.GetValue(DataOption)!;
             if (!Directory.Exists(Path.Combine(dataDir, "mnist"))) throw new DirectoryNotFoundException($"{Path.Combine(dataDir, "mnist")}: MNIST folder not found (--data)");
-            var report = PipelineBenchmark.Run(new PipelineBenchmarkOptions(Samples: samples, CreditWindow: window, DataDir: dataDir),
+            var report = PipelineBenchmark.Run(new PipelineBenchmarkOptions(networks, batches, Samples: samples, CreditWindow: window, DataDir: dataDir),
                 line => AnsiConsole.MarkupLine("[grey]" + Markup.Escape(line) + "[/]"));
             Console.WriteLine(PipelineBenchmark.Format(report));
             if (parse.GetValue(OutOption) is { } json)

@@ -47,6 +47,8 @@ public sealed record ModeMeasurement(string Mode, int Threads, double Seconds, d
 /// <param name="FlopsPerSample">8·Σ in·out: forward of positive and negative (2·2·in·out) plus the local weight gradient (2·2·in·out).</param>
 /// <param name="GemmBoundSamplesPerSecond">Measured all-core matmul rate / FLOPs per sample.</param>
 /// <param name="GemmFraction">Best of the actor modes / the GEMM bound.</param>
+/// <param name="LayerStepMs">Per layer: the median time of one training step (positives and negatives, forward, loss,
+/// backward, Adam) alone on one thread, on random inputs of the layer's shape.</param>
 public sealed record PipelineBenchmarkRow(
     int[] Layers,
     int BatchSize,
@@ -63,7 +65,18 @@ public sealed record PipelineBenchmarkRow(
     double GemmBoundSamplesPerSecond,
     double GemmFraction,
     IReadOnlyList<ModeMeasurement> Runs,
-    string PipelineMode = "pipeline");
+    string PipelineMode = "pipeline",
+    IReadOnlyList<double>? LayerStepMs = null)
+{
+    /// <summary>
+    /// What a pipeline with a thread per layer can reach at most: one batch per step of its slowest layer, timed
+    /// alone on one thread (<see cref="LayerStepMs"/>); 0 when not measured.
+    /// </summary>
+    public double Ceiling => LayerStepMs is { Count: > 0 } ms ? BatchSize / (ms.Max() / 1000.0) : 0;
+
+    /// <summary>The per-layer pipeline's samples/s / <see cref="Ceiling"/>.</summary>
+    public double CeilingFraction => Ceiling > 0 ? Runs.First(m => m.Mode == "pipeline").SamplesPerSecond / Ceiling : 0;
+}
 
 /// <param name="GemmGflops">Matmul rate [2000×1000]·[1000×1000] with all cores.</param>
 /// <param name="GemmGflopsOneThread">The same with one intra-op thread.</param>
@@ -148,6 +161,9 @@ public static class PipelineBenchmark
         }
         var pipe = laned is not null && laned.SamplesPerSecond > perLayer.SamplesPerSecond ? laned : perLayer;
 
+        progress?.Invoke($"{name}: each layer's step alone, 1 thread");
+        var stepMs = LayerStepTimes(config, batch);
+
         double[] work = Enumerable.Range(0, layers.Length - 1).Select(l => (double)layers[l] * layers[l + 1]).ToArray();
         double ideal = Math.Min(cores, work.Sum() / work.Max());
         double speedup = pipe.SamplesPerSecond / seq1.SamplesPerSecond;
@@ -156,7 +172,32 @@ public static class PipelineBenchmark
         double best = Math.Max(pipe.SamplesPerSecond, Math.Max(seq1.SamplesPerSecond, seqN.SamplesPerSecond));
         return new PipelineBenchmarkRow(layers, batch, data.Train.Count, core, seq1.SamplesPerSecond, seqN.SamplesPerSecond, pipe.SamplesPerSecond,
             speedup, ideal, speedup / ideal, pipe.SamplesPerSecond / seqN.SamplesPerSecond, flops, bound, best / bound,
-            laned is null ? [seq1, seqN, perLayer] : [seq1, seqN, perLayer, laned], pipe.Mode);
+            laned is null ? [seq1, seqN, perLayer] : [seq1, seqN, perLayer, laned], pipe.Mode, stepMs);
+    }
+
+    /// <summary>Median milliseconds of one training step of each layer of <paramref name="config"/>, alone on one intra-op thread.</summary>
+    public static double[] LayerStepTimes(FFConfig config, int batch, int steps = 15)
+    {
+        get_num_threads();
+        set_num_threads(1);
+        using var net = new FFNetwork(config, CPU);
+        using var gen = new Generator((ulong)config.Run.Seed);
+        return net.Layers.Select(layer =>
+        {
+            using var scope = NewDisposeScope();
+            var pos = rand([batch, layer.Options.InputSize], generator: gen);
+            var neg = rand([batch, layer.Options.InputSize], generator: gen);
+            var times = new List<double>();
+            for (int i = 0; i < steps + 3; i++)
+            {
+                using var step = NewDisposeScope();
+                var sw = Stopwatch.StartNew();
+                layer.Step(pos, neg);
+                if (i >= 3) times.Add(sw.Elapsed.TotalMilliseconds);
+            }
+            times.Sort();
+            return times[times.Count / 2];
+        }).ToArray();
     }
 
     static ModeMeasurement Time(string mode, FFConfig config, RuntimeOptions runtime, DataSplits data, int cores, CancellationToken cancel)
@@ -225,7 +266,7 @@ public static class PipelineBenchmark
             + (r.EffectiveCores < 0.8 * r.Cores ? "  (other processes hold cores: parallel speedups are capped by this, not by the runtime)" : ""));
         if (r.LoadAverage is { } load)
             sb.AppendLine($"load average before {load.Before:F2}, after {load.After:F2}");
-        sb.AppendLine("layers                     batch  core-1t  seq-1t  seq-all  per-layer  lanes  speedup  ideal  effic.  gain  GEMM-bound  %bound  busy per layer (best)  msg s  build s");
+        sb.AppendLine("layers                     batch  core-1t  seq-1t  seq-all  per-layer  lanes  speedup  ideal  effic.  gain  GEMM-bound  %bound  busy per layer (best)  msg s  build s  ceiling  %ceil  step ms per layer (alone, 1 thread)");
         foreach (var row in r.Rows)
         {
             var p = row.Runs.First(m => m.Mode == row.PipelineMode);
@@ -247,7 +288,10 @@ public static class PipelineBenchmark
                 $"{row.GemmFraction * 100,6:F0}",
                 string.Join(" ", p.BusyFraction.Select(b => b.ToString("F2"))).PadRight(21),
                 $"{p.MessagingSeconds,5:F2}",
-                $"{p.BatchBuildSeconds,7:F2}"));
+                $"{p.BatchBuildSeconds,7:F2}",
+                $"{row.Ceiling,7:F0}",
+                $"{row.CeilingFraction * 100,5:F0}",
+                string.Join(" ", (row.LayerStepMs ?? []).Select(ms => ms.ToString("F1")))));
         }
         return sb.ToString();
     }
