@@ -25,6 +25,7 @@ public class TrainCommandTests
         using var results = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "results.json")));
         var acc = results.RootElement.GetProperty("goodness_accuracy").GetDouble();
         Assert.InRange(acc, 0.0, 1.0);
+        Assert.Equal([784, 64, 64], results.RootElement.GetProperty("layers").EnumerateArray().Select(e => e.GetInt32()));
         var metrics = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "metrics.json"))).RootElement;
         Assert.Equal(2, metrics.GetArrayLength());
         Assert.True(metrics[1].GetProperty("validation_accuracy").GetDouble() > 0.1);
@@ -37,6 +38,19 @@ public class TrainCommandTests
         var png = File.ReadAllBytes(Path.Combine(run, "curves.png"));
         Assert.Equal(0x89, png[0]);
         Assert.Equal((byte)'P', png[1]);
+    }
+
+    [Fact]
+    public void A_cwc_run_reports_its_blocks_sizes_and_no_negatives()
+    {
+        var outDir = RepoPaths.TempDir();
+        var args = Small(outDir, "cwc").Concat(["train.epochs=1", "model.cwc.channels=[20, 40]", "train.ilt.start=[0, 0]", "train.ilt.end=[1, 1]",
+            "data.train-limit=300", "data.validation=0", "eval.score-layers=[1]", "eval.head.layers=[1]"]).ToArray();
+        Assert.Equal(0, TrainCommand.Run(Path.Combine(RepoPaths.Root, "samples", "mnist-cwc.conf"), args));
+        using var results = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "cwc", "results.json")));
+        // 1×28×28 in; block 0: 20×28×28; block 1 (CFSE, pooled): 40×14×14.
+        Assert.Equal([784, 15680, 7840], results.RootElement.GetProperty("layers").EnumerateArray().Select(e => e.GetInt32()));
+        Assert.Equal(JsonValueKind.Null, results.RootElement.GetProperty("negatives").ValueKind);
     }
 
     [Fact]

@@ -82,12 +82,13 @@ public sealed class TrainJob
         {
             dataset = config.Data.Dataset,
             seed = config.Run.Seed,
-            layers = config.Model.Layers,
+            // The trained network's own sizes (flattened for CwC blocks), not the dense-layer key a CwC model ignores.
+            layers = outcome.Network.Layers.Select(l => l.Options.InputSize).Take(1).Concat(outcome.Network.Layers.Select(l => l.Options.OutputSize)).ToArray(),
             model = Describe(config.Model),
             schedule = config.Train.Schedule.ToString().ToLowerInvariant(),
             mode = Greedy ? "in-process" : runtime.Mode.ToString().ToLowerInvariant(),
             epochs = config.Train.Epochs,
-            negatives = config.Train.Negatives,
+            negatives = config.Model.LabelDriven ? null : config.Train.Negatives,
             label_free = Negatives.LabelFree,
             evaluation = result.ProbeOnly ? "linear-probe" : "goodness-scoring+softmax-head",
             test_samples = data.Test.Count,
