@@ -49,6 +49,8 @@ public sealed record ModeMeasurement(string Mode, int Threads, double Seconds, d
 /// <param name="GemmFraction">Best of the actor modes / the GEMM bound.</param>
 /// <param name="LayerStepMs">Per layer: the median time of one training step (positives and negatives, forward, loss,
 /// backward, Adam) alone on one thread, on random inputs of the layer's shape.</param>
+/// <param name="Ceiling">The most a layer pipeline can reach with these step times: batch / max(slowest layer's step,
+/// Σ steps / cores) — one batch per step of the slowest layer, and no more work per second than the cores can do.</param>
 public sealed record PipelineBenchmarkRow(
     int[] Layers,
     int BatchSize,
@@ -66,16 +68,11 @@ public sealed record PipelineBenchmarkRow(
     double GemmFraction,
     IReadOnlyList<ModeMeasurement> Runs,
     string PipelineMode = "pipeline",
-    IReadOnlyList<double>? LayerStepMs = null)
+    IReadOnlyList<double>? LayerStepMs = null,
+    double Ceiling = 0)
 {
-    /// <summary>
-    /// What a pipeline with a thread per layer can reach at most: one batch per step of its slowest layer, timed
-    /// alone on one thread (<see cref="LayerStepMs"/>); 0 when not measured.
-    /// </summary>
-    public double Ceiling => LayerStepMs is { Count: > 0 } ms ? BatchSize / (ms.Max() / 1000.0) : 0;
-
-    /// <summary>The per-layer pipeline's samples/s / <see cref="Ceiling"/>.</summary>
-    public double CeilingFraction => Ceiling > 0 ? Runs.First(m => m.Mode == "pipeline").SamplesPerSecond / Ceiling : 0;
+    /// <summary>The faster pipeline placement's samples/s / <see cref="Ceiling"/>; 0 when not measured.</summary>
+    public double CeilingFraction => Ceiling > 0 ? Pipeline / Ceiling : 0;
 }
 
 /// <param name="GemmGflops">Matmul rate [2000×1000]·[1000×1000] with all cores.</param>
@@ -172,7 +169,8 @@ public static class PipelineBenchmark
         double best = Math.Max(pipe.SamplesPerSecond, Math.Max(seq1.SamplesPerSecond, seqN.SamplesPerSecond));
         return new PipelineBenchmarkRow(layers, batch, data.Train.Count, core, seq1.SamplesPerSecond, seqN.SamplesPerSecond, pipe.SamplesPerSecond,
             speedup, ideal, speedup / ideal, pipe.SamplesPerSecond / seqN.SamplesPerSecond, flops, bound, best / bound,
-            laned is null ? [seq1, seqN, perLayer] : [seq1, seqN, perLayer, laned], pipe.Mode, stepMs);
+            laned is null ? [seq1, seqN, perLayer] : [seq1, seqN, perLayer, laned], pipe.Mode, stepMs,
+            batch * 1000.0 / Math.Max(stepMs.Max(), stepMs.Sum() / cores));
     }
 
     /// <summary>Median milliseconds of one training step of each layer of <paramref name="config"/>, alone on one intra-op thread.</summary>
