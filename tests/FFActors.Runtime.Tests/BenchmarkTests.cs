@@ -10,7 +10,7 @@ public class BenchmarkTests(ITestOutputHelper output)
     public void The_benchmark_runs_every_mode_and_reports_consistent_figures()
     {
         var report = PipelineBenchmark.Run(new PipelineBenchmarkOptions(
-            Configs: [[784, 40, 30], [784, 20, 20, 20]], BatchSizes: [50], Samples: 400, DataDir: TestSupport.DataDir, GemmSeconds: 0.1));
+            Configs: [[784, 40, 30], [784, 20, 20, 20]], BatchSizes: [50], Samples: 400, DataDir: TestSupport.DataDir, GemmSeconds: 0.1, FreeRunSeconds: 0.3));
         output.WriteLine(PipelineBenchmark.Format(report));
         Assert.Equal(Environment.ProcessorCount, report.Cores);
         Assert.True(report.GemmGflops > 0 && report.GemmGflopsOneThread > 0 && report.GemmGflopsConcurrent > 0);
@@ -32,6 +32,8 @@ public class BenchmarkTests(ITestOutputHelper output)
             Assert.All(row.LayerStepMs, ms => Assert.True(ms > 0));
             Assert.Equal(row.BatchSize * 1000.0 / Math.Max(row.LayerStepMs.Max(), row.LayerStepMs.Sum() / report.Cores), row.Ceiling, 6);
             Assert.Equal(row.Pipeline / row.Ceiling, row.CeilingFraction, 9);
+            Assert.True(row.FreeRunning > 0);
+            Assert.Equal(row.Pipeline / row.FreeRunning, row.FreeRunningFraction, 9);
         }
     }
 }

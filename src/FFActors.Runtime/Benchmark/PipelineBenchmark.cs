@@ -15,6 +15,7 @@ namespace FFActors.Runtime.Benchmark;
 /// <param name="Samples">Training samples per measured epoch (the first N of MNIST).</param>
 /// <param name="DataDir">Folder with mnist/ in it.</param>
 /// <param name="GemmSeconds">Time spent measuring the matmul rate (each thread setting).</param>
+/// <param name="FreeRunSeconds">Wall time of the free-running lanes (<see cref="PipelineBenchmarkRow.FreeRunning"/>).</param>
 /// <param name="IncludeCoreLoop">Also time Core's FFTrainer (no actors) with one thread, to show the actors' own cost.</param>
 public sealed record PipelineBenchmarkOptions(
     IReadOnlyList<int[]>? Configs = null,
@@ -24,7 +25,8 @@ public sealed record PipelineBenchmarkOptions(
     string DataDir = "samples/data",
     long Seed = 1,
     double GemmSeconds = 1.0,
-    bool IncludeCoreLoop = true)
+    bool IncludeCoreLoop = true,
+    double FreeRunSeconds = 2.0)
 {
     public IReadOnlyList<int[]> ConfigsOrDefault => Configs ?? [[784, 500, 500], [784, 1000, 1000, 1000, 1000]];
     public IReadOnlyList<int> BatchSizesOrDefault => BatchSizes ?? [100, 1000];
@@ -51,6 +53,10 @@ public sealed record ModeMeasurement(string Mode, int Threads, double Seconds, d
 /// backward, Adam) alone on one thread, on random inputs of the layer's shape.</param>
 /// <param name="Ceiling">The most a layer pipeline can reach with these step times: batch / max(slowest layer's step,
 /// Σ steps / cores) — one batch per step of the slowest layer, and no more work per second than the cores can do.</param>
+/// <param name="FreeRunning">The same bound measured with the cores busy at once: the layers, split into min(cores, layers)
+/// lanes by <see cref="LanePlan"/>, each lane stepping its layers in a loop on a thread of its own (one intra-op thread)
+/// for the same wall time, without messages or waiting for inputs; samples/s of the slowest lane. Below
+/// <see cref="Ceiling"/> by what the cores cost each other (memory bandwidth, shared cache).</param>
 public sealed record PipelineBenchmarkRow(
     int[] Layers,
     int BatchSize,
@@ -69,10 +75,14 @@ public sealed record PipelineBenchmarkRow(
     IReadOnlyList<ModeMeasurement> Runs,
     string PipelineMode = "pipeline",
     IReadOnlyList<double>? LayerStepMs = null,
-    double Ceiling = 0)
+    double Ceiling = 0,
+    double FreeRunning = 0)
 {
     /// <summary>The faster pipeline placement's samples/s / <see cref="Ceiling"/>; 0 when not measured.</summary>
     public double CeilingFraction => Ceiling > 0 ? Pipeline / Ceiling : 0;
+
+    /// <summary>The faster pipeline placement's samples/s / <see cref="FreeRunning"/>; 0 when not measured.</summary>
+    public double FreeRunningFraction => FreeRunning > 0 ? Pipeline / FreeRunning : 0;
 }
 
 /// <param name="GemmGflops">Matmul rate [2000×1000]·[1000×1000] with all cores.</param>
@@ -160,6 +170,8 @@ public static class PipelineBenchmark
 
         progress?.Invoke($"{name}: each layer's step alone, 1 thread");
         var stepMs = LayerStepTimes(config, batch);
+        progress?.Invoke($"{name}: the layers stepping free on {Math.Min(cores, layers.Length - 1)} threads at once");
+        double free = FreeRunningSamplesPerSecond(config, batch, cores, stepMs, o.FreeRunSeconds);
 
         double[] work = Enumerable.Range(0, layers.Length - 1).Select(l => (double)layers[l] * layers[l + 1]).ToArray();
         double ideal = Math.Min(cores, work.Sum() / work.Max());
@@ -170,7 +182,7 @@ public static class PipelineBenchmark
         return new PipelineBenchmarkRow(layers, batch, data.Train.Count, core, seq1.SamplesPerSecond, seqN.SamplesPerSecond, pipe.SamplesPerSecond,
             speedup, ideal, speedup / ideal, pipe.SamplesPerSecond / seqN.SamplesPerSecond, flops, bound, best / bound,
             laned is null ? [seq1, seqN, perLayer] : [seq1, seqN, perLayer, laned], pipe.Mode, stepMs,
-            batch * 1000.0 / Math.Max(stepMs.Max(), stepMs.Sum() / cores));
+            batch * 1000.0 / Math.Max(stepMs.Max(), stepMs.Sum() / cores), free);
     }
 
     /// <summary>Median milliseconds of one training step of each layer of <paramref name="config"/>, alone on one intra-op thread.</summary>
@@ -209,6 +221,49 @@ public static class PipelineBenchmark
             outcome.Timings.Select(t => t.ComputeSeconds / wall).ToArray(),
             outcome.Timings.Sum(t => t.HandlerSeconds - t.ComputeSeconds),
             outcome.BuildSeconds);
+    }
+
+    /// <summary>
+    /// Samples/s of the slowest of min(cores, layers) lanes, each stepping its layers (grouped by <see cref="LanePlan"/>
+    /// on <paramref name="stepMs"/>) in a loop on its own thread with one intra-op thread, all for the same wall time.
+    /// </summary>
+    public static double FreeRunningSamplesPerSecond(FFConfig config, int batch, int cores, IReadOnlyList<double> stepMs, double seconds = 2.0)
+    {
+        using var net = new FFNetwork(config, CPU);
+        var lane = LanePlan.Assign(stepMs, cores);
+        int lanes = lane.Max() + 1;
+        var rounds = new long[lanes];
+        var elapsed = new double[lanes];
+        using var start = new Barrier(lanes);
+        var threads = Enumerable.Range(0, lanes).Select(k => new Thread(() =>
+        {
+            get_num_threads();
+            set_num_threads(1);
+            var mine = net.Layers.Where((_, i) => lane[i] == k).ToArray();
+            using var gen = new Generator((ulong)(config.Run.Seed + k));
+            using var scope = NewDisposeScope();
+            var inputs = mine.Select(l => (Pos: rand([batch, l.Options.InputSize], generator: gen), Neg: rand([batch, l.Options.InputSize], generator: gen))).ToArray();
+            void Round()
+            {
+                for (int i = 0; i < mine.Length; i++)
+                {
+                    using var step = NewDisposeScope();
+                    mine[i].Step(inputs[i].Pos, inputs[i].Neg);
+                }
+            }
+            for (int i = 0; i < 3; i++) Round();
+            start.SignalAndWait();
+            var sw = Stopwatch.StartNew();
+            while (sw.Elapsed.TotalSeconds < seconds || rounds[k] < 3)
+            {
+                Round();
+                rounds[k]++;
+            }
+            elapsed[k] = sw.Elapsed.TotalSeconds;
+        }) { IsBackground = true }).ToArray();
+        foreach (var t in threads) t.Start();
+        foreach (var t in threads) t.Join();
+        return Enumerable.Range(0, lanes).Min(k => rounds[k] * batch / elapsed[k]);
     }
 
     /// <summary>GFLOP/s of [2000×1000]·[1000×1000] float32 matmuls on the calling thread with <paramref name="threads"/> intra-op threads.</summary>
@@ -264,7 +319,7 @@ public static class PipelineBenchmark
             + (r.EffectiveCores < 0.8 * r.Cores ? "  (other processes hold cores: parallel speedups are capped by this, not by the runtime)" : ""));
         if (r.LoadAverage is { } load)
             sb.AppendLine($"load average before {load.Before:F2}, after {load.After:F2}");
-        sb.AppendLine("layers                     batch  core-1t  seq-1t  seq-all  per-layer  lanes  speedup  ideal  effic.  gain  GEMM-bound  %bound  busy per layer (best)  msg s  build s  ceiling  %ceil  step ms per layer (alone, 1 thread)");
+        sb.AppendLine("layers                     batch  core-1t  seq-1t  seq-all  per-layer  lanes  speedup  ideal  effic.  gain  GEMM-bound  %bound  busy per layer (best)  msg s  build s  ceiling  %ceil  free  %free  step ms per layer (alone, 1 thread)");
         foreach (var row in r.Rows)
         {
             var p = row.Runs.First(m => m.Mode == row.PipelineMode);
@@ -289,6 +344,8 @@ public static class PipelineBenchmark
                 $"{p.BatchBuildSeconds,7:F2}",
                 $"{row.Ceiling,7:F0}",
                 $"{row.CeilingFraction * 100,5:F0}",
+                $"{row.FreeRunning,5:F0}",
+                $"{row.FreeRunningFraction * 100,5:F0}",
                 string.Join(" ", (row.LayerStepMs ?? []).Select(ms => ms.ToString("F1")))));
         }
         return sb.ToString();
