@@ -195,15 +195,7 @@ internal sealed class LayerActor : UntypedActor
         var gammaNeg = b.GammaNegative?[index];
 
         long c0 = Stopwatch.GetTimestamp();
-        PendingStep step;
-        try
-        {
-            step = t.Begin(pos, b.Negative, gammaPos, gammaNeg, b.Labels);
-        }
-        catch (Exception e)
-        {
-            throw new LayerFaultException(index, b.Stamp, e.Message, e);
-        }
+        var step = AsFault(b.Stamp, () => t.Begin(pos, b.Negative, gammaPos, gammaNeg, b.Labels));
         computeTicks += Stopwatch.GetTimestamp() - c0;
         var (output, stats) = (step.Output, step.Stats);
         if (!double.IsFinite(stats.Loss) || !double.IsFinite(stats.GoodPos) || !double.IsFinite(stats.GoodNeg))
@@ -227,18 +219,24 @@ internal sealed class LayerActor : UntypedActor
             Send(new TrainBatch(b.Stamp, output.Positive.DetachFromDisposeScope(), output.Negative.DetachFromDisposeScope(),
                 b.GammaPositive, b.GammaNegative, b.Labels));
         long u0 = Stopwatch.GetTimestamp();
-        try
-        {
-            t.Finish(step);
-        }
-        catch (Exception e)
-        {
-            throw new LayerFaultException(index, b.Stamp, e.Message, e);
-        }
+        AsFault(b.Stamp, () => { t.Finish(step); return 0; });
         computeTicks += Stopwatch.GetTimestamp() - u0;
         s.Coordinator.Tell(new LayerStepped(b.Stamp, index, stats,
             s.ReportGoodness ? goodPos!.DetachFromDisposeScope() : null,
             s.ReportGoodness ? goodNeg!.DetachFromDisposeScope() : null), Self);
+    }
+
+    /// <summary>Runs layer math; whatever it throws becomes a <see cref="LayerFaultException"/> for batch <paramref name="stamp"/>.</summary>
+    T AsFault<T>(Stamp stamp, Func<T> work)
+    {
+        try
+        {
+            return work();
+        }
+        catch (Exception e)
+        {
+            throw new LayerFaultException(index, stamp, e.Message, e);
+        }
     }
 
     void Probe(ProbeBatch p, bool forward)
