@@ -26,6 +26,10 @@ public class TrainCommandTests
         var acc = results.RootElement.GetProperty("goodness_accuracy").GetDouble();
         Assert.InRange(acc, 0.0, 1.0);
         Assert.Equal([784, 64, 64], results.RootElement.GetProperty("layers").EnumerateArray().Select(e => e.GetInt32()));
+        // Training and evaluation time are separate parts of the total.
+        double train = results.RootElement.GetProperty("train_seconds").GetDouble(), eval = results.RootElement.GetProperty("eval_seconds").GetDouble();
+        Assert.True(train > 0 && eval > 0);
+        Assert.True(train + eval <= results.RootElement.GetProperty("total_seconds").GetDouble() + 1e-3);
         var metrics = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "metrics.json"))).RootElement;
         Assert.Equal(2, metrics.GetArrayLength());
         Assert.True(metrics[1].GetProperty("validation_accuracy").GetDouble() > 0.1);

@@ -61,7 +61,8 @@ public sealed class TrainJob
     /// <summary>Writes metrics and log; when training completed, evaluates (unless the runtime did) and writes weights, results.json and curves.png.</summary>
     public TrainJobResult Finish(DataSplits data, RunFolder run, PipelineResult outcome, Stopwatch clock, Action? beforeEvaluation = null)
     {
-        double trainSeconds = clock.Elapsed.TotalSeconds;
+        // When the runtime evaluated through the actors, the clock has run through that evaluation too.
+        double trainSeconds = clock.Elapsed.TotalSeconds - (outcome.Evaluation?.Seconds ?? 0);
         run.WriteMetrics(outcome.Metrics);
         if (outcome.Log.Count > 0) run.AppendLog(outcome.Log);
         if (!outcome.Completed) return new TrainJobResult(outcome, null, trainSeconds, clock.Elapsed.TotalSeconds);
