@@ -235,7 +235,26 @@ public static class PipelineBenchmark
         var rounds = new long[lanes];
         var elapsed = new double[lanes];
         using var start = new Barrier(lanes);
+        var arrived = new bool[lanes];
+        var failures = new System.Collections.Concurrent.ConcurrentQueue<Exception>();
         var threads = Enumerable.Range(0, lanes).Select(k => new Thread(() =>
+        {
+            try
+            {
+                Lane(k);
+            }
+            catch (Exception e)
+            {
+                failures.Enqueue(e);
+                if (!arrived[k]) start.RemoveParticipant(); // the other lanes must not wait for this one
+            }
+        }) { IsBackground = true }).ToArray();
+        foreach (var t in threads) t.Start();
+        foreach (var t in threads) t.Join();
+        if (failures.TryDequeue(out var failure)) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
+        return Enumerable.Range(0, lanes).Min(k => rounds[k] * batch / elapsed[k]);
+
+        void Lane(int k)
         {
             get_num_threads();
             set_num_threads(1);
@@ -252,6 +271,7 @@ public static class PipelineBenchmark
                 }
             }
             for (int i = 0; i < 3; i++) Round();
+            arrived[k] = true;
             start.SignalAndWait();
             var sw = Stopwatch.StartNew();
             while (sw.Elapsed.TotalSeconds < seconds || rounds[k] < 3)
@@ -260,10 +280,7 @@ public static class PipelineBenchmark
                 rounds[k]++;
             }
             elapsed[k] = sw.Elapsed.TotalSeconds;
-        }) { IsBackground = true }).ToArray();
-        foreach (var t in threads) t.Start();
-        foreach (var t in threads) t.Join();
-        return Enumerable.Range(0, lanes).Min(k => rounds[k] * batch / elapsed[k]);
+        }
     }
 
     /// <summary>GFLOP/s of [2000×1000]·[1000×1000] float32 matmuls on the calling thread with <paramref name="threads"/> intra-op threads.</summary>
