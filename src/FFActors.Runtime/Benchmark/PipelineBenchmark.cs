@@ -195,8 +195,7 @@ public static class PipelineBenchmark
         return net.Layers.Select(layer =>
         {
             using var scope = NewDisposeScope();
-            var pos = rand([batch, layer.Options.InputSize], generator: gen);
-            var neg = rand([batch, layer.Options.InputSize], generator: gen);
+            var (pos, neg) = RandomBatch(layer, batch, gen);
             var times = new List<double>();
             for (int i = 0; i < steps + 3; i++)
             {
@@ -222,6 +221,10 @@ public static class PipelineBenchmark
             outcome.Timings.Sum(t => t.HandlerSeconds - t.ComputeSeconds),
             outcome.BuildSeconds);
     }
+
+    /// <summary>Uniform random positives and negatives of a layer's input shape: its step costs the same on any values.</summary>
+    static (Tensor Pos, Tensor Neg) RandomBatch(LayerTrainer layer, int batch, Generator gen) =>
+        (rand([batch, layer.Options.InputSize], generator: gen), rand([batch, layer.Options.InputSize], generator: gen));
 
     /// <summary>
     /// Samples/s of the slowest of min(cores, layers) lanes, each stepping its layers (grouped by <see cref="LanePlan"/>
@@ -261,7 +264,7 @@ public static class PipelineBenchmark
             var mine = net.Layers.Where((_, i) => lane[i] == k).ToArray();
             using var gen = new Generator((ulong)(config.Run.Seed + k));
             using var scope = NewDisposeScope();
-            var inputs = mine.Select(l => (Pos: rand([batch, l.Options.InputSize], generator: gen), Neg: rand([batch, l.Options.InputSize], generator: gen))).ToArray();
+            var inputs = mine.Select(l => RandomBatch(l, batch, gen)).ToArray();
             void Round()
             {
                 for (int i = 0; i < mine.Length; i++)
