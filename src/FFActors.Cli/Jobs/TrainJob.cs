@@ -84,7 +84,7 @@ public sealed class TrainJob
             dataset = config.Data.Dataset,
             seed = config.Run.Seed,
             // The trained network's own sizes (flattened for CwC blocks), not the dense-layer key a CwC model ignores.
-            layers = outcome.Network.Layers.Select(l => l.Options.InputSize).Take(1).Concat(outcome.Network.Layers.Select(l => l.Options.OutputSize)).ToArray(),
+            layers = (int[])[outcome.Network.Layers[0].Options.InputSize, .. outcome.Network.Layers.Select(l => l.Options.OutputSize)],
             model = Describe(config.Model),
             schedule = config.Train.Schedule.ToString().ToLowerInvariant(),
             mode = Greedy ? "in-process" : runtime.Mode.ToString().ToLowerInvariant(),
