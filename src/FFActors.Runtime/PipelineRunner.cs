@@ -58,6 +58,13 @@ public static class PipelineRunner
         ITrainingObserver? observer, CancellationToken cancel, RuntimeHooks? hooks = null, bool evaluate = false) =>
         Run(config, runtime, data, runDir, resume, observer, cancel, hooks, evaluate: evaluate).Result;
 
+    /// <summary>The checks that need the loaded data's shape (negatives, augmentation); throws naming the key.</summary>
+    public static void CheckData(FFConfig config, DataSplits data)
+    {
+        NegativeSetup.Of(config).CheckInput(config, data.Train.Features);
+        BatchAugmentation.ImageSide(config.Data.AugmentOrDefault, data.Train.Features);
+    }
+
     internal static RunOutcome Run(FFConfig config, RuntimeOptions runtime, DataSplits data, string? runDir, bool resume,
         ITrainingObserver? observer, CancellationToken cancel, RuntimeHooks? hooks,
         Func<IUntypedActorContext, int, IActorRef[]>? layerFactory = null, bool evaluate = false,
@@ -68,7 +75,7 @@ public static class PipelineRunner
         if (resume && runDir is null) throw new ArgumentException("resume: needs a run folder");
         if (resume && !runtime.Checkpoints) throw new ArgumentException("resume: needs runtime.checkpoints = on");
         config.Eval.CheckLayers(config.Model.LayerCount);
-        NegativeSetup.Of(config).CheckInput(config, data.Train.Features);
+        CheckData(config, data);
         if (config.Model.LabelDriven && config.Train.CollaborationOrDefault.Enabled)
             throw new ArgumentException("train.collaboration: not supported for a CwC-FF, HFF or Distance-Forward network");
         var log = new List<string>();

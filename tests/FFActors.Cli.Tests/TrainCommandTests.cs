@@ -125,4 +125,28 @@ public class TrainCommandTests
         Assert.Contains("/nonexistent-ffactors", e.Message);
         Assert.False(Directory.Exists(Path.Combine(outDir, "nodata")));
     }
+
+    [Theory]
+    [InlineData("data.augment.shift=28", "data.augment.shift: 28 must be in [0, 27] for 28x28 images")]
+    [InlineData("data.augment.shift=-1", "data.augment.shift")]
+    public void A_shift_the_images_cannot_take_fails_before_creating_a_run_folder(string setting, string message)
+    {
+        var outDir = RepoPaths.TempDir();
+        var args = Small(outDir, "badshift").Append(setting).ToArray();
+        var e = Assert.ThrowsAny<Exception>(() => TrainCommand.Run(null, args));
+        Assert.Contains(message, e.Message);
+        Assert.DoesNotContain("\n", e.Message);
+        Assert.False(Directory.Exists(Path.Combine(outDir, "badshift")));
+    }
+
+    [Fact]
+    public void An_augmented_run_trains_and_its_config_keeps_the_augmentation()
+    {
+        var outDir = RepoPaths.TempDir();
+        var args = Small(outDir, "aug").Concat(["train.epochs=1", "data.augment.shift=2", "data.augment.flip=true"]).ToArray();
+        Assert.Equal(0, TrainCommand.Run(null, args));
+        var resolved = new ConfigBinder(ConfigLoader.Load(Path.Combine(outDir, "aug", "config.conf"), [])).Bind();
+        Assert.Equal(new FFActors.Core.Data.AugmentOptions(2, true), resolved.Data.Augment);
+        Assert.True(File.Exists(Path.Combine(outDir, "aug", "results.json")));
+    }
 }

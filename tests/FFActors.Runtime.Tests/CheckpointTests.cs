@@ -1,3 +1,4 @@
+using FFActors.Core.Data;
 using FFActors.Core.Layers;
 using FFActors.Core.Training;
 using FFActors.Runtime.Actors;
@@ -43,6 +44,7 @@ public class CheckpointTests(ITestOutputHelper output)
         { ExecutionMode.Pipeline, ExecutionMode.Pipeline, "off" },
         { ExecutionMode.Pipeline, ExecutionMode.Sequential, "stale" },
         { ExecutionMode.Sequential, ExecutionMode.Pipeline, "exact" },
+        { ExecutionMode.Pipeline, ExecutionMode.Pipeline, "augmented" },
     };
 
     [Theory]
@@ -56,7 +58,8 @@ public class CheckpointTests(ITestOutputHelper output)
             "exact" => new CollaborationOptions(0.7, CollaborationMode.All, GammaExchange.Exact),
             _ => null,
         };
-        var config = TestSupport.Config(epochs: 3, batch: 50, train: 600, validation: 100, validate: true, collab: collab);
+        var config = TestSupport.Config(epochs: 3, batch: 50, train: 600, validation: 100, validate: true, collab: collab,
+            augment: collaboration == "augmented" ? new AugmentOptions(Shift: 2) : null);
         using var data = TestSupport.Load(config);
         var runtime = TestSupport.Runtime(first, every: 5);
 
@@ -134,8 +137,13 @@ public class CheckpointTests(ITestOutputHelper output)
             c with { Model = c.Model with { Cwc = new CwcOptions([1, 28, 28], [20, 80]) } },
             c with { Train = c.Train with { Collaboration = new CollaborationOptions(0.5) } },
             c with { Train = c.Train with { Collaboration = new CollaborationOptions(0.5, Remedy: CollaborationRemedy.PerBlock) } },
+            c with { Data = c.Data with { Augment = new AugmentOptions(Shift: 2) } },
+            c with { Data = c.Data with { Augment = new AugmentOptions(Shift: 2, Flip: true) } },
+            c with { Data = c.Data with { Augment = new AugmentOptions(Shift: 1) } },
         };
         var prints = variants.Select(v => RunFingerprint.Of(v, 100)).ToList();
+        // Augmentation off (the default) prints as before it existed, so older checkpoints still resume.
+        Assert.Equal(prints[0], RunFingerprint.Of(c with { Data = c.Data with { Augment = new AugmentOptions() } }, 100));
         Assert.Equal(prints.Count, prints.Distinct().Count());
         // Checkpoints written before remedies existed carry the record's old text.
         Assert.Contains("collab=CollaborationOptions { Scale = 0.5, Mode = All, Exchange = Exact, Enabled = True };", prints[6]);

@@ -1,3 +1,4 @@
+using FFActors.Core.Data;
 using FFActors.Core.Training;
 using Xunit;
 using Xunit.Abstractions;
@@ -8,11 +9,11 @@ namespace FFActors.Runtime.Tests;
 public class EquivalenceTests(ITestOutputHelper output)
 {
     public static TheoryData<string> Collaborations => new() { "off", "exact-all", "stale-all", "exact-next", "stale-previous",
-        "per-block-previous", "hardness-gated-previous", "hardness-gated-stale-previous", "depth-scaled-previous", "depth-scaled-stale-previous" };
+        "augmented", "per-block-previous", "hardness-gated-previous", "hardness-gated-stale-previous", "depth-scaled-previous", "depth-scaled-stale-previous" };
 
     static CollaborationOptions? Collab(string name) => name switch
     {
-        "off" => null,
+        "off" or "augmented" => null,
         "exact-all" => new CollaborationOptions(0.7, CollaborationMode.All, GammaExchange.Exact),
         "stale-all" => new CollaborationOptions(0.7, CollaborationMode.All, GammaExchange.Stale),
         "exact-next" => new CollaborationOptions(0.5, CollaborationMode.Next, GammaExchange.Exact),
@@ -30,7 +31,9 @@ public class EquivalenceTests(ITestOutputHelper output)
     [MemberData(nameof(Collaborations))]
     public void Pipeline_sequential_and_core_trainer_end_with_bitwise_identical_weights(string collaboration)
     {
-        var config = TestSupport.Config(collab: Collab(collaboration));
+        // "augmented": shifted and mirrored training images, drawn per batch in every mode.
+        var config = TestSupport.Config(collab: Collab(collaboration),
+            augment: collaboration == "augmented" ? new AugmentOptions(Shift: 2, Flip: true) : null);
         using var data = TestSupport.Load(config);
         var (reference, refMetrics) = TestSupport.Reference(config, data);
         using var _ = reference;

@@ -26,9 +26,9 @@ static class TestSupport
     public static string DataDir => Path.Combine(RepoRoot, "samples", "data");
 
     public static FFConfig Config(int[]? layers = null, int epochs = 2, int batch = 50, int train = 600, int validation = 0,
-        CollaborationOptions? collab = null, double peerNorm = 0.03, long seed = 7, bool validate = false) =>
+        CollaborationOptions? collab = null, double peerNorm = 0.03, long seed = 7, bool validate = false, AugmentOptions? augment = null) =>
         new(new RunOptions(Seed: seed),
-            new DataOptions(Dir: DataDir, TrainLimit: train + validation, TestLimit: 200, Validation: validation),
+            new DataOptions(Dir: DataDir, TrainLimit: train + validation, TestLimit: 200, Validation: validation, Augment: augment),
             new ModelOptions(layers ?? [784, 64, 48, 32], PeerNorm: peerNorm),
             new TrainOptions(Schedule.Simultaneous, epochs, batch, Optimizer: new OptimizerOptions(LearningRate: 0.01, Schedule: LrSchedule.Linear), Collaboration: collab),
             new EvalOptions(HeadEpochs: 0, BatchSize: 100, ValidateEachEpoch: validate));

@@ -77,6 +77,7 @@ public static class TrainCommand
         var negatives = job.Negatives;
         var device = TorchSetup.Configure(config.Run);
         using var data = DatasetLoader.Load(config.Data, device);
+        PipelineRunner.CheckData(config, data);
 
         var run = resumeDir is not null ? new RunFolder(resumeDir) : RunFolder.Create(config.Run.OutDir, RunName(config));
         if (resumeDir is null) run.WriteConfig(hocon.Render());

@@ -61,7 +61,10 @@ public sealed class ConfigBinder(LoadedConfig loaded)
             Normalization: Enum("data.normalization", ("none", Normalization.None), ("unit", Normalization.Unit), ("mean-std", Normalization.MeanStd)),
             Validation: Int("data.validation", min: 0),
             TrainLimit: Int("data.train-limit", min: 0),
-            TestLimit: Int("data.test-limit", min: 0)),
+            TestLimit: Int("data.test-limit", min: 0),
+            Augment: new AugmentOptions(
+                Shift: Int("data.augment.shift", min: 0),
+                Flip: Bool("data.augment.flip"))),
         new ModelOptions(
             Layers: Layers("model.layers"),
             InputNorm: Enum("model.input-norm", ("l2", InputNorm.L2), ("rms", InputNorm.Rms), ("none", InputNorm.None)),

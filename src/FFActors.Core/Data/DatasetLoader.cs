@@ -41,6 +41,10 @@ public static class DatasetLoader
         return FromFiles(prefix == "train" ? "train" : "test", imagesPath, labelsPath, info, normalization, limit, device);
     }
 
+    /// <summary>What a blank (0) pixel becomes under <paramref name="normalization"/>.</summary>
+    public static float BlankPixel(DatasetInfo info, Normalization normalization) =>
+        normalization == Normalization.MeanStd ? (float)(-info.Mean / info.Std) : 0f;
+
     public static Dataset FromFiles(string name, string imagesPath, string labelsPath, DatasetInfo info,
         Normalization normalization, int limit, Device device)
     {

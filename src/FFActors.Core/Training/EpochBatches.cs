@@ -7,19 +7,24 @@ namespace FFActors.Core.Training;
 /// <summary>
 /// One epoch's shuffled batch order with the dataset indices of every batch. Draws the permutation
 /// with exactly the call <see cref="Dataset.Batches"/> makes, so the batches are identical to it for
-/// the same generator; unlike it, a batch can be rebuilt at random (for replay after a restore).
+/// the same generator; unlike it, a batch can be rebuilt at random (for replay after a restore), and
+/// its images come augmented when the run asks for it.
 /// </summary>
 public sealed class EpochBatches : IDisposable
 {
     readonly Dataset data;
     readonly Tensor permutation;
+    readonly BatchAugmentation? augment;
+    readonly int epoch;
 
     public int BatchSize { get; }
     public int Count { get; }
 
-    public EpochBatches(Dataset data, int batchSize, Generator shuffle)
+    public EpochBatches(Dataset data, int batchSize, Generator shuffle, BatchAugmentation? augment = null, int epoch = 0)
     {
         this.data = data;
+        this.augment = augment;
+        this.epoch = epoch;
         int n = data.Count;
         BatchSize = batchSize <= 0 ? n : Math.Min(batchSize, n);
         Count = (n + BatchSize - 1) / BatchSize;
@@ -36,7 +41,13 @@ public sealed class EpochBatches : IDisposable
     public (Tensor X, Tensor Y, Tensor Indices) Get(int batch)
     {
         var idx = Indices(batch);
-        return (data.Images.index_select(0, idx), data.Labels.index_select(0, idx), idx);
+        var x = data.Images.index_select(0, idx);
+        if (augment is not null)
+        {
+            using var plain = x;
+            x = augment.Apply(plain, epoch, batch);
+        }
+        return (x, data.Labels.index_select(0, idx), idx);
     }
 
     public IEnumerable<(Tensor X, Tensor Y, Tensor Indices)> All()

@@ -25,6 +25,7 @@ public sealed class FFTrainer(FFConfig config, ITrainingObserver? observer = nul
         var setup = NegativeSetup.Of(config);
         setup.CheckInput(config, data.Train.Features);
         labelFree = setup.LabelFree;
+        augment = BatchAugmentation.For(config, data);
         var strategy = NegativeSetup.Create(config, Overlay);
         // Label-driven networks (CwC-FF, HFF) have no negatives, so no goodness histograms to draw.
         using var probe = config.Eval.DiagnosticSamples > 0 && !net.LabelDriven
@@ -46,6 +47,7 @@ public sealed class FFTrainer(FFConfig config, ITrainingObserver? observer = nul
     }
 
     bool labelFree;
+    BatchAugmentation? augment;
     DiagnosticsProbe? diagnostics;
 
     /// <summary>The row with the end-of-epoch diagnostics of the network as it is now (when on).</summary>
@@ -77,7 +79,7 @@ public sealed class FFTrainer(FFConfig config, ITrainingObserver? observer = nul
             var acc = new StatsAccumulator(net.Layers.Count);
             var sw = Stopwatch.StartNew();
             int batch = 0;
-            foreach (var (x, y, idx) in IndexedBatches(data, dataOrder, stale is not null))
+            foreach (var (x, y, idx) in TrainingBatches(data, dataOrder, augment, epoch))
             {
                 using (x)
                 using (y)
@@ -98,14 +100,14 @@ public sealed class FFTrainer(FFConfig config, ITrainingObserver? observer = nul
                     }
                     else if (stale is not null)
                     {
-                        (gammaPos, gammaNeg) = stale.Gammas(idx!, collab);
+                        (gammaPos, gammaNeg) = stale.Gammas(idx, collab);
                     }
                     var stats = new List<(int, LayerStepStats)>(net.Layers.Count);
                     for (int l = 0; l < net.Layers.Count; l++)
                     {
                         var layer = net.Layers[l];
                         var (output, s) = layer.Step(pos, neg, gammaPos?[l], gammaNeg?[l], labels);
-                        stale?.Record(idx!, l, layer.Objective.GoodnessOf(output.Positive), layer.Objective.GoodnessOf(output.Negative));
+                        stale?.Record(idx, l, layer.Objective.GoodnessOf(output.Positive), layer.Objective.GoodnessOf(output.Negative));
                         acc.Add(l, s);
                         stats.Add((l, s));
                         (pos, neg) = (output.Positive, output.Negative);
@@ -124,15 +126,10 @@ public sealed class FFTrainer(FFConfig config, ITrainingObserver? observer = nul
         return metrics;
     }
 
-    /// <summary>The epoch's batches as <see cref="Dataset.Batches"/> makes them, with their dataset indices when asked.</summary>
-    IEnumerable<(Tensor X, Tensor Y, Tensor? Indices)> IndexedBatches(DataSplits data, Generator dataOrder, bool withIndices)
+    /// <summary>One epoch's training batches with their dataset indices, as the runtime's coordinator draws them.</summary>
+    IEnumerable<(Tensor X, Tensor Y, Tensor Indices)> TrainingBatches(DataSplits data, Generator dataOrder, BatchAugmentation? augment, int epoch)
     {
-        if (!withIndices)
-        {
-            foreach (var (x, y) in data.Train.Batches(config.Train.BatchSize, dataOrder)) yield return (x, y, null);
-            yield break;
-        }
-        using var order = new EpochBatches(data.Train, config.Train.BatchSize, dataOrder);
+        using var order = new EpochBatches(data.Train, config.Train.BatchSize, dataOrder, augment, epoch);
         for (int b = 0; b < order.Count; b++) yield return order.Get(b);
     }
 
@@ -151,10 +148,11 @@ public sealed class FFTrainer(FFConfig config, ITrainingObserver? observer = nul
                 trainer.SetEpoch(epoch, epochs);
                 var acc = new StatsAccumulator(net.Layers.Count);
                 var sw = Stopwatch.StartNew();
-                foreach (var (x, y) in data.Train.Batches(config.Train.BatchSize, dataOrder))
+                foreach (var (x, y, idx) in TrainingBatches(data, dataOrder, augment, layer * epochs + epoch))
                 {
                     using (x)
                     using (y)
+                    using (idx)
                     using (NewDisposeScope())
                     {
                         var (pos, neg) = builder.Build(x, y, view);

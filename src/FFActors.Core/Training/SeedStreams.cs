@@ -12,6 +12,7 @@ public static class SeedStreams
     public const int Negatives = 3;
     public const int Head = 4;
     public const int Diagnostics = 5;
+    public const int Augment = 6;
 
     public static long Derive(long seed, int stream, int index = 0)
     {

@@ -176,6 +176,7 @@ internal sealed class CoordinatorActor : UntypedActor
     readonly LabelOverlay overlay;
     readonly Generator dataOrder, negGen;
     readonly BatchBuilder builder;
+    readonly BatchAugmentation? augment;
     readonly CollaborationOptions collab;
     readonly bool exact, staleMode;
     readonly NegativeSetup negatives;
@@ -258,6 +259,7 @@ internal sealed class CoordinatorActor : UntypedActor
         negGen = new Generator((ulong)SeedStreams.Derive(config.Run.Seed, SeedStreams.Negatives));
         strategy = NegativeSetup.Create(config, overlay);
         builder = new BatchBuilder(overlay, strategy, negGen);
+        augment = BatchAugmentation.For(config, data);
         view = strategy.NeedsModel && !competitive ? new ModelReplica(layerOptions, config.Eval.ScoreLayersFor(layerCount), settings.Device) : null;
         diagnostics = config.Eval.DiagnosticSamples > 0 && !competitive ? new DiagnosticsProbe(config, data.Train, layerOptions) : null;
         collab = config.Train.CollaborationOrDefault;
@@ -411,7 +413,7 @@ internal sealed class CoordinatorActor : UntypedActor
             return;
         }
         epochOrderState = snap.OrderState;
-        order = new EpochBatches(data.Train, config.Train.BatchSize, dataOrder);
+        order = new EpochBatches(data.Train, config.Train.BatchSize, dataOrder, augment, epoch);
         next = completed = snap.Batch;
         outstanding = 0;
         phase = Phase.Training;
@@ -765,7 +767,7 @@ internal sealed class CoordinatorActor : UntypedActor
             return;
         }
         epochOrderState = GetState(dataOrder);
-        order = new EpochBatches(data.Train, config.Train.BatchSize, dataOrder);
+        order = new EpochBatches(data.Train, config.Train.BatchSize, dataOrder, augment, epoch);
         next = completed = 0;
         phase = Phase.Training;
         watch.Restart();
@@ -1132,7 +1134,8 @@ internal static class RunFingerprint
         (c.Model.Cwc is { } cwc ? $";cwc={string.Join('-', cwc.Channels)},{cwc.Cfse},{cwc.Loss}" : "") +
         (c.Model.Hff is { } hff ? $";hff={hff.Scale:R}" : "") +
         (c.Model.Distance is { } df ? $";distance={df.Margin:R},{df.Scale:R}" : "") +
-        (c.Train.LayerEpochs is { } ilt ? $";ilt={string.Join(',', ilt)}" : "");
+        (c.Train.LayerEpochs is { } ilt ? $";ilt={string.Join(',', ilt)}" : "") +
+        (c.Data.AugmentOrDefault is { Enabled: true } a ? $";augment=shift{a.Shift},flip{a.Flip}" : "");
 
     /// <summary>Without a remedy, written as checkpoints from before remedies existed wrote it, so those still resume.</summary>
     static string Collaboration(CollaborationOptions o) => o.Remedy == CollaborationRemedy.None
