@@ -79,7 +79,7 @@ public sealed class FFTrainer(FFConfig config, ITrainingObserver? observer = nul
             var acc = new StatsAccumulator(net.Layers.Count);
             var sw = Stopwatch.StartNew();
             int batch = 0;
-            foreach (var (x, y, idx) in TrainingBatches(data, dataOrder, augment, epoch))
+            foreach (var (x, y, idx) in TrainingBatches(data, dataOrder, epoch))
             {
                 using (x)
                 using (y)
@@ -126,8 +126,8 @@ public sealed class FFTrainer(FFConfig config, ITrainingObserver? observer = nul
         return metrics;
     }
 
-    /// <summary>One epoch's training batches with their dataset indices, as the runtime's coordinator draws them.</summary>
-    IEnumerable<(Tensor X, Tensor Y, Tensor Indices)> TrainingBatches(DataSplits data, Generator dataOrder, BatchAugmentation? augment, int epoch)
+    /// <summary>One epoch's training batches (augmented when asked) with their dataset indices, as the runtime's coordinator draws them.</summary>
+    IEnumerable<(Tensor X, Tensor Y, Tensor Indices)> TrainingBatches(DataSplits data, Generator dataOrder, int epoch)
     {
         using var order = new EpochBatches(data.Train, config.Train.BatchSize, dataOrder, augment, epoch);
         for (int b = 0; b < order.Count; b++) yield return order.Get(b);
@@ -148,7 +148,7 @@ public sealed class FFTrainer(FFConfig config, ITrainingObserver? observer = nul
                 trainer.SetEpoch(epoch, epochs);
                 var acc = new StatsAccumulator(net.Layers.Count);
                 var sw = Stopwatch.StartNew();
-                foreach (var (x, y, idx) in TrainingBatches(data, dataOrder, augment, layer * epochs + epoch))
+                foreach (var (x, y, idx) in TrainingBatches(data, dataOrder, layer * epochs + epoch))
                 {
                     using (x)
                     using (y)
