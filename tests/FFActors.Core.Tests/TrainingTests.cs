@@ -56,6 +56,20 @@ public class TrainingTests(ITestOutputHelper log)
     }
 
     [Fact]
+    public void Linear_schedule_runs_over_the_layers_ilt_window()
+    {
+        // Window [2, 6) of 10 epochs: constant for epochs 2-3, then 1, 0.5 of the rate, frozen after.
+        var o = new OptimizerOptions(LearningRate: 0.01, Schedule: LrSchedule.Linear, DecayStart: 0.5);
+        var w = new EpochWindow(2, 6);
+        double[] expected = [0.01, 0.01, 0.01, 0.01, 0.01, 0.005, 0, 0];
+        for (int e = 0; e < expected.Length; e++) Assert.Equal(expected[e], o.LearningRateAt(e, 10, w), 12);
+        var options = FFNetwork.LayerOptionsFor(new ModelOptions([12, 6]), o, [w])[0];
+        using var layer = new LayerTrainer(options, 1, CPU);
+        layer.SetEpoch(5, 10);
+        Assert.Equal(0.005, layer.LearningRate, 12);
+    }
+
+    [Fact]
     public void Layer_options_take_threshold_from_width_when_unset()
     {
         var opts = FFNetwork.LayerOptionsFor(new ModelOptions([784, 500, 200], Goodness: GoodnessKind.Sum, Threshold: null), new OptimizerOptions());

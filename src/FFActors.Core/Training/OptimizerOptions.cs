@@ -2,7 +2,10 @@ namespace FFActors.Core.Training;
 
 public enum OptimizerKind { Adam, Sgd }
 
-/// <summary>How the learning rate moves over the epochs of a layer's training.</summary>
+/// <summary>
+/// How the learning rate moves over the epochs in which a layer learns: all epochs of the run, or
+/// the layer's ILT window when it has one (so a block frozen early has annealed by then).
+/// </summary>
 public enum LrSchedule
 {
     Constant,
@@ -18,9 +21,17 @@ public sealed record OptimizerOptions(
     LrSchedule Schedule = LrSchedule.Constant,
     double DecayStart = 0.5)
 {
-    /// <summary>Learning rate for 0-based <paramref name="epoch"/> of <paramref name="epochs"/>.</summary>
-    public double LearningRateAt(int epoch, int epochs)
+    /// <summary>
+    /// Learning rate for 0-based <paramref name="epoch"/> of <paramref name="epochs"/>; with a
+    /// <paramref name="window"/> the schedule runs over the window's epochs instead.
+    /// </summary>
+    public double LearningRateAt(int epoch, int epochs, EpochWindow? window = null)
     {
+        if (window is { } w)
+        {
+            epoch -= w.Start;
+            epochs = w.End - w.Start;
+        }
         if (Schedule == LrSchedule.Constant || epochs <= 1) return LearningRate;
         double progress = (double)epoch / epochs;
         if (progress < DecayStart) return LearningRate;

@@ -739,8 +739,8 @@ internal sealed class CoordinatorActor : UntypedActor
 
     void FinishEpoch(double seconds, double? validation, IReadOnlyList<LayerDiagnostics>? measured)
     {
-        double lr = config.Train.OptimizerOrDefault.LearningRateAt(epoch, epochs);
-        var m = new EpochMetrics(epoch + 1, 0, seconds, data.Train.Count / seconds, sums.Means(_ => lr), validation) { Diagnostics = measured };
+        var m = new EpochMetrics(epoch + 1, 0, seconds, data.Train.Count / seconds,
+            sums.Means(l => layerOptions[l].Optimizer.LearningRateAt(epoch, epochs, layerOptions[l].Window)), validation) { Diagnostics = measured };
         metrics.Add(m);
         s.Observer.EpochCompleted(m);
         stale?.EndEpoch();
