@@ -58,15 +58,18 @@ public class TrainingTests(ITestOutputHelper log)
     [Fact]
     public void Linear_schedule_runs_over_the_layers_ilt_window()
     {
-        // Window [2, 6) of 10 epochs: constant for epochs 2-3, then 1, 0.5 of the rate, frozen after.
+        // Window [2, 6) of 10 epochs: frozen (0) before it, constant for epochs 2-3, then 1, 0.5 of the rate, frozen after.
         var o = new OptimizerOptions(LearningRate: 0.01, Schedule: LrSchedule.Linear, DecayStart: 0.5);
         var w = new EpochWindow(2, 6);
-        double[] expected = [0.01, 0.01, 0.01, 0.01, 0.01, 0.005, 0, 0];
+        double[] expected = [0, 0, 0.01, 0.01, 0.01, 0.005, 0, 0];
         for (int e = 0; e < expected.Length; e++) Assert.Equal(expected[e], o.LearningRateAt(e, 10, w), 12);
         var options = FFNetwork.LayerOptionsFor(new ModelOptions([12, 6]), o, [w])[0];
         using var layer = new LayerTrainer(options, 1, CPU);
         layer.SetEpoch(5, 10);
         Assert.Equal(0.005, layer.LearningRate, 12);
+        var constant = o with { Schedule = LrSchedule.Constant };
+        Assert.Equal([0, 0.01, 0], new[] { 1, 2, 6 }.Select(e => constant.LearningRateAt(e, 10, w)));
+        Assert.Equal(0.01, constant.LearningRateAt(0, 1, new EpochWindow(0, 1)));
     }
 
     [Fact]

@@ -18,8 +18,12 @@ public class LabelDrivenRuntimeTests(ITestOutputHelper output)
         return c with
         {
             Model = c.Model with { Cwc = new CwcOptions([1, 28, 28], [10, 20, 20], Loss: loss) },
-            // ILT: block 0 learns in epoch 0 only, the others in both.
-            Train = c.Train with { LayerEpochs = [new(0, 1), new(0, 2), new(0, 2)] },
+            // ILT: block 0 learns in epoch 0 only, the others in both; the linear schedule decays inside each window.
+            Train = c.Train with
+            {
+                LayerEpochs = [new(0, 1), new(0, 2), new(0, 2)],
+                Optimizer = c.Train.OptimizerOrDefault with { DecayStart = 0 },
+            },
             Eval = c.Eval with { ScoreLayers = [2], HeadLayers = [2], HeadEpochs = 2, BatchSize = 64 },
         };
     }
@@ -82,8 +86,13 @@ public class LabelDrivenRuntimeTests(ITestOutputHelper output)
         {
             Assert.Equal(refMetrics[e].ValidationAccuracy, pipe.Metrics[e].ValidationAccuracy);
             for (int l = 0; l < refMetrics[e].Layers.Count; l++)
+            {
                 Assert.Equal(refMetrics[e].Layers[l].Loss, pipe.Metrics[e].Layers[l].Loss, 12);
+                Assert.Equal(refMetrics[e].Layers[l].LearningRate, pipe.Metrics[e].Layers[l].LearningRate);
+            }
         }
+        // Epoch 1: block 0 is past its one-epoch window (rate 0), the others halfway through theirs (0.01 → 0.005).
+        Assert.Equal([0.0, 0.005, 0.005], pipe.Metrics[1].Layers.Select(l => l.LearningRate));
 
         // ILT: block 0 stopped learning after epoch 0; a fresh one-epoch run has the same block 0.
         var oneEpoch = config with { Train = config.Train with { Epochs = 1 }, Eval = config.Eval with { ValidateEachEpoch = false } };

@@ -8,7 +8,7 @@ namespace FFActors.Cli.Commands;
 /// <summary><c>ffactors bench pipeline</c>: sequential vs pipeline throughput measured in one run on this machine.</summary>
 public static class BenchCommand
 {
-    static readonly Option<int> SamplesOption = new("--samples") { Description = "MNIST training samples per timed epoch", DefaultValueFactory = _ => 20000 };
+    static readonly Option<int> SamplesOption = new("--samples") { Description = "MNIST training samples per timed epoch (default: all 60000, one real epoch)", DefaultValueFactory = _ => 60000 };
     static readonly Option<string> DataOption = new("--data") { Description = "Folder with mnist/ in it", DefaultValueFactory = _ => "samples/data" };
     static readonly Option<int> WindowOption = new("--credit-window") { Description = "Batches in flight per layer in every timed mode (runtime.credit-window)", DefaultValueFactory = _ => 3 };
     static readonly Option<string> NetworksOption = new("--networks") { Description = "Networks to time, input first, separated by ';'", DefaultValueFactory = _ => "784,500,500;784,1000,1000,1000,1000" };

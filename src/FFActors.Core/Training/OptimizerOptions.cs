@@ -23,12 +23,14 @@ public sealed record OptimizerOptions(
 {
     /// <summary>
     /// Learning rate for 0-based <paramref name="epoch"/> of <paramref name="epochs"/>; with a
-    /// <paramref name="window"/> the schedule runs over the window's epochs instead.
+    /// <paramref name="window"/> the schedule runs over the window's epochs instead, and outside it
+    /// (the layer is frozen) the rate is 0.
     /// </summary>
     public double LearningRateAt(int epoch, int epochs, EpochWindow? window = null)
     {
         if (window is { } w)
         {
+            if (!w.Contains(epoch)) return 0;
             epoch -= w.Start;
             epochs = w.End - w.Start;
         }
