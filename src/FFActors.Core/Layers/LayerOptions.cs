@@ -28,4 +28,7 @@ public sealed record LayerOptions(
 {
     /// <summary>A CwC block, HFF or Distance-Forward layer: it learns from labels in one pass, without negatives.</summary>
     public bool LabelDriven => Cwc is not null || Hff is not null || Distance is not null;
+
+    /// <summary>This layer's learning rate in 0-based <paramref name="epoch"/> of <paramref name="epochs"/>: its schedule over its window.</summary>
+    public double LearningRateAt(int epoch, int epochs) => Optimizer.LearningRateAt(epoch, epochs, Window);
 }

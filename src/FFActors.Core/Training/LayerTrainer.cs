@@ -57,7 +57,7 @@ public sealed class LayerTrainer : IDisposable
     public void SetEpoch(int epoch, int epochs)
     {
         this.epoch = epoch;
-        double lr = Options.Optimizer.LearningRateAt(epoch, epochs, Options.Window);
+        double lr = Options.LearningRateAt(epoch, epochs);
         foreach (var group in Optimizer.ParamGroups) group.LearningRate = lr;
     }
 

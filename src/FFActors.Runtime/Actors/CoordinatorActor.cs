@@ -740,7 +740,7 @@ internal sealed class CoordinatorActor : UntypedActor
     void FinishEpoch(double seconds, double? validation, IReadOnlyList<LayerDiagnostics>? measured)
     {
         var m = new EpochMetrics(epoch + 1, 0, seconds, data.Train.Count / seconds,
-            sums.Means(l => layerOptions[l].Optimizer.LearningRateAt(epoch, epochs, layerOptions[l].Window)), validation) { Diagnostics = measured };
+            sums.Means(l => layerOptions[l].LearningRateAt(epoch, epochs)), validation) { Diagnostics = measured };
         metrics.Add(m);
         s.Observer.EpochCompleted(m);
         stale?.EndEpoch();
