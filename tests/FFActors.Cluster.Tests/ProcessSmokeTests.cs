@@ -131,6 +131,15 @@ public class ProcessSmokeTests(ITestOutputHelper output)
                 Assert.Contains(coordinator.Lines, l => l.Contains("Restoring every layer from checkpoint"));
             }
             AssertSameWeightFiles(Path.Combine(dir, "local"), Path.Combine(dir, "cluster"));
+            if (!killOneHost)
+            {
+                // SIGTERM (kill, service managers) makes a layer host leave the cluster and exit cleanly.
+                using (var kill = Process.Start("kill", ["-TERM", hosts[1].Process.Id.ToString()])) kill.WaitForExit();
+                Assert.True(hosts[1].Process.WaitForExit(60_000), "layer host b did not exit within 60 s of SIGTERM:\n" + string.Join("\n", hosts[1].Lines));
+                hosts[1].Process.WaitForExit();
+                Assert.Equal(0, hosts[1].Process.ExitCode);
+                Assert.Contains(hosts[1].Lines, l => l.Contains("SIGTERM: layer host b: leaving the cluster"));
+            }
             output.WriteLine($"{clock.Elapsed.TotalSeconds:F1} s");
         }
         finally

@@ -3,19 +3,22 @@ using System.Runtime.InteropServices;
 namespace FFActors.Cli.Commands;
 
 /// <summary>
-/// First Ctrl-C or SIGTERM asks a run (<c>train</c>, <c>experiment</c>) to checkpoint and stop; a second one
-/// ends the process as usual. SIGTERM counts because service managers, <c>kill</c> and scripts' background
-/// jobs (which ignore SIGINT) stop a run that way, and a run stopped so must not lose its batches since the
-/// last checkpoint.
+/// First Ctrl-C or SIGTERM asks a command to stop cleanly (<c>train</c> and <c>experiment</c> checkpoint and stop,
+/// <c>node</c> leaves the cluster); a second one ends the process as usual. SIGTERM counts because service
+/// managers, <c>kill</c> and scripts' background jobs (which ignore SIGINT) stop a process that way, and a run
+/// stopped so must not lose its batches since the last checkpoint.
 /// </summary>
 internal sealed class GracefulStop : IDisposable
 {
     readonly CancellationTokenSource cts;
     readonly ConsoleCancelEventHandler handler;
     readonly PosixSignalRegistration term;
+    readonly string action;
 
-    public GracefulStop(CancellationToken outer)
+    /// <param name="action">What the first signal does, for the line printed when it arrives.</param>
+    public GracefulStop(CancellationToken outer, string action = "stopping after the batches in flight (checkpointing)")
     {
+        this.action = action;
         cts = CancellationTokenSource.CreateLinkedTokenSource(outer);
         handler = (_, e) => e.Cancel = Request("Ctrl-C");
         Console.CancelKeyPress += handler;
@@ -28,7 +31,7 @@ internal sealed class GracefulStop : IDisposable
     bool Request(string signal)
     {
         if (cts.IsCancellationRequested) return false;
-        Console.Error.WriteLine($"ffactors: {signal}: stopping after the batches in flight (checkpointing); send it again to abort");
+        Console.Error.WriteLine($"ffactors: {signal}: {action}; send it again to abort");
         cts.Cancel();
         return true;
     }

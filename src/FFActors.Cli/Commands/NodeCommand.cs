@@ -45,25 +45,12 @@ public static class NodeCommand
             (cluster.SeedNodes is { Count: > 0 } ? $"joining {string.Join(", ", cluster.SeedNodes)}" : "starting a new cluster"));
         Akka.Cluster.Cluster.Get(system).RegisterOnMemberUp(() => Console.WriteLine($"layer host {name} is up; waiting for coordinators (Ctrl-C or SIGTERM leaves the cluster)"));
 
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
-        ConsoleCancelEventHandler handler = (_, e) =>
-        {
-            e.Cancel = true;
-            stop.Cancel();
-        };
-        Console.CancelKeyPress += handler;
-        // SIGTERM (kill, service managers, scripts whose background jobs ignore SIGINT) leaves the cluster too.
-        using var term = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, ctx =>
-        {
-            ctx.Cancel = true;
-            stop.Cancel();
-        });
+        using var stop = new GracefulStop(cancel, $"layer host {name}: leaving the cluster");
         try
         {
             int which = Task.WaitAny(system.WhenTerminated, Task.Delay(Timeout.Infinite, stop.Token).ContinueWith(_ => { }));
             if (which == 1)
             {
-                AnsiConsole.MarkupLine(Markup.Escape($"layer host {name}: leaving the cluster"));
                 CoordinatedShutdown.Get(system).Run(CoordinatedShutdown.ClusterLeavingReason.Instance).Wait(TimeSpan.FromSeconds(30));
                 return 0;
             }
@@ -72,7 +59,6 @@ public static class NodeCommand
         }
         finally
         {
-            Console.CancelKeyPress -= handler;
             system.Terminate().Wait(TimeSpan.FromSeconds(30));
         }
     }
