@@ -133,16 +133,19 @@ internal sealed class LayerActor : UntypedActor
             queued.Dequeue();
             long start = Stopwatch.GetTimestamp();
             IntraOpThreads.Ensure(s.Threads);
-            // Each handler's dispose scope has closed before its reply leaves, so whoever receives the
-            // reply sees this layer's temporaries already freed (the leak tests count tensors then).
-            object? reply = work switch
+            // A handler's dispose scope has closed before its results leave, so whoever receives them (the
+            // next layer, the coordinator) sees this layer's temporaries already freed: the leak tests count
+            // tensors when the coordinator has its answers. Training hands its output on before the update
+            // instead (see Train), and every layer answers a training step.
+            var (next, reply) = work switch
             {
-                TrainBatch b => Train(b, forward),
+                TrainBatch b => (null, Train(b, forward)),
                 ProbeBatch p => Probe(p, forward),
                 ScoreBatch sc => Score(sc, forward),
                 FeatureBatch fb => Features(fb, forward),
                 _ => throw new InvalidOperationException($"layer {index} got unknown work {work.GetType().Name}"),
             };
+            if (next is not null) Send(next);
             if (reply is not null) s.Coordinator.Tell(reply, Self);
             items++;
             from.Tell(new Credit(work.Stamp, index), Self);
@@ -246,7 +249,7 @@ internal sealed class LayerActor : UntypedActor
         }
     }
 
-    ProbeGoodness Probe(ProbeBatch p, bool forward)
+    (ILayerWork? Next, object? Reply) Probe(ProbeBatch p, bool forward)
     {
         var t = Trainer;
         using var scope = NewDisposeScope();
@@ -258,11 +261,11 @@ internal sealed class LayerActor : UntypedActor
         var gPos = t.Objective.GoodnessOf(hPos);
         var gNeg = t.Objective.GoodnessOf(hNeg);
         computeTicks += Stopwatch.GetTimestamp() - c0;
-        if (forward) Send(new ProbeBatch(p.Stamp, hPos.DetachFromDisposeScope(), hNeg.DetachFromDisposeScope()));
-        return new ProbeGoodness(p.Stamp, index, gPos.DetachFromDisposeScope(), gNeg.DetachFromDisposeScope());
+        return (forward ? new ProbeBatch(p.Stamp, hPos.DetachFromDisposeScope(), hNeg.DetachFromDisposeScope()) : null,
+            new ProbeGoodness(p.Stamp, index, gPos.DetachFromDisposeScope(), gNeg.DetachFromDisposeScope()));
     }
 
-    ScoreGoodness? Score(ScoreBatch sc, bool forward)
+    (ILayerWork? Next, object? Reply) Score(ScoreBatch sc, bool forward)
     {
         var t = Trainer;
         using var scope = NewDisposeScope();
@@ -271,11 +274,11 @@ internal sealed class LayerActor : UntypedActor
         var h = t.Forward(sc.Input);
         Tensor? g = (sc.ReportMask & (1L << index)) != 0 ? t.ScoreOf(h) : null;
         computeTicks += Stopwatch.GetTimestamp() - c0;
-        if (forward) Send(new ScoreBatch(sc.Stamp, sc.Label, h.DetachFromDisposeScope(), sc.Deepest, sc.ReportMask));
-        return g is null ? null : new ScoreGoodness(sc.Stamp, sc.Label, index, g.DetachFromDisposeScope());
+        return (forward ? new ScoreBatch(sc.Stamp, sc.Label, h.DetachFromDisposeScope(), sc.Deepest, sc.ReportMask) : null,
+            g is null ? null : new ScoreGoodness(sc.Stamp, sc.Label, index, g.DetachFromDisposeScope()));
     }
 
-    LayerFeatures? Features(FeatureBatch fb, bool forward)
+    (ILayerWork? Next, object? Reply) Features(FeatureBatch fb, bool forward)
     {
         var t = Trainer;
         using var scope = NewDisposeScope();
@@ -288,8 +291,8 @@ internal sealed class LayerActor : UntypedActor
             f = SoftmaxHead.LayerFeatures(t.Options, h);
         }
         computeTicks += Stopwatch.GetTimestamp() - c0;
-        if (forward) Send(new FeatureBatch(fb.Stamp, h.DetachFromDisposeScope(), fb.Deepest, fb.ReportMask));
-        return f is null ? null : new LayerFeatures(fb.Stamp, index, f.DetachFromDisposeScope());
+        return (forward ? new FeatureBatch(fb.Stamp, h.DetachFromDisposeScope(), fb.Deepest, fb.ReportMask) : null,
+            f is null ? null : new LayerFeatures(fb.Stamp, index, f.DetachFromDisposeScope()));
     }
 
     void Save(SaveCheckpoint save)
