@@ -68,6 +68,7 @@ public sealed class IdxReaderTests : IDisposable
     [Theory]
     [InlineData(Normalization.None, 1.0, 0.0)]
     [InlineData(Normalization.Unit, 1 / 255.0, 0.0)]
+    [InlineData(Normalization.Symmetric, 2 / 255.0, -1.0)]
     public void FromFiles_builds_float_images_and_int64_labels(Normalization norm, double scale, double offset)
     {
         var img = Images(4, 2, 3);
@@ -93,6 +94,21 @@ public sealed class IdxReaderTests : IDisposable
         using var ds = DatasetLoader.FromFiles("test", ip, lp, DatasetInfo.FashionMnist, Normalization.MeanStd, 0, CPU);
         var x = TestSupport.Floats(ds.Images);
         for (int i = 0; i < 10; i++) Assert.Equal((img[16 + i] / 255.0 - 0.2860) / 0.3530, x[i], 4);
+    }
+
+    [Theory]
+    [InlineData(Normalization.None)]
+    [InlineData(Normalization.Unit)]
+    [InlineData(Normalization.MeanStd)]
+    [InlineData(Normalization.Symmetric)]
+    public void BlankPixel_is_what_a_zero_byte_becomes(Normalization norm)
+    {
+        var img = Images(1, 1, 3);
+        img[16] = 0;
+        var ip = Write("blank-i", img);
+        var lp = Write("blank-l", Labels(0));
+        using var ds = DatasetLoader.FromFiles("test", ip, lp, DatasetInfo.FashionMnist, norm, 0, CPU);
+        Assert.Equal(DatasetLoader.BlankPixel(DatasetInfo.FashionMnist, norm), TestSupport.Floats(ds.Images)[0], 5);
     }
 
     [Fact]

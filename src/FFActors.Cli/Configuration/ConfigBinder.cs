@@ -58,7 +58,7 @@ public sealed class ConfigBinder(LoadedConfig loaded)
         new DataOptions(
             Dataset: OneOf("data.dataset", DatasetInfo.All.Select(d => d.Name).ToArray()),
             Dir: String("data.dir"),
-            Normalization: Enum("data.normalization", ("none", Normalization.None), ("unit", Normalization.Unit), ("mean-std", Normalization.MeanStd)),
+            Normalization: Enum("data.normalization", ("none", Normalization.None), ("unit", Normalization.Unit), ("mean-std", Normalization.MeanStd), ("symmetric", Normalization.Symmetric)),
             Validation: Int("data.validation", min: 0),
             TrainLimit: Int("data.train-limit", min: 0),
             TestLimit: Int("data.test-limit", min: 0),

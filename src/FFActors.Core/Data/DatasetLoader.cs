@@ -42,8 +42,12 @@ public static class DatasetLoader
     }
 
     /// <summary>What a blank (0) pixel becomes under <paramref name="normalization"/>.</summary>
-    public static float BlankPixel(DatasetInfo info, Normalization normalization) =>
-        normalization == Normalization.MeanStd ? (float)(-info.Mean / info.Std) : 0f;
+    public static float BlankPixel(DatasetInfo info, Normalization normalization) => normalization switch
+    {
+        Normalization.MeanStd => (float)(-info.Mean / info.Std),
+        Normalization.Symmetric => -1f,
+        _ => 0f,
+    };
 
     public static Dataset FromFiles(string name, string imagesPath, string labelsPath, DatasetInfo info,
         Normalization normalization, int limit, Device device)
@@ -62,6 +66,7 @@ public static class DatasetLoader
             Normalization.None => x,
             Normalization.Unit => x.div_(255f),
             Normalization.MeanStd => x.div_(255f).sub_(info.Mean).div_(info.Std),
+            Normalization.Symmetric => x.div_(127.5f).sub_(1f),
             _ => throw new ArgumentOutOfRangeException(nameof(normalization)),
         };
         var y = tensor(labels.AsSpan(0, n).ToArray(), [n], dtype: ScalarType.Byte).to(ScalarType.Int64);

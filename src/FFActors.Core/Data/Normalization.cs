@@ -9,4 +9,7 @@ public enum Normalization
     Unit,
     /// <summary>Scaled to [0, 1], then (x − mean) / std with the dataset's published statistics.</summary>
     MeanStd,
+    /// <summary>Scaled to [−1, 1]: (x − 0.5) / 0.5 after [0, 1], the torchvision
+    /// <c>Normalize((0.5,), (0.5,))</c> of the CwC-FF reference code's Fashion-MNIST loader.</summary>
+    Symmetric,
 }
