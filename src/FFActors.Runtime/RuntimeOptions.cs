@@ -15,13 +15,17 @@ public enum ExecutionMode
 /// <param name="ThreadsPerLayer">Intra-op threads per lane thread; 0 = max(1, cores / lanes) in pipeline mode and all cores in sequential mode.</param>
 /// <param name="CheckpointEvery">Batches between checkpoints; 0 = only at epoch end.</param>
 /// <param name="Checkpoints">Write checkpoints (also what fault recovery restores from).</param>
+/// <param name="Lanes">Pipeline threads for the layer actors; 0 = one per layer.</param>
+/// <param name="WorkSharing">A layer actor whose thread is idle runs matmul chunks of the busier layers of the same process
+/// (the chunks are the same whoever runs them, so the weights are too).</param>
 public sealed record RuntimeOptions(
     ExecutionMode Mode = ExecutionMode.Pipeline,
     int CreditWindow = 3,
     int ThreadsPerLayer = 0,
     int CheckpointEvery = 0,
     bool Checkpoints = true,
-    int Lanes = 0)
+    int Lanes = 0,
+    bool WorkSharing = true)
 {
     /// <summary>
     /// Threads the layer actors of a network of <paramref name="layers"/> layers run on: 1 in

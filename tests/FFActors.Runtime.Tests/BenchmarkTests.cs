@@ -24,7 +24,11 @@ public class BenchmarkTests(ITestOutputHelper output)
             Assert.Equal(row.Speedup / row.IdealSpeedup, row.Efficiency, 9);
             Assert.InRange(row.IdealSpeedup, 1, report.Cores);
             Assert.Equal(8.0 * Enumerable.Range(0, row.Layers.Length - 1).Sum(l => row.Layers[l] * row.Layers[l + 1]), row.FlopsPerSample);
-            Assert.Equal(row.Layers.Length - 1 > report.Cores ? 4 : 3, row.Runs.Count);
+            Assert.Equal(row.Layers.Length - 1 > report.Cores ? 5 : 4, row.Runs.Count);
+            Assert.Contains(row.Runs, r => r.Mode == "pipeline-unshared");
+            // Only a pipeline with work sharing lends threads (here at most the positive and negative forward blocks).
+            Assert.All(row.Runs.Where(r => r.Mode != "pipeline" && !r.Mode.EndsWith("-lanes", StringComparison.Ordinal)),
+                r => Assert.Equal(0, r.ChunksSharedPerBatch));
             Assert.Contains(row.Runs, r => r.Mode == row.PipelineMode && r.SamplesPerSecond == row.Pipeline);
             Assert.All(row.Runs, r => Assert.Equal(row.Layers.Length - 1, r.BusyFraction.Count));
             Assert.All(row.Runs, r => Assert.All(r.BusyFraction, b => Assert.InRange(b, 0, 1.5)));

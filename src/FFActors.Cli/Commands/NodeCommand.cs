@@ -38,7 +38,7 @@ public static class NodeCommand
         // Same configuration → same frame on every node; a full batch (size 0) is bounded by the training set.
         int trainSamples = config.Data.TrainLimit > 0 ? config.Data.TrainLimit : 60000;
         long frame = cluster.MaximumFrameSize > 0 ? cluster.MaximumFrameSize : FrameBudget.FrameFor(config, trainSamples);
-        var system = LayerHostNode.Start(cluster, frame, mode: runtime.Mode);
+        var system = LayerHostNode.Start(cluster, frame, mode: runtime.Mode, workSharing: runtime.WorkSharing);
         var self = ClusterSystem.SelfAddress(system);
         string name = cluster.NodeName.Length > 0 ? cluster.NodeName : ClusterSystem.SelfName(system);
         Console.WriteLine($"layer host {name} at {self} (frame {frame:N0} bytes; {FFActors.Runtime.Transport.DataPlane.Describe(system)}{(cluster.Tls is { Enabled: true } ? "; TLS" : "")}); " +

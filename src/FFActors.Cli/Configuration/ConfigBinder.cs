@@ -118,7 +118,8 @@ public sealed class ConfigBinder(LoadedConfig loaded)
         ThreadsPerLayer: Int("runtime.threads-per-layer", min: 0),
         CheckpointEvery: Int("runtime.checkpoint-every", min: 0),
         Checkpoints: Bool("runtime.checkpoints"),
-        Lanes: Int("runtime.lanes", min: 0));
+        Lanes: Int("runtime.lanes", min: 0),
+        WorkSharing: Bool("runtime.work-sharing"));
 
     public ClusterOptions BindCluster()
     {

@@ -31,6 +31,12 @@ public sealed class LayerTrainer : IDisposable
     Tensor runningMean;
     int epoch;
 
+    /// <summary>
+    /// Runs the row blocks of a dense layer's matmuls (<see cref="GemmChunks"/>): inline by default; a pipeline's layer
+    /// actor lends its idle peers' threads. The blocks are the same whoever runs them, so the weights are too.
+    /// </summary>
+    public IChunkRunner Chunks { get; set; } = InlineChunks.Instance;
+
     public LayerTrainer(LayerOptions options, long seed, Device device)
     {
         Options = options;
@@ -120,8 +126,14 @@ public sealed class LayerTrainer : IDisposable
             return LabelStep(pos, neg, labels ?? throw new ArgumentException($"layer {Options.Index}: a label-driven layer (CwC, HFF, Distance-Forward) needs the labels"));
         if (!Learning) return FrozenStep(pos, neg, collabPos, collabNeg);
         Module.train();
-        var hPos = Module.forward(pos);
-        var hNeg = Module.forward(neg);
+        // The layer's own matmuls run outside autograd, in row blocks that idle threads can share (Finish has their
+        // backward); the loss's graph starts at the activities, so any objective, γ or peer normalisation works as before.
+        var dense = (FFDenseLayer)Module;
+        Tensor[] inputs;
+        using (no_grad()) inputs = [dense.LinearInput(pos), dense.LinearInput(neg)];
+        var activities = dense.Activities(inputs, Chunks);
+        var hPos = activities[0].requires_grad_();
+        var hNeg = activities[1].requires_grad_();
         var gPos = Objective.GoodnessOf(hPos);
         var gNeg = Objective.GoodnessOf(hNeg);
         var loss = Objective.LossOf(gPos, gNeg, collabPos, collabNeg);
@@ -145,7 +157,8 @@ public sealed class LayerTrainer : IDisposable
             outPos.amax([0]).le(KeptScalars.Of(0.0)).to(ScalarType.Float32).mean(),
         ]).cpu();
         var v = s.data<float>().ToArray();
-        return new PendingStep(new LayerOutput(outPos, outNeg), new LayerStepStats(v[0], v[1], v[2], v[3], v[4]), loss);
+        return new PendingStep(new LayerOutput(outPos, outNeg), new LayerStepStats(v[0], v[1], v[2], v[3], v[4]), loss,
+            new DenseActivity(inputs, [hPos, hNeg]));
     }
 
     /// <summary>The second half of <see cref="Step"/>: the update from the loss of <paramref name="step"/> (none outside the layer's ILT window).</summary>
@@ -154,8 +167,28 @@ public sealed class LayerTrainer : IDisposable
         if (step.Loss is not { } loss) return;
         Optimizer.zero_grad();
         loss.backward();
+        if (step.Dense is { } d) DenseBackward(d);
         Optimizer.step();
         NativeMemory.AfterStep();
+    }
+
+    /// <summary>
+    /// The dense layer's part of the backward: ∂L/∂z = ∂L/∂h where h = ReLU(z) &gt; 0, then the parameters' gradients
+    /// (<see cref="FFDenseLayer.SetGradients"/>). An activity the loss does not reach (no gradient) adds nothing.
+    /// </summary>
+    void DenseBackward(DenseActivity d)
+    {
+        using var _ = no_grad();
+        var dz = new List<Tensor>();
+        var inputs = new List<Tensor>();
+        for (int i = 0; i < d.Activities.Count; i++)
+        {
+            var h = d.Activities[i];
+            if (h.grad is not { } grad || h.shape[0] == 0) continue;
+            dz.Add(grad.mul_(h.detach().gt(KeptScalars.Of(0.0))));
+            inputs.Add(d.Inputs[i]);
+        }
+        if (dz.Count > 0) ((FFDenseLayer)Module).SetGradients(dz, inputs, Chunks);
     }
 
     /// <summary>Outside its ILT window a dense layer forwards and reports, without an update.</summary>

@@ -8,4 +8,5 @@ namespace FFActors.Core.Training;
 /// (<see cref="LayerTrainer.Finish"/>; null when the layer is outside its ILT window). Its tensors
 /// belong to the caller's dispose scope.
 /// </summary>
-public sealed record PendingStep(LayerOutput Output, LayerStepStats Stats, Tensor? Loss);
+/// <param name="Dense">A learning dense layer's inputs and activities for its explicit backward (null for other layers).</param>
+public sealed record PendingStep(LayerOutput Output, LayerStepStats Stats, Tensor? Loss, DenseActivity? Dense = null);

@@ -289,7 +289,8 @@ internal sealed class CoordinatorActor : UntypedActor
     {
         IntraOpThreads.Ensure(s.CoordinatorThreads);
         trainWatch.Start();
-        var hosts = s.Hosts ?? [new LayerHostRef(Context.ActorOf(LayerHostActor.Props(new LayerHostSettings("local", s.Device, s.LayerDispatcher, s.Hooks, LayerDispatchers: s.LayerDispatchers)).WithDispatcher(s.LayerDispatcher), "layers"), "local")];
+        var hosts = s.Hosts ?? [new LayerHostRef(Context.ActorOf(LayerHostActor.Props(new LayerHostSettings("local", s.Device, s.LayerDispatcher, s.Hooks, LayerDispatchers: s.LayerDispatchers,
+            WorkSharing: s.Runtime.WorkSharing)).WithDispatcher(s.LayerDispatcher), "layers"), "local")];
         placement = new LayerPlacement(hosts, s.LayerNodes, s.ContiguousWork);
         foreach (var h in hosts) Context.Watch(h.Host);
         if (s.StopAtStart)

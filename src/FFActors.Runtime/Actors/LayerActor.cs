@@ -4,6 +4,7 @@ using FFActors.Core.Evaluation;
 using FFActors.Core.Layers;
 using FFActors.Core.Training;
 using FFActors.Runtime.Protocol;
+using FFActors.Runtime.WorkSharing;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -13,6 +14,8 @@ namespace FFActors.Runtime.Actors;
 /// <param name="Downstream">The next layer, or null for the last one.</param>
 /// <param name="Checkpoint">LayerCheckpoint bytes to load the layer from; null = fresh weights from the seed.</param>
 /// <param name="ReportGoodness">Send per-sample goodness with every step report (the stale γ exchange needs it).</param>
+/// <param name="Sharing">The host's layers of this run generation by thread, for work sharing; null = run every chunk alone.</param>
+/// <param name="Lane">The thread this actor runs on (its dispatcher, or the actor itself for a pinned one).</param>
 internal sealed record LayerActorSettings(
     string RunId,
     int Generation,
@@ -26,7 +29,9 @@ internal sealed record LayerActorSettings(
     IActorRef? Downstream,
     byte[]? Checkpoint,
     bool ReportGoodness,
-    RuntimeHooks? Hooks);
+    RuntimeHooks? Hooks,
+    LaneGroup? Sharing = null,
+    string Lane = "");
 
 /// <summary>A layer failed on a batch (thrown inside the actor; its supervisor stops it).</summary>
 public sealed class LayerFaultException(int layer, Stamp stamp, string problem, Exception? inner = null)
@@ -52,6 +57,8 @@ internal sealed class LayerActor : UntypedActor
     readonly int index;
     readonly Queue<(ILayerWork Work, IActorRef From)> queued = new();
     LayerTrainer? trainer;
+    SharingChunkRunner? sharing;
+    long chunksHelped;
     int inFlight;
     int currentEpoch = -1;
     long computeTicks, handlerTicks, items;
@@ -73,6 +80,12 @@ internal sealed class LayerActor : UntypedActor
         IntraOpThreads.Ensure(s.Threads);
         trainer = new LayerTrainer(s.Options, s.Seed, s.Device);
         if (s.Checkpoint is not null) LayerCheckpoint.FromBytes(trainer, s.Checkpoint);
+        if (s.Sharing is { } group)
+        {
+            sharing = new SharingChunkRunner(group, s.Lane, Self);
+            trainer.Chunks = sharing;
+            group.Join(s.Lane, Self);
+        }
     }
 
     public static string FileName(int layer) => $"layer{layer}.bin";
@@ -90,6 +103,9 @@ internal sealed class LayerActor : UntypedActor
                 queued.Enqueue((work, Sender));
                 maxQueued = Math.Max(maxQueued, queued.Count);
                 Drain();
+                break;
+            case HelpWith help:
+                Help(help);
                 break;
             case Credit c:
                 if (c.Stamp.Generation != s.Generation) return;
@@ -121,7 +137,16 @@ internal sealed class LayerActor : UntypedActor
     }
 
     LayerTimings Timings() => new(index, computeTicks / (double)Stopwatch.Frequency,
-        handlerTicks / (double)Stopwatch.Frequency, items, maxQueued, maxInFlight);
+        handlerTicks / (double)Stopwatch.Frequency, items, maxQueued, maxInFlight, sharing?.ChunksShared ?? 0, chunksHelped);
+
+    /// <summary>Runs another layer's unclaimed matmul chunks (none left if that layer has finished them itself).</summary>
+    void Help(HelpWith help)
+    {
+        long start = Stopwatch.GetTimestamp();
+        IntraOpThreads.Ensure(s.Threads);
+        chunksHelped += help.Job.Help();
+        handlerTicks += Stopwatch.GetTimestamp() - start;
+    }
 
     void Drain()
     {
@@ -133,6 +158,7 @@ internal sealed class LayerActor : UntypedActor
             queued.Dequeue();
             long start = Stopwatch.GetTimestamp();
             IntraOpThreads.Ensure(s.Threads);
+            if (sharing is not null) sharing.Stamp = work.Stamp;
             // A handler's dispose scope has closed before its results leave, so whoever receives them (the
             // next layer, the coordinator) sees this layer's temporaries already freed: the leak tests count
             // tensors when the coordinator has its answers. Training hands its output on before the update
@@ -303,6 +329,7 @@ internal sealed class LayerActor : UntypedActor
 
     protected override void PostStop()
     {
+        s.Sharing?.Leave(Self);
         while (queued.Count > 0) queued.Dequeue().Work.Dispose();
         trainer?.Dispose();
         trainer = null;

@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.Actor.Internal;
 using FFActors.Runtime.Protocol;
+using FFActors.Runtime.WorkSharing;
 using static TorchSharp.torch;
 
 namespace FFActors.Runtime.Actors;
@@ -11,8 +12,9 @@ namespace FFActors.Runtime.Actors;
 /// <param name="Hooks">Test hooks handed to its layers (process-local: never sent over the wire).</param>
 /// <param name="MaximumFrameSize">This node's transport frame limit (0 = local, no limit), reported to the coordinator.</param>
 /// <param name="LayerDispatchers">Per layer index, the dispatcher (pipeline lane) to use instead of <paramref name="Dispatcher"/>; a local run's host only.</param>
+/// <param name="WorkSharing">Let the layers of a run on this host run each other's matmul chunks when their own thread is idle (<c>runtime.work-sharing</c>).</param>
 internal sealed record LayerHostSettings(string NodeName, Device Device, string Dispatcher, RuntimeHooks? Hooks = null, long MaximumFrameSize = 0,
-    IReadOnlyList<string>? LayerDispatchers = null);
+    IReadOnlyList<string>? LayerDispatchers = null, bool WorkSharing = false);
 
 /// <summary>
 /// Creates layer actors when a coordinator asks (<see cref="CreateLayer"/>), supervises them, and
@@ -27,6 +29,7 @@ internal sealed class LayerHostActor : ReceiveActor
 
     readonly LayerHostSettings s;
     readonly Dictionary<IActorRef, Child> children = new();
+    readonly Dictionary<(string RunId, int Generation), LaneGroup> groups = new();
     long created;
 
     public LayerHostActor(LayerHostSettings settings)
@@ -42,9 +45,15 @@ internal sealed class LayerHostActor : ReceiveActor
 
     void Create(CreateLayer c)
     {
+        string dispatcher = s.LayerDispatchers?[c.Options.Index] ?? s.Dispatcher;
+        // A pinned dispatcher gives every actor a thread of its own; any other one here has a single thread.
+        string lane = dispatcher == RuntimeConfig.PinnedDispatcher ? $"{dispatcher}/{c.Options.Index}" : dispatcher;
+        LaneGroup? group = null;
+        if (s.WorkSharing && !groups.TryGetValue((c.RunId, c.Generation), out group))
+            groups[(c.RunId, c.Generation)] = group = new LaneGroup();
         var settings = new LayerActorSettings(c.RunId, c.Generation, c.Options, c.Seed, s.Device, c.Epochs, c.CreditWindow, c.Threads,
-            c.Coordinator, c.Downstream, c.Checkpoint, c.ReportGoodness, s.Hooks);
-        var layer = Context.ActorOf(LayerActor.Props(settings, s.LayerDispatchers?[c.Options.Index] ?? s.Dispatcher), $"layer{c.Options.Index}-g{c.Generation}-{++created}");
+            c.Coordinator, c.Downstream, c.Checkpoint, c.ReportGoodness, s.Hooks, group, lane);
+        var layer = Context.ActorOf(LayerActor.Props(settings, dispatcher), $"layer{c.Options.Index}-g{c.Generation}-{++created}");
         Context.Watch(layer);
         children[layer] = new Child(c.RunId, c.Generation, c.Options.Index, c.Coordinator);
         Sender.Tell(new LayerCreated(c.RunId, c.Generation, c.Options.Index, layer), Self);
@@ -59,6 +68,8 @@ internal sealed class LayerHostActor : ReceiveActor
                 Context.Stop(layer);
                 children.Remove(layer);
             }
+        foreach (var key in groups.Keys.Where(k => k.RunId == r.RunId && k.Generation < r.BelowGeneration).ToArray())
+            groups.Remove(key);
     }
 
     void Failed(IActorRef layer, Exception cause)

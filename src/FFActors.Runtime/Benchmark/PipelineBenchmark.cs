@@ -39,8 +39,10 @@ public sealed record PipelineBenchmarkOptions(
 /// <param name="ComputeFraction">Per layer: time in LayerTrainer calls / wall time.</param>
 /// <param name="MessagingSeconds">Summed over layers: handler time outside LayerTrainer (tensor hand-off, sends, credits).</param>
 /// <param name="BatchBuildSeconds">Coordinator time building batches (index_select, label overlay, negatives: the copies).</param>
+/// <param name="ChunksSharedPerBatch">Matmul chunks per batch that a layer's idle peers ran for it (work sharing), summed over layers.</param>
 public sealed record ModeMeasurement(string Mode, int Threads, double Seconds, double SamplesPerSecond,
-    IReadOnlyList<double> BusyFraction, IReadOnlyList<double> ComputeFraction, double MessagingSeconds, double BatchBuildSeconds);
+    IReadOnlyList<double> BusyFraction, IReadOnlyList<double> ComputeFraction, double MessagingSeconds, double BatchBuildSeconds,
+    double ChunksSharedPerBatch = 0);
 
 /// <summary>One configuration and batch size.</summary>
 /// <param name="Speedup">Pipeline / sequential with one intra-op thread.</param>
@@ -52,7 +54,7 @@ public sealed record ModeMeasurement(string Mode, int Threads, double Seconds, d
 /// <param name="GemmFraction">Best of the actor modes / the GEMM bound.</param>
 /// <param name="LayerStepMs">Per layer: the median time of one training step (positives and negatives, forward, loss,
 /// backward, Adam) alone on one thread, on random inputs of the layer's shape.</param>
-/// <param name="Ceiling">The most a layer pipeline can reach with these step times: batch / max(slowest layer's step,
+/// <param name="Ceiling">The most a layer pipeline without work sharing can reach with these step times: batch / max(slowest layer's step,
 /// Σ steps / cores) — one batch per step of the slowest layer, and no more work per second than the cores can do.</param>
 /// <param name="FreeRunning">The same bound measured with the cores busy at once: the layers, split into min(cores, layers)
 /// lanes by <see cref="LanePlan"/>, each lane stepping its layers in a loop on a thread of its own (one intra-op thread)
@@ -161,6 +163,9 @@ public static class PipelineBenchmark
         var seqN = Time($"sequential-{cores}", config, new RuntimeOptions(ExecutionMode.Sequential, o.CreditWindow, cores, 0, false), data, cores, cancel);
         progress?.Invoke($"{name}: pipeline, a thread per layer");
         var perLayer = Time("pipeline", config, new RuntimeOptions(ExecutionMode.Pipeline, o.CreditWindow, 0, 0, false, Lanes: 0), data, cores, cancel);
+        progress?.Invoke($"{name}: pipeline, a thread per layer, no work sharing");
+        var unshared = Time("pipeline-unshared", config, new RuntimeOptions(ExecutionMode.Pipeline, o.CreditWindow, 0, 0, false, Lanes: 0, WorkSharing: false),
+            data, cores, cancel);
         ModeMeasurement? laned = null;
         if (layers.Length - 1 > cores)
         {
@@ -182,7 +187,7 @@ public static class PipelineBenchmark
         double best = Math.Max(pipe.SamplesPerSecond, Math.Max(seq1.SamplesPerSecond, seqN.SamplesPerSecond));
         return new PipelineBenchmarkRow(layers, batch, data.Train.Count, core, seq1.SamplesPerSecond, seqN.SamplesPerSecond, pipe.SamplesPerSecond,
             speedup, ideal, speedup / ideal, pipe.SamplesPerSecond / seqN.SamplesPerSecond, flops, bound, best / bound,
-            laned is null ? [seq1, seqN, perLayer] : [seq1, seqN, perLayer, laned], pipe.Mode, stepMs,
+            laned is null ? [seq1, seqN, perLayer, unshared] : [seq1, seqN, perLayer, unshared, laned], pipe.Mode, stepMs,
             batch * 1000.0 / Math.Max(stepMs.Max(), stepMs.Sum() / cores), free);
     }
 
@@ -216,11 +221,13 @@ public static class PipelineBenchmark
         outcome.Result.Network.Dispose();
         var epoch = outcome.Result.Metrics.Count > 0 ? outcome.Result.Metrics[0] : throw new OperationCanceledException();
         double wall = epoch.Seconds;
+        double batches = Math.Ceiling(data.Train.Count / (double)config.Train.BatchSize);
         return new ModeMeasurement(mode, runtime.ThreadsFor(config.Model.LayerCount, cores), wall, epoch.SamplesPerSecond,
             outcome.Timings.Select(t => t.HandlerSeconds / wall).ToArray(),
             outcome.Timings.Select(t => t.ComputeSeconds / wall).ToArray(),
             outcome.Timings.Sum(t => t.HandlerSeconds - t.ComputeSeconds),
-            outcome.BuildSeconds);
+            outcome.BuildSeconds,
+            outcome.Timings.Sum(t => t.ChunksShared) / batches);
     }
 
     /// <summary>Uniform random positives and negatives of a layer's input shape: its step costs the same on any values.</summary>
@@ -340,11 +347,12 @@ public static class PipelineBenchmark
             + (r.EffectiveCores < 0.8 * r.Cores ? "  (other processes hold cores: parallel speedups are capped by this, not by the runtime)" : ""));
         if (r.LoadAverage is { } load)
             sb.AppendLine($"load average before {load.Before:F2}, after {load.After:F2}");
-        sb.AppendLine("layers                     batch  core-1t  seq-1t  seq-all  per-layer  lanes  speedup  ideal  effic.  gain  GEMM-bound  %bound  busy per layer (best)  msg s  build s  ceiling  %ceil  free  %free  step ms per layer (alone, 1 thread)");
+        sb.AppendLine("layers                     batch  core-1t  seq-1t  seq-all  per-layer  unshared  lanes  speedup  ideal  effic.  gain  GEMM-bound  %bound  busy per layer (best)  msg s  build s  shared/b  ceiling  %ceil  free  %free  step ms per layer (alone, 1 thread)");
         foreach (var row in r.Rows)
         {
             var p = row.Runs.First(m => m.Mode == row.PipelineMode);
             var perLayer = row.Runs.First(m => m.Mode == "pipeline");
+            var unshared = row.Runs.FirstOrDefault(m => m.Mode == "pipeline-unshared");
             var laned = row.Runs.FirstOrDefault(m => m.Mode.EndsWith("-lanes", StringComparison.Ordinal));
             sb.AppendLine(string.Join("  ",
                 $"[{string.Join(",", row.Layers)}]".PadRight(25),
@@ -353,6 +361,7 @@ public static class PipelineBenchmark
                 $"{row.SequentialOneThread,6:F0}",
                 $"{row.SequentialAllCores,7:F0}",
                 $"{perLayer.SamplesPerSecond,9:F0}",
+                $"{(unshared is null ? "-" : unshared.SamplesPerSecond.ToString("F0")),8}",
                 $"{(laned is null ? "-" : laned.SamplesPerSecond.ToString("F0")),5}",
                 $"{row.Speedup,7:F2}",
                 $"{row.IdealSpeedup,5:F2}",
@@ -363,6 +372,7 @@ public static class PipelineBenchmark
                 string.Join(" ", p.BusyFraction.Select(b => b.ToString("F2"))).PadRight(21),
                 $"{p.MessagingSeconds,5:F2}",
                 $"{p.BatchBuildSeconds,7:F2}",
+                $"{p.ChunksSharedPerBatch,8:F2}",
                 $"{row.Ceiling,7:F0}",
                 $"{row.CeilingFraction * 100,5:F0}",
                 $"{row.FreeRunning,5:F0}",

@@ -113,7 +113,10 @@ public sealed record StopTraining(Stamp Stamp) : IWireMessage;
 /// <param name="Items">Work items processed.</param>
 /// <param name="MaxQueued">Most work items waiting at once (received, not yet processed).</param>
 /// <param name="MaxInFlight">Most items sent downstream and not yet credited.</param>
-public sealed record LayerTimings(int Layer, double ComputeSeconds, double HandlerSeconds, long Items, int MaxQueued, int MaxInFlight);
+/// <param name="ChunksShared">Matmul chunks of this layer that actors on other threads ran (work sharing).</param>
+/// <param name="ChunksHelped">Chunks of other layers this actor ran for them.</param>
+public sealed record LayerTimings(int Layer, double ComputeSeconds, double HandlerSeconds, long Items, int MaxQueued, int MaxInFlight,
+    long ChunksShared = 0, long ChunksHelped = 0);
 
 /// <summary>Softmax-head features: forward the neutral-label overlay of an evaluation batch up to
 /// <paramref name="Deepest"/>; layers whose bit is set in <paramref name="ReportMask"/> report their normalised activity.</summary>
@@ -151,3 +154,10 @@ public sealed record LayerWeights(Stamp Stamp, int Layer, Tensor Weight, Tensor 
         Bias.Dispose();
     }
 }
+
+/// <summary>
+/// A layer offers the chunks of one of its matmuls to a layer actor on another thread of the same process
+/// (work sharing): the receiver runs unclaimed chunks until none are left, then goes on with its own work.
+/// Process-local (it carries a live job), never sent over the wire.
+/// </summary>
+internal sealed record HelpWith(Stamp Stamp, WorkSharing.ChunkJob Job) : Akka.Actor.INoSerializationVerificationNeeded;

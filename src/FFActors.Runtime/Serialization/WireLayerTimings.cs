@@ -10,4 +10,6 @@ public sealed record WireLayerTimings(
     [property: Key(2)] double HandlerSeconds,
     [property: Key(3)] long Items,
     [property: Key(4)] int MaxQueued,
-    [property: Key(5)] int MaxInFlight);
+    [property: Key(5)] int MaxInFlight,
+    [property: Key(6)] long ChunksShared = 0,
+    [property: Key(7)] long ChunksHelped = 0);

@@ -121,7 +121,8 @@ public sealed class WireSerializer : SerializerWithStringManifest
                 CheckpointSaved m => Pack(new WireCheckpointSaved(S(m.Stamp), m.Layer, m.CheckpointId, m.Data)),
                 ReleaseLayer m => Pack(new WireStampOnly(S(m.Stamp))),
                 LayerReleased m => Pack(new WireLayerReleased(S(m.Stamp), m.Layer, m.Checkpoint, new WireLayerTimings(m.Timings.Layer,
-                    m.Timings.ComputeSeconds, m.Timings.HandlerSeconds, m.Timings.Items, m.Timings.MaxQueued, m.Timings.MaxInFlight))),
+                    m.Timings.ComputeSeconds, m.Timings.HandlerSeconds, m.Timings.Items, m.Timings.MaxQueued, m.Timings.MaxInFlight,
+                    m.Timings.ChunksShared, m.Timings.ChunksHelped))),
                 StopTraining m => Pack(new WireStampOnly(S(m.Stamp))),
                 LayerFeatures m => Pack(new WireLayerFeatures(S(m.Stamp), m.Layer, T(m.Features)!)),
                 ReadWeights m => Pack(new WireStampOnly(S(m.Stamp))),
@@ -174,7 +175,7 @@ public sealed class WireSerializer : SerializerWithStringManifest
                 {
                     var t = m.Timings ?? throw Missing("timings");
                     return new LayerReleased(S(m.Stamp), m.Layer, m.Checkpoint ?? throw Missing("checkpoint"),
-                        new LayerTimings(t.Layer, t.ComputeSeconds, t.HandlerSeconds, t.Items, t.MaxQueued, t.MaxInFlight));
+                        new LayerTimings(t.Layer, t.ComputeSeconds, t.HandlerSeconds, t.Items, t.MaxQueued, t.MaxInFlight, t.ChunksShared, t.ChunksHelped));
                 }),
                 "ST" => Read<WireStampOnly>(bytes, m => new StopTraining(S(m.Stamp))),
                 "LF" => Read<WireLayerFeatures>(bytes, m => Owned(() => new LayerFeatures(S(m.Stamp), m.Layer, R(m.Features)))),

@@ -1,0 +1,76 @@
+using FFActors.Runtime.WorkSharing;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace FFActors.Runtime.Tests;
+
+/// <summary>Layer actors with idle threads run the busy layers' matmul chunks; the weights do not change by a bit.</summary>
+public class WorkSharingTests(ITestOutputHelper output)
+{
+    [Fact]
+    public void A_chunk_job_runs_every_chunk_exactly_once_across_threads()
+    {
+        var runs = new int[200];
+        var job = new ChunkJob(runs.Length, i =>
+        {
+            Interlocked.Increment(ref runs[i]);
+            Thread.SpinWait(2000);
+        });
+        var ran = new int[3];
+        var helpers = Enumerable.Range(0, 2).Select(h => new Thread(() => ran[h + 1] = job.Help())).ToArray();
+        foreach (var t in helpers) t.Start();
+        ran[0] = job.Help();
+        job.Wait();
+        foreach (var t in helpers) t.Join();
+        Assert.All(runs, r => Assert.Equal(1, r));
+        Assert.Equal(runs.Length, ran.Sum());
+        Assert.Equal(0, job.Help()); // nothing left to claim
+    }
+
+    [Fact]
+    public void A_failing_chunk_reaches_the_owner_and_stops_the_rest()
+    {
+        int started = 0;
+        var job = new ChunkJob(50, i =>
+        {
+            Interlocked.Increment(ref started);
+            if (i == 3) throw new InvalidOperationException("chunk 3 failed");
+        });
+        var helper = new Thread(() => job.Help());
+        helper.Start();
+        job.Help();
+        var e = Assert.Throws<InvalidOperationException>(job.Wait);
+        helper.Join();
+        Assert.Equal("chunk 3 failed", e.Message);
+        Assert.True(started < 50, $"{started} chunks started after the failure");
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(2)]
+    public void Idle_layers_run_chunks_of_busy_ones_and_the_weights_stay_bitwise_the_same(int lanes)
+    {
+        // Layers wide enough and batches tall enough to be cut into several row blocks (GemmChunks).
+        var config = TestSupport.Config(layers: [784, 256, 128, 128], epochs: 2, batch: 200, train: 1200);
+        using var data = TestSupport.Load(config);
+        var (reference, _) = TestSupport.Reference(config, data);
+        using var _ = reference;
+
+        long helped = 0;
+        foreach (bool sharing in new[] { true, false })
+        {
+            var runtime = TestSupport.Runtime(ExecutionMode.Pipeline, checkpoints: false) with { WorkSharing = sharing, Lanes = lanes };
+            var outcome = PipelineRunner.Run(config, runtime, data, null, false, null, CancellationToken.None, null);
+            using var net = outcome.Result.Network;
+            Assert.True(outcome.Result.Completed);
+            TestSupport.AssertSameWeights(reference, net, $"pipeline (lanes {lanes}, work sharing {sharing}) vs FFTrainer");
+            long shared = outcome.Timings.Sum(t => t.ChunksShared);
+            long ran = outcome.Timings.Sum(t => t.ChunksHelped);
+            output.WriteLine($"lanes {lanes}, sharing {sharing}: chunks run for others per layer {string.Join(" ", outcome.Timings.Select(t => t.ChunksHelped))}");
+            Assert.Equal(shared, ran);
+            if (sharing) helped = ran;
+            else Assert.Equal(0, ran);
+        }
+        Assert.True(helped > 0, "no layer ran another layer's chunks");
+    }
+}
