@@ -61,68 +61,6 @@ public sealed class FFDenseLayer : nn.Module<Tensor, Tensor>
         return n.narrow(1, 0, InputSize) + n.narrow(1, InputSize, InputSize);
     }
 
-    /// <summary>
-    /// The training forward h = ReLU(x̂·Wᵀ + b) of each linear input x̂ (<see cref="LinearInput"/>), outside autograd
-    /// (<see cref="SetGradients"/> is its backward). The matmuls run in row blocks (<see cref="GemmChunks"/>) on
-    /// <paramref name="runner"/>; the result does not depend on which thread ran which block.
-    /// </summary>
-    public Tensor[] Activities(IReadOnlyList<Tensor> inputs, IChunkRunner runner)
-    {
-        using var _ = no_grad();
-        var w = Weight.detach();
-        var b = Bias.detach();
-        var outputs = inputs.Select(x => empty([x.shape[0], OutputSize], dtype: x.dtype, device: x.device)).ToArray();
-        var blocks = Blocks(inputs.Select(x => x.shape[0]));
-        runner.Run(blocks.Length, k =>
-        {
-            using var scope = NewDisposeScope();
-            using var noGrad = no_grad();
-            var (i, start, length) = blocks[k];
-            var h = outputs[i].narrow(0, start, length);
-            h.copy_(b.expand(length, OutputSize));
-            h.addmm_(inputs[i].narrow(0, start, length), w.t(), 1f, 1f);
-            h.relu_();
-        });
-        return outputs;
-    }
-
-    /// <summary>
-    /// Backward of <see cref="Activities"/>: from ∂L/∂z of each input (∂L/∂h where h &gt; 0, else 0) writes the parameters'
-    /// gradients ∂L/∂W = Σᵢ dzᵢᵀ·x̂ᵢ (in blocks of output units on <paramref name="runner"/>) and ∂L/∂b = Σᵢ Σ_batch dzᵢ.
-    /// </summary>
-    public void SetGradients(IReadOnlyList<Tensor> dz, IReadOnlyList<Tensor> inputs, IChunkRunner runner)
-    {
-        using var _ = no_grad();
-        var gw = GradientOf(Weight);
-        runner.Run(GemmChunks.Count(OutputSize), k =>
-        {
-            using var scope = NewDisposeScope();
-            using var noGrad = no_grad();
-            var (start, length) = GemmChunks.Bounds(OutputSize, k);
-            var g = gw.narrow(0, start, length);
-            for (int i = 0; i < dz.Count; i++)
-                g.addmm_(dz[i].narrow(1, start, length).t(), inputs[i], i == 0 ? 0f : 1f, 1f);
-        });
-        var gb = GradientOf(Bias);
-        gb.copy_(dz[0].sum([0]));
-        for (int i = 1; i < dz.Count; i++) gb.add_(dz[i].sum([0]));
-    }
-
-    static Tensor GradientOf(Tensor parameter)
-    {
-        if (parameter.grad is { } g) return g;
-        parameter.grad = zeros_like(parameter);
-        return parameter.grad!;
-    }
-
-    /// <summary>(input, first row, rows) of every row block of inputs with these row counts.</summary>
-    static (int Input, long Start, long Length)[] Blocks(IEnumerable<long> rows) =>
-        rows.SelectMany((n, i) => Enumerable.Range(0, GemmChunks.Count(n)).Select(k =>
-        {
-            var (start, length) = GemmChunks.Bounds(n, k);
-            return (i, start, length);
-        })).ToArray();
-
     public static Tensor Normalize(Tensor x, InputNorm norm) => norm switch
     {
         InputNorm.L2 => x / x.Squared().sum([1], keepdim: true).sqrt().add(KeptScalars.Of(1e-4), KeptScalars.One),

@@ -18,6 +18,9 @@ public sealed record Objective(GoodnessKind Goodness, double Threshold, LossKind
         ? h.Squared().sum([1])
         : h.Squared().mean([1]);
 
+    /// <summary>s in ∂g/∂h = s·h for activities of <paramref name="width"/> units: 2 for the sum of squares, 2/width for the mean.</summary>
+    public double GoodnessSlope(long width) => Goodness == GoodnessKind.Sum ? 2.0 : 2.0 / width;
+
     /// <param name="gPos">Goodness of positives [B].</param>
     /// <param name="gNeg">Goodness of negatives [B'].</param>
     /// <param name="collabPos">s·γ for each positive (already scaled, detached), or null.</param>

@@ -3,8 +3,9 @@ using static TorchSharp.torch;
 namespace FFActors.Core.Training;
 
 /// <summary>
-/// What a learning dense layer's explicit backward needs from its forward: the linear inputs x̂ and the
-/// activities h (autograd leaves: the loss's graph starts at h, the layer's own matmuls are outside it).
-/// Positives first, then negatives.
+/// A learning dense layer's forward (<see cref="DenseStep.Forward"/>), per input (positives first, then negatives): the
+/// linear inputs x̂, the activities h and their goodness g; and, with peer normalisation, the positives' batch-mean
+/// activity. The loss's autograd graph starts at g (and the batch mean): <see cref="DenseStep.Backward"/> does the rest.
 /// </summary>
-public sealed record DenseActivity(IReadOnlyList<Tensor> Inputs, IReadOnlyList<Tensor> Activities);
+public sealed record DenseActivity(IReadOnlyList<Tensor> Inputs, IReadOnlyList<Tensor> Activities, IReadOnlyList<Tensor> Goodness,
+    Tensor? BatchMean = null);

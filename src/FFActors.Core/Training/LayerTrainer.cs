@@ -126,39 +126,38 @@ public sealed class LayerTrainer : IDisposable
             return LabelStep(pos, neg, labels ?? throw new ArgumentException($"layer {Options.Index}: a label-driven layer (CwC, HFF, Distance-Forward) needs the labels"));
         if (!Learning) return FrozenStep(pos, neg, collabPos, collabNeg);
         Module.train();
-        // The layer's own matmuls run outside autograd, in row blocks that idle threads can share (Finish has their
-        // backward); the loss's graph starts at the activities, so any objective, γ or peer normalisation works as before.
+        // The layer's matmuls and per-unit work run in row blocks outside autograd, so idle threads can share them
+        // (DenseStep); the loss's graph starts at the goodness, so any objective, γ or remedy works as before.
         var dense = (FFDenseLayer)Module;
-        Tensor[] inputs;
-        using (no_grad()) inputs = [dense.LinearInput(pos), dense.LinearInput(neg)];
-        var activities = dense.Activities(inputs, Chunks);
-        var hPos = activities[0].requires_grad_();
-        var hNeg = activities[1].requires_grad_();
-        var gPos = Objective.GoodnessOf(hPos);
-        var gNeg = Objective.GoodnessOf(hNeg);
+        var forward = DenseStep.Forward(dense, Objective, [pos, neg], Chunks);
+        var (hPos, hNeg) = (forward.Activities[0], forward.Activities[1]);
+        var gPos = forward.Goodness[0].requires_grad_();
+        var gNeg = forward.Goodness[1].requires_grad_();
         var loss = Objective.LossOf(gPos, gNeg, collabPos, collabNeg);
+        Tensor? batchMean = null;
         if (Options.PeerNorm > 0)
         {
             // Hinton's peer normalisation (as in loeweX): keep every unit's running mean activity
             // near the layer's average so no unit is always off or always on.
-            var mean = runningMean.mul(KeptScalars.Of(0.9)) + hPos.mean([0]).mul(KeptScalars.Of(0.1));
+            batchMean = hPos.mean([0]).requires_grad_();
+            var mean = runningMean.mul(KeptScalars.Of(0.9)) + batchMean.mul(KeptScalars.Of(0.1));
             loss = loss + (mean.mean() - mean).Squared().mean().mul(KeptScalars.Of(Options.PeerNorm));
             var updated = mean.detach();
             runningMean.Dispose();
             runningMean = updated.DetachFromDisposeScope();
         }
-        var outPos = hPos.detach();
-        var outNeg = hNeg.detach();
         using var s = stack([
             loss.detach(),
             gPos.detach().mean(),
             gNeg.detach().mean(),
             cat([gPos.detach().gt(KeptScalars.Of(Objective.Threshold)), gNeg.detach().le(KeptScalars.Of(Objective.Threshold))]).to(ScalarType.Float32).mean(),
-            outPos.amax([0]).le(KeptScalars.Of(0.0)).to(ScalarType.Float32).mean(),
+            hPos.amax([0]).le(KeptScalars.Of(0.0)).to(ScalarType.Float32).mean(),
         ]).cpu();
         var v = s.data<float>().ToArray();
-        return new PendingStep(new LayerOutput(outPos, outNeg), new LayerStepStats(v[0], v[1], v[2], v[3], v[4]), loss,
-            new DenseActivity(inputs, [hPos, hNeg]));
+        // The output gets tensors of its own (sharing storage): a pipeline hands them to the next layer, which may
+        // dispose of them while this layer's update still reads the activities.
+        return new PendingStep(new LayerOutput(hPos.detach(), hNeg.detach()), new LayerStepStats(v[0], v[1], v[2], v[3], v[4]), loss,
+            forward with { BatchMean = batchMean });
     }
 
     /// <summary>The second half of <see cref="Step"/>: the update from the loss of <paramref name="step"/> (none outside the layer's ILT window).</summary>
@@ -167,28 +166,10 @@ public sealed class LayerTrainer : IDisposable
         if (step.Loss is not { } loss) return;
         Optimizer.zero_grad();
         loss.backward();
-        if (step.Dense is { } d) DenseBackward(d);
+        if (step.Dense is { } d)
+            DenseStep.Backward((FFDenseLayer)Module, Objective, d, [d.Goodness[0].grad, d.Goodness[1].grad], d.BatchMean?.grad, Chunks);
         Optimizer.step();
         NativeMemory.AfterStep();
-    }
-
-    /// <summary>
-    /// The dense layer's part of the backward: ∂L/∂z = ∂L/∂h where h = ReLU(z) &gt; 0, then the parameters' gradients
-    /// (<see cref="FFDenseLayer.SetGradients"/>). An activity the loss does not reach (no gradient) adds nothing.
-    /// </summary>
-    void DenseBackward(DenseActivity d)
-    {
-        using var _ = no_grad();
-        var dz = new List<Tensor>();
-        var inputs = new List<Tensor>();
-        for (int i = 0; i < d.Activities.Count; i++)
-        {
-            var h = d.Activities[i];
-            if (h.grad is not { } grad || h.shape[0] == 0) continue;
-            dz.Add(grad.mul_(h.detach().gt(KeptScalars.Of(0.0))));
-            inputs.Add(d.Inputs[i]);
-        }
-        if (dz.Count > 0) ((FFDenseLayer)Module).SetGradients(dz, inputs, Chunks);
     }
 
     /// <summary>Outside its ILT window a dense layer forwards and reports, without an update.</summary>

@@ -154,10 +154,3 @@ public sealed record LayerWeights(Stamp Stamp, int Layer, Tensor Weight, Tensor 
         Bias.Dispose();
     }
 }
-
-/// <summary>
-/// A layer offers the chunks of one of its matmuls to a layer actor on another thread of the same process
-/// (work sharing): the receiver runs unclaimed chunks until none are left, then goes on with its own work.
-/// Process-local (it carries a live job), never sent over the wire.
-/// </summary>
-internal sealed record HelpWith(Stamp Stamp, WorkSharing.ChunkJob Job) : Akka.Actor.INoSerializationVerificationNeeded;
