@@ -22,6 +22,7 @@ public class BenchmarkTests(ITestOutputHelper output)
             Assert.True(row.SequentialOneThread > 0 && row.SequentialAllCores > 0 && row.Pipeline > 0);
             Assert.Equal(row.Pipeline / row.SequentialOneThread, row.Speedup, 9);
             Assert.Equal(row.Speedup / row.IdealSpeedup, row.Efficiency, 9);
+            Assert.Equal(row.Speedup / report.Cores, row.CoreEfficiency(report.Cores), 9);
             Assert.InRange(row.IdealSpeedup, 1, report.Cores);
             Assert.Equal(8.0 * Enumerable.Range(0, row.Layers.Length - 1).Sum(l => row.Layers[l] * row.Layers[l + 1]), row.FlopsPerSample);
             Assert.Equal(row.Layers.Length - 1 > report.Cores ? 5 : 4, row.Runs.Count);
