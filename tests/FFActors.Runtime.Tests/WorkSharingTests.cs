@@ -28,7 +28,7 @@ public class WorkSharingTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void A_failing_chunk_reaches_the_owner_and_stops_the_rest()
+    public void A_failing_chunk_stops_the_chunks_not_yet_started_and_reaches_the_owner()
     {
         int started = 0;
         var job = new ChunkJob(50, i =>
@@ -36,13 +36,41 @@ public class WorkSharingTests(ITestOutputHelper output)
             Interlocked.Increment(ref started);
             if (i == 3) throw new InvalidOperationException("chunk 3 failed");
         });
+        // The chunks run on a helper thread; the owner only waits, and gets the helper's exception.
         var helper = new Thread(() => job.Help());
         helper.Start();
-        job.Help();
-        var e = Assert.Throws<InvalidOperationException>(job.Wait);
         helper.Join();
+        var e = Assert.Throws<InvalidOperationException>(job.Wait);
         Assert.Equal("chunk 3 failed", e.Message);
-        Assert.True(started < 50, $"{started} chunks started after the failure");
+        Assert.Equal(4, started); // chunks 4–49 were claimed and skipped
+    }
+
+    [Fact]
+    public async Task Helpers_are_one_per_other_lane_and_none_when_lanes_outnumber_cores()
+    {
+        var sys = Akka.Actor.ActorSystem.Create("lanes-test");
+        try
+        {
+            var a = sys.ActorOf(Akka.Actor.Props.Empty, "a");
+            var b = sys.ActorOf(Akka.Actor.Props.Empty, "b");
+            var c = sys.ActorOf(Akka.Actor.Props.Empty, "c");
+            var group = new LaneGroup(cores: 2);
+            group.Join("lane-0", a);
+            group.Join("lane-1", b);
+            group.Join("lane-1", c); // shares b's thread: b stands for the lane
+            Assert.Equal([b], group.HelpersFor("lane-0"));
+            Assert.Equal([a], group.HelpersFor("lane-1"));
+            var d = sys.ActorOf(Akka.Actor.Props.Empty, "d");
+            group.Join("lane-2", d); // three lanes on two cores
+            Assert.Empty(group.HelpersFor("lane-0"));
+            group.Leave(d);
+            group.Leave(b);
+            Assert.Equal([c], group.HelpersFor("lane-0"));
+        }
+        finally
+        {
+            await sys.Terminate();
+        }
     }
 
     [Theory]
@@ -51,7 +79,9 @@ public class WorkSharingTests(ITestOutputHelper output)
     public void Idle_layers_run_chunks_of_busy_ones_and_the_weights_stay_bitwise_the_same(int lanes)
     {
         // Layers wide enough and batches tall enough to be cut into several row blocks (GemmChunks).
-        var config = TestSupport.Config(layers: [784, 256, 128, 128], epochs: 2, batch: 200, train: 1200);
+        // A thread per layer shares only while the layers do not outnumber the cores (two here; CI has two).
+        int[] layers = lanes == 0 ? [784, 256, 128] : [784, 256, 128, 128];
+        var config = TestSupport.Config(layers: layers, epochs: 2, batch: 200, train: 1200);
         using var data = TestSupport.Load(config);
         var (reference, _) = TestSupport.Reference(config, data);
         using var _ = reference;
@@ -71,6 +101,6 @@ public class WorkSharingTests(ITestOutputHelper output)
             if (sharing) helped = ran;
             else Assert.Equal(0, ran);
         }
-        Assert.True(helped > 0, "no layer ran another layer's chunks");
+        if (Environment.ProcessorCount >= 2) Assert.True(helped > 0, "no layer ran another layer's chunks");
     }
 }
