@@ -25,6 +25,7 @@ public class BenchmarkTests(ITestOutputHelper output)
             Assert.Equal(row.Speedup / report.Cores, row.CoreEfficiency(report.Cores), 9);
             Assert.InRange(row.IdealSpeedup, 1, report.Cores);
             Assert.Equal(8.0 * Enumerable.Range(0, row.Layers.Length - 1).Sum(l => row.Layers[l] * row.Layers[l + 1]), row.FlopsPerSample);
+            Assert.Equal(Math.Max(report.GemmGflops, report.GemmGflopsConcurrent) * 1e9 / row.FlopsPerSample, row.GemmBoundSamplesPerSecond, 6);
             Assert.Equal(row.Layers.Length - 1 > report.Cores ? 5 : 4, row.Runs.Count);
             Assert.Contains(row.Runs, r => r.Mode == "pipeline-unshared");
             // Only a pipeline with work sharing lends threads (here at most the positive and negative forward blocks).
