@@ -38,7 +38,11 @@ internal sealed class LayerHostActor : ReceiveActor
         Receive<CreateLayer>(Create);
         Receive<RetireLayers>(Retire);
         Receive<DescribeHost>(_ => Sender.Tell(new LayerHostInfo(s.NodeName, s.MaximumFrameSize), Self));
-        Receive<Terminated>(t => children.Remove(t.ActorRef));
+        Receive<Terminated>(t =>
+        {
+            children.Remove(t.ActorRef);
+            DropGroupsWithoutLayers();
+        });
     }
 
     public static Props Props(LayerHostSettings settings) => Akka.Actor.Props.Create(() => new LayerHostActor(settings));
@@ -68,7 +72,13 @@ internal sealed class LayerHostActor : ReceiveActor
                 Context.Stop(layer);
                 children.Remove(layer);
             }
-        foreach (var key in groups.Keys.Where(k => k.RunId == r.RunId && k.Generation < r.BelowGeneration).ToArray())
+        DropGroupsWithoutLayers();
+    }
+
+    /// <summary>A run generation's lane group goes when its last layer does (a layer-host node outlives many runs).</summary>
+    void DropGroupsWithoutLayers()
+    {
+        foreach (var key in groups.Keys.Where(k => !children.Values.Any(c => c.RunId == k.RunId && c.Generation == k.Generation)).ToArray())
             groups.Remove(key);
     }
 

@@ -13,7 +13,7 @@ public static class LayerHostNode
     /// <param name="hooks">Test hooks for the layers this host creates.</param>
     /// <param name="workSharing">Let this host's layers run each other's matmul chunks (<c>runtime.work-sharing</c>).</param>
     public static ActorSystem Start(ClusterOptions options, long frame, Config? extra = null, RuntimeHooks? hooks = null, ExecutionMode mode = ExecutionMode.Pipeline,
-        bool workSharing = true)
+        bool workSharing = false)
     {
         options.Validate();
         var config = ClusterHocon.Build(options, ClusterOptions.LayerHostRole, frame);
