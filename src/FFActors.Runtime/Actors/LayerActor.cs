@@ -158,7 +158,6 @@ internal sealed class LayerActor : UntypedActor
             queued.Dequeue();
             long start = Stopwatch.GetTimestamp();
             IntraOpThreads.Ensure(s.Threads);
-            if (sharing is not null) sharing.Stamp = work.Stamp;
             // A handler's dispose scope has closed before its results leave, so whoever receives them (the
             // next layer, the coordinator) sees this layer's temporaries already freed: the leak tests count
             // tensors when the coordinator has its answers. Training hands its output on before the update

@@ -110,7 +110,9 @@ public sealed record PipelineBenchmarkReport(int Cores, double GemmGflops, doubl
     /// at once. Both are this machine's; on some VMs libtorch's multi-threaded matmul runs no faster than one thread
     /// while independent threads scale, and a bound from the slower rate would flatter every mode.
     /// </summary>
-    public double GemmBoundGflops => Math.Max(GemmGflops, GemmGflopsConcurrent);
+    public double GemmBoundGflops => BoundRate(GemmGflops, GemmGflopsConcurrent);
+
+    public static double BoundRate(double allCores, double concurrent) => Math.Max(allCores, concurrent);
 }
 
 /// <summary>Measures what the actor pipeline gains over sequential training on this machine.</summary>
@@ -135,7 +137,7 @@ public static class PipelineBenchmark
                 foreach (int batch in options.BatchSizesOrDefault)
                 {
                     cancel.ThrowIfCancellationRequested();
-                    rows.Add(Measure(layers, batch, data, options, cores, Math.Max(gemmAll, gemmConcurrent), progress, cancel));
+                    rows.Add(Measure(layers, batch, data, options, cores, PipelineBenchmarkReport.BoundRate(gemmAll, gemmConcurrent), progress, cancel));
                 }
             double? loadAfter = LoadAverage();
             return new PipelineBenchmarkReport(cores, gemmAll, gemmOne, rows, total.Elapsed.TotalSeconds,

@@ -1,6 +1,5 @@
 using Akka.Actor;
 using FFActors.Core.Platform;
-using FFActors.Runtime.Protocol;
 
 namespace FFActors.Runtime.WorkSharing;
 
@@ -12,9 +11,6 @@ namespace FFActors.Runtime.WorkSharing;
 /// </summary>
 internal sealed class SharingChunkRunner(LaneGroup group, string lane, IActorRef self) : IChunkRunner
 {
-    /// <summary>The batch the actor is working on (the offers carry it).</summary>
-    public Stamp Stamp { get; set; }
-
     /// <summary>Chunks of this layer that other lanes ran.</summary>
     public long ChunksShared { get; private set; }
 
@@ -27,7 +23,7 @@ internal sealed class SharingChunkRunner(LaneGroup group, string lane, IActorRef
             return;
         }
         var job = new ChunkJob(count, chunk);
-        var offer = new HelpWith(Stamp, job);
+        var offer = new HelpWith(job);
         foreach (var helper in helpers) helper.Tell(offer, self);
         int mine = job.Help();
         job.Wait();
