@@ -18,14 +18,19 @@ public class DenseBackwardTests
         new(0, inputs, outputs, InputNorm.L2, objective, peerNorm,
             optimizer ?? new OptimizerOptions(OptimizerKind.Sgd, LearningRate: 1, Momentum: 0), sharedHalves);
 
-    public static TheoryData<string> Cases => new() { "mean-softplus", "sum-logistic-peer", "symba", "gated-collaboration", "scff-pairs" };
+    // "…-partials": 700 positives and 500 negatives, so the weight gradient comes from two partial GEMMs and the
+    // positives' peer-normalisation term crosses the border between them.
+    public static TheoryData<string> Cases => new()
+    {
+        "mean-softplus", "sum-logistic-peer", "symba", "gated-collaboration", "scff-pairs", "mean-softplus-partials", "sum-logistic-peer-partials",
+    };
 
     [Theory]
     [MemberData(nameof(Cases))]
     public void Explicit_backward_gives_autograds_gradients(string name)
     {
         using var scope = NewDisposeScope();
-        var objective = name switch
+        var objective = name.Replace("-partials", "") switch
         {
             "sum-logistic-peer" => new Objective(GoodnessKind.Sum, 30, LossKind.Logistic),
             "symba" => new Objective(GoodnessKind.Mean, 2, LossKind.SymBa),
@@ -33,12 +38,14 @@ public class DenseBackwardTests
             _ => new Objective(GoodnessKind.Mean, 2, LossKind.Softplus),
         };
         bool pairs = name == "scff-pairs";
-        double peer = name == "sum-logistic-peer" ? 0.03 : 0;
+        double peer = name.StartsWith("sum-logistic-peer") ? 0.03 : 0;
         var options = Options(100, 150, objective, peer, sharedHalves: pairs);
         using var gen = new Generator(3);
         int width = pairs ? 200 : 100;
-        var pos = rand([130, width], generator: gen);
-        var neg = rand([130, width], generator: gen);
+        bool partials = name.EndsWith("-partials");
+        var pos = rand([partials ? 700 : 130, width], generator: gen);
+        var neg = rand([partials ? 500 : 130, width], generator: gen);
+        Assert.Equal(partials ? 2 : 1, GemmChunks.Partials(pos.shape[0] + neg.shape[0]));
         Tensor? cPos = null, cNeg = null;
         if (name == "gated-collaboration")
         {
@@ -117,8 +124,8 @@ public class DenseBackwardTests
         for (int step = 0; step < 3; step++)
         {
             using var s = NewDisposeScope();
-            var pos = rand([300, 256], generator: gen);
-            var neg = rand([300, 256], generator: gen);
+            var pos = rand([600, 256], generator: gen);
+            var neg = rand([600, 256], generator: gen);
             var (a, _) = inline.Step(pos, neg);
             var (b, _) = shared.Step(pos, neg);
             Assert.True(TestSupport.Same(a.Positive, b.Positive), $"step {step}: outputs differ");
@@ -149,6 +156,30 @@ public class DenseBackwardTests
             Assert.Equal(next, start);
             Assert.True(length >= 1);
             if (k < count - 1) Assert.True(length >= GemmChunks.MinRows, $"block {k} of {rows} rows has {length}");
+            next = start + length;
+        }
+        Assert.Equal(rows, next);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(200)]
+    [InlineData(999)]
+    [InlineData(1000)]
+    [InlineData(2000)]
+    [InlineData(2001)]
+    [InlineData(20000)]
+    public void Gradient_partials_cover_every_row_once_and_stay_large(int rows)
+    {
+        int count = GemmChunks.Partials(rows);
+        Assert.InRange(count, 1, GemmChunks.MaxPartials);
+        if (rows >= 2 * GemmChunks.MinPartialRows) Assert.Equal(GemmChunks.MaxPartials, count);
+        long next = 0;
+        for (int k = 0; k < count; k++)
+        {
+            var (start, length) = GemmChunks.PartialBounds(rows, k);
+            Assert.Equal(next, start);
+            if (count > 1) Assert.True(length >= GemmChunks.MinPartialRows, $"partial {k} of {rows} rows has {length}");
             next = start + length;
         }
         Assert.Equal(rows, next);

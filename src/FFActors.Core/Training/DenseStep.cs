@@ -17,21 +17,30 @@ namespace FFActors.Core.Training;
 /// </summary>
 public static class DenseStep
 {
-    /// <summary>x̂ (<see cref="FFDenseLayer.LinearInput"/>), h and g of each input, by row blocks; nothing requires grad.</summary>
+    /// <summary>
+    /// x̂ (<see cref="FFDenseLayer.LinearInput"/>), h and g of each input, by row blocks; nothing requires grad. The inputs'
+    /// x̂ and h are stacked, one input's rows after the other's, so the backward can read them as one batch.
+    /// </summary>
     public static DenseActivity Forward(FFDenseLayer layer, Objective objective, IReadOnlyList<Tensor> inputs, IChunkRunner runner)
     {
         using var _ = no_grad();
         var w = layer.Weight.detach();
         var b = layer.Bias.detach();
+        long total = inputs.Sum(x => x.shape[0]);
+        var like = inputs[0];
+        var xHat = empty([total, layer.InputSize], dtype: like.dtype, device: like.device);
+        var h = empty([total, layer.OutputSize], dtype: like.dtype, device: like.device);
         var xs = new Tensor[inputs.Count];
         var hs = new Tensor[inputs.Count];
         var gs = new Tensor[inputs.Count];
+        long offset = 0;
         for (int i = 0; i < inputs.Count; i++)
         {
-            var x = inputs[i];
-            xs[i] = empty([x.shape[0], layer.InputSize], dtype: x.dtype, device: x.device);
-            hs[i] = empty([x.shape[0], layer.OutputSize], dtype: x.dtype, device: x.device);
-            gs[i] = empty([x.shape[0]], dtype: x.dtype, device: x.device);
+            long rows = inputs[i].shape[0];
+            xs[i] = xHat.narrow(0, offset, rows);
+            hs[i] = h.narrow(0, offset, rows);
+            gs[i] = empty([rows], dtype: like.dtype, device: like.device);
+            offset += rows;
         }
         var blocks = inputs.SelectMany((x, i) => Enumerable.Range(0, GemmChunks.Count(x.shape[0])).Select(k => (Input: i, Block: k))).ToArray();
         runner.Run(blocks.Length, j =>
@@ -40,20 +49,21 @@ public static class DenseStep
             using var noGrad = no_grad();
             var (i, k) = blocks[j];
             var (start, length) = GemmChunks.Bounds(inputs[i].shape[0], k);
-            var xhat = xs[i].narrow(0, start, length);
-            xhat.copy_(layer.LinearInput(inputs[i].narrow(0, start, length)));
-            var h = hs[i].narrow(0, start, length);
-            h.copy_(b.expand(length, layer.OutputSize));
-            h.addmm_(xhat, w.t(), 1f, 1f);
-            h.relu_();
-            gs[i].narrow(0, start, length).copy_(objective.GoodnessOf(h));
+            var xBlock = xs[i].narrow(0, start, length);
+            xBlock.copy_(layer.LinearInput(inputs[i].narrow(0, start, length)));
+            var hBlock = hs[i].narrow(0, start, length);
+            hBlock.copy_(b.expand(length, layer.OutputSize));
+            hBlock.addmm_(xBlock, w.t(), 1f, 1f);
+            hBlock.relu_();
+            gs[i].narrow(0, start, length).copy_(objective.GoodnessOf(hBlock));
         });
-        return new DenseActivity(xs, hs, gs);
+        return new DenseActivity(xHat, h, xs, hs, gs);
     }
 
     /// <summary>
     /// Writes the layer's parameter gradients from ∂L/∂g of each input (null: the loss does not reach it) and, for
-    /// peer normalisation, ∂L/∂m of the first input's batch-mean activity; blocks of output units.
+    /// peer normalisation, ∂L/∂m of the first input's batch-mean activity. The stacked rows are cut into blocks
+    /// (<see cref="GemmChunks.Partials"/>) that each write a partial gradient; the partials are summed in a fixed order.
     /// </summary>
     public static void Backward(FFDenseLayer layer, Objective objective, DenseActivity a, IReadOnlyList<Tensor?> goodnessGrads,
         Tensor? meanGrad, IChunkRunner runner)
@@ -61,32 +71,43 @@ public static class DenseStep
         using var _ = no_grad();
         var used = Enumerable.Range(0, a.Activities.Count).Where(i => goodnessGrads[i] is not null && a.Activities[i].shape[0] > 0).ToArray();
         if (used.Length == 0) return;
+        // The stacked rows from the first input the loss reaches (the first input, for the peer term) to the last;
+        // an input in between that it does not reach gets a zero coefficient.
+        int first = meanGrad is not null ? 0 : used[0], last = used[^1];
+        long firstRow = a.Activities.Take(first).Sum(h => h.shape[0]);
+        var inRange = Enumerable.Range(first, last - first + 1).ToArray();
+        long rows = inRange.Sum(i => a.Activities[i].shape[0]);
+        var xHat = a.StackedInputs.narrow(0, firstRow, rows);
+        var h = a.StackedActivities.narrow(0, firstRow, rows);
+        var slope = KeptScalars.Of(objective.GoodnessSlope(layer.OutputSize));
+        var coefficient = cat(inRange.Select(i => goodnessGrads[i]?.mul(slope) ?? zeros_like(a.Goodness[i])).ToArray()).unsqueeze(1);
+        var peer = meanGrad?.div(KeptScalars.Of((double)a.Activities[0].shape[0]));
+        long peerRows = peer is null ? 0 : a.Activities[0].shape[0]; // the first input's rows, at the start of the range
+
         var gw = GradientOf(layer.Weight);
         var gb = GradientOf(layer.Bias);
-        double slope = objective.GoodnessSlope(layer.OutputSize);
-        var coefficients = used.Select(i => goodnessGrads[i]!.mul(KeptScalars.Of(slope)).unsqueeze(1)).ToArray();
-        var peer = meanGrad?.div(KeptScalars.Of((double)a.Activities[0].shape[0]));
-        var dz = used.Select(i => empty_like(a.Activities[i])).ToArray();
-        runner.Run(GemmChunks.Count(layer.OutputSize), k =>
+        int count = GemmChunks.Partials(rows);
+        var partW = Enumerable.Range(0, count).Select(k => k == 0 ? gw : empty_like(gw)).ToArray();
+        var partB = Enumerable.Range(0, count).Select(k => k == 0 ? gb : empty_like(gb)).ToArray();
+        runner.Run(count, k =>
         {
             using var scope = NewDisposeScope();
             using var noGrad = no_grad();
-            var (start, length) = GemmChunks.Bounds(layer.OutputSize, k);
-            var gwBlock = gw.narrow(0, start, length);
-            var gbBlock = gb.narrow(0, start, length);
-            for (int u = 0; u < used.Length; u++)
-            {
-                int i = used[u];
-                var h = a.Activities[i].narrow(1, start, length);
-                var d = dz[u].narrow(1, start, length);
-                d.copy_(h).mul_(coefficients[u]);
-                // Without the peer term d is already 0 wherever h = 0 (ReLU), so only that term needs the mask.
-                if (i == 0 && peer is not null) d.add_(peer.narrow(0, start, length)).mul_(h.gt(KeptScalars.Of(0.0)));
-                if (u == 0) gbBlock.copy_(d.sum([0]));
-                else gbBlock.add_(d.sum([0]));
-                gwBlock.addmm_(d.t(), a.Inputs[i], u == 0 ? 0f : 1f, 1f);
-            }
+            var (start, length) = GemmChunks.PartialBounds(rows, k);
+            var hBlock = h.narrow(0, start, length);
+            var d = hBlock.mul(coefficient.narrow(0, start, length));
+            // Without the peer term d is already 0 wherever h = 0 (ReLU), so only that term needs the mask.
+            long peerEnd = Math.Min(length, peerRows - start);
+            if (peer is not null && peerEnd > 0)
+                d.narrow(0, 0, peerEnd).add_(peer).mul_(hBlock.narrow(0, 0, peerEnd).gt(KeptScalars.Of(0.0)));
+            partB[k].copy_(d.sum([0]));
+            partW[k].addmm_(d.t(), xHat.narrow(0, start, length), 0f, 1f);
         });
+        for (int k = 1; k < count; k++)
+        {
+            gw.add_(partW[k]);
+            gb.add_(partB[k]);
+        }
     }
 
     static Tensor GradientOf(Tensor parameter)
