@@ -130,7 +130,7 @@ public class DenseBackwardTests
             var (b, _) = shared.Step(pos, neg);
             Assert.True(TestSupport.Same(a.Positive, b.Positive), $"step {step}: outputs differ");
         }
-        Assert.Equal(6, runner.SplitCalls); // a forward and a weight-gradient job per step, each in several blocks
+        Assert.Equal(9, runner.SplitCalls); // a forward, a weight-gradient and an Adam job per step, each in several blocks
         Assert.True(TestSupport.Same(inline.Layer.Weight, shared.Layer.Weight), "weights differ");
         Assert.True(TestSupport.Same(inline.Layer.Bias, shared.Layer.Bias), "biases differ");
         using var initial = new LayerTrainer(options, 5, CPU);

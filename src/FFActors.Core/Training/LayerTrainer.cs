@@ -167,8 +167,18 @@ public sealed class LayerTrainer : IDisposable
         Optimizer.zero_grad();
         loss.backward();
         if (step.Dense is { } d)
+        {
+            // A dense layer's step is explicit end to end: blocked backward, then a blocked one-pass Adam update.
             DenseStep.Backward((FFDenseLayer)Module, Objective, d, [d.Goodness[0].grad, d.Goodness[1].grad], d.BatchMean?.grad, Chunks);
-        Optimizer.step();
+            AdamStep.Step(Optimizer, Chunks);
+        }
+        else
+        {
+            // Autograd-driven layers (CwC blocks, HFF, Distance-Forward) keep TorchSharp's step. CwC training amplifies
+            // rounding: with the one-pass Adam the blocks' weights differed by up to 4 % of their largest value after
+            // 20 steps, and the suite's short CwC run fell from 94.60 % to 87.80 % goodness accuracy (one seed).
+            Optimizer.step();
+        }
         NativeMemory.AfterStep();
     }
 
