@@ -72,9 +72,9 @@ public static class AdamStep
         });
     }
 
-    sealed record Update(Tensor Parameter, Tensor Gradient, Tensor Mean, Tensor Variance, float Beta1, float Beta2, float OneMinusBeta1,
-        float OneMinusBeta2, float StepSize,
-        float SqrtCorrection2, float Eps, float WeightDecay);
+    /// <summary>One parameter's update; 1 − β is rounded from the double, as TorchSharp's scalar is.</summary>
+    sealed record Update(Tensor Parameter, Tensor Gradient, Tensor Mean, Tensor Variance, float Beta1, float Beta2,
+        float OneMinusBeta1, float OneMinusBeta2, float StepSize, float SqrtCorrection2, float Eps, float WeightDecay);
 
     static Span<float> Floats(Tensor t) => MemoryMarshal.Cast<byte, float>(t.bytes);
 
