@@ -1,3 +1,4 @@
+using FFActors.Core.Platform;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -49,8 +50,12 @@ public static class DatasetLoader
         _ => 0f,
     };
 
+    /// <remarks>Runs with one intra-op thread: the loading thread is not a training thread (<see cref="TorchSetup.OnOneThread{T}"/>).</remarks>
     public static Dataset FromFiles(string name, string imagesPath, string labelsPath, DatasetInfo info,
-        Normalization normalization, int limit, Device device)
+        Normalization normalization, int limit, Device device) =>
+        TorchSetup.OnOneThread(() => Read(name, imagesPath, labelsPath, info, normalization, limit, device));
+
+    static Dataset Read(string name, string imagesPath, string labelsPath, DatasetInfo info, Normalization normalization, int limit, Device device)
     {
         var (pixels, count, rows, cols) = IdxReader.ReadImages(imagesPath);
         var labels = IdxReader.ReadLabels(labelsPath, info.Classes);

@@ -308,11 +308,25 @@ public static class PipelineBenchmark
         }
     }
 
-    /// <summary>GFLOP/s of [2000×1000]·[1000×1000] float32 matmuls on the calling thread with <paramref name="threads"/> intra-op threads.</summary>
-    public static double GemmGflops(int threads, double seconds = 1.0)
+    /// <summary>
+    /// GFLOP/s of [2000×1000]·[1000×1000] float32 matmuls with <paramref name="threads"/> intra-op threads, on a thread that
+    /// ends afterwards, so its OpenMP pool does not slow the modes measured after it (<see cref="TorchSetup.OnOneThread{T}"/>).
+    /// </summary>
+    public static double GemmGflops(int threads, double seconds = 1.0) => TorchSetup.OnTransientThread(threads, () => MatmulRate(seconds));
+
+    /// <summary>Aggregate GFLOP/s of <paramref name="threads"/> threads each running single-threaded matmuls at once.</summary>
+    public static double ConcurrentGemmGflops(int threads, double seconds = 1.0)
     {
-        get_num_threads();
-        set_num_threads(threads);
+        var rates = new double[threads];
+        var workers = Enumerable.Range(0, threads).Select(i => new Thread(() => rates[i] = GemmGflops(1, seconds)) { IsBackground = true }).ToArray();
+        foreach (var w in workers) w.Start();
+        foreach (var w in workers) w.Join();
+        return rates.Sum();
+    }
+
+    /// <summary>GFLOP/s of [2000×1000]·[1000×1000] float32 matmuls on the calling thread, with its intra-op threads.</summary>
+    static double MatmulRate(double seconds)
+    {
         using var scope = NewDisposeScope();
         using var gen = new Generator(1);
         var a = randn([2000, 1000], generator: gen);
@@ -326,16 +340,6 @@ public static class PipelineBenchmark
             reps++;
         }
         return 2.0 * 2000 * 1000 * 1000 * reps / sw.Elapsed.TotalSeconds / 1e9;
-    }
-
-    /// <summary>Aggregate GFLOP/s of <paramref name="threads"/> threads each running single-threaded matmuls at once.</summary>
-    public static double ConcurrentGemmGflops(int threads, double seconds = 1.0)
-    {
-        var rates = new double[threads];
-        var workers = Enumerable.Range(0, threads).Select(i => new Thread(() => rates[i] = GemmGflops(1, seconds)) { IsBackground = true }).ToArray();
-        foreach (var w in workers) w.Start();
-        foreach (var w in workers) w.Join();
-        return rates.Sum();
     }
 
     /// <summary>The 1-minute load average from /proc/loadavg, or null where there is none.</summary>
