@@ -1,5 +1,6 @@
 using System.Text.Json;
 using FFActors.Cli.Output;
+using FFActors.Core.Platform;
 using Spectre.Console;
 
 namespace FFActors.Cli.Experiments;
@@ -56,7 +57,10 @@ public static class ExperimentRunner
                     var armConfig = ArmConfig.Bind(spec, job.Arm, job.Seed);
                     var tracker = new ArmProgress(job.Arm.IsTrain || job.Arm.Kind == "ff-features" ? armConfig.Config.Train.Epochs : 0);
                     progress.Started(job, tracker);
-                    var result = ArmRunner.Run(spec, job.Arm, job.Seed, job.Folder, threads, parallel > 1, tracker, cancel);
+                    // Each arm-seed on a thread of its own that ends with it: the OpenMP pool its in-process work (evaluation,
+                    // probes) leaves on that thread must not outlive it and slow the next arm's training (TorchSetup.OnOneThread).
+                    var result = TorchSetup.OnTransientThread(threads,
+                        () => ArmRunner.Run(spec, job.Arm, job.Seed, job.Folder, threads, parallel > 1, tracker, cancel), "experiment-arm");
                     results[i] = result;
                     progress.Finished(job, result);
                 }

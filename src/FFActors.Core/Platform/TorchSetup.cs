@@ -39,7 +39,8 @@ public static class TorchSetup
     /// Runs <paramref name="work"/> with <paramref name="threads"/> intra-op threads on a thread of its own that ends
     /// when it is done, so its OpenMP pool does not outlive it (see <see cref="OnOneThread{T}"/>). Exceptions are rethrown here.
     /// </summary>
-    public static T OnTransientThread<T>(int threads, Func<T> work)
+    /// <param name="name">The thread's name (what its pool's workers are called too).</param>
+    public static T OnTransientThread<T>(int threads, Func<T> work, string name = "ffactors-setup")
     {
         T result = default!;
         ExceptionDispatchInfo? error = null;
@@ -55,7 +56,7 @@ public static class TorchSetup
             {
                 error = ExceptionDispatchInfo.Capture(e);
             }
-        }) { IsBackground = true, Name = "ffactors-setup" };
+        }) { IsBackground = true, Name = name };
         thread.Start();
         thread.Join();
         error?.Throw();
