@@ -20,9 +20,9 @@ public static class TorchSetup
     /// <remarks>
     /// libgomp, the OpenMP runtime of TorchSharp-cpu's libtorch, keeps a pool of worker threads for every OS thread that
     /// ran a parallel op, for as long as that thread lives, and counts them all, idle ones too. Once they outnumber the
-    /// cores, every pool stops spin-waiting between parallel ops and each op waits for a futex wake-up instead: the
-    /// sequential mode with 2 intra-op threads ran 2.4× slower (88 000 context switches an epoch instead of 1 000) when
-    /// the main thread had loaded the data with 2 threads. So only the threads that train hold pools: setup work on other
+    /// cores, every pool stops spin-waiting between parallel ops and each op waits for a futex wake-up instead: Core's
+    /// training loop with 2 intra-op threads ran 2.4× slower (88 000 context switches in two epochs instead of 1 000)
+    /// while another live thread held a pool of 2. So only the threads that train hold pools: setup work on other
     /// threads runs with one thread (<see cref="OnOneThread{T}"/>), or on a thread that ends (<see cref="OnTransientThread{T}"/>),
     /// which frees its pool.
     /// </remarks>
