@@ -48,8 +48,7 @@ public static class TorchSetup
         {
             try
             {
-                get_num_threads();
-                set_num_threads(threads);
+                IntraOpThreads.Ensure(threads);
                 result = work();
             }
             catch (Exception e)

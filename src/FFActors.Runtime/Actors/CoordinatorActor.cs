@@ -6,6 +6,7 @@ using FFActors.Core.Diagnostics;
 using FFActors.Core.Evaluation;
 using FFActors.Core.Layers;
 using FFActors.Core.Negatives;
+using FFActors.Core.Platform;
 using FFActors.Core.Training;
 using FFActors.Runtime.Checkpoints;
 using FFActors.Runtime.Protocol;

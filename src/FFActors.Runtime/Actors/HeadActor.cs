@@ -1,6 +1,7 @@
 using Akka.Actor;
 using FFActors.Core.Data;
 using FFActors.Core.Evaluation;
+using FFActors.Core.Platform;
 using FFActors.Core.Training;
 using FFActors.Runtime.Protocol;
 using TorchSharp;

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Akka.Actor;
 using FFActors.Core.Evaluation;
 using FFActors.Core.Layers;
+using FFActors.Core.Platform;
 using FFActors.Core.Training;
 using FFActors.Runtime.Protocol;
 using FFActors.Runtime.WorkSharing;

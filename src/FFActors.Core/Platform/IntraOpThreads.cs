@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace FFActors.Runtime;
+namespace FFActors.Core.Platform;
 
 /// <summary>
 /// Per-thread intra-op parallelism. libtorch (OpenMP build, as TorchSharp-cpu ships) keeps the
