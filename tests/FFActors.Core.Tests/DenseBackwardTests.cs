@@ -94,8 +94,7 @@ public class DenseBackwardTests
                 {
                     try
                     {
-                        get_num_threads();
-                        set_num_threads(1);
+                        IntraOpThreads.Set(1);
                         chunk(k);
                     }
                     catch (Exception e)

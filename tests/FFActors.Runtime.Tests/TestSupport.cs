@@ -38,8 +38,7 @@ static class TestSupport
     /// <summary>Single intra-op thread on the calling thread (deterministic kernels for the reference run).</summary>
     public static void OneThread()
     {
-        get_num_threads();
-        set_num_threads(1);
+        IntraOpThreads.Set(1);
     }
 
     /// <summary>The reference: Core's sequential trainer, simultaneous schedule.</summary>

@@ -38,9 +38,7 @@ public static class ArmRunner
         ArmResult result;
         try
         {
-            // libtorch's per-thread setting takes the process default lazily; read it first so ours sticks (see IntraOpThreads).
-            get_num_threads();
-            set_num_threads(threads);
+            IntraOpThreads.Set(threads);
             var config = armConfig.Config with { Run = armConfig.Config.Run with { Threads = threads } };
             var runtime = shared && armConfig.Runtime.ThreadsPerLayer == 0
                 ? armConfig.Runtime with { ThreadsPerLayer = Math.Max(1, threads / Math.Max(1, config.Model.LayerCount)) }

@@ -165,8 +165,7 @@ public static class PipelineBenchmark
         if (o.IncludeCoreLoop)
         {
             progress?.Invoke($"{name}: core loop, 1 thread");
-            get_num_threads();
-            set_num_threads(1);
+            IntraOpThreads.Set(1);
             using var net = new FFNetwork(config.Model, config.Train.OptimizerOrDefault, config.Run.Seed, CPU);
             var m = new FFTrainer(config).Train(net, data);
             core = m[0].SamplesPerSecond;
@@ -208,8 +207,7 @@ public static class PipelineBenchmark
     /// <summary>Median milliseconds of one training step of each layer of <paramref name="config"/>, alone on one intra-op thread.</summary>
     public static double[] LayerStepTimes(FFConfig config, int batch, int steps = 15)
     {
-        get_num_threads();
-        set_num_threads(1);
+        IntraOpThreads.Set(1);
         using var net = new FFNetwork(config, CPU);
         using var gen = new Generator((ulong)config.Run.Seed);
         return net.Layers.Select(layer =>
@@ -281,8 +279,7 @@ public static class PipelineBenchmark
 
         void Lane(int k)
         {
-            get_num_threads();
-            set_num_threads(1);
+            IntraOpThreads.Set(1);
             var mine = net.Layers.Where((_, i) => lane[i] == k).ToArray();
             using var gen = new Generator((ulong)(config.Run.Seed + k));
             using var scope = NewDisposeScope();
