@@ -2,6 +2,9 @@ using System.CommandLine;
 using FFActors.Cli.Commands;
 using FFActors.Cli.Configuration;
 using FFActors.Core.Data;
+using FFActors.Core.Platform;
+
+AllocatorTuning.Apply();
 
 var root = new RootCommand("FFActors: Forward-Forward training with one actor per layer");
 root.Subcommands.Add(TrainCommand.Create());
