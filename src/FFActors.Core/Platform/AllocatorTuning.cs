@@ -38,7 +38,9 @@ public static class AllocatorTuning
         string[] argv;
         try
         {
-            argv = File.ReadAllText("/proc/self/cmdline").TrimEnd('\0').Split('\0');
+            var cmdline = File.ReadAllText("/proc/self/cmdline");
+            // Every argument ends with a NUL; drop only the last one, so an empty last argument survives.
+            argv = (cmdline.EndsWith('\0') ? cmdline[..^1] : cmdline).Split('\0');
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

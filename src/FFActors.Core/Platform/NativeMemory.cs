@@ -29,7 +29,7 @@ public static class NativeMemory
     [DllImport("libc", EntryPoint = "malloc_trim")]
     static extern int MallocTrim(nuint pad);
 
-    /// <summary>Counts one training step (any thread); every <see cref="StepsPerCheck"/>-th checks the resident set.</summary>
+    /// <summary>Counts one training step or evaluation pass of a layer (any thread); every <see cref="StepsPerCheck"/>-th checks the resident set.</summary>
     public static void AfterStep()
     {
         if (unavailable || Interlocked.Increment(ref steps) % StepsPerCheck != 0) return;

@@ -77,7 +77,9 @@ public sealed class LayerTrainer : IDisposable
     {
         using var _ = no_grad();
         Module.eval();
-        return Module.forward(x);
+        var h = Module.forward(x);
+        NativeMemory.AfterStep(); // evaluation passes (batch 500 through CwC blocks) grow the heap as much as training
+        return h;
     }
 
     /// <summary>
