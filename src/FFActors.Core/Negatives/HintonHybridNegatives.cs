@@ -1,4 +1,5 @@
 using FFActors.Core.Data;
+using FFActors.Core.Platform;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -49,7 +50,7 @@ public sealed class HintonHybridNegatives : INegativeStrategy
         if (!valid.all().item<bool>())
             partner = where(valid, partner, Sampling.OtherRows(x.shape[0], generator, x.device));
         var mask = Masks(x.shape[0], x.shape[1], generator, x.device).to(x.dtype);
-        var negatives = overlay.Neutral(mask * x + (1 - mask) * x.index_select(0, partner));
+        var negatives = overlay.Neutral(mask * x + mask.neg().add_(KeptScalars.One, KeptScalars.One) * x.index_select(0, partner));
         return (negatives.MoveToOuterDisposeScope(), partner.MoveToOuterDisposeScope(), mask.MoveToOuterDisposeScope());
     }
 
@@ -65,19 +66,19 @@ public sealed class HintonHybridNegatives : INegativeStrategy
             if (!constant.any().item<bool>()) return mask.MoveToOuterDisposeScope();
             mask = where(constant.unsqueeze(1), Draw(rows, h, w, generator, device), mask);
         }
-        var split = (arange(w, device: device) < w / 2.0).to(ScalarType.Float32).repeat(h).unsqueeze(0);
+        var split = arange(w, device: device).lt(KeptScalars.Of(w / 2.0)).to(ScalarType.Float32).repeat(h).unsqueeze(0);
         return where(Constant(mask, features).unsqueeze(1), split, mask).MoveToOuterDisposeScope();
     }
 
     static Tensor Constant(Tensor mask, long features)
     {
         var on = mask.sum([1]);
-        return on.eq(0) | on.eq(features);
+        return on.eq(KeptScalars.Of(0L)) | on.eq(KeptScalars.Of(features));
     }
 
     Tensor Draw(long rows, int h, int w, Generator generator, Device? device)
     {
-        var x = (rand([rows, 1, h, w], generator: generator, device: device) < 0.5).to(ScalarType.Float32);
+        var x = rand([rows, 1, h, w], generator: generator, device: device).lt(KeptScalars.Of(0.5)).to(ScalarType.Float32);
         var kernel = tensor(new float[] { 0.25f, 0.5f, 0.25f }, device: device);
         var horizontal = kernel.reshape(1, 1, 1, 3);
         var vertical = kernel.reshape(1, 1, 3, 1);
@@ -86,6 +87,6 @@ public sealed class HintonHybridNegatives : INegativeStrategy
             x = nn.functional.conv2d(nn.functional.pad(x, [1, 1, 0, 0], PaddingModes.Replicate), horizontal);
             x = nn.functional.conv2d(nn.functional.pad(x, [0, 0, 1, 1], PaddingModes.Replicate), vertical);
         }
-        return (x > 0.5).to(ScalarType.Float32).reshape(rows, (long)h * w);
+        return x.gt(KeptScalars.Of(0.5)).to(ScalarType.Float32).reshape(rows, (long)h * w);
     }
 }
