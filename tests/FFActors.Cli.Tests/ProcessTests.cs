@@ -7,12 +7,30 @@ namespace FFActors.Cli.Tests;
 /// <summary>The real executable: bad input gives one line on stderr naming the culprit and exit code 2.</summary>
 public class ProcessTests
 {
-    static (int Code, string Out, string Err) Ffactors(params string[] args)
+    /// <summary>The built executable with <paramref name="args"/>, both output streams redirected.</summary>
+    static ProcessStartInfo Command(params string[] args)
     {
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "ffactors.dll"));
         foreach (var a in args) psi.ArgumentList.Add(a);
-        using var p = Process.Start(psi)!;
+        return psi;
+    }
+
+    /// <summary>Starts <paramref name="psi"/> and collects its lines as they come (stderr lines prefixed "err: ").</summary>
+    static (Process Process, ConcurrentQueue<string> Lines) StartCollecting(ProcessStartInfo psi)
+    {
+        var p = Process.Start(psi)!;
+        var lines = new ConcurrentQueue<string>();
+        p.OutputDataReceived += (_, e) => { if (e.Data is not null) lines.Enqueue(e.Data); };
+        p.ErrorDataReceived += (_, e) => { if (e.Data is not null) lines.Enqueue("err: " + e.Data); };
+        p.BeginOutputReadLine();
+        p.BeginErrorReadLine();
+        return (p, lines);
+    }
+
+    static (int Code, string Out, string Err) Ffactors(params string[] args)
+    {
+        using var p = Process.Start(Command(args))!;
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEndAsync();
         p.WaitForExit();
@@ -66,19 +84,12 @@ public class ProcessTests
     {
         if (!OperatingSystem.IsLinux()) return; // glibc tunables: Linux only
         var runs = Path.Combine(RepoPaths.TempDir(), "runs");
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "ffactors.dll"));
-        foreach (var a in (string[])["train", "--set", $"data.dir={RepoPaths.Data}", "--set", "model.layers=[784,64]", "--set", "train.epochs=50",
-            "--set", "eval.head.epochs=0", "--out", runs])
-            psi.ArgumentList.Add(a);
+        var psi = Command("train", "--set", $"data.dir={RepoPaths.Data}", "--set", "model.layers=[784,64]", "--set", "train.epochs=50",
+            "--set", "eval.head.epochs=0", "--out", runs);
         if (users is null) psi.Environment.Remove(AllocatorTuning.Variable);
         else psi.Environment[AllocatorTuning.Variable] = users;
-        using var p = Process.Start(psi)!;
-        p.OutputDataReceived += (_, _) => { };
-        var errs = new ConcurrentQueue<string>();
-        p.ErrorDataReceived += (_, e) => { if (e.Data is not null) errs.Enqueue(e.Data); };
-        p.BeginOutputReadLine();
-        p.BeginErrorReadLine();
+        var (p, lines) = StartCollecting(psi);
+        using var _ = p;
         try
         {
             // The run folder is made after the restart, by the process image that trains (same pid).
@@ -89,7 +100,7 @@ public class ProcessTests
             // glibc cuts this copy of the variable after the first tunable it parses; the process itself sees all of it.
             var environ = File.ReadAllText($"/proc/{p.Id}/environ").Split('\0');
             var seen = Assert.Single(environ, e => e.StartsWith(AllocatorTuning.Variable + "=", StringComparison.Ordinal))[(AllocatorTuning.Variable.Length + 1)..];
-            Assert.True(seen.Length > 0 && expected.StartsWith(seen, StringComparison.Ordinal), $"{AllocatorTuning.Variable}={seen}; expected {expected}; stderr: {string.Join("\n", errs)}");
+            Assert.True(seen.Length > 0 && expected.StartsWith(seen, StringComparison.Ordinal), $"{AllocatorTuning.Variable}={seen}; expected {expected}; output: {string.Join("\n", lines)}");
         }
         finally
         {
@@ -103,17 +114,10 @@ public class ProcessTests
     {
         var dir = RepoPaths.TempDir();
         var runs = Path.Combine(dir, "runs");
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "ffactors.dll"));
-        foreach (var a in (string[])["train", "--set", $"data.dir={RepoPaths.Data}", "--set", "data.train-limit=30000", "--set", "data.test-limit=200",
-            "--set", "model.layers=[784,64,64]", "--set", "train.epochs=3", "--set", "eval.head.epochs=0", "--set", "run.name=stopped", "--out", runs])
-            psi.ArgumentList.Add(a);
-        using var p = Process.Start(psi)!;
-        var lines = new ConcurrentQueue<string>();
-        p.OutputDataReceived += (_, e) => { if (e.Data is not null) lines.Enqueue(e.Data); };
-        p.ErrorDataReceived += (_, e) => { if (e.Data is not null) lines.Enqueue("err: " + e.Data); };
-        p.BeginOutputReadLine();
-        p.BeginErrorReadLine();
+        var (p, lines) = StartCollecting(Command("train", "--set", $"data.dir={RepoPaths.Data}", "--set", "data.train-limit=30000",
+            "--set", "data.test-limit=200", "--set", "model.layers=[784,64,64]", "--set", "train.epochs=3", "--set", "eval.head.epochs=0",
+            "--set", "run.name=stopped", "--out", runs));
+        using var _ = p;
         var clock = Stopwatch.StartNew();
         while (!lines.Any(l => l.StartsWith("epoch 1:")) && !p.HasExited && clock.Elapsed < TimeSpan.FromSeconds(120)) Thread.Sleep(50);
         Assert.False(p.HasExited, string.Join("\n", lines));
