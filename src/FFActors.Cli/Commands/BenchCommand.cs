@@ -13,6 +13,7 @@ public static class BenchCommand
     static readonly Option<int> WindowOption = new("--credit-window") { Description = "Batches in flight per layer in every timed mode (runtime.credit-window)", DefaultValueFactory = _ => 3 };
     static readonly Option<string> NetworksOption = new("--networks") { Description = "Networks to time, input first, separated by ';'", DefaultValueFactory = _ => "784,500,500;784,1000,1000,1000,1000" };
     static readonly Option<string> BatchesOption = new("--batch-sizes") { Description = "Batch sizes to time each network at", DefaultValueFactory = _ => "100,1000" };
+    static readonly Option<int> RoundsOption = new("--rounds") { Description = "Epochs of every mode per row, each after measuring the matmul rate again; a row reports each mode's median round and the median rate", DefaultValueFactory = _ => 3 };
     static readonly Option<string?> OutOption = new("--json") { Description = "Also write the report as JSON to this file" };
 
     static readonly Option<string> LayersOption = new("--layers") { Description = "Network size, input first (both networks)", DefaultValueFactory = _ => "784,1000,1000,1000" };
@@ -67,6 +68,7 @@ public static class BenchCommand
         pipeline.Options.Add(WindowOption);
         pipeline.Options.Add(NetworksOption);
         pipeline.Options.Add(BatchesOption);
+        pipeline.Options.Add(RoundsOption);
         pipeline.SetAction(parse =>
         {
             int samples = parse.GetValue(SamplesOption);
@@ -78,9 +80,11 @@ public static class BenchCommand
             if (networks.Length == 0) throw new ArgumentException("--networks: no network given");
             var batches = Integers("--batch-sizes", parse.GetValue(BatchesOption)!);
             if (batches.Any(b => b > samples)) throw new ArgumentException($"--batch-sizes: {batches.Max()} is more than --samples {samples}");
+            int rounds = parse.GetValue(RoundsOption);
+            if (rounds < 1) throw new ArgumentException($"--rounds: {rounds} must be at least 1");
             var dataDir = parse.GetValue(DataOption)!;
             if (!Directory.Exists(Path.Combine(dataDir, "mnist"))) throw new DirectoryNotFoundException($"{Path.Combine(dataDir, "mnist")}: MNIST folder not found (--data)");
-            var report = PipelineBenchmark.Run(new PipelineBenchmarkOptions(networks, batches, Samples: samples, CreditWindow: window, DataDir: dataDir),
+            var report = PipelineBenchmark.Run(new PipelineBenchmarkOptions(networks, batches, Samples: samples, CreditWindow: window, DataDir: dataDir, Rounds: rounds),
                 line => AnsiConsole.MarkupLine("[grey]" + Markup.Escape(line) + "[/]"));
             Console.WriteLine(PipelineBenchmark.Format(report));
             if (parse.GetValue(OutOption) is { } json)

@@ -17,7 +17,11 @@ namespace FFActors.Runtime.Benchmark;
 /// <param name="DataDir">Folder with mnist/ in it.</param>
 /// <param name="GemmSeconds">Time spent measuring the matmul rate (each thread setting).</param>
 /// <param name="FreeRunSeconds">Wall time of the free-running lanes (<see cref="PipelineBenchmarkRow.FreeRunning"/>).</param>
-/// <param name="IncludeCoreLoop">Also time Core's FFTrainer (no actors) with one thread, to show the actors' own cost.</param>
+/// <param name="IncludeCoreLoop">Also time Core's FFTrainer (no actors) with one thread, to show the actors' own cost
+/// (in the first round only: it is there for comparison, not for a target).</param>
+/// <param name="Rounds">Times every mode of a row is measured, each round preceded by a fresh measurement of the matmul rate;
+/// the row reports the median round of each mode and the median rate. On a shared machine one epoch of a mode can land in
+/// another tenant's burst, and a rate measured minutes before the timings need not hold during them.</param>
 public sealed record PipelineBenchmarkOptions(
     IReadOnlyList<int[]>? Configs = null,
     IReadOnlyList<int>? BatchSizes = null,
@@ -27,7 +31,8 @@ public sealed record PipelineBenchmarkOptions(
     long Seed = 1,
     double GemmSeconds = 1.0,
     bool IncludeCoreLoop = true,
-    double FreeRunSeconds = 2.0)
+    double FreeRunSeconds = 2.0,
+    int Rounds = 3)
 {
     public IReadOnlyList<int[]> ConfigsOrDefault => Configs ?? [[784, 500, 500], [784, 1000, 1000, 1000, 1000]];
     public IReadOnlyList<int> BatchSizesOrDefault => BatchSizes ?? [100, 1000];
@@ -40,11 +45,13 @@ public sealed record PipelineBenchmarkOptions(
 /// <param name="MessagingSeconds">Summed over layers: handler time outside LayerTrainer (tensor hand-off, sends, credits).</param>
 /// <param name="BatchBuildSeconds">Coordinator time building batches (index_select, label overlay, negatives: the copies).</param>
 /// <param name="ChunksSharedPerBatch">Matmul chunks per batch that a layer's idle peers ran for it (work sharing), summed over layers.</param>
+/// <param name="Round">Which of the row's rounds (<see cref="PipelineBenchmarkOptions.Rounds"/>) this epoch was, from 1.</param>
 public sealed record ModeMeasurement(string Mode, int Threads, double Seconds, double SamplesPerSecond,
     IReadOnlyList<double> BusyFraction, IReadOnlyList<double> ComputeFraction, double MessagingSeconds, double BatchBuildSeconds,
-    double ChunksSharedPerBatch = 0);
+    double ChunksSharedPerBatch = 0, int Round = 1);
 
-/// <summary>One configuration and batch size.</summary>
+/// <summary>One configuration and batch size. Samples/s of a mode are those of its median round (the lower middle one for an
+/// even count), and every ratio is taken between those medians.</summary>
 /// <param name="Speedup">Pipeline / sequential with one intra-op thread.</param>
 /// <param name="IdealSpeedup">min(cores, total work / heaviest layer's work), work = in·out: the most a layer pipeline gains
 /// when every layer's work stays on its own thread. Work sharing lifts that cap (a busy layer's blocks run on idle threads),
@@ -52,7 +59,7 @@ public sealed record ModeMeasurement(string Mode, int Threads, double Seconds, d
 /// <param name="Efficiency">Speedup / ideal.</param>
 /// <param name="PracticalGain">Pipeline / sequential with all cores.</param>
 /// <param name="FlopsPerSample">8·Σ in·out: forward of positive and negative (2·2·in·out) plus the local weight gradient (2·2·in·out).</param>
-/// <param name="GemmBoundSamplesPerSecond">The machine's best measured matmul rate (<see cref="PipelineBenchmarkReport.GemmBoundGflops"/>) / FLOPs per sample.</param>
+/// <param name="GemmBoundSamplesPerSecond"><see cref="GemmGflops"/> / FLOPs per sample.</param>
 /// <param name="GemmFraction">Best of the actor modes / the GEMM bound.</param>
 /// <param name="LayerStepMs">Per layer: the median time of one training step (positives and negatives, forward, loss,
 /// backward, Adam) alone on one thread, on random inputs of the layer's shape.</param>
@@ -62,6 +69,8 @@ public sealed record ModeMeasurement(string Mode, int Threads, double Seconds, d
 /// lanes by <see cref="LanePlan"/>, each lane stepping its layers in a loop on a thread of its own (one intra-op thread)
 /// for the same wall time, without messages or waiting for inputs; samples/s of the slowest lane. Below
 /// <see cref="Ceiling"/> by what the cores cost each other (memory bandwidth, shared cache).</param>
+/// <param name="RoundGemmGflops">The matmul rate measured before each round (<see cref="PipelineBenchmarkReport.BoundRate"/>).</param>
+/// <param name="GemmGflops">The median of <see cref="RoundGemmGflops"/>: the rate this row's GEMM bound uses.</param>
 public sealed record PipelineBenchmarkRow(
     int[] Layers,
     int BatchSize,
@@ -81,8 +90,20 @@ public sealed record PipelineBenchmarkRow(
     string PipelineMode = "pipeline",
     IReadOnlyList<double>? LayerStepMs = null,
     double Ceiling = 0,
-    double FreeRunning = 0)
+    double FreeRunning = 0,
+    IReadOnlyList<double>? RoundGemmGflops = null,
+    double GemmGflops = 0)
 {
+    /// <summary>How many rounds each mode was measured.</summary>
+    public int Rounds => Runs.Count == 0 ? 0 : Runs.Max(m => m.Round);
+
+    /// <summary>The median round of <paramref name="mode"/> (the one the row's figures come from), or null if it was not measured.</summary>
+    public ModeMeasurement? MedianRun(string mode)
+    {
+        var of = Runs.Where(m => m.Mode == mode).ToList();
+        return of.Count == 0 ? null : PipelineBenchmark.LowerMedian(of, m => m.SamplesPerSecond);
+    }
+
     /// <summary>Speedup / the cores of the machine: the efficiency a pipeline with work sharing is held to.</summary>
     public double CoreEfficiency(int cores) => Speedup / cores;
 
@@ -93,7 +114,8 @@ public sealed record PipelineBenchmarkRow(
     public double FreeRunningFraction => FreeRunning > 0 ? Pipeline / FreeRunning : 0;
 }
 
-/// <param name="GemmGflops">Matmul rate [2000×1000]·[1000×1000] with all cores.</param>
+/// <param name="GemmGflops">Matmul rate [2000×1000]·[1000×1000] with all cores, measured once at the start (for the header;
+/// each row's bound uses the rates measured beside its own rounds, <see cref="PipelineBenchmarkRow.GemmGflops"/>).</param>
 /// <param name="GemmGflopsOneThread">The same with one intra-op thread.</param>
 /// <param name="GemmGflopsConcurrent">Aggregate rate of one single-threaded matmul loop per core, all at once
 /// (what the pipeline's layer threads do). <see cref="EffectiveCores"/> = this / the one-thread rate: about
@@ -106,12 +128,10 @@ public sealed record PipelineBenchmarkReport(int Cores, double GemmGflops, doubl
     public double EffectiveCores => GemmGflopsOneThread > 0 ? GemmGflopsConcurrent / GemmGflopsOneThread : 0;
 
     /// <summary>
-    /// The matmul rate the GEMM bound uses: the better of one matmul on all cores and one single-threaded matmul per core
+    /// The matmul rate a GEMM bound uses: the better of one matmul on all cores and one single-threaded matmul per core
     /// at once. Both are this machine's; on some VMs libtorch's multi-threaded matmul runs no faster than one thread
     /// while independent threads scale, and a bound from the slower rate would flatter every mode.
     /// </summary>
-    public double GemmBoundGflops => BoundRate(GemmGflops, GemmGflopsConcurrent);
-
     public static double BoundRate(double allCores, double concurrent) => Math.Max(allCores, concurrent);
 }
 
@@ -123,6 +143,7 @@ public static class PipelineBenchmark
         var total = Stopwatch.StartNew();
         int cores = Environment.ProcessorCount;
         double? loadBefore = LoadAverage();
+        if (options.Rounds < 1) throw new ArgumentOutOfRangeException(nameof(options), $"rounds: {options.Rounds} must be at least 1");
         int callerThreads = get_num_threads();
         try
         {
@@ -137,7 +158,7 @@ public static class PipelineBenchmark
                 foreach (int batch in options.BatchSizesOrDefault)
                 {
                     cancel.ThrowIfCancellationRequested();
-                    rows.Add(Measure(layers, batch, data, options, cores, PipelineBenchmarkReport.BoundRate(gemmAll, gemmConcurrent), progress, cancel));
+                    rows.Add(Measure(layers, batch, data, options, cores, progress, cancel));
                 }
             double? loadAfter = LoadAverage();
             return new PipelineBenchmarkReport(cores, gemmAll, gemmOne, rows, total.Elapsed.TotalSeconds,
@@ -149,7 +170,7 @@ public static class PipelineBenchmark
         }
     }
 
-    static PipelineBenchmarkRow Measure(int[] layers, int batch, DataSplits data, PipelineBenchmarkOptions o, int cores, double gemmRate,
+    static PipelineBenchmarkRow Measure(int[] layers, int batch, DataSplits data, PipelineBenchmarkOptions o, int cores,
         Action<string>? progress, CancellationToken cancel)
     {
         var config = new FFConfig(new RunOptions(Seed: o.Seed), new DataOptions(Dir: o.DataDir, TrainLimit: o.Samples),
@@ -159,33 +180,47 @@ public static class PipelineBenchmark
 
         // Warm-up: JIT, libtorch's allocator and kernels, on a few batches.
         using (var warm = new DataSplits(data.Info, data.Train.Slice("warm", 0, Math.Min(data.Train.Count, 3 * batch)), null, data.Test.Slice("t", 0, 1)))
-            Time("warm-up", config, new RuntimeOptions(ExecutionMode.Sequential, o.CreditWindow, 1, 0, false), warm, cores, cancel);
+            Time("warm-up", config, new RuntimeOptions(ExecutionMode.Sequential, o.CreditWindow, 1, 0, false), warm, cores, 0, cancel);
 
         double? core = null;
-        if (o.IncludeCoreLoop)
+        var runs = new List<ModeMeasurement>();
+        var rates = new List<double>();
+        bool laning = layers.Length - 1 > cores;
+        for (int round = 1; round <= o.Rounds; round++)
         {
-            progress?.Invoke($"{name}: core loop, 1 thread");
-            IntraOpThreads.Set(1);
-            using var net = new FFNetwork(config.Model, config.Train.OptimizerOrDefault, config.Run.Seed, CPU);
-            var m = new FFTrainer(config).Train(net, data);
-            core = m[0].SamplesPerSecond;
+            string at = o.Rounds > 1 ? $"{name}, round {round} of {o.Rounds}" : name;
+            progress?.Invoke($"{at}: the matmul rate");
+            rates.Add(PipelineBenchmarkReport.BoundRate(GemmGflops(cores, o.GemmSeconds), ConcurrentGemmGflops(cores, o.GemmSeconds)));
+            if (o.IncludeCoreLoop && round == 1)
+            {
+                progress?.Invoke($"{at}: core loop, 1 thread");
+                IntraOpThreads.Set(1);
+                using var net = new FFNetwork(config.Model, config.Train.OptimizerOrDefault, config.Run.Seed, CPU);
+                core = new FFTrainer(config).Train(net, data)[0].SamplesPerSecond;
+            }
+            progress?.Invoke($"{at}: sequential, 1 thread");
+            runs.Add(Time("sequential-1", config, new RuntimeOptions(ExecutionMode.Sequential, o.CreditWindow, 1, 0, false), data, cores, round, cancel));
+            progress?.Invoke($"{at}: sequential, {cores} threads");
+            runs.Add(Time($"sequential-{cores}", config, new RuntimeOptions(ExecutionMode.Sequential, o.CreditWindow, cores, 0, false), data, cores, round, cancel));
+            progress?.Invoke($"{at}: pipeline, a thread per layer");
+            runs.Add(Time("pipeline", config, new RuntimeOptions(ExecutionMode.Pipeline, o.CreditWindow, 0, 0, false, Lanes: 0), data, cores, round, cancel));
+            progress?.Invoke($"{at}: pipeline, a thread per layer, no work sharing");
+            runs.Add(Time("pipeline-unshared", config, new RuntimeOptions(ExecutionMode.Pipeline, o.CreditWindow, 0, 0, false, Lanes: 0, WorkSharing: false),
+                data, cores, round, cancel));
+            if (laning)
+            {
+                progress?.Invoke($"{at}: pipeline, {cores} lanes");
+                runs.Add(Time($"pipeline-{cores}-lanes", config, new RuntimeOptions(ExecutionMode.Pipeline, o.CreditWindow, 0, 0, false, Lanes: cores),
+                    data, cores, round, cancel));
+            }
         }
-        progress?.Invoke($"{name}: sequential, 1 thread");
-        var seq1 = Time("sequential-1", config, new RuntimeOptions(ExecutionMode.Sequential, o.CreditWindow, 1, 0, false), data, cores, cancel);
-        progress?.Invoke($"{name}: sequential, {cores} threads");
-        var seqN = Time($"sequential-{cores}", config, new RuntimeOptions(ExecutionMode.Sequential, o.CreditWindow, cores, 0, false), data, cores, cancel);
-        progress?.Invoke($"{name}: pipeline, a thread per layer");
-        var perLayer = Time("pipeline", config, new RuntimeOptions(ExecutionMode.Pipeline, o.CreditWindow, 0, 0, false, Lanes: 0), data, cores, cancel);
-        progress?.Invoke($"{name}: pipeline, a thread per layer, no work sharing");
-        var unshared = Time("pipeline-unshared", config, new RuntimeOptions(ExecutionMode.Pipeline, o.CreditWindow, 0, 0, false, Lanes: 0, WorkSharing: false),
-            data, cores, cancel);
-        ModeMeasurement? laned = null;
-        if (layers.Length - 1 > cores)
-        {
-            progress?.Invoke($"{name}: pipeline, {cores} lanes");
-            laned = Time($"pipeline-{cores}-lanes", config, new RuntimeOptions(ExecutionMode.Pipeline, o.CreditWindow, 0, 0, false, Lanes: cores), data, cores, cancel);
-        }
+        ModeMeasurement Median(string mode) => LowerMedian(runs.Where(m => m.Mode == mode).ToList(), m => m.SamplesPerSecond);
+        var seq1 = Median("sequential-1");
+        var seqN = Median($"sequential-{cores}");
+        var perLayer = Median("pipeline");
+        var laned = laning ? Median($"pipeline-{cores}-lanes") : null;
         var pipe = laned is not null && laned.SamplesPerSecond > perLayer.SamplesPerSecond ? laned : perLayer;
+        double gemmRate = LowerMedian(rates, r => r);
 
         progress?.Invoke($"{name}: each layer's step alone, 1 thread");
         var stepMs = LayerStepTimes(config, batch);
@@ -200,9 +235,12 @@ public static class PipelineBenchmark
         double best = Math.Max(pipe.SamplesPerSecond, Math.Max(seq1.SamplesPerSecond, seqN.SamplesPerSecond));
         return new PipelineBenchmarkRow(layers, batch, data.Train.Count, core, seq1.SamplesPerSecond, seqN.SamplesPerSecond, pipe.SamplesPerSecond,
             speedup, ideal, speedup / ideal, pipe.SamplesPerSecond / seqN.SamplesPerSecond, flops, bound, best / bound,
-            laned is null ? [seq1, seqN, perLayer, unshared] : [seq1, seqN, perLayer, unshared, laned], pipe.Mode, stepMs,
-            batch * 1000.0 / Math.Max(stepMs.Max(), stepMs.Sum() / cores), free);
+            runs, pipe.Mode, stepMs, batch * 1000.0 / Math.Max(stepMs.Max(), stepMs.Sum() / cores), free, rates, gemmRate);
     }
+
+    /// <summary>The item at the median of <paramref name="key"/> (the lower middle one for an even count): always a measured one.</summary>
+    public static T LowerMedian<T>(IReadOnlyList<T> items, Func<T, double> key) =>
+        items.Count == 0 ? throw new ArgumentException("no measurements", nameof(items)) : items.OrderBy(key).ElementAt((items.Count - 1) / 2);
 
     /// <summary>Median milliseconds of one training step of each layer of <paramref name="config"/>, alone on one intra-op thread.</summary>
     public static double[] LayerStepTimes(FFConfig config, int batch, int steps = 15)
@@ -227,7 +265,7 @@ public static class PipelineBenchmark
         }).ToArray();
     }
 
-    static ModeMeasurement Time(string mode, FFConfig config, RuntimeOptions runtime, DataSplits data, int cores, CancellationToken cancel)
+    static ModeMeasurement Time(string mode, FFConfig config, RuntimeOptions runtime, DataSplits data, int cores, int round, CancellationToken cancel)
     {
         var outcome = PipelineRunner.Run(config, runtime, data, null, false, null, cancel, null);
         outcome.Result.Network.Dispose();
@@ -239,7 +277,8 @@ public static class PipelineBenchmark
             outcome.Timings.Select(t => t.ComputeSeconds / wall).ToArray(),
             outcome.Timings.Sum(t => t.HandlerSeconds - t.ComputeSeconds),
             outcome.BuildSeconds,
-            outcome.Timings.Sum(t => t.ChunksShared) / batches);
+            outcome.Timings.Sum(t => t.ChunksShared) / batches,
+            round);
     }
 
     /// <summary>Uniform random positives and negatives of a layer's input shape: its step costs the same on any values.</summary>
@@ -360,16 +399,18 @@ public static class PipelineBenchmark
         sb.AppendLine($"cores {r.Cores}; matmul [2000x1000]x[1000x1000]: {r.GemmGflops:F1} GFLOP/s all cores, {r.GemmGflopsOneThread:F1} GFLOP/s one thread; {r.Seconds:F0} s in all");
         sb.AppendLine($"{r.Cores} single-threaded matmul loops at once: {r.GemmGflopsConcurrent:F1} GFLOP/s in all = {r.EffectiveCores:F2} effective cores"
             + (r.EffectiveCores < 0.8 * r.Cores ? "  (other processes hold cores: parallel speedups are capped by this, not by the runtime)" : ""));
-        sb.AppendLine($"GEMM bound at {r.GemmBoundGflops:F1} GFLOP/s (the better of the two all-core rates)");
+        int rounds = r.Rows.Count == 0 ? 0 : r.Rows.Max(row => row.Rounds);
+        sb.AppendLine($"each row: {rounds} round(s) of every mode, each after measuring the matmul rate again (the better of the two all-core rates);"
+            + " samples/s are each mode's median round, GFLOP/s the median rate, which the GEMM bound uses");
         if (r.LoadAverage is { } load)
             sb.AppendLine($"load average before {load.Before:F2}, after {load.After:F2}");
-        sb.AppendLine("layers                     batch  core-1t  seq-1t  seq-all  per-layer  unshared  lanes  speedup  ideal  effic.  /cores  gain  GEMM-bound  %bound  busy per layer (best)  msg s  build s  shared/b  ceiling  %ceil  free  %free  step ms per layer (alone, 1 thread)");
+        sb.AppendLine("layers                     batch  core-1t  seq-1t  seq-all  per-layer  unshared  lanes  speedup  ideal  effic.  /cores  gain  GFLOP/s  GEMM-bound  %bound  busy per layer (best)  msg s  build s  shared/b  ceiling  %ceil  free  %free  step ms per layer (alone, 1 thread)");
         foreach (var row in r.Rows)
         {
-            var p = row.Runs.First(m => m.Mode == row.PipelineMode);
-            var perLayer = row.Runs.First(m => m.Mode == "pipeline");
-            var unshared = row.Runs.FirstOrDefault(m => m.Mode == "pipeline-unshared");
-            var laned = row.Runs.FirstOrDefault(m => m.Mode.EndsWith("-lanes", StringComparison.Ordinal));
+            var p = row.MedianRun(row.PipelineMode)!;
+            var perLayer = row.MedianRun("pipeline")!;
+            var unshared = row.MedianRun("pipeline-unshared");
+            var laned = row.MedianRun($"pipeline-{r.Cores}-lanes");
             sb.AppendLine(string.Join("  ",
                 $"[{string.Join(",", row.Layers)}]".PadRight(25),
                 $"{row.BatchSize,5}",
@@ -384,6 +425,7 @@ public static class PipelineBenchmark
                 $"{row.Efficiency,6:F2}",
                 $"{row.CoreEfficiency(r.Cores),6:F2}",
                 $"{row.PracticalGain,4:F2}",
+                $"{row.GemmGflops,7:F1}",
                 $"{row.GemmBoundSamplesPerSecond,10:F0}",
                 $"{row.GemmFraction * 100,6:F0}",
                 string.Join(" ", p.BusyFraction.Select(b => b.ToString("F2"))).PadRight(21),
