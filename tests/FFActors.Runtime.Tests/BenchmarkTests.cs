@@ -43,6 +43,13 @@ public class BenchmarkTests(ITestOutputHelper output)
                 r => Assert.Equal(0, r.ChunksSharedPerBatch));
             Assert.Contains(row.Runs, r => r.Mode == row.PipelineMode && r.SamplesPerSecond == row.Pipeline);
             Assert.All(row.Runs, r => Assert.Equal(row.Layers.Length - 1, r.BusyFraction.Count));
+            if (OperatingSystem.IsLinux())
+                Assert.All(row.Runs, r =>
+                {
+                    Assert.NotNull(r.Cpu);
+                    Assert.InRange(r.Cpu!.Value.OtherCores, 0, report.Cores + 0.5);
+                    Assert.InRange(r.Cpu.Value.StolenCores, 0, report.Cores + 0.5);
+                });
             Assert.All(row.Runs, r => Assert.All(r.BusyFraction, b => Assert.InRange(b, 0, 1.5)));
             Assert.Equal(row.Layers.Length - 1, row.LayerStepMs!.Count);
             Assert.All(row.LayerStepMs, ms => Assert.True(ms > 0));
@@ -51,5 +58,33 @@ public class BenchmarkTests(ITestOutputHelper output)
             Assert.True(row.FreeRunning > 0);
             Assert.Equal(row.Pipeline / row.FreeRunning, row.FreeRunningFraction, 9);
         }
+    }
+
+    [Fact]
+    public void Cpu_shares_are_the_busy_ticks_not_our_own_and_the_steal_ticks_over_the_wall_time()
+    {
+        long t0 = System.Diagnostics.Stopwatch.GetTimestamp();
+        long t1 = t0 + 2 * System.Diagnostics.Stopwatch.Frequency;
+        // Over 2 s the machine was busy 300 ticks (3 s of CPU), 100 of them ours, and 50 ticks were stolen.
+        var share = CpuAccounting.Between(new CpuSample(1000, 10, 400, t0), new CpuSample(1300, 60, 500, t1))!.Value;
+        Assert.Equal(1.0, share.OtherCores, 9);
+        Assert.Equal(0.25, share.StolenCores, 9);
+        Assert.Null(CpuAccounting.Between(null, new CpuSample(0, 0, 0, t1)));
+        // Ticks are sampled at different moments: our own can exceed the machine's busy delta by a tick; never negative.
+        Assert.Equal(0, CpuAccounting.Between(new CpuSample(0, 0, 0, t0), new CpuSample(10, 0, 11, t1))!.Value.OtherCores);
+    }
+
+    [Fact]
+    public void A_cpu_sample_on_linux_counts_our_own_work()
+    {
+        if (!OperatingSystem.IsLinux()) return;
+        var before = CpuAccounting.Sample()!.Value;
+        var sw = System.Diagnostics.Stopwatch.StartNew();
+        double x = 0;
+        while (sw.ElapsedMilliseconds < 300) x += Math.Sqrt(sw.ElapsedTicks);
+        var after = CpuAccounting.Sample()!.Value;
+        output.WriteLine($"{x:E1}: own {after.OwnTicks - before.OwnTicks} ticks, busy {after.BusyTicks - before.BusyTicks}, stolen {after.StealTicks - before.StealTicks}");
+        Assert.InRange(after.OwnTicks - before.OwnTicks, 15, 200);
+        Assert.True(after.BusyTicks - before.BusyTicks >= 15);
     }
 }

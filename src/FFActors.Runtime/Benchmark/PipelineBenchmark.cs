@@ -46,9 +46,11 @@ public sealed record PipelineBenchmarkOptions(
 /// <param name="BatchBuildSeconds">Coordinator time building batches (index_select, label overlay, negatives: the copies).</param>
 /// <param name="ChunksSharedPerBatch">Matmul chunks per batch that a layer's idle peers ran for it (work sharing), summed over layers.</param>
 /// <param name="Round">Which of the row's rounds (<see cref="PipelineBenchmarkOptions.Rounds"/>) this epoch was, from 1.</param>
+/// <param name="Cpu">The cores other processes of the machine and the hypervisor's other guests took during the epoch
+/// (<see cref="CpuAccounting"/>; null off Linux).</param>
 public sealed record ModeMeasurement(string Mode, int Threads, double Seconds, double SamplesPerSecond,
     IReadOnlyList<double> BusyFraction, IReadOnlyList<double> ComputeFraction, double MessagingSeconds, double BatchBuildSeconds,
-    double ChunksSharedPerBatch = 0, int Round = 1);
+    double ChunksSharedPerBatch = 0, int Round = 1, CpuShare? Cpu = null);
 
 /// <summary>One configuration and batch size. Samples/s of a mode are those of its median round (the lower middle one for an
 /// even count), and every ratio is taken between those medians.</summary>
@@ -267,7 +269,8 @@ public static class PipelineBenchmark
 
     static ModeMeasurement Time(string mode, FFConfig config, RuntimeOptions runtime, DataSplits data, int cores, int round, CancellationToken cancel)
     {
-        var outcome = PipelineRunner.Run(config, runtime, data, null, false, null, cancel, null);
+        var cpu = new EpochCpuObserver();
+        var outcome = PipelineRunner.Run(config, runtime, data, null, false, cpu, cancel, null);
         outcome.Result.Network.Dispose();
         var epoch = outcome.Result.Metrics.Count > 0 ? outcome.Result.Metrics[0] : throw new OperationCanceledException();
         double wall = epoch.Seconds;
@@ -278,7 +281,8 @@ public static class PipelineBenchmark
             outcome.Timings.Sum(t => t.HandlerSeconds - t.ComputeSeconds),
             outcome.BuildSeconds,
             outcome.Timings.Sum(t => t.ChunksShared) / batches,
-            round);
+            round,
+            cpu.Share);
     }
 
     /// <summary>Uniform random positives and negatives of a layer's input shape: its step costs the same on any values.</summary>
@@ -401,10 +405,11 @@ public static class PipelineBenchmark
             + (r.EffectiveCores < 0.8 * r.Cores ? "  (other processes hold cores: parallel speedups are capped by this, not by the runtime)" : ""));
         int rounds = r.Rows.Count == 0 ? 0 : r.Rows.Max(row => row.Rounds);
         sb.AppendLine($"each row: {rounds} round(s) of every mode, each after measuring the matmul rate again (the better of the two all-core rates);"
-            + " samples/s are each mode's median round, GFLOP/s the median rate, which the GEMM bound uses");
+            + " samples/s are each mode's median round, GFLOP/s the median rate, which the GEMM bound uses;"
+            + " others / stolen: cores that other processes / the hypervisor's other guests took during the pipeline's median epoch");
         if (r.LoadAverage is { } load)
             sb.AppendLine($"load average before {load.Before:F2}, after {load.After:F2}");
-        sb.AppendLine("layers                     batch  core-1t  seq-1t  seq-all  per-layer  unshared  lanes  speedup  ideal  effic.  /cores  gain  GFLOP/s  GEMM-bound  %bound  busy per layer (best)  msg s  build s  shared/b  ceiling  %ceil  free  %free  step ms per layer (alone, 1 thread)");
+        sb.AppendLine("layers                     batch  core-1t  seq-1t  seq-all  per-layer  unshared  lanes  speedup  ideal  effic.  /cores  gain  GFLOP/s  GEMM-bound  %bound  others  stolen  busy per layer (best)  msg s  build s  shared/b  ceiling  %ceil  free  %free  step ms per layer (alone, 1 thread)");
         foreach (var row in r.Rows)
         {
             var p = row.MedianRun(row.PipelineMode)!;
@@ -428,6 +433,8 @@ public static class PipelineBenchmark
                 $"{row.GemmGflops,7:F1}",
                 $"{row.GemmBoundSamplesPerSecond,10:F0}",
                 $"{row.GemmFraction * 100,6:F0}",
+                $"{(p.Cpu is { } share ? share.OtherCores.ToString("F2") : "-"),6}",
+                $"{(p.Cpu is { } stolen ? stolen.StolenCores.ToString("F2") : "-"),6}",
                 string.Join(" ", p.BusyFraction.Select(b => b.ToString("F2"))).PadRight(21),
                 $"{p.MessagingSeconds,5:F2}",
                 $"{p.BatchBuildSeconds,7:F2}",

@@ -1,0 +1,56 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace FFActors.Runtime.Benchmark;
+
+/// <summary>The machine's busy and stolen CPU time and this process's own, at one moment (Linux /proc, in clock ticks).</summary>
+public readonly record struct CpuSample(long BusyTicks, long StealTicks, long OwnTicks, long Timestamp);
+
+/// <summary>The CPU other processes of this machine and the hypervisor took over an interval.</summary>
+/// <param name="OtherCores">Cores busy with other processes of this machine on average: busy time of all CPUs
+/// (user, nice, system, irq, softirq) minus this process's own user and system time, over the wall time.</param>
+/// <param name="StolenCores">Cores the hypervisor gave to other guests while ours wanted to run (steal time), on average.</param>
+public readonly record struct CpuShare(double OtherCores, double StolenCores);
+
+/// <summary>
+/// How much of the cores a timed interval did not have: on a shared machine a benchmark's spread between runs is
+/// largely other tenants' work, and this measures it for each timing instead of guessing from the load average.
+/// </summary>
+public static class CpuAccounting
+{
+    /// <summary>/proc/stat and /proc/[pid]/stat count in USER_HZ, which Linux fixes at 100 on every architecture it exports it.</summary>
+    const double TicksPerSecond = 100;
+
+    /// <summary>Now, or null where /proc is not readable (not Linux).</summary>
+    public static CpuSample? Sample()
+    {
+        try
+        {
+            var cpu = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            if (cpu[0] != "cpu" || cpu.Length < 9) return null;
+            long Field(int i) => long.Parse(cpu[i], CultureInfo.InvariantCulture);
+            long busy = Field(1) + Field(2) + Field(3) + Field(6) + Field(7);
+            // The command name in /proc/self/stat may hold spaces and parentheses: fields are counted after the last ')'.
+            var self = File.ReadAllText("/proc/self/stat");
+            var after = self[(self.LastIndexOf(')') + 2)..].Split(' ');
+            long own = long.Parse(after[11], CultureInfo.InvariantCulture) + long.Parse(after[12], CultureInfo.InvariantCulture);
+            return new CpuSample(busy, Field(8), own, Stopwatch.GetTimestamp());
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException
+                                      or ArgumentOutOfRangeException or InvalidOperationException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>What other processes and other guests took between two samples; null if either is missing.</summary>
+    public static CpuShare? Between(CpuSample? start, CpuSample? end)
+    {
+        if (start is not { } a || end is not { } b) return null;
+        double wall = Stopwatch.GetElapsedTime(a.Timestamp, b.Timestamp).TotalSeconds;
+        if (wall <= 0) return null;
+        double others = Math.Max(0, (b.BusyTicks - a.BusyTicks) - (b.OwnTicks - a.OwnTicks)) / TicksPerSecond / wall;
+        double stolen = Math.Max(0, b.StealTicks - a.StealTicks) / TicksPerSecond / wall;
+        return new CpuShare(others, stolen);
+    }
+}
