@@ -100,11 +100,7 @@ public sealed record PipelineBenchmarkRow(
     public int Rounds => Runs.Count == 0 ? 0 : Runs.Max(m => m.Round);
 
     /// <summary>The median round of <paramref name="mode"/> (the one the row's figures come from), or null if it was not measured.</summary>
-    public ModeMeasurement? MedianRun(string mode)
-    {
-        var of = Runs.Where(m => m.Mode == mode).ToList();
-        return of.Count == 0 ? null : PipelineBenchmark.LowerMedian(of, m => m.SamplesPerSecond);
-    }
+    public ModeMeasurement? MedianRun(string mode) => PipelineBenchmark.MedianRun(Runs, mode);
 
     /// <summary>Speedup / the cores of the machine: the efficiency a pipeline with work sharing is held to.</summary>
     public double CoreEfficiency(int cores) => Speedup / cores;
@@ -216,11 +212,10 @@ public static class PipelineBenchmark
                     data, cores, round, cancel));
             }
         }
-        ModeMeasurement Median(string mode) => LowerMedian(runs.Where(m => m.Mode == mode).ToList(), m => m.SamplesPerSecond);
-        var seq1 = Median("sequential-1");
-        var seqN = Median($"sequential-{cores}");
-        var perLayer = Median("pipeline");
-        var laned = laning ? Median($"pipeline-{cores}-lanes") : null;
+        var seq1 = MedianRun(runs, "sequential-1")!;
+        var seqN = MedianRun(runs, $"sequential-{cores}")!;
+        var perLayer = MedianRun(runs, "pipeline")!;
+        var laned = MedianRun(runs, $"pipeline-{cores}-lanes");
         var pipe = laned is not null && laned.SamplesPerSecond > perLayer.SamplesPerSecond ? laned : perLayer;
         double gemmRate = LowerMedian(rates, r => r);
 
@@ -238,6 +233,13 @@ public static class PipelineBenchmark
         return new PipelineBenchmarkRow(layers, batch, data.Train.Count, core, seq1.SamplesPerSecond, seqN.SamplesPerSecond, pipe.SamplesPerSecond,
             speedup, ideal, speedup / ideal, pipe.SamplesPerSecond / seqN.SamplesPerSecond, flops, bound, best / bound,
             runs, pipe.Mode, stepMs, batch * 1000.0 / Math.Max(stepMs.Max(), stepMs.Sum() / cores), free, rates, gemmRate);
+    }
+
+    /// <summary>The median round of <paramref name="mode"/> among <paramref name="runs"/> by samples/s, or null if it was not measured.</summary>
+    public static ModeMeasurement? MedianRun(IReadOnlyList<ModeMeasurement> runs, string mode)
+    {
+        var of = runs.Where(m => m.Mode == mode).ToList();
+        return of.Count == 0 ? null : LowerMedian(of, m => m.SamplesPerSecond);
     }
 
     /// <summary>The item at the median of <paramref name="key"/> (the lower middle one for an even count): always a measured one.</summary>
