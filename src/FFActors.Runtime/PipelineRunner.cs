@@ -1,34 +1,15 @@
 using Akka.Actor;
 using FFActors.Core;
 using FFActors.Core.Data;
-using FFActors.Core.Evaluation;
 using FFActors.Core.Negatives;
 using FFActors.Core.Platform;
 using FFActors.Core.Training;
 using FFActors.Runtime.Actors;
 using FFActors.Runtime.Checkpoints;
 using FFActors.Runtime.Protocol;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace FFActors.Runtime;
-
-/// <param name="Metrics">One row per finished epoch (including epochs finished before a resume).</param>
-/// <param name="Network">The trained layers, gathered back from the actors; owned by the caller.</param>
-/// <param name="Completed">False when the run was stopped by cancellation (after checkpointing).</param>
-/// <param name="Log">Fault, restore, resume and stop events, one line each.</param>
-public sealed record PipelineResult(IReadOnlyList<EpochMetrics> Metrics, FFNetwork Network, bool Completed, IReadOnlyList<string> Log)
-{
-    /// <summary>Test-split evaluation done through the actors (goodness scoring pipelined through the
-    /// layers, softmax head in an actor of its own) when the run was asked to evaluate; else null.</summary>
-    public EvaluationResult? Evaluation { get; init; }
-}
-
-/// <summary>A layer kept failing after being restored from its checkpoint.</summary>
-public sealed class PipelineFaultException(string message, IReadOnlyList<string> log) : Exception(message)
-{
-    public IReadOnlyList<string> RunLog { get; } = log.ToArray();
-}
 
 /// <summary>Trains an FF network with one actor per layer (see <see cref="RuntimeOptions"/>).</summary>
 public static class PipelineRunner

@@ -1,39 +1,5 @@
 namespace FFActors.Runtime;
 
-public enum FaultKind
-{
-    /// <summary>The layer throws while handling the batch.</summary>
-    Throw,
-    /// <summary>The layer's input becomes NaN, so its loss, goodness and weights do.</summary>
-    NaN,
-}
-
-/// <summary>
-/// Test hook: make layer <paramref name="layer"/> fail on training batch <paramref name="batch"/> of
-/// epoch <paramref name="epoch"/> (0-based), the first <paramref name="times"/> times it gets there.
-/// </summary>
-public sealed class FaultInjection(int layer, int epoch, int batch, FaultKind kind = FaultKind.Throw, int times = 1)
-{
-    int fired;
-
-    public int Layer { get; } = layer;
-    public int Epoch { get; } = epoch;
-    public int Batch { get; } = batch;
-    public FaultKind Kind { get; } = kind;
-    public int Times { get; } = times;
-    public int Fired => Math.Min(Volatile.Read(ref fired), Times);
-
-    internal bool TryFire(int layer, int epoch, int batch) =>
-        layer == Layer && epoch == Epoch && batch == Batch && Interlocked.Increment(ref fired) <= Times;
-}
-
-/// <summary>What one layer used and produced in one training step (copied out; for tests).</summary>
-public sealed record LayerStepTrace(int Layer, int Generation, int Epoch, int Batch,
-    float[]? GammaPositive, float[]? GammaNegative, float[] GoodPositive, float[] GoodNegative);
-
-/// <summary>A training batch as the coordinator built it (for tests).</summary>
-public sealed record BatchTrace(int Generation, int Epoch, int Batch, long[] Indices);
-
 /// <summary>Observation and fault-injection points for tests and the benchmark. Callbacks run on actor threads.</summary>
 public sealed class RuntimeHooks
 {

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using FFActors.Runtime;
 using FFActors.Runtime.Benchmark;
 using Spectre.Console;
 

@@ -1,19 +1,16 @@
 using System.CommandLine;
 using System.Diagnostics;
-using Akka.Configuration;
 using FFActors.Cli.Configuration;
 using FFActors.Cli.Jobs;
 using FFActors.Cli.Output;
 using FFActors.Core;
 using FFActors.Core.Data;
-using FFActors.Core.Diagnostics;
 using FFActors.Core.Negatives;
 using FFActors.Core.Evaluation;
 using FFActors.Core.Layers;
 using FFActors.Core.Platform;
 using FFActors.Core.Training;
 using FFActors.Runtime;
-using FFActors.Runtime.Cluster;
 using Spectre.Console;
 
 namespace FFActors.Cli.Commands;

@@ -12,9 +12,6 @@ using FFActors.Runtime.Cluster;
 
 namespace FFActors.Cli.Jobs;
 
-/// <summary>What one training job produced: the outcome of training and, when it completed, its evaluation.</summary>
-public sealed record TrainJobResult(PipelineResult Outcome, EvaluationResult? Evaluation, double TrainSeconds, double TotalSeconds);
-
 /// <summary>
 /// The body of <c>ffactors train</c> without the console: train (greedy in-process, otherwise
 /// through the actor runtime), evaluate, and write the run folder. The experiment runner calls

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using FFActors.Core.Evaluation;
 using FFActors.Core.Training;
 
 namespace FFActors.Cli.Output;

@@ -1,5 +1,4 @@
 using FFActors.Core.Training;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace FFActors.Core.Data;

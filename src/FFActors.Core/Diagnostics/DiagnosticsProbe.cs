@@ -3,7 +3,6 @@ using FFActors.Core.Layers;
 using FFActors.Core.Negatives;
 using FFActors.Core.Platform;
 using FFActors.Core.Training;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace FFActors.Core.Diagnostics;

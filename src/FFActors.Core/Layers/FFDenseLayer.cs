@@ -1,5 +1,4 @@
 using FFActors.Core.Platform;
-using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 

@@ -3,7 +3,6 @@ using FFActors.Core.Data;
 using FFActors.Core.Diagnostics;
 using FFActors.Core.Evaluation;
 using FFActors.Core.Negatives;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace FFActors.Core.Training;

@@ -11,8 +11,3 @@ public interface ITrainingObserver
 
     void EpochCompleted(EpochMetrics metrics) { }
 }
-
-public sealed class NullObserver : ITrainingObserver
-{
-    public static readonly NullObserver Instance = new();
-}

@@ -1,18 +1,5 @@
 namespace FFActors.Core.Training;
 
-public enum OptimizerKind { Adam, Sgd }
-
-/// <summary>
-/// How the learning rate moves over the epochs in which a layer learns: all epochs of the run, or
-/// the layer's ILT window when it has one (so a block frozen early has annealed by then).
-/// </summary>
-public enum LrSchedule
-{
-    Constant,
-    /// <summary>Hinton's recipe: constant until <c>DecayStart</c> of the epochs, then linear to 0.</summary>
-    Linear,
-}
-
 public sealed record OptimizerOptions(
     OptimizerKind Kind = OptimizerKind.Adam,
     double LearningRate = 0.001,

@@ -10,42 +10,9 @@ using FFActors.Core.Platform;
 using FFActors.Core.Training;
 using FFActors.Runtime.Checkpoints;
 using FFActors.Runtime.Protocol;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace FFActors.Runtime.Actors;
-
-/// <summary>What a run produced, with the runtime's own accounting.</summary>
-internal sealed record RunOutcome(PipelineResult Result, IReadOnlyList<LayerTimings> Timings, double BuildSeconds, double TrainSeconds);
-
-/// <summary>Everything the coordinator is built from.</summary>
-/// <param name="Start">Where training starts: the initial state or a checkpoint.</param>
-/// <param name="LayerFactory">Tests only: supplies the layer actors instead of creating them.</param>
-/// <param name="Hosts">Layer hosts to place the layers on (cluster); null = one local host, a child of the coordinator.</param>
-/// <param name="LayerNodes">Explicit placement: the node name of each layer's host.</param>
-/// <param name="ContiguousWork">Contiguous placement: each layer's work; with neither, round-robin.</param>
-internal sealed record CoordinatorSettings(
-    string RunId,
-    FFConfig Config,
-    RuntimeOptions Runtime,
-    DataSplits Data,
-    Device Device,
-    CheckpointStore? Store,
-    RunSnapshot Start,
-    ITrainingObserver Observer,
-    RuntimeHooks? Hooks,
-    string LayerDispatcher,
-    int LayerThreads,
-    int CoordinatorThreads,
-    TaskCompletionSource<RunOutcome> Done,
-    List<string> Log,
-    Func<IUntypedActorContext, int, IActorRef[]>? LayerFactory = null,
-    bool StopAtStart = false,
-    bool Evaluate = false,
-    IReadOnlyList<LayerHostRef>? Hosts = null,
-    IReadOnlyList<string>? LayerNodes = null,
-    string[]? LayerDispatchers = null,
-    IReadOnlyList<double>? ContiguousWork = null);
 
 /// <summary>
 /// Feeds the layer pipeline and drives the run: builds each batch's positives and negatives (with
@@ -742,7 +709,8 @@ internal sealed class CoordinatorActor : UntypedActor
     void FinishEpoch(double seconds, double? validation, IReadOnlyList<LayerDiagnostics>? measured)
     {
         var m = new EpochMetrics(epoch + 1, 0, seconds, data.Train.Count / seconds,
-            sums.Means(l => layerOptions[l].LearningRateAt(epoch, epochs)), validation) { Diagnostics = measured };
+            sums.Means(l => layerOptions[l].LearningRateAt(epoch, epochs)), validation)
+        { Diagnostics = measured };
         metrics.Add(m);
         s.Observer.EpochCompleted(m);
         stale?.EndEpoch();
@@ -1067,7 +1035,7 @@ internal sealed class CoordinatorActor : UntypedActor
     void EvaluationDone(double headAccuracy)
     {
         evaluation = new EvaluationResult(goodnessAccuracy, scoreLayers, headAccuracy, headLayers, evalWatch.Elapsed.TotalSeconds)
-            { ProbeOnly = negatives.ProbeOnly };
+        { ProbeOnly = negatives.ProbeOnly };
         if (head is not null)
         {
             Context.Unwatch(head);
@@ -1122,25 +1090,4 @@ internal sealed class CoordinatorActor : UntypedActor
         diagnostics?.Dispose();
         if (phase != Phase.Done) s.Done.TrySetException(new InvalidOperationException("the coordinator stopped before the run finished"));
     }
-}
-
-/// <summary>What must match for a checkpoint to be resumed by a run's configuration.</summary>
-internal static class RunFingerprint
-{
-    public static string Of(FFConfig c, int trainSamples) =>
-        $"layers={string.Join('-', c.Model.Layers)};norm={c.Model.InputNorm};goodness={c.Model.Goodness};" +
-        $"batch={c.Train.BatchSize};seed={c.Run.Seed};train={trainSamples};negatives={c.Train.Negatives};" +
-        $"optimizer={c.Train.OptimizerOrDefault.Kind};collab={Collaboration(c.Train.CollaborationOrDefault)};" +
-        $"negative-options={string.Join(',', c.Train.NegativeOptionsOrEmpty.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key}:{kv.Value:R}"))};" +
-        $"model-view-refresh={c.Train.ModelViewRefresh}" +
-        (c.Model.Cwc is { } cwc ? $";cwc={string.Join('-', cwc.Channels)},{cwc.Cfse},{cwc.Loss}" : "") +
-        (c.Model.Hff is { } hff ? $";hff={hff.Scale:R}" : "") +
-        (c.Model.Distance is { } df ? $";distance={df.Margin:R},{df.Scale:R}" : "") +
-        (c.Train.LayerEpochs is { } ilt ? $";ilt={string.Join(',', ilt)}" : "") +
-        (c.Data.AugmentOrDefault is { Enabled: true } a ? $";augment=shift{a.Shift},flip{a.Flip}" : "");
-
-    /// <summary>Without a remedy, written as checkpoints from before remedies existed wrote it, so those still resume.</summary>
-    static string Collaboration(CollaborationOptions o) => o.Remedy == CollaborationRemedy.None
-        ? FormattableString.Invariant($"CollaborationOptions {{ Scale = {o.Scale}, Mode = {o.Mode}, Exchange = {o.Exchange}, Enabled = {o.Enabled} }}")
-        : FormattableString.Invariant($"CollaborationOptions {{ Scale = {o.Scale:R}, Mode = {o.Mode}, Exchange = {o.Exchange}, Remedy = {o.Remedy}, Enabled = {o.Enabled} }}");
 }

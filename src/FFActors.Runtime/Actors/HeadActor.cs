@@ -1,5 +1,4 @@
 using Akka.Actor;
-using FFActors.Core.Data;
 using FFActors.Core.Evaluation;
 using FFActors.Core.Platform;
 using FFActors.Core.Training;
@@ -8,9 +7,6 @@ using TorchSharp;
 using static TorchSharp.torch;
 
 namespace FFActors.Runtime.Actors;
-
-/// <summary>What the head actor is built from: the labels of both splits and the evaluation settings.</summary>
-internal sealed record HeadActorSettings(Dataset Train, Dataset Test, EvalOptions Options, int Classes, long Seed, int Threads);
 
 /// <summary>
 /// The softmax head as an actor of its own: collects the layers' normalised activities (neutral

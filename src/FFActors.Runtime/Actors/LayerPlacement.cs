@@ -2,9 +2,6 @@ using Akka.Actor;
 
 namespace FFActors.Runtime.Actors;
 
-/// <summary>A layer host the coordinator may place layers on.</summary>
-public sealed record LayerHostRef(IActorRef Host, string NodeName);
-
 /// <summary>
 /// Which host gets which layer, over the live hosts ordered by node name (so every run with the same
 /// hosts places the same way): contiguous runs of layers balanced by their work (only the cuts between

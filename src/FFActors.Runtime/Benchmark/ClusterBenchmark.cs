@@ -17,40 +17,6 @@ using static TorchSharp.torch;
 
 namespace FFActors.Runtime.Benchmark;
 
-/// <param name="Layers">Layer sizes, input first.</param>
-/// <param name="BatchSize">Samples per batch (the target is stated for ≥ 500).</param>
-/// <param name="Samples">Training samples per epoch (the first N of MNIST).</param>
-/// <param name="Epochs">Epochs per pipeline; the first warms up (JIT, libtorch and the links of fresh processes) and the rest are timed: their median.</param>
-/// <param name="Hosts">Layer-host processes.</param>
-/// <param name="Placement">How the layers are spread over the hosts (cluster.placement).</param>
-/// <param name="DataPlane">Activations of the 2-host pipeline through the data plane (cluster.data-plane.enabled) or through Akka.Remote.</param>
-public sealed record ClusterBenchmarkOptions(
-    int[]? Layers = null,
-    int BatchSize = 500,
-    int Samples = 10000,
-    int Hosts = 2,
-    string DataDir = "samples/data",
-    WirePrecision Precision = WirePrecision.Float32,
-    long Seed = 1,
-    PlacementKind Placement = PlacementKind.Contiguous,
-    bool DataPlane = true,
-    int Epochs = 3)
-{
-    public int[] LayersOrDefault => Layers ?? [784, 1000, 1000, 1000];
-}
-
-/// <param name="ActivationBytes">One TrainBatch of the widest layer's output (positive and negative) on the wire.</param>
-/// <param name="SerializeGBps">Serializer throughput on that message (bytes out per second / 1e9).</param>
-/// <param name="HopMilliseconds">One-way time of that message between two actor systems over loopback TCP (half a measured round trip), the way the pipeline sends it.</param>
-/// <param name="AkkaHopMilliseconds">The same through Akka.Remote alone (data plane off).</param>
-/// <param name="RemoteHopsPerBatch">Activation messages per training batch that cross nodes with this placement (coordinator → layer 0 included).</param>
-/// <param name="WireFraction">RemoteHopsPerBatch × HopMilliseconds / the cluster's time per batch (capped at 1).</param>
-/// <param name="Ratio">Cluster samples/s / local pipeline samples/s (each the median over the epochs after the first).</param>
-public sealed record ClusterBenchmarkReport(
-    int Cores, double? LoadBefore, double? LoadAfter, int[] Layers, int BatchSize, int Samples, int Epochs, int Hosts, string Placement,
-    long ActivationBytes, double SerializeGBps, double DeserializeGBps, double HopMilliseconds, double AkkaHopMilliseconds, bool DataPlane,
-    double LocalSamplesPerSecond, double ClusterSamplesPerSecond, double Ratio, int RemoteHopsPerBatch, double WireFraction);
-
 /// <summary>
 /// The cluster's costs on this machine: serializer throughput, the per-hop latency of an activation
 /// message over loopback TCP, and the samples/s of a pipeline whose layers run in separate layer-host

@@ -3,15 +3,6 @@ using System.Globalization;
 
 namespace FFActors.Runtime.Benchmark;
 
-/// <summary>The machine's busy and stolen CPU time and this process's own, at one moment (Linux /proc, in clock ticks).</summary>
-public readonly record struct CpuSample(long BusyTicks, long StealTicks, long OwnTicks, long Timestamp);
-
-/// <summary>The CPU other processes of this machine and the hypervisor took over an interval.</summary>
-/// <param name="OtherCores">Cores busy with other processes of this machine on average: busy time of all CPUs
-/// (user, nice, system, irq, softirq) minus this process's own user and system time, over the wall time.</param>
-/// <param name="StolenCores">Cores the hypervisor gave to other guests while ours wanted to run (steal time), on average.</param>
-public readonly record struct CpuShare(double OtherCores, double StolenCores);
-
 /// <summary>
 /// How much of the cores a timed interval did not have: on a shared machine a benchmark's spread between runs is
 /// largely other tenants' work, and this measures it for each timing instead of guessing from the load average.

@@ -5,133 +5,9 @@ using FFActors.Core.Evaluation;
 using FFActors.Core.Layers;
 using FFActors.Core.Platform;
 using FFActors.Core.Training;
-using FFActors.Runtime.Protocol;
 using static TorchSharp.torch;
 
 namespace FFActors.Runtime.Benchmark;
-
-/// <param name="Configs">Layer sizes to measure, input first; default [784, 500, 500] and [784, 1000, 1000, 1000, 1000].</param>
-/// <param name="BatchSizes">Default 100 and 1000.</param>
-/// <param name="Samples">Training samples per measured epoch (the first N of MNIST); default all 60 000, a real
-/// epoch, so the pipeline's fill and drain at the epoch's ends weigh as much as they do in training.</param>
-/// <param name="DataDir">Folder with mnist/ in it.</param>
-/// <param name="GemmSeconds">Time spent measuring the matmul rate (each thread setting).</param>
-/// <param name="FreeRunSeconds">Wall time of the free-running lanes (<see cref="PipelineBenchmarkRow.FreeRunning"/>).</param>
-/// <param name="IncludeCoreLoop">Also time Core's FFTrainer (no actors) with one thread, to show the actors' own cost
-/// (in the first round only: it is there for comparison, not for a target).</param>
-/// <param name="Rounds">Times every mode of a row is measured, each round preceded by a fresh measurement of the matmul rate;
-/// the row reports the median round of each mode and the median rate. On a shared machine one epoch of a mode can land in
-/// another tenant's burst, and a rate measured minutes before the timings need not hold during them.</param>
-public sealed record PipelineBenchmarkOptions(
-    IReadOnlyList<int[]>? Configs = null,
-    IReadOnlyList<int>? BatchSizes = null,
-    int Samples = 60000,
-    int CreditWindow = 3,
-    string DataDir = "samples/data",
-    long Seed = 1,
-    double GemmSeconds = 1.0,
-    bool IncludeCoreLoop = true,
-    double FreeRunSeconds = 2.0,
-    int Rounds = 3)
-{
-    public IReadOnlyList<int[]> ConfigsOrDefault => Configs ?? [[784, 500, 500], [784, 1000, 1000, 1000, 1000]];
-    public IReadOnlyList<int> BatchSizesOrDefault => BatchSizes ?? [100, 1000];
-}
-
-/// <summary>One timed training epoch in one mode.</summary>
-/// <param name="Threads">Intra-op threads per layer thread.</param>
-/// <param name="BusyFraction">Per layer: time in its message handlers / the epoch's wall time.</param>
-/// <param name="ComputeFraction">Per layer: time in LayerTrainer calls / wall time.</param>
-/// <param name="MessagingSeconds">Summed over layers: handler time outside LayerTrainer (tensor hand-off, sends, credits).</param>
-/// <param name="BatchBuildSeconds">Coordinator time building batches (index_select, label overlay, negatives: the copies).</param>
-/// <param name="ChunksSharedPerBatch">Matmul chunks per batch that a layer's idle peers ran for it (work sharing), summed over layers.</param>
-/// <param name="Round">Which of the row's rounds (<see cref="PipelineBenchmarkOptions.Rounds"/>) this epoch was, from 1.</param>
-/// <param name="Cpu">The cores other processes of the machine and the hypervisor's other guests took during the epoch
-/// (<see cref="CpuAccounting"/>; null off Linux).</param>
-public sealed record ModeMeasurement(string Mode, int Threads, double Seconds, double SamplesPerSecond,
-    IReadOnlyList<double> BusyFraction, IReadOnlyList<double> ComputeFraction, double MessagingSeconds, double BatchBuildSeconds,
-    double ChunksSharedPerBatch = 0, int Round = 1, CpuShare? Cpu = null);
-
-/// <summary>One configuration and batch size. Samples/s of a mode are those of its median round (the lower middle one for an
-/// even count), and every ratio is taken between those medians.</summary>
-/// <param name="Speedup">Pipeline / sequential with one intra-op thread.</param>
-/// <param name="IdealSpeedup">min(cores, total work / heaviest layer's work), work = in·out: the most a layer pipeline gains
-/// when every layer's work stays on its own thread. Work sharing lifts that cap (a busy layer's blocks run on idle threads),
-/// so the speedup can pass it; <see cref="CoreEfficiency"/> measures against the cores alone.</param>
-/// <param name="Efficiency">Speedup / ideal.</param>
-/// <param name="PracticalGain">Pipeline / sequential with all cores.</param>
-/// <param name="FlopsPerSample">8·Σ in·out: forward of positive and negative (2·2·in·out) plus the local weight gradient (2·2·in·out).</param>
-/// <param name="GemmBoundSamplesPerSecond"><see cref="GemmGflops"/> / FLOPs per sample.</param>
-/// <param name="GemmFraction">Best of the actor modes / the GEMM bound.</param>
-/// <param name="LayerStepMs">Per layer: the median time of one training step (positives and negatives, forward, loss,
-/// backward, Adam) alone on one thread, on random inputs of the layer's shape.</param>
-/// <param name="Ceiling">The most a layer pipeline without work sharing can reach with these step times: batch / max(slowest layer's step,
-/// Σ steps / cores) — one batch per step of the slowest layer, and no more work per second than the cores can do.</param>
-/// <param name="FreeRunning">The same bound measured with the cores busy at once: the layers, split into min(cores, layers)
-/// lanes by <see cref="LanePlan"/>, each lane stepping its layers in a loop on a thread of its own (one intra-op thread)
-/// for the same wall time, without messages or waiting for inputs; samples/s of the slowest lane. Below
-/// <see cref="Ceiling"/> by what the cores cost each other (memory bandwidth, shared cache).</param>
-/// <param name="RoundGemmGflops">The matmul rate measured before each round (<see cref="PipelineBenchmarkReport.BoundRate"/>).</param>
-/// <param name="GemmGflops">The median of <see cref="RoundGemmGflops"/>: the rate this row's GEMM bound uses.</param>
-public sealed record PipelineBenchmarkRow(
-    int[] Layers,
-    int BatchSize,
-    int Samples,
-    double? CoreLoopOneThread,
-    double SequentialOneThread,
-    double SequentialAllCores,
-    double Pipeline,
-    double Speedup,
-    double IdealSpeedup,
-    double Efficiency,
-    double PracticalGain,
-    double FlopsPerSample,
-    double GemmBoundSamplesPerSecond,
-    double GemmFraction,
-    IReadOnlyList<ModeMeasurement> Runs,
-    string PipelineMode = "pipeline",
-    IReadOnlyList<double>? LayerStepMs = null,
-    double Ceiling = 0,
-    double FreeRunning = 0,
-    IReadOnlyList<double>? RoundGemmGflops = null,
-    double GemmGflops = 0)
-{
-    /// <summary>How many rounds each mode was measured.</summary>
-    public int Rounds => Runs.Count == 0 ? 0 : Runs.Max(m => m.Round);
-
-    /// <summary>The median round of <paramref name="mode"/> (the one the row's figures come from), or null if it was not measured.</summary>
-    public ModeMeasurement? MedianRun(string mode) => PipelineBenchmark.MedianRun(Runs, mode);
-
-    /// <summary>Speedup / the cores of the machine: the efficiency a pipeline with work sharing is held to.</summary>
-    public double CoreEfficiency(int cores) => Speedup / cores;
-
-    /// <summary>The faster pipeline placement's samples/s / <see cref="Ceiling"/>; 0 when not measured.</summary>
-    public double CeilingFraction => Ceiling > 0 ? Pipeline / Ceiling : 0;
-
-    /// <summary>The faster pipeline placement's samples/s / <see cref="FreeRunning"/>; 0 when not measured.</summary>
-    public double FreeRunningFraction => FreeRunning > 0 ? Pipeline / FreeRunning : 0;
-}
-
-/// <param name="GemmGflops">Matmul rate [2000×1000]·[1000×1000] with all cores, measured once at the start (for the header;
-/// each row's bound uses the rates measured beside its own rounds, <see cref="PipelineBenchmarkRow.GemmGflops"/>).</param>
-/// <param name="GemmGflopsOneThread">The same with one intra-op thread.</param>
-/// <param name="GemmGflopsConcurrent">Aggregate rate of one single-threaded matmul loop per core, all at once
-/// (what the pipeline's layer threads do). <see cref="EffectiveCores"/> = this / the one-thread rate: about
-/// the core count on an idle machine, lower when other processes hold cores.</param>
-/// <param name="LoadAverage">The machine's 1-minute load average before and after the run (Linux; null elsewhere):
-/// other processes competing for the cores make every parallel figure meaningless.</param>
-public sealed record PipelineBenchmarkReport(int Cores, double GemmGflops, double GemmGflopsOneThread, IReadOnlyList<PipelineBenchmarkRow> Rows, double Seconds,
-    (double Before, double After)? LoadAverage = null, double GemmGflopsConcurrent = 0)
-{
-    public double EffectiveCores => GemmGflopsOneThread > 0 ? GemmGflopsConcurrent / GemmGflopsOneThread : 0;
-
-    /// <summary>
-    /// The matmul rate a GEMM bound uses: the better of one matmul on all cores and one single-threaded matmul per core
-    /// at once. Both are this machine's; on some VMs libtorch's multi-threaded matmul runs no faster than one thread
-    /// while independent threads scale, and a bound from the slower rate would flatter every mode.
-    /// </summary>
-    public static double BoundRate(double allCores, double concurrent) => Math.Max(allCores, concurrent);
-}
 
 /// <summary>Measures what the actor pipeline gains over sequential training on this machine.</summary>
 public static class PipelineBenchmark
@@ -316,7 +192,8 @@ public static class PipelineBenchmark
                 failures.Enqueue(e);
                 if (!arrived[k]) start.RemoveParticipant(); // the other lanes must not wait for this one
             }
-        }) { IsBackground = true }).ToArray();
+        })
+        { IsBackground = true }).ToArray();
         foreach (var t in threads) t.Start();
         foreach (var t in threads) t.Join();
         if (failures.TryDequeue(out var failure)) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);

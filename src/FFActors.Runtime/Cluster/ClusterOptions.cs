@@ -3,22 +3,6 @@ using FFActors.Runtime.Transport;
 
 namespace FFActors.Runtime.Cluster;
 
-/// <summary>How layers are assigned to layer hosts.</summary>
-public enum PlacementKind
-{
-    /// <summary>Runs of adjacent layers per host (layer 0 on the first host by node name), balanced by work: the fewest network hops.</summary>
-    Contiguous,
-    /// <summary>Layer ℓ on host ℓ mod H, hosts ordered by node name.</summary>
-    RoundRobin,
-    /// <summary>Layer ℓ on the host whose node name is <c>LayerNodes[ℓ]</c>.</summary>
-    Explicit,
-}
-
-/// <summary>TLS for the remote transport.</summary>
-/// <param name="CertificatePath">PKCS#12 file with this node's certificate and private key.</param>
-/// <param name="TrustedThumbprints">SHA-1 thumbprints of the peer certificates accepted; empty = only this node's own certificate (one certificate shared by the cluster).</param>
-public sealed record TlsOptions(bool Enabled = false, string CertificatePath = "", string CertificatePassword = "", IReadOnlyList<string>? TrustedThumbprints = null);
-
 /// <summary>Settings of a cluster member, bound from HOCON <c>cluster { ... }</c> (hocon/cluster.conf).</summary>
 /// <param name="Host">Address to bind to (loopback unless told otherwise).</param>
 /// <param name="Port">TCP port; 0 = any free port.</param>

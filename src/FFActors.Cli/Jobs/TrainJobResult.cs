@@ -1,0 +1,13 @@
+using FFActors.Cli.Output;
+using FFActors.Core;
+using FFActors.Core.Data;
+using FFActors.Core.Diagnostics;
+using FFActors.Core.Evaluation;
+using FFActors.Core.Negatives;
+using FFActors.Core.Training;
+using FFActors.Runtime;
+
+namespace FFActors.Cli.Jobs;
+
+/// <summary>What one training job produced: the outcome of training and, when it completed, its evaluation.</summary>
+public sealed record TrainJobResult(PipelineResult Outcome, EvaluationResult? Evaluation, double TrainSeconds, double TotalSeconds);

@@ -1,0 +1,3 @@
+namespace FFActors.Core.Training;
+
+public enum OptimizerKind { Adam, Sgd }

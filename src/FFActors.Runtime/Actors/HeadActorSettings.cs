@@ -1,0 +1,11 @@
+using FFActors.Core.Data;
+using FFActors.Core.Evaluation;
+using FFActors.Core.Training;
+using FFActors.Runtime.Protocol;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace FFActors.Runtime.Actors;
+
+/// <summary>What the head actor is built from: the labels of both splits and the evaluation settings.</summary>
+internal sealed record HeadActorSettings(Dataset Train, Dataset Test, EvalOptions Options, int Classes, long Seed, int Threads);

@@ -1,0 +1,34 @@
+using Akka.Actor;
+using FFActors.Core;
+using FFActors.Core.Diagnostics;
+using FFActors.Core.Evaluation;
+using FFActors.Core.Layers;
+using FFActors.Core.Negatives;
+using FFActors.Core.Platform;
+using FFActors.Core.Training;
+using FFActors.Runtime.Protocol;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace FFActors.Runtime.Actors;
+
+/// <summary>What must match for a checkpoint to be resumed by a run's configuration.</summary>
+internal static class RunFingerprint
+{
+    public static string Of(FFConfig c, int trainSamples) =>
+        $"layers={string.Join('-', c.Model.Layers)};norm={c.Model.InputNorm};goodness={c.Model.Goodness};" +
+        $"batch={c.Train.BatchSize};seed={c.Run.Seed};train={trainSamples};negatives={c.Train.Negatives};" +
+        $"optimizer={c.Train.OptimizerOrDefault.Kind};collab={Collaboration(c.Train.CollaborationOrDefault)};" +
+        $"negative-options={string.Join(',', c.Train.NegativeOptionsOrEmpty.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key}:{kv.Value:R}"))};" +
+        $"model-view-refresh={c.Train.ModelViewRefresh}" +
+        (c.Model.Cwc is { } cwc ? $";cwc={string.Join('-', cwc.Channels)},{cwc.Cfse},{cwc.Loss}" : "") +
+        (c.Model.Hff is { } hff ? $";hff={hff.Scale:R}" : "") +
+        (c.Model.Distance is { } df ? $";distance={df.Margin:R},{df.Scale:R}" : "") +
+        (c.Train.LayerEpochs is { } ilt ? $";ilt={string.Join(',', ilt)}" : "") +
+        (c.Data.AugmentOrDefault is { Enabled: true } a ? $";augment=shift{a.Shift},flip{a.Flip}" : "");
+
+    /// <summary>Without a remedy, written as checkpoints from before remedies existed wrote it, so those still resume.</summary>
+    static string Collaboration(CollaborationOptions o) => o.Remedy == CollaborationRemedy.None
+        ? FormattableString.Invariant($"CollaborationOptions {{ Scale = {o.Scale}, Mode = {o.Mode}, Exchange = {o.Exchange}, Enabled = {o.Enabled} }}")
+        : FormattableString.Invariant($"CollaborationOptions {{ Scale = {o.Scale:R}, Mode = {o.Mode}, Exchange = {o.Exchange}, Remedy = {o.Remedy}, Enabled = {o.Enabled} }}");
+}
