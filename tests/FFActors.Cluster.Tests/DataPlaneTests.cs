@@ -6,7 +6,6 @@ using System.Security.Cryptography.X509Certificates;
 using Akka.Actor;
 using Akka.Actor.Setup;
 using Akka.Configuration;
-using FFActors.Runtime.Cluster;
 using FFActors.Runtime.Protocol;
 using FFActors.Runtime.Serialization;
 using FFActors.Runtime.Transport;

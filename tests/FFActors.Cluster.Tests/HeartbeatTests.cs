@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using Akka.Actor;
 using Akka.Cluster;
-using FFActors.Runtime;
 using FFActors.Runtime.Cluster;
 using Xunit;
 using Xunit.Abstractions;

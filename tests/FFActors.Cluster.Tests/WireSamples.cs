@@ -1,4 +1,3 @@
-using System.Collections;
 using Akka.Actor;
 using FFActors.Core.Layers;
 using FFActors.Core.Objectives;

@@ -1,7 +1,6 @@
 using FFActors.Core.Platform;
 using FFActors.Core.Training;
 using TorchSharp.Modules;
-using Xunit;
 using static TorchSharp.torch;
 
 namespace FFActors.Core.Tests;

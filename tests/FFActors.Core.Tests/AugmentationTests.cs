@@ -1,6 +1,5 @@
 using FFActors.Core.Data;
 using FFActors.Core.Training;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace FFActors.Core.Tests;

@@ -2,7 +2,6 @@ using FFActors.Core.Layers;
 using FFActors.Core.Objectives;
 using FFActors.Core.Platform;
 using FFActors.Core.Training;
-using Xunit;
 using static TorchSharp.torch;
 
 namespace FFActors.Core.Tests;

@@ -1,6 +1,5 @@
 using FFActors.Core.Data;
 using FFActors.Core.Negatives;
-using TorchSharp;
 using static TorchSharp.torch;
 using static FFActors.Core.Tests.TestSupport;
 

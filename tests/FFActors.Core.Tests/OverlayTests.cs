@@ -1,5 +1,4 @@
 using FFActors.Core.Data;
-using TorchSharp;
 using static TorchSharp.torch;
 using static FFActors.Core.Tests.TestSupport;
 

@@ -1,6 +1,5 @@
 using FFActors.Core.Data;
 using FFActors.Core.Evaluation;
-using FFActors.Core.Training;
 using Xunit;
 using Xunit.Abstractions;
 

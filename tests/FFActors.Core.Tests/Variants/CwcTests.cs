@@ -1,7 +1,6 @@
 using FFActors.Core.Layers;
 using FFActors.Core.Objectives;
 using FFActors.Core.Training;
-using TorchSharp;
 using static TorchSharp.torch;
 using static FFActors.Core.Tests.TestSupport;
 

@@ -1,11 +1,8 @@
-using FFActors.Core.Data;
 using FFActors.Core.Evaluation;
 using FFActors.Core.Layers;
-using FFActors.Core.Platform;
 using FFActors.Core.Training;
 using TorchSharp;
 using static TorchSharp.torch;
-using static FFActors.Core.Tests.TestSupport;
 
 namespace FFActors.Core.Tests.Variants;
 
