@@ -9,9 +9,10 @@ namespace FFActors.Cluster.Tests;
 
 /// <summary>
 /// Bulk activations share each node pair's connection with the cluster's heartbeats: with the largest
-/// batch we ship a config for, no member may ever look unreachable while training — here even with a
-/// third of the shipped heartbeat pause (cluster.heartbeat-pause, 10 s). (A tenth, 1 s, failed once in
-/// the full suite on 2 shared cores while the other test assemblies ran beside it.)
+/// batch we ship a config for, no member may ever look unreachable while training with the shipped heartbeat
+/// pause (cluster.heartbeat-pause, 10 s). A tighter pause is not a property we promise: a tenth (1 s) failed
+/// once in the full suite and a third (3 s) once in CI, both on 2 shared cores with the other test assemblies
+/// training beside this one.
 /// </summary>
 public class HeartbeatTests(ITestOutputHelper output)
 {
@@ -32,7 +33,7 @@ public class HeartbeatTests(ITestOutputHelper output)
         using var data = TestSupport.Load(config);
         long frame = FrameBudget.FrameFor(config, data.Train.Count);
         Assert.True(FrameBudget.LargestMessage(config, data.Train.Count) >= 16_000_000);
-        const double pause = 3;
+        double pause = new ClusterOptions().HeartbeatPause;
         // Data plane off: the 16 MB activations share the Akka connection with the heartbeats (the harder case).
         var hosts = TestSupport.StartHosts(frame, pause, crashOnTerminate: true, dataPlane: false, ("a", null), ("b", null));
         var seen = new ConcurrentQueue<string>();
