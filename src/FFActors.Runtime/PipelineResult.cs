@@ -1,12 +1,5 @@
-using FFActors.Core;
-using FFActors.Core.Data;
 using FFActors.Core.Evaluation;
-using FFActors.Core.Platform;
 using FFActors.Core.Training;
-using FFActors.Runtime.Checkpoints;
-using FFActors.Runtime.Protocol;
-using TorchSharp;
-using static TorchSharp.torch;
 
 namespace FFActors.Runtime;
 

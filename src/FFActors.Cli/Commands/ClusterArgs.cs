@@ -1,7 +1,4 @@
 using System.CommandLine;
-using FFActors.Cli.Configuration;
-using FFActors.Runtime;
-using FFActors.Runtime.Cluster;
 using Spectre.Console;
 
 namespace FFActors.Cli.Commands;

@@ -1,10 +1,4 @@
-using FFActors.Cli.Output;
-using FFActors.Core;
-using FFActors.Core.Data;
-using FFActors.Core.Diagnostics;
 using FFActors.Core.Evaluation;
-using FFActors.Core.Negatives;
-using FFActors.Core.Training;
 using FFActors.Runtime;
 
 namespace FFActors.Cli.Jobs;

@@ -1,8 +1,3 @@
-using FFActors.Core.Data;
-using FFActors.Core.Layers;
-using FFActors.Core.Training;
-using static TorchSharp.torch;
-
 namespace FFActors.Core.Evaluation;
 
 /// <param name="Layers">Network size, input first; both networks get the same dense layers.</param>

@@ -1,8 +1,3 @@
-using FFActors.Core.Data;
-using FFActors.Core.Layers;
-using FFActors.Core.Training;
-using static TorchSharp.torch;
-
 namespace FFActors.Core.Evaluation;
 
 /// <param name="GoodnessSeconds">Each timing of label-scoring FF: one overlaid pass per class, goodness summed over the score layers.</param>

@@ -1,5 +1,3 @@
-using static TorchSharp.torch;
-
 namespace FFActors.Core.Negatives;
 
 /// <summary>Which pixels <see cref="MaskedNegatives"/> zeroes.</summary>

@@ -1,13 +1,8 @@
 using Akka.Actor;
 using FFActors.Core;
 using FFActors.Core.Data;
-using FFActors.Core.Evaluation;
-using FFActors.Core.Layers;
-using FFActors.Core.Negatives;
-using FFActors.Core.Platform;
 using FFActors.Core.Training;
 using FFActors.Runtime.Checkpoints;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace FFActors.Runtime.Actors;

@@ -1,9 +1,5 @@
 using FFActors.Core.Data;
 using FFActors.Core.Evaluation;
-using FFActors.Core.Training;
-using FFActors.Runtime.Protocol;
-using TorchSharp;
-using static TorchSharp.torch;
 
 namespace FFActors.Runtime.Actors;
 

@@ -1,7 +1,5 @@
 using Akka.Actor;
 using FFActors.Core.Layers;
-using FFActors.Core.Training;
-using FFActors.Runtime.Protocol;
 using FFActors.Runtime.WorkSharing;
 using static TorchSharp.torch;
 

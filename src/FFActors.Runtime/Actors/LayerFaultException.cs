@@ -1,11 +1,4 @@
-using Akka.Actor;
-using FFActors.Core.Evaluation;
-using FFActors.Core.Layers;
-using FFActors.Core.Platform;
-using FFActors.Core.Training;
 using FFActors.Runtime.Protocol;
-using TorchSharp;
-using static TorchSharp.torch;
 
 namespace FFActors.Runtime.Actors;
 

@@ -1,6 +1,3 @@
-using Akka.Actor.Internal;
-using FFActors.Runtime.Protocol;
-using FFActors.Runtime.WorkSharing;
 using static TorchSharp.torch;
 
 namespace FFActors.Runtime.Actors;

@@ -1,14 +1,5 @@
-using Akka.Actor;
 using FFActors.Core;
-using FFActors.Core.Diagnostics;
-using FFActors.Core.Evaluation;
-using FFActors.Core.Layers;
-using FFActors.Core.Negatives;
-using FFActors.Core.Platform;
 using FFActors.Core.Training;
-using FFActors.Runtime.Protocol;
-using TorchSharp;
-using static TorchSharp.torch;
 
 namespace FFActors.Runtime.Actors;
 

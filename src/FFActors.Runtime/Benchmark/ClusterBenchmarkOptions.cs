@@ -1,16 +1,5 @@
-using Akka.Actor;
-using Akka.Configuration;
-using FFActors.Core;
-using FFActors.Core.Data;
-using FFActors.Core.Evaluation;
-using FFActors.Core.Layers;
-using FFActors.Core.Platform;
-using FFActors.Core.Training;
-using FFActors.Runtime.Actors;
 using FFActors.Runtime.Cluster;
 using FFActors.Runtime.Serialization;
-using Akka.Actor.Setup;
-using static TorchSharp.torch;
 
 namespace FFActors.Runtime.Benchmark;
 

@@ -1,19 +1,3 @@
-using Akka.Actor;
-using Akka.Configuration;
-using FFActors.Core;
-using FFActors.Core.Data;
-using FFActors.Core.Evaluation;
-using FFActors.Core.Layers;
-using FFActors.Core.Platform;
-using FFActors.Core.Training;
-using FFActors.Runtime.Actors;
-using FFActors.Runtime.Cluster;
-using FFActors.Runtime.Protocol;
-using FFActors.Runtime.Serialization;
-using FFActors.Runtime.Transport;
-using Akka.Actor.Setup;
-using static TorchSharp.torch;
-
 namespace FFActors.Runtime.Benchmark;
 
 /// <param name="ActivationBytes">One TrainBatch of the widest layer's output (positive and negative) on the wire.</param>

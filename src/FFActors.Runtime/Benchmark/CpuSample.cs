@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace FFActors.Runtime.Benchmark;
 
 /// <summary>The machine's busy and stolen CPU time and this process's own, at one moment (Linux /proc, in clock ticks).</summary>

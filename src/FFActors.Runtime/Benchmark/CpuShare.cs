@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace FFActors.Runtime.Benchmark;
 
 /// <summary>The CPU other processes of this machine and the hypervisor took over an interval.</summary>

@@ -1,12 +1,3 @@
-using FFActors.Core;
-using FFActors.Core.Data;
-using FFActors.Core.Evaluation;
-using FFActors.Core.Layers;
-using FFActors.Core.Platform;
-using FFActors.Core.Training;
-using FFActors.Runtime.Protocol;
-using static TorchSharp.torch;
-
 namespace FFActors.Runtime.Benchmark;
 
 /// <param name="GemmGflops">Matmul rate [2000×1000]·[1000×1000] with all cores, measured once at the start (for the header;

@@ -1,12 +1,3 @@
-using FFActors.Core;
-using FFActors.Core.Data;
-using FFActors.Core.Evaluation;
-using FFActors.Core.Layers;
-using FFActors.Core.Platform;
-using FFActors.Core.Training;
-using FFActors.Runtime.Protocol;
-using static TorchSharp.torch;
-
 namespace FFActors.Runtime.Benchmark;
 
 /// <summary>One configuration and batch size. Samples/s of a mode are those of its median round (the lower middle one for an

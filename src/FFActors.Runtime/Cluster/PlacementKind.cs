@@ -1,5 +1,3 @@
-using FFActors.Runtime.Transport;
-
 namespace FFActors.Runtime.Cluster;
 
 /// <summary>How layers are assigned to layer hosts.</summary>

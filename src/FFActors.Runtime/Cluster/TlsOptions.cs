@@ -1,5 +1,3 @@
-using FFActors.Runtime.Transport;
-
 namespace FFActors.Runtime.Cluster;
 
 /// <summary>TLS for the remote transport.</summary>

@@ -2,7 +2,6 @@ using System.Buffers;
 using System.Runtime.Serialization;
 using MessagePack;
 using MessagePack.Formatters;
-using static TorchSharp.torch;
 
 namespace FFActors.Runtime.Serialization;
 

@@ -1,7 +1,4 @@
-using FFActors.Core.Evaluation;
 using FFActors.Core.Layers;
-using FFActors.Core.Training;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace FFActors.Core.Tests.Variants;
