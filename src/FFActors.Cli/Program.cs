@@ -2,8 +2,9 @@ using System.CommandLine;
 using FFActors.Cli.Commands;
 using FFActors.Cli.Configuration;
 using FFActors.Core.Data;
-using FFActors.Core.Platform;
+using FFActors.Cli.Platform;
 
+// Before any type of FFActors.Core loads: its module initializer loads libtorch (MklDispatch), which the restart would repeat.
 AllocatorTuning.Apply();
 
 var root = new RootCommand("FFActors: Forward-Forward training with one actor per layer");

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using FFActors.Cli.Platform;
 using FFActors.Core.Platform;
 
 namespace FFActors.Cli.Tests;

@@ -1,4 +1,5 @@
 using FFActors.Core.Data;
+using FFActors.Core.Platform;
 using static TorchSharp.torch;
 
 // Torch-heavy tests share two cores; running them one at a time keeps timings predictable and
@@ -20,6 +21,7 @@ static class TestSupport
     {
         try
         {
+            MklDispatch.Apply(); // before any test's first GEMM, as the CLI's processes do (Core's own module initializer)
             set_num_threads(int.TryParse(Environment.GetEnvironmentVariable("FFACTORS_TEST_THREADS"), out int n) && n > 0 ? n : 1);
         }
         catch (Exception)

@@ -8,7 +8,7 @@ namespace FFActors.Core.Platform;
 /// </summary>
 /// <remarks>
 /// Why trim at all: after glibc frees the first mmapped block it raises its adaptive mmap threshold, later blocks of
-/// that size come from the heap, and freed heap memory stays resident (under the CLI's <see cref="AllocatorTuning"/>,
+/// that size come from the heap, and freed heap memory stays resident (under the CLI's AllocatorTuning,
 /// every block does). With TorchSharp's Adam (weight-sized temporaries
 /// every step) the resident set of 784-1000×3 grew by about the model size per step; a CwC-FF run without trims grew
 /// from 1.4 to 2.2 GB in 190 steps, with a trim every 16 steps it stayed at 1.0–1.4 GB. Pinning the threshold instead

@@ -36,7 +36,7 @@ public static class PipelineBenchmark
                 }
             double? loadAfter = LoadAverage();
             return new PipelineBenchmarkReport(cores, gemmAll, gemmOne, rows, total.Elapsed.TotalSeconds,
-                loadBefore is { } b && loadAfter is { } a ? (b, a) : null, gemmConcurrent);
+                loadBefore is { } b && loadAfter is { } a ? (b, a) : null, gemmConcurrent, MklDispatch.Status);
         }
         finally
         {
@@ -286,6 +286,8 @@ public static class PipelineBenchmark
         sb.AppendLine($"each row: {rounds} round(s) of every mode, each after measuring the matmul rate again (the better of the two all-core rates);"
             + " samples/s are each mode's median round, GFLOP/s the median rate, which the GEMM bound uses;"
             + " others / stolen: cores that other processes / the hypervisor's other guests took during the pipeline's median epoch");
+        if (r.Blas.Length > 0)
+            sb.AppendLine($"oneMKL: {r.Blas}");
         if (r.LoadAverage is { } load)
             sb.AppendLine($"load average before {load.Before:F2}, after {load.After:F2}");
         sb.AppendLine("layers                     batch  core-1t  seq-1t  seq-all  per-layer  unshared  lanes  speedup  ideal  effic.  /cores  gain  GFLOP/s  GEMM-bound  %bound  others  stolen  busy per layer (best)  msg s  build s  shared/b  ceiling  %ceil  free  %free  step ms per layer (alone, 1 thread)");

@@ -1,10 +1,10 @@
 using System.Runtime.InteropServices;
 
-namespace FFActors.Core.Platform;
+namespace FFActors.Cli.Platform;
 
 /// <summary>
 /// glibc's allocator settings for tensor work: one arena, no mmap for large blocks and no automatic trimming
-/// (<see cref="NativeMemory"/> trims when the resident set has grown). glibc reads them only at process start
+/// (<see cref="FFActors.Core.Platform.NativeMemory"/> trims when the resident set has grown). glibc reads them only at process start
 /// (<c>GLIBC_TUNABLES</c>), so <see cref="Apply"/> starts the process again with them, once, before anything else runs.
 /// </summary>
 /// <remarks>
