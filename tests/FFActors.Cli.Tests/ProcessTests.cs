@@ -139,4 +139,36 @@ public class ProcessTests
         Assert.Contains("epoch 3:", stdout);
         Assert.Contains("test accuracy", stdout);
     }
+
+    [Fact]
+    public void SIGTERM_stops_a_greedy_run_before_its_next_batch_and_resume_says_it_cannot()
+    {
+        var dir = RepoPaths.TempDir();
+        var runs = Path.Combine(dir, "runs");
+        var (p, lines) = StartCollecting(Command("train", "--set", $"data.dir={RepoPaths.Data}", "--set", "data.train-limit=30000",
+            "--set", "data.test-limit=200", "--set", "model.layers=[784,64,64]", "--set", "train.schedule=greedy", "--set", "train.epochs=3",
+            "--set", "eval.head.epochs=0", "--set", "run.name=greedy", "--out", runs));
+        using var _ = p;
+        var clock = Stopwatch.StartNew();
+        while (!lines.Any(l => l.StartsWith("epoch 1 (layer 0):")) && !p.HasExited && clock.Elapsed < TimeSpan.FromSeconds(120)) Thread.Sleep(50);
+        Assert.False(p.HasExited, string.Join("\n", lines));
+        using (var kill = Process.Start("kill", ["-TERM", p.Id.ToString()])) kill.WaitForExit();
+        Assert.True(p.WaitForExit(60_000), "no exit within 60 s of SIGTERM:\n" + string.Join("\n", lines));
+        p.WaitForExit();
+        string all = string.Join("\n", lines);
+        Assert.Equal(130, p.ExitCode);
+        Assert.Contains("SIGTERM: stopping before the next batch (greedy training keeps no checkpoints)", all);
+        // The console wraps long lines at word boundaries.
+        Assert.Contains("greedy training keeps no checkpoints: start it again to finish",
+            System.Text.RegularExpressions.Regex.Replace(all, @"\s+", " "));
+        Assert.DoesNotContain(lines, l => l.StartsWith("epoch 3 (layer 1):"));
+        var run = Path.Combine(runs, "greedy");
+        Assert.True(File.Exists(Path.Combine(run, "metrics.json")), all);
+        Assert.False(File.Exists(Path.Combine(run, "results.json")), all);
+
+        var (code, stdout, err) = Ffactors("train", "--resume", run);
+        Assert.Equal(2, code);
+        Assert.Equal($"ffactors: error: --resume {run}: train.schedule = greedy trains in-process and keeps no checkpoints: a stopped greedy run cannot be resumed; start it again", err);
+        Assert.DoesNotContain("epoch", stdout);
+    }
 }

@@ -198,4 +198,37 @@ public class TrainingTests(ITestOutputHelper log)
             Assert.Equal(before, Live);
         }
     }
+
+    sealed class StopAfter(int batches, CancellationTokenSource stop) : ITrainingObserver
+    {
+        public int Seen;
+        public void BatchCompleted(int samples, IReadOnlyList<(int Layer, LayerStepStats Stats)> stats)
+        {
+            if (++Seen == batches) stop.Cancel();
+        }
+    }
+
+    [Fact]
+    public void A_stop_request_ends_training_before_the_next_batch_in_both_schedules()
+    {
+        using var data = TestSupport.LoadMnist(trainLimit: 1000, testLimit: 100);
+        var config = new FFConfig(new RunOptions(), new DataOptions(), new ModelOptions([784, 40, 40]),
+            new TrainOptions(Epochs: 2, BatchSize: 100), new EvalOptions(BatchSize: 50));
+        foreach (var schedule in new[] { Schedule.Simultaneous, Schedule.Greedy })
+        {
+            var c = config with { Train = config.Train with { Schedule = schedule } };
+            using var net = new FFNetwork(c.Model, c.Train.OptimizerOrDefault, 1, CPU);
+            using var stop = new CancellationTokenSource();
+            var observer = new StopAfter(13, stop);
+            var trainer = new FFTrainer(c, observer);
+            var metrics = trainer.Train(net, data, stop.Token);
+            Assert.True(trainer.Stopped, $"{schedule}");
+            Assert.Equal(13, observer.Seen);
+            Assert.Single(metrics); // the first epoch (10 batches) finished, the second did not
+
+            var whole = new FFTrainer(c);
+            Assert.Equal(schedule == Schedule.Greedy ? 4 : 2, whole.Train(net, data).Count);
+            Assert.False(whole.Stopped);
+        }
+    }
 }

@@ -68,6 +68,7 @@ public static class TrainCommand
         var runtime = binder.BindRuntime();
         var cluster = clustered ? binder.BindCluster() : null;
         var job = new TrainJob(config, runtime, cluster, say: line => AnsiConsole.MarkupLine("[grey]" + Markup.Escape(line) + "[/]"));
+        if (resumeDir is not null && job.Greedy) throw new ConfigException($"--resume {resumeDir}: {TrainJob.NoCheckpoints}; start it again");
         var negatives = job.Negatives;
         var device = TorchSetup.Configure(config.Run);
         using var data = DatasetLoader.Load(config.Data, device);
@@ -81,7 +82,7 @@ public static class TrainCommand
             (config.Model.LabelDriven ? "" : $", negatives {config.Train.Negatives}{(negatives.LabelFree ? " (label-free)" : "")}, evaluation: {negatives.Evaluation}")));
         AnsiConsole.MarkupLine("[grey]" + Markup.Escape($"oneMKL: {MklDispatch.Status}") + "[/]");
 
-        using var stop = new GracefulStop(cancel);
+        using var stop = job.Greedy ? new GracefulStop(cancel, "stopping before the next batch (greedy training keeps no checkpoints)") : new GracefulStop(cancel);
         var clock = Stopwatch.StartNew();
         PipelineResult? trained = null;
         if (cluster is not null)
@@ -96,7 +97,9 @@ public static class TrainCommand
         foreach (var line in trained.Log) AnsiConsole.MarkupLine("[yellow]" + Markup.Escape(line) + "[/]");
         if (done.Evaluation is not { } result)
         {
-            AnsiConsole.MarkupLine(Markup.Escape($"stopped after a checkpoint; continue with: ffactors train --resume {run.Path}"));
+            AnsiConsole.MarkupLine(Markup.Escape(job.Greedy
+                ? $"stopped; the finished epochs' metrics are in {run.Path} (greedy training keeps no checkpoints: start it again to finish)"
+                : $"stopped after a checkpoint; continue with: ffactors train --resume {run.Path}"));
             return 130;
         }
         Summary.Print(trained.Metrics, result, done.TrainSeconds, done.TotalSeconds, run.Path);

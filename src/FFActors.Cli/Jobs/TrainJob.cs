@@ -37,6 +37,9 @@ public sealed class TrainJob
 
     public bool Greedy => config.Train.Schedule == Schedule.Greedy;
 
+    /// <summary>Why a greedy run cannot be resumed.</summary>
+    public const string NoCheckpoints = "train.schedule = greedy trains in-process and keeps no checkpoints: a stopped greedy run cannot be resumed";
+
     /// <summary>What the negative strategy implies: label-free or not, which evaluation runs.</summary>
     public NegativeSetup Negatives { get; }
 
@@ -50,9 +53,11 @@ public sealed class TrainJob
             return ClusterRunner.Train(config, runtime, data, run.Path, resume, observer, cancel, cluster, say ?? (_ => { }), evaluate: true);
         if (!Greedy)
             return PipelineRunner.Train(config, runtime, data, run.Path, resume, observer, cancel, evaluate: true);
+        if (resume) throw new ArgumentException(NoCheckpoints);
         var net = new FFNetwork(config, data.Train.Images.device);
-        var metrics = new FFTrainer(config, observer).Train(net, data);
-        return new PipelineResult(metrics, net, Completed: true, Log: []);
+        var trainer = new FFTrainer(config, observer);
+        var metrics = trainer.Train(net, data, cancel);
+        return new PipelineResult(metrics, net, Completed: !trainer.Stopped, Log: []);
     }
 
     /// <summary>Writes metrics and log; when training completed, evaluates (unless the runtime did) and writes weights, results.json and curves.png.</summary>

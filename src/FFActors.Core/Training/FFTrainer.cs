@@ -13,8 +13,14 @@ public sealed class FFTrainer(FFConfig config, ITrainingObserver? observer = nul
     readonly ITrainingObserver observer = observer ?? NullObserver.Instance;
     public LabelOverlay Overlay { get; } = new(config.Model.LabelValue);
 
-    public IReadOnlyList<EpochMetrics> Train(FFNetwork net, DataSplits data)
+    /// <summary>True when the last <see cref="Train"/> returned early because it was asked to stop.</summary>
+    public bool Stopped { get; private set; }
+
+    /// <summary>Trains <paramref name="net"/>; a stop request ends it before the next batch (the metrics then hold the finished epochs).</summary>
+    public IReadOnlyList<EpochMetrics> Train(FFNetwork net, DataSplits data, CancellationToken cancel = default)
     {
+        this.cancel = cancel;
+        Stopped = false;
         using var dataOrder = new Generator((ulong)SeedStreams.Derive(config.Run.Seed, SeedStreams.DataOrder));
         using var negGen = new Generator((ulong)SeedStreams.Derive(config.Run.Seed, SeedStreams.Negatives));
         if (net.LabelDriven && config.Train.Schedule == Schedule.Greedy)
@@ -46,6 +52,7 @@ public sealed class FFTrainer(FFConfig config, ITrainingObserver? observer = nul
     }
 
     bool labelFree;
+    CancellationToken cancel;
     BatchAugmentation? augment;
     DiagnosticsProbe? diagnostics;
 
@@ -85,6 +92,7 @@ public sealed class FFTrainer(FFConfig config, ITrainingObserver? observer = nul
                 using (idx)
                 using (NewDisposeScope())
                 {
+                    if (StopRequested()) return metrics;
                     // The runtime refreshes its copy at the same batches (see DESIGN.md, "Model view").
                     if (replica is not null && batch % config.Train.ModelViewRefresh == 0) replica.LoadFrom(net);
                     batch++;
@@ -125,6 +133,8 @@ public sealed class FFTrainer(FFConfig config, ITrainingObserver? observer = nul
         return metrics;
     }
 
+    bool StopRequested() => Stopped = cancel.IsCancellationRequested;
+
     /// <summary>One epoch's training batches (augmented when asked) with their dataset indices, as the runtime's coordinator draws them.</summary>
     IEnumerable<(Tensor X, Tensor Y, Tensor Indices)> TrainingBatches(DataSplits data, Generator dataOrder, int epoch)
     {
@@ -154,6 +164,7 @@ public sealed class FFTrainer(FFConfig config, ITrainingObserver? observer = nul
                     using (idx)
                     using (NewDisposeScope())
                     {
+                        if (StopRequested()) return metrics;
                         var (pos, neg) = builder.Build(x, y, view);
                         for (int below = 0; below < layer; below++)
                         {
