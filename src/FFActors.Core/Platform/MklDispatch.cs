@@ -11,12 +11,13 @@ namespace FFActors.Core.Platform;
 /// </summary>
 /// <remarks>
 /// oneMKL asks one exported function of libtorch_cpu.so, <c>mkl_serv_intel_cpu_true</c>, whether the CPU is Intel's, and
-/// on any other vendor's it leaves its best kernels unused. Measured on the 2-core AMD EPYC (Zen 4, AVX-512) we develop
-/// on, single-precision GEMM on one thread: 66–76 GFLOP/s for [2000×1000]·[1000×1000] and 85–101 for the dense layers'
-/// shapes (784 or 1000 inputs, 500 or 1000 outputs, batches of 100 and 1000), against 108–110 and 100–111 with the
-/// answer "Intel". <see cref="Apply"/> overwrites the function's first instructions with <c>return 1</c> before the
-/// process's first GEMM. The kernels oneMKL then picks still check the CPU's feature flags (no AVX-512 kernel on a CPU
-/// without AVX-512); results differ from the vendor path's in the last bits (another blocking, another summation order).
+/// on any other vendor's it leaves some of its kernels unused. <see cref="Apply"/> overwrites the function's first
+/// instructions with <c>return 1</c> before the process's first GEMM. The kernels oneMKL then picks still check the CPU's
+/// feature flags (no AVX-512 kernel on a CPU without AVX-512); results differ from the vendor path's in the last bits
+/// (another blocking, another summation order). Measured with <c>ffactors bench pipeline</c> run twice back to back on
+/// the 2-core AMD EPYC (Zen 4) we develop on (README, Benchmark, "Session 16"): the square matmul at 216 against
+/// 195 GFLOP/s on both cores, each dense layer's step at batch 1000 3–6 % shorter (at batch 100 the same), the pipeline
+/// 7–10 % faster at batch 1000.
 /// It runs as this assembly's module initializer so that every process doing FF math (the CLI, the benches, the test
 /// hosts) patches before its first GEMM and all of them use the same kernels. <c>FFACTORS_MKL=vendor</c> leaves oneMKL
 /// as it is.
