@@ -29,6 +29,19 @@ public class ProcessTests
         return (p, lines);
     }
 
+    /// <summary>Starts <paramref name="psi"/>, sends it SIGTERM once a line starts with <paramref name="after"/>, and waits for it to exit.</summary>
+    static (Process Process, ConcurrentQueue<string> Lines) TerminateAfter(ProcessStartInfo psi, string after)
+    {
+        var (p, lines) = StartCollecting(psi);
+        var clock = Stopwatch.StartNew();
+        while (!lines.Any(l => l.StartsWith(after)) && !p.HasExited && clock.Elapsed < TimeSpan.FromSeconds(120)) Thread.Sleep(50);
+        Assert.False(p.HasExited, string.Join("\n", lines));
+        using (var kill = Process.Start("kill", ["-TERM", p.Id.ToString()])) kill.WaitForExit();
+        Assert.True(p.WaitForExit(60_000), "no exit within 60 s of SIGTERM:\n" + string.Join("\n", lines));
+        p.WaitForExit();
+        return (p, lines);
+    }
+
     static (int Code, string Out, string Err) Ffactors(params string[] args)
     {
         using var p = Process.Start(Command(args))!;
@@ -116,16 +129,10 @@ public class ProcessTests
     {
         var dir = RepoPaths.TempDir();
         var runs = Path.Combine(dir, "runs");
-        var (p, lines) = StartCollecting(Command("train", "--set", $"data.dir={RepoPaths.Data}", "--set", "data.train-limit=30000",
+        var (p, lines) = TerminateAfter(Command("train", "--set", $"data.dir={RepoPaths.Data}", "--set", "data.train-limit=30000",
             "--set", "data.test-limit=200", "--set", "model.layers=[784,64,64]", "--set", "train.epochs=3", "--set", "eval.head.epochs=0",
-            "--set", "run.name=stopped", "--out", runs));
+            "--set", "run.name=stopped", "--out", runs), after: "epoch 1:");
         using var _ = p;
-        var clock = Stopwatch.StartNew();
-        while (!lines.Any(l => l.StartsWith("epoch 1:")) && !p.HasExited && clock.Elapsed < TimeSpan.FromSeconds(120)) Thread.Sleep(50);
-        Assert.False(p.HasExited, string.Join("\n", lines));
-        using (var kill = Process.Start("kill", ["-TERM", p.Id.ToString()])) kill.WaitForExit();
-        Assert.True(p.WaitForExit(60_000), "no exit within 60 s of SIGTERM:\n" + string.Join("\n", lines));
-        p.WaitForExit();
         string all = string.Join("\n", lines);
         Assert.Equal(130, p.ExitCode);
         Assert.Contains("SIGTERM: stopping after the batches in flight", all);
@@ -145,16 +152,10 @@ public class ProcessTests
     {
         var dir = RepoPaths.TempDir();
         var runs = Path.Combine(dir, "runs");
-        var (p, lines) = StartCollecting(Command("train", "--set", $"data.dir={RepoPaths.Data}", "--set", "data.train-limit=30000",
+        var (p, lines) = TerminateAfter(Command("train", "--set", $"data.dir={RepoPaths.Data}", "--set", "data.train-limit=30000",
             "--set", "data.test-limit=200", "--set", "model.layers=[784,64,64]", "--set", "train.schedule=greedy", "--set", "train.epochs=3",
-            "--set", "eval.head.epochs=0", "--set", "run.name=greedy", "--out", runs));
+            "--set", "eval.head.epochs=0", "--set", "run.name=greedy", "--out", runs), after: "epoch 1 (layer 0):");
         using var _ = p;
-        var clock = Stopwatch.StartNew();
-        while (!lines.Any(l => l.StartsWith("epoch 1 (layer 0):")) && !p.HasExited && clock.Elapsed < TimeSpan.FromSeconds(120)) Thread.Sleep(50);
-        Assert.False(p.HasExited, string.Join("\n", lines));
-        using (var kill = Process.Start("kill", ["-TERM", p.Id.ToString()])) kill.WaitForExit();
-        Assert.True(p.WaitForExit(60_000), "no exit within 60 s of SIGTERM:\n" + string.Join("\n", lines));
-        p.WaitForExit();
         string all = string.Join("\n", lines);
         Assert.Equal(130, p.ExitCode);
         Assert.Contains("SIGTERM: stopping before the next batch (greedy training keeps no checkpoints)", all);

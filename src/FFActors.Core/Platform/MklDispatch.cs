@@ -16,7 +16,7 @@ namespace FFActors.Core.Platform;
 /// feature flags (no AVX-512 kernel on a CPU without AVX-512); results differ from the vendor path's in the last bits
 /// (another blocking, another summation order). Measured with <c>ffactors bench pipeline</c> run twice back to back on
 /// the 2-core AMD EPYC (Zen 4) we develop on (README, Benchmark, "Session 16"): the square matmul at 216 against
-/// 195 GFLOP/s on both cores, each dense layer's step at batch 1000 3–6 % shorter (at batch 100 the same), the pipeline
+/// 195 GFLOP/s on both cores, each dense layer's step at batch 1000 2–6 % shorter (at batch 100 the same), the pipeline
 /// 7–10 % faster at batch 1000.
 /// It runs as this assembly's module initializer so that every process doing FF math (the CLI, the benches, the test
 /// hosts) patches before its first GEMM and all of them use the same kernels. <c>FFACTORS_MKL=vendor</c> leaves oneMKL
