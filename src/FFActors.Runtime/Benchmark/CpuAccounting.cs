@@ -34,12 +34,19 @@ public static class CpuAccounting
         }
     }
 
-    /// <summary>What other processes and other guests took between two samples; null if either is missing.</summary>
+    /// <summary>
+    /// The shortest interval measured: /proc counts whole 10 ms ticks per CPU, so over a shorter one the share is mostly
+    /// rounding (a 7 ms test epoch read as 2.8 other cores on a 2-core machine).
+    /// </summary>
+    public const double MinimumSeconds = 0.5;
+
+    /// <summary>What other processes and other guests took between two samples; null if either is missing or they are
+    /// less than <see cref="MinimumSeconds"/> apart.</summary>
     public static CpuShare? Between(CpuSample? start, CpuSample? end)
     {
         if (start is not { } a || end is not { } b) return null;
         double wall = Stopwatch.GetElapsedTime(a.Timestamp, b.Timestamp).TotalSeconds;
-        if (wall <= 0) return null;
+        if (wall < MinimumSeconds) return null;
         double others = Math.Max(0, (b.BusyTicks - a.BusyTicks) - (b.OwnTicks - a.OwnTicks)) / TicksPerSecond / wall;
         double stolen = Math.Max(0, b.StealTicks - a.StealTicks) / TicksPerSecond / wall;
         return new CpuShare(others, stolen);
