@@ -29,6 +29,12 @@ public class ProcessTests
         return (p, lines);
     }
 
+    /// <summary>`train` of 784-64-64 for 3 epochs of 30 000 images, no head, into run folder <paramref name="runs"/>/<paramref name="name"/>.</summary>
+    static ProcessStartInfo SmallTrain(string runs, string name, params string[] extra) =>
+        Command(["train", "--set", $"data.dir={RepoPaths.Data}", "--set", "data.train-limit=30000", "--set", "data.test-limit=200",
+            "--set", "model.layers=[784,64,64]", "--set", "train.epochs=3", "--set", "eval.head.epochs=0", "--set", $"run.name={name}",
+            "--out", runs, .. extra]);
+
     /// <summary>Starts <paramref name="psi"/>, sends it SIGTERM once a line starts with <paramref name="after"/>, and waits for it to exit.</summary>
     static (Process Process, ConcurrentQueue<string> Lines) TerminateAfter(ProcessStartInfo psi, string after)
     {
@@ -129,9 +135,7 @@ public class ProcessTests
     {
         var dir = RepoPaths.TempDir();
         var runs = Path.Combine(dir, "runs");
-        var (p, lines) = TerminateAfter(Command("train", "--set", $"data.dir={RepoPaths.Data}", "--set", "data.train-limit=30000",
-            "--set", "data.test-limit=200", "--set", "model.layers=[784,64,64]", "--set", "train.epochs=3", "--set", "eval.head.epochs=0",
-            "--set", "run.name=stopped", "--out", runs), after: "epoch 1:");
+        var (p, lines) = TerminateAfter(SmallTrain(runs, "stopped"), after: "epoch 1:");
         using var _ = p;
         string all = string.Join("\n", lines);
         Assert.Equal(130, p.ExitCode);
@@ -152,9 +156,7 @@ public class ProcessTests
     {
         var dir = RepoPaths.TempDir();
         var runs = Path.Combine(dir, "runs");
-        var (p, lines) = TerminateAfter(Command("train", "--set", $"data.dir={RepoPaths.Data}", "--set", "data.train-limit=30000",
-            "--set", "data.test-limit=200", "--set", "model.layers=[784,64,64]", "--set", "train.schedule=greedy", "--set", "train.epochs=3",
-            "--set", "eval.head.epochs=0", "--set", "run.name=greedy", "--out", runs), after: "epoch 1 (layer 0):");
+        var (p, lines) = TerminateAfter(SmallTrain(runs, "greedy", "--set", "train.schedule=greedy"), after: "epoch 1 (layer 0):");
         using var _ = p;
         string all = string.Join("\n", lines);
         Assert.Equal(130, p.ExitCode);

@@ -67,8 +67,7 @@ public static class TrainCommand
         var config = binder.Bind();
         var runtime = binder.BindRuntime();
         var cluster = clustered ? binder.BindCluster() : null;
-        var job = new TrainJob(config, runtime, cluster, say: line => AnsiConsole.MarkupLine("[grey]" + Markup.Escape(line) + "[/]"));
-        if (resumeDir is not null && job.Greedy) throw new ConfigException($"--resume {resumeDir}: {TrainJob.NoCheckpoints}; start it again");
+        var job = new TrainJob(config, runtime, cluster, say: line => AnsiConsole.MarkupLine("[grey]" + Markup.Escape(line) + "[/]"), resumeDir);
         var negatives = job.Negatives;
         var device = TorchSetup.Configure(config.Run);
         using var data = DatasetLoader.Load(config.Data, device);
@@ -86,9 +85,9 @@ public static class TrainCommand
         var clock = Stopwatch.StartNew();
         PipelineResult? trained = null;
         if (cluster is not null)
-            trained = job.Train(data, run, resumeDir is not null, new ProgressObserver(null), stop.Token);
+            trained = job.Train(data, run, new ProgressObserver(null), stop.Token);
         else
-            WithProgress(observer => trained = job.Train(data, run, resumeDir is not null, observer, stop.Token));
+            WithProgress(observer => trained = job.Train(data, run, observer, stop.Token));
         using var net = trained!.Network;
         var done = job.Finish(data, run, trained, clock,
             beforeEvaluation: () => AnsiConsole.MarkupLine(negatives.ProbeOnly

@@ -77,7 +77,7 @@ public static class ArmRunner
         run.WriteConfig(arm.Render());
         var job = new TrainJob(config, arm.Runtime);
         var clock = Stopwatch.StartNew();
-        var trained = job.Train(data, run, resume: false, observer, cancel);
+        var trained = job.Train(data, run, observer, cancel);
         using var net = trained.Network;
         var done = job.Finish(data, run, trained, clock);
         if (done.Evaluation is not { } e) throw new OperationCanceledException("training was stopped");

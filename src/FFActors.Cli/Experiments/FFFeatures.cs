@@ -30,7 +30,7 @@ sealed class FFFeatures(FFNetwork net, IReadOnlyDictionary<string, double> metri
         run.WriteConfig(ctx.Config.Render());
         var data = ctx.Source();
         var clock = Stopwatch.StartNew();
-        var trained = job.Train(data, run, resume: false, ctx.Observer, ctx.Cancel);
+        var trained = job.Train(data, run, ctx.Observer, ctx.Cancel);
         var done = job.Finish(data, run, trained, clock);
         if (done.Evaluation is not { } e)
         {

@@ -25,20 +25,21 @@ public sealed class TrainJob
     readonly RuntimeOptions runtime;
     readonly ClusterOptions? cluster;
     readonly Action<string>? say;
+    readonly bool resume;
 
+    /// <param name="resumeDir">The run folder whose last checkpoint training continues from; null = a new run.</param>
     /// <exception cref="ArgumentException">The combination cannot run (checked before anything is loaded or written).</exception>
-    public TrainJob(FFConfig config, RuntimeOptions runtime, ClusterOptions? cluster = null, Action<string>? say = null)
+    public TrainJob(FFConfig config, RuntimeOptions runtime, ClusterOptions? cluster = null, Action<string>? say = null, string? resumeDir = null)
     {
-        (this.config, this.runtime, this.cluster, this.say) = (config, runtime, cluster, say);
+        (this.config, this.runtime, this.cluster, this.say, resume) = (config, runtime, cluster, say, resumeDir is not null);
         if (Greedy && cluster is not null)
             throw new ArgumentException("--cluster: train.schedule = greedy trains in-process; use simultaneous");
+        if (Greedy && resume)
+            throw new ArgumentException($"--resume {resumeDir}: train.schedule = greedy trains in-process and keeps no checkpoints: a stopped greedy run cannot be resumed; start it again");
         Negatives = NegativeSetup.Of(config);
     }
 
     public bool Greedy => config.Train.Schedule == Schedule.Greedy;
-
-    /// <summary>Why a greedy run cannot be resumed.</summary>
-    public const string NoCheckpoints = "train.schedule = greedy trains in-process and keeps no checkpoints: a stopped greedy run cannot be resumed";
 
     /// <summary>What the negative strategy implies: label-free or not, which evaluation runs.</summary>
     public NegativeSetup Negatives { get; }
@@ -47,13 +48,12 @@ public sealed class TrainJob
         : $"simultaneous, {runtime.Mode.ToString().ToLowerInvariant()} mode{(cluster is null ? "" : ", layers on the cluster")}";
 
     /// <summary>Trains only; the caller owns the returned network.</summary>
-    public PipelineResult Train(DataSplits data, RunFolder run, bool resume, ITrainingObserver observer, CancellationToken cancel)
+    public PipelineResult Train(DataSplits data, RunFolder run, ITrainingObserver observer, CancellationToken cancel)
     {
         if (cluster is not null)
             return ClusterRunner.Train(config, runtime, data, run.Path, resume, observer, cancel, cluster, say ?? (_ => { }), evaluate: true);
         if (!Greedy)
             return PipelineRunner.Train(config, runtime, data, run.Path, resume, observer, cancel, evaluate: true);
-        if (resume) throw new ArgumentException(NoCheckpoints);
         var net = new FFNetwork(config, data.Train.Images.device);
         var trainer = new FFTrainer(config, observer);
         var metrics = trainer.Train(net, data, cancel);
