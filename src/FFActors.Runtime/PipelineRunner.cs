@@ -113,13 +113,7 @@ public static class PipelineRunner
     {
         using var order = new Generator((ulong)SeedStreams.Derive(config.Run.Seed, SeedStreams.DataOrder));
         using var neg = new Generator((ulong)SeedStreams.Derive(config.Run.Seed, SeedStreams.Negatives));
-        return new RunSnapshot(0, 0, null, fingerprint, State(order), State(neg), new StatsSums(config.Model.LayerCount), 0, [], null);
-    }
-
-    static byte[] State(Generator g)
-    {
-        using var s = g.get_state();
-        return s.data<byte>().ToArray();
+        return new RunSnapshot(0, 0, null, fingerprint, GeneratorState.Of(order), GeneratorState.Of(neg), new StatsSums(config.Model.LayerCount), 0, [], null);
     }
 
     static RunSnapshot? ResumePoint(CheckpointStore store, string fingerprint, List<string> log)

@@ -152,7 +152,7 @@ public class ProcessTests
     }
 
     [Fact]
-    public void SIGTERM_stops_a_greedy_run_before_its_next_batch_and_resume_says_it_cannot()
+    public void SIGTERM_stops_a_greedy_run_before_its_next_batch_and_resume_finishes_it_from_its_last_epoch()
     {
         var dir = RepoPaths.TempDir();
         var runs = Path.Combine(dir, "runs");
@@ -160,18 +160,22 @@ public class ProcessTests
         using var _ = p;
         string all = string.Join("\n", lines);
         Assert.Equal(130, p.ExitCode);
-        Assert.Contains("SIGTERM: stopping before the next batch (greedy training keeps no checkpoints)", all);
+        Assert.Contains("SIGTERM: stopping before the next batch (greedy training resumes from its last finished epoch)", all);
         // The console wraps long lines at word boundaries.
-        Assert.Contains("greedy training keeps no checkpoints: start it again to finish",
+        Assert.Contains("stopped; continue from the last checkpointed epoch with: ffactors train --resume",
             System.Text.RegularExpressions.Regex.Replace(all, @"\s+", " "));
         Assert.DoesNotContain(lines, l => l.StartsWith("epoch 3 (layer 1):"));
         var run = Path.Combine(runs, "greedy");
         Assert.True(File.Exists(Path.Combine(run, "metrics.json")), all);
         Assert.False(File.Exists(Path.Combine(run, "results.json")), all);
+        var latest = File.ReadAllText(Path.Combine(run, "checkpoints", "latest")).Trim();
 
         var (code, stdout, err) = Ffactors("train", "--resume", run);
-        Assert.Equal(2, code);
-        Assert.Equal($"ffactors: error: --resume {run}: train.schedule = greedy trains in-process and keeps no checkpoints: a stopped greedy run cannot be resumed; start it again", err);
-        Assert.DoesNotContain("epoch", stdout);
+        Assert.True(code == 0, err + stdout);
+        Assert.DoesNotContain("epoch 1 (layer 0):", stdout);
+        Assert.Contains("epoch 3 (layer 1):", stdout);
+        Assert.Contains($"resumed from checkpoint {latest}", System.Text.RegularExpressions.Regex.Replace(stdout, @"\s+", " "));
+        Assert.Contains("test accuracy", stdout);
+        Assert.True(File.Exists(Path.Combine(run, "results.json")), stdout);
     }
 }

@@ -81,7 +81,7 @@ public static class TrainCommand
             (config.Model.LabelDriven ? "" : $", negatives {config.Train.Negatives}{(negatives.LabelFree ? " (label-free)" : "")}, evaluation: {negatives.Evaluation}")));
         AnsiConsole.MarkupLine("[grey]" + Markup.Escape($"oneMKL: {MklDispatch.Status}") + "[/]");
 
-        using var stop = job.Greedy ? new GracefulStop(cancel, "stopping before the next batch (greedy training keeps no checkpoints)") : new GracefulStop(cancel);
+        using var stop = job.Greedy ? new GracefulStop(cancel, "stopping before the next batch (greedy training resumes from its last finished epoch)") : new GracefulStop(cancel);
         var clock = Stopwatch.StartNew();
         PipelineResult? trained = null;
         if (cluster is not null)
@@ -97,7 +97,7 @@ public static class TrainCommand
         if (done.Evaluation is not { } result)
         {
             AnsiConsole.MarkupLine(Markup.Escape(job.Greedy
-                ? $"stopped; the finished epochs' metrics are in {run.Path} (greedy training keeps no checkpoints: start it again to finish)"
+                ? $"stopped; continue from the last checkpointed epoch with: ffactors train --resume {run.Path}"
                 : $"stopped after a checkpoint; continue with: ffactors train --resume {run.Path}"));
             return 130;
         }

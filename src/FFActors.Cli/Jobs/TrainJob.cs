@@ -34,8 +34,6 @@ public sealed class TrainJob
         (this.config, this.runtime, this.cluster, this.say, resume) = (config, runtime, cluster, say, resumeDir is not null);
         if (Greedy && cluster is not null)
             throw new ArgumentException("--cluster: train.schedule = greedy trains in-process; use simultaneous");
-        if (Greedy && resume)
-            throw new ArgumentException($"--resume {resumeDir}: train.schedule = greedy trains in-process and keeps no checkpoints: a stopped greedy run cannot be resumed; start it again");
         Negatives = NegativeSetup.Of(config);
     }
 
@@ -52,12 +50,9 @@ public sealed class TrainJob
     {
         if (cluster is not null)
             return ClusterRunner.Train(config, runtime, data, run.Path, resume, observer, cancel, cluster, say ?? (_ => { }), evaluate: true);
-        if (!Greedy)
-            return PipelineRunner.Train(config, runtime, data, run.Path, resume, observer, cancel, evaluate: true);
-        var net = new FFNetwork(config, data.Train.Images.device);
-        var trainer = new FFTrainer(config, observer);
-        var metrics = trainer.Train(net, data, cancel);
-        return new PipelineResult(metrics, net, Completed: !trainer.Stopped, Log: []);
+        return Greedy
+            ? GreedyRunner.Train(config, runtime, data, run.Path, resume, observer, cancel)
+            : PipelineRunner.Train(config, runtime, data, run.Path, resume, observer, cancel, evaluate: true);
     }
 
     /// <summary>Writes metrics and log; when training completed, evaluates (unless the runtime did) and writes weights, results.json and curves.png.</summary>

@@ -16,9 +16,15 @@ public sealed class FFTrainer(FFConfig config, ITrainingObserver? observer = nul
     /// <summary>True when the last <see cref="Train"/> returned early because it was asked to stop.</summary>
     public bool Stopped { get; private set; }
 
-    /// <summary>Trains <paramref name="net"/>; a stop request ends it before the next batch (the metrics then hold the finished epochs).</summary>
-    public IReadOnlyList<EpochMetrics> Train(FFNetwork net, DataSplits data, CancellationToken cancel = default)
+    /// <summary>
+    /// Trains <paramref name="net"/>; a stop request ends it before the next batch (the metrics then hold the finished
+    /// epochs). <paramref name="checkpoints"/> (greedy schedule only; the runtime checkpoints the simultaneous one)
+    /// resumes from a saved point and saves new ones.
+    /// </summary>
+    public IReadOnlyList<EpochMetrics> Train(FFNetwork net, DataSplits data, CancellationToken cancel = default, GreedyCheckpointing? checkpoints = null)
     {
+        if (checkpoints is not null && config.Train.Schedule != Schedule.Greedy)
+            throw new ArgumentException("train.schedule: the in-process trainer checkpoints only the greedy schedule (the actor runtime checkpoints the simultaneous one)");
         this.cancel = cancel;
         Stopped = false;
         using var dataOrder = new Generator((ulong)SeedStreams.Derive(config.Run.Seed, SeedStreams.DataOrder));
@@ -42,7 +48,7 @@ public sealed class FFTrainer(FFConfig config, ITrainingObserver? observer = nul
             if (config.Train.Schedule == Schedule.Greedy && config.Train.CollaborationOrDefault.Enabled)
                 throw new ArgumentException("train.collaboration: layer collaboration needs the simultaneous schedule");
             return config.Train.Schedule == Schedule.Greedy
-                ? Greedy(net, data, builder, dataOrder)
+                ? Greedy(net, data, builder, dataOrder, negGen, checkpoints)
                 : Simultaneous(net, data, builder, dataOrder);
         }
         finally
@@ -142,29 +148,51 @@ public sealed class FFTrainer(FFConfig config, ITrainingObserver? observer = nul
         for (int b = 0; b < order.Count; b++) yield return order.Get(b);
     }
 
-    List<EpochMetrics> Greedy(FFNetwork net, DataSplits data, BatchBuilder builder, Generator dataOrder)
+    List<EpochMetrics> Greedy(FFNetwork net, DataSplits data, BatchBuilder builder, Generator dataOrder, Generator negGen,
+        GreedyCheckpointing? checkpoints)
     {
         var metrics = new List<EpochMetrics>();
         int epochs = config.Train.Epochs;
-        for (int layer = 0; layer < net.Layers.Count; layer++)
+        int first = 0;
+        if (checkpoints?.From is { } from)
+        {
+            if (from.Epoch < 0 || from.Epoch > net.Layers.Count * epochs)
+                throw new ArgumentException($"resume: the checkpoint's epoch {from.Epoch} is outside this run's {net.Layers.Count} × {epochs} greedy epochs");
+            first = from.Epoch;
+            GeneratorState.Restore(dataOrder, from.OrderState);
+            GeneratorState.Restore(negGen, from.NegativeState);
+            metrics.AddRange(from.Metrics);
+        }
+        int lastSaved = first, batchesSinceSave = 0;
+        for (int layer = first / epochs; layer < net.Layers.Count; layer++)
         {
             var trainer = net.Layers[layer];
             // Greedy: the model-driven strategies see the live network trained so far.
             var view = builder.Strategy.NeedsModel ? new NetworkView(net, GreedyScoreLayers(net, layer)) : null;
-            observer.PhaseStarted($"layer {layer + 1}/{net.Layers.Count}", (long)data.Train.Count * epochs);
-            for (int epoch = 0; epoch < epochs; epoch++)
+            int firstEpoch = layer == first / epochs ? first % epochs : 0;
+            observer.PhaseStarted($"layer {layer + 1}/{net.Layers.Count}", (long)data.Train.Count * (epochs - firstEpoch));
+            for (int epoch = firstEpoch; epoch < epochs; epoch++)
             {
+                int index = layer * epochs + epoch;
                 trainer.SetEpoch(epoch, epochs);
                 var acc = new StatsAccumulator(net.Layers.Count);
                 var sw = Stopwatch.StartNew();
-                foreach (var (x, y, idx) in TrainingBatches(data, dataOrder, layer * epochs + epoch))
+                var orderAtStart = checkpoints is null ? null : GeneratorState.Of(dataOrder);
+                int batch = 0;
+                foreach (var (x, y, idx) in TrainingBatches(data, dataOrder, index))
                 {
                     using (x)
                     using (y)
                     using (idx)
                     using (NewDisposeScope())
                     {
-                        if (StopRequested()) return metrics;
+                        if (StopRequested())
+                        {
+                            // Between two epochs nothing is lost: save where the run stands unless that is saved already.
+                            if (checkpoints is not null && batch == 0 && lastSaved != index)
+                                checkpoints.Save(new GreedyPoint(index, orderAtStart!, GeneratorState.Of(negGen), [.. metrics]));
+                            return metrics;
+                        }
                         var (pos, neg) = builder.Build(x, y, view);
                         for (int below = 0; below < layer; below++)
                         {
@@ -174,6 +202,7 @@ public sealed class FFTrainer(FFConfig config, ITrainingObserver? observer = nul
                         var (_, s) = trainer.Step(pos, neg);
                         acc.Add(layer, s);
                         observer.BatchCompleted((int)x.shape[0], [(layer, s)]);
+                        batch++;
                     }
                 }
                 double seconds = sw.Elapsed.TotalSeconds;
@@ -183,6 +212,12 @@ public sealed class FFTrainer(FFConfig config, ITrainingObserver? observer = nul
                 m = WithDiagnostics(m, net, epoch);
                 metrics.Add(m);
                 observer.EpochCompleted(m);
+                batchesSinceSave += batch;
+                if (checkpoints is not null && batchesSinceSave >= checkpoints.EveryBatches && index + 1 < net.Layers.Count * epochs)
+                {
+                    checkpoints.Save(new GreedyPoint(index + 1, GeneratorState.Of(dataOrder), GeneratorState.Of(negGen), [.. metrics]));
+                    (lastSaved, batchesSinceSave) = (index + 1, 0);
+                }
             }
         }
         return metrics;

@@ -357,8 +357,8 @@ internal sealed class CoordinatorActor : UntypedActor
         metrics = [.. snap.Metrics];
         sums = snap.Sums.Clone();
         elapsedBefore = snap.ElapsedSeconds;
-        SetState(dataOrder, snap.OrderState);
-        SetState(negGen, snap.NegativeState);
+        GeneratorState.Restore(dataOrder, snap.OrderState);
+        GeneratorState.Restore(negGen, snap.NegativeState);
         if (staleMode)
         {
             stale?.Dispose();
@@ -521,18 +521,6 @@ internal sealed class CoordinatorActor : UntypedActor
         loading = null;
         afterWeights = null;
         then();
-    }
-
-    static byte[] GetState(Generator g)
-    {
-        using var state = g.get_state();
-        return state.data<byte>().ToArray();
-    }
-
-    static void SetState(Generator g, byte[] state)
-    {
-        using var t = tensor(state, dtype: ScalarType.Byte);
-        g.set_state(t);
     }
 
     string Fingerprint => RunFingerprint.Of(config, data.Train.Count);
@@ -719,7 +707,7 @@ internal sealed class CoordinatorActor : UntypedActor
         order = null;
         sums = new StatsSums(layerCount);
         elapsedBefore = 0;
-        if (s.Store is not null) Checkpoint(epoch, 0, GetState(dataOrder), AfterEpochBoundary);
+        if (s.Store is not null) Checkpoint(epoch, 0, GeneratorState.Of(dataOrder), AfterEpochBoundary);
         else AfterEpochBoundary();
     }
 
@@ -736,7 +724,7 @@ internal sealed class CoordinatorActor : UntypedActor
             Finish(completed: false);
             return;
         }
-        epochOrderState = GetState(dataOrder);
+        epochOrderState = GeneratorState.Of(dataOrder);
         order = new EpochBatches(data.Train, config.Train.BatchSize, dataOrder, augment, epoch);
         next = completed = 0;
         phase = Phase.Training;
@@ -765,7 +753,7 @@ internal sealed class CoordinatorActor : UntypedActor
             staleBytes = ms.ToArray();
         }
         double elapsed = atBatch == 0 ? 0 : elapsedBefore + watch.Elapsed.TotalSeconds;
-        saving = new RunSnapshot(atEpoch, atBatch, id, Fingerprint, orderState, GetState(negGen), sums.Clone(), elapsed, [.. metrics], staleBytes);
+        saving = new RunSnapshot(atEpoch, atBatch, id, Fingerprint, orderState, GeneratorState.Of(negGen), sums.Clone(), elapsed, [.. metrics], staleBytes);
         acks = 0;
         afterSave = then;
         foreach (var l in layers) l.Tell(new SaveCheckpoint(StampFor(atEpoch, atBatch), id), Self);

@@ -1,0 +1,69 @@
+using FFActors.Core;
+using FFActors.Core.Data;
+using FFActors.Core.Platform;
+using FFActors.Core.Training;
+using FFActors.Runtime.Actors;
+using FFActors.Runtime.Checkpoints;
+
+namespace FFActors.Runtime;
+
+/// <summary>
+/// Trains with the greedy schedule (layer by layer, in-process: <see cref="FFTrainer"/>) and checkpoints it into the
+/// run folder the way the actor runtime does: each layer's <see cref="LayerCheckpoint"/> and a <see cref="RunSnapshot"/>
+/// (whose epoch counts over the whole schedule, see <see cref="GreedyPoint"/>) under <c>runDir/checkpoints</c>, after an
+/// epoch once <c>runtime.checkpoint-every</c> batches have run since the last (0: every epoch), and when a stop comes
+/// between epochs. <c>--resume</c> continues from the last one and ends with the weights of an uninterrupted run.
+/// </summary>
+public static class GreedyRunner
+{
+    public static PipelineResult Train(FFConfig config, RuntimeOptions runtime, DataSplits data, string? runDir, bool resume,
+        ITrainingObserver observer, CancellationToken cancel)
+    {
+        runtime.Validate();
+        if (resume && runDir is null) throw new ArgumentException("resume: needs a run folder");
+        if (resume && !runtime.Checkpoints) throw new ArgumentException("resume: needs runtime.checkpoints = on");
+        var store = runtime.Checkpoints && runDir is not null ? new DirectoryCheckpointStore(Path.Combine(runDir, "checkpoints")) : null;
+        string fingerprint = RunFingerprint.Of(config, data.Train.Count);
+        var log = new List<string>();
+        var net = new FFNetwork(config, data.Train.Images.device);
+        try
+        {
+            var from = resume ? ResumePoint(store!, fingerprint, net, config.Train.Epochs, log) : null;
+            var checkpoints = store is null ? null : new GreedyCheckpointing(from, runtime.CheckpointEvery, p => Save(store, fingerprint, net, p));
+            var trainer = new FFTrainer(config, observer);
+            var metrics = trainer.Train(net, data, cancel, checkpoints);
+            return new PipelineResult(metrics, net, Completed: !trainer.Stopped, Log: log);
+        }
+        catch
+        {
+            net.Dispose();
+            throw;
+        }
+    }
+
+    static void Save(CheckpointStore store, string fingerprint, FFNetwork net, GreedyPoint p)
+    {
+        string id = $"e{p.Epoch:D4}-b{0:D6}";
+        for (int l = 0; l < net.Layers.Count; l++) store.Write(id, LayerActor.FileName(l), LayerCheckpoint.ToBytes(net.Layers[l]));
+        var snap = new RunSnapshot(p.Epoch, 0, id, fingerprint, p.OrderState, p.NegativeState, new StatsSums(net.Layers.Count), 0, p.Metrics, null);
+        store.Write(id, RunSnapshot.FileName, snap.ToBytes());
+        store.Commit(id);
+        NativeMemory.AfterStep();
+    }
+
+    static GreedyPoint? ResumePoint(CheckpointStore store, string fingerprint, FFNetwork net, int epochs, List<string> log)
+    {
+        var id = store.Latest();
+        if (id is null)
+        {
+            log.Add("resume: no checkpoint found; starting from the beginning");
+            return null;
+        }
+        var snap = RunSnapshot.FromBytes(store.Read(id, RunSnapshot.FileName));
+        if (snap.Fingerprint != fingerprint)
+            throw new ArgumentException($"resume: checkpoint {store.Describe(id)} was written by a different configuration (checkpoint: {snap.Fingerprint}; now: {fingerprint})");
+        for (int l = 0; l < net.Layers.Count; l++) LayerCheckpoint.FromBytes(net.Layers[l], store.Read(id, LayerActor.FileName(l)));
+        log.Add($"resumed from checkpoint {id} (layer {snap.Epoch / epochs + 1}, epoch {snap.Epoch % epochs + 1}) at {store.Describe(id)}");
+        return new GreedyPoint(snap.Epoch, snap.OrderState, snap.NegativeState, snap.Metrics);
+    }
+}

@@ -1,0 +1,78 @@
+using FFActors.Core;
+using FFActors.Core.Data;
+using FFActors.Core.Training;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace FFActors.Runtime.Tests;
+
+/// <summary>The greedy schedule (in-process, GreedyRunner) checkpoints between epochs and resumes where an uninterrupted run would be.</summary>
+public class GreedyCheckpointTests(ITestOutputHelper output)
+{
+    // 600 images in batches of 50: 12 batches per epoch; 2 layers × 2 epochs = schedule epochs 0–3.
+    static FFConfig Config(bool augment)
+    {
+        var c = TestSupport.Config(layers: [784, 64, 48], epochs: 2, batch: 50, train: 600, augment: augment ? new AugmentOptions(Shift: 2) : null);
+        return c with { Train = c.Train with { Schedule = Schedule.Greedy } };
+    }
+
+    [Theory]
+    // Stopped in the middle of schedule epoch 2 (layer 1's first): resumes from the checkpoint after epoch 1.
+    [InlineData(29, 0, false, "e0002-b000000")]
+    // Stopped right after epoch 1, with shifted images: the epoch-end checkpoint is the stop point.
+    [InlineData(24, 0, true, "e0002-b000000")]
+    // No epoch-end checkpoint is due yet (every 100 batches), so the stop between epochs writes one.
+    [InlineData(24, 100, false, "e0002-b000000")]
+    // Stopped in schedule epoch 1 with none due: nothing was saved, so the resume starts again from the beginning.
+    [InlineData(17, 100, false, null)]
+    public void A_stopped_greedy_run_resumed_from_its_checkpoint_ends_with_the_weights_of_an_uninterrupted_run(
+        int stopAfterBatches, int every, bool augment, string? expected)
+    {
+        TestSupport.OneThread();
+        var config = Config(augment);
+        using var data = TestSupport.Load(config);
+        var runtime = TestSupport.Runtime(ExecutionMode.Sequential, every: every);
+
+        var whole = GreedyRunner.Train(config, runtime, data, TestSupport.TempDir(), false, new RecordingObserver(), CancellationToken.None);
+        using var wholeNet = whole.Network;
+        Assert.Equal(4, whole.Metrics.Count);
+
+        var dir = TestSupport.TempDir();
+        using var cancel = new CancellationTokenSource();
+        var observer = new RecordingObserver { AfterBatch = n => { if (n == stopAfterBatches) cancel.Cancel(); } };
+        var stopped = GreedyRunner.Train(config, runtime, data, dir, false, observer, cancel.Token);
+        stopped.Network.Dispose();
+        Assert.False(stopped.Completed);
+        Assert.Equal(stopAfterBatches / 12, stopped.Metrics.Count);
+        var latestFile = Path.Combine(dir, "checkpoints", "latest");
+        var latest = File.Exists(latestFile) ? File.ReadAllText(latestFile).Trim() : null;
+        Assert.Equal(expected, latest);
+        if (latest is not null)
+            foreach (var f in new[] { "layer0.bin", "layer1.bin", "coordinator.bin" })
+                Assert.True(File.Exists(Path.Combine(dir, "checkpoints", latest, f)), f);
+
+        var resumed = GreedyRunner.Train(config, runtime, data, dir, true, new RecordingObserver(), CancellationToken.None);
+        using var resumedNet = resumed.Network;
+        output.WriteLine(string.Join("\n", resumed.Log));
+        Assert.True(resumed.Completed);
+        Assert.Contains(resumed.Log, l => l.Contains(latest is null ? "no checkpoint found" : $"resumed from checkpoint {latest} (layer 2, epoch 1)"));
+        TestSupport.AssertSameWeights(wholeNet, resumedNet, "resumed vs uninterrupted");
+        Assert.Equal(4, resumed.Metrics.Count);
+        for (int e = 0; e < 4; e++)
+        {
+            Assert.Equal(whole.Metrics[e].Phase, resumed.Metrics[e].Phase);
+            Assert.Equal(whole.Metrics[e].Layers[0].Loss, resumed.Metrics[e].Layers[0].Loss, 12);
+        }
+    }
+
+    [Fact]
+    public void A_greedy_checkpoint_is_not_resumed_by_a_simultaneous_run_or_the_other_way_round()
+    {
+        var greedy = Config(augment: false);
+        var simultaneous = greedy with { Train = greedy.Train with { Schedule = Schedule.Simultaneous } };
+        Assert.NotEqual(Actors.RunFingerprint.Of(greedy, 600), Actors.RunFingerprint.Of(simultaneous, 600));
+        // Greedy counts its epochs over the whole schedule, so the epochs per layer are part of what must match.
+        Assert.NotEqual(Actors.RunFingerprint.Of(greedy, 600),
+            Actors.RunFingerprint.Of(greedy with { Train = greedy.Train with { Epochs = 3 } }, 600));
+    }
+}
