@@ -63,7 +63,8 @@ public static class GreedyRunner
         if (snap.Fingerprint != fingerprint)
             throw new ArgumentException($"resume: checkpoint {store.Describe(id)} was written by a different configuration (checkpoint: {snap.Fingerprint}; now: {fingerprint})");
         for (int l = 0; l < net.Layers.Count; l++) LayerCheckpoint.FromBytes(net.Layers[l], store.Read(id, LayerActor.FileName(l)));
-        log.Add($"resumed from checkpoint {id} (layer {snap.Epoch / epochs + 1}, epoch {snap.Epoch % epochs + 1}) at {store.Describe(id)}");
+        string where = snap.Epoch >= net.Layers.Count * epochs ? "training finished" : $"layer {snap.Epoch / epochs + 1}, epoch {snap.Epoch % epochs + 1}";
+        log.Add($"resumed from checkpoint {id} ({where}) at {store.Describe(id)}");
         return new GreedyPoint(snap.Epoch, snap.OrderState, snap.NegativeState, snap.Metrics);
     }
 }

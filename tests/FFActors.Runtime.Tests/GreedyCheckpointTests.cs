@@ -66,6 +66,27 @@ public class GreedyCheckpointTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Resuming_a_finished_greedy_run_returns_its_network_without_training()
+    {
+        TestSupport.OneThread();
+        var config = Config(augment: false);
+        using var data = TestSupport.Load(config);
+        var runtime = TestSupport.Runtime(ExecutionMode.Sequential, every: 100);
+        var dir = TestSupport.TempDir();
+        var first = GreedyRunner.Train(config, runtime, data, dir, false, new RecordingObserver(), CancellationToken.None);
+        using var a = first.Network;
+        Assert.Equal("e0004-b000000", File.ReadAllText(Path.Combine(dir, "checkpoints", "latest")).Trim());
+        var observer = new RecordingObserver();
+        var again = GreedyRunner.Train(config, runtime, data, dir, true, observer, CancellationToken.None);
+        using var b = again.Network;
+        Assert.True(again.Completed);
+        Assert.Empty(observer.BatchSamples);
+        Assert.Contains(again.Log, l => l.Contains("resumed from checkpoint e0004-b000000 (training finished)"));
+        Assert.Equal(4, again.Metrics.Count);
+        TestSupport.AssertSameWeights(a, b, "reloaded");
+    }
+
+    [Fact]
     public void A_greedy_checkpoint_is_not_resumed_by_a_simultaneous_run_or_the_other_way_round()
     {
         var greedy = Config(augment: false);

@@ -213,7 +213,8 @@ public sealed class FFTrainer(FFConfig config, ITrainingObserver? observer = nul
                 metrics.Add(m);
                 observer.EpochCompleted(m);
                 batchesSinceSave += batch;
-                if (checkpoints is not null && batchesSinceSave >= checkpoints.EveryBatches && index + 1 < net.Layers.Count * epochs)
+                // The last epoch always saves, so that resuming a finished run trains nothing again.
+                if (checkpoints is not null && (batchesSinceSave >= checkpoints.EveryBatches || index + 1 == net.Layers.Count * epochs))
                 {
                     checkpoints.Save(new GreedyPoint(index + 1, GeneratorState.Of(dataOrder), GeneratorState.Of(negGen), [.. metrics]));
                     (lastSaved, batchesSinceSave) = (index + 1, 0);
