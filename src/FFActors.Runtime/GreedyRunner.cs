@@ -53,15 +53,8 @@ public static class GreedyRunner
 
     static GreedyPoint? ResumePoint(CheckpointStore store, string fingerprint, FFNetwork net, int epochs, List<string> log)
     {
-        var id = store.Latest();
-        if (id is null)
-        {
-            log.Add("resume: no checkpoint found; starting from the beginning");
-            return null;
-        }
-        var snap = RunSnapshot.FromBytes(store.Read(id, RunSnapshot.FileName));
-        if (snap.Fingerprint != fingerprint)
-            throw new ArgumentException($"resume: checkpoint {store.Describe(id)} was written by a different configuration (checkpoint: {snap.Fingerprint}; now: {fingerprint})");
+        if (store.LatestSnapshot(fingerprint, log) is not { } latest) return null;
+        var (id, snap) = latest;
         for (int l = 0; l < net.Layers.Count; l++) LayerCheckpoint.FromBytes(net.Layers[l], store.Read(id, LayerActor.FileName(l)));
         string where = snap.Epoch >= net.Layers.Count * epochs ? "training finished" : $"layer {snap.Epoch / epochs + 1}, epoch {snap.Epoch % epochs + 1}";
         log.Add($"resumed from checkpoint {id} ({where}) at {store.Describe(id)}");

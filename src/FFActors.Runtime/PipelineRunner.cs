@@ -118,16 +118,8 @@ public static class PipelineRunner
 
     static RunSnapshot? ResumePoint(CheckpointStore store, string fingerprint, List<string> log)
     {
-        var id = store.Latest();
-        if (id is null)
-        {
-            log.Add("resume: no checkpoint found; starting from the beginning");
-            return null;
-        }
-        var snap = RunSnapshot.FromBytes(store.Read(id, RunSnapshot.FileName));
-        if (snap.Fingerprint != fingerprint)
-            throw new ArgumentException($"resume: checkpoint {store.Describe(id)} was written by a different configuration (checkpoint: {snap.Fingerprint}; now: {fingerprint})");
-        log.Add($"resumed from {snap.Describe()} at {store.Describe(id)}");
-        return snap;
+        if (store.LatestSnapshot(fingerprint, log) is not { } latest) return null;
+        log.Add($"resumed from {latest.Snapshot.Describe()} at {store.Describe(latest.Id)}");
+        return latest.Snapshot;
     }
 }

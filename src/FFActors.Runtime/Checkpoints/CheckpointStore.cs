@@ -18,4 +18,22 @@ public abstract class CheckpointStore
     public abstract string? Latest();
 
     public abstract string Describe(string id);
+
+    /// <summary>
+    /// The latest complete checkpoint and its <see cref="RunSnapshot"/>, or null (with a log line) when there is none;
+    /// throws, in one line, when it was written by a configuration with another <paramref name="fingerprint"/>.
+    /// </summary>
+    public (string Id, RunSnapshot Snapshot)? LatestSnapshot(string fingerprint, List<string> log)
+    {
+        var id = Latest();
+        if (id is null)
+        {
+            log.Add("resume: no checkpoint found; starting from the beginning");
+            return null;
+        }
+        var snap = RunSnapshot.FromBytes(Read(id, RunSnapshot.FileName));
+        if (snap.Fingerprint != fingerprint)
+            throw new ArgumentException($"resume: checkpoint {Describe(id)} was written by a different configuration (checkpoint: {snap.Fingerprint}; now: {fingerprint})");
+        return (id, snap);
+    }
 }
