@@ -19,9 +19,7 @@ public static class GreedyRunner
     public static PipelineResult Train(FFConfig config, RuntimeOptions runtime, DataSplits data, string? runDir, bool resume,
         ITrainingObserver observer, CancellationToken cancel)
     {
-        runtime.Validate();
-        if (resume && runDir is null) throw new ArgumentException("resume: needs a run folder");
-        if (resume && !runtime.Checkpoints) throw new ArgumentException("resume: needs runtime.checkpoints = on");
+        runtime.ValidateRun(runDir, resume);
         var store = runtime.Checkpoints && runDir is not null ? new DirectoryCheckpointStore(Path.Combine(runDir, "checkpoints")) : null;
         string fingerprint = RunFingerprint.Of(config, data.Train.Count);
         var log = new List<string>();
@@ -43,7 +41,7 @@ public static class GreedyRunner
 
     static void Save(CheckpointStore store, string fingerprint, FFNetwork net, GreedyPoint p)
     {
-        string id = $"e{p.Epoch:D4}-b{0:D6}";
+        string id = RunSnapshot.IdAt(p.Epoch, 0);
         for (int l = 0; l < net.Layers.Count; l++) store.Write(id, LayerActor.FileName(l), LayerCheckpoint.ToBytes(net.Layers[l]));
         var snap = new RunSnapshot(p.Epoch, 0, id, fingerprint, p.OrderState, p.NegativeState, new StatsSums(net.Layers.Count), 0, p.Metrics, null);
         store.Write(id, RunSnapshot.FileName, snap.ToBytes());

@@ -51,10 +51,8 @@ public static class PipelineRunner
         Func<IUntypedActorContext, int, IActorRef[]>? layerFactory = null, bool evaluate = false,
         ActorSystem? cluster = null, IReadOnlyList<LayerHostRef>? hosts = null, IReadOnlyList<string>? layerNodes = null, IReadOnlyList<double>? contiguousWork = null)
     {
-        runtime.Validate();
+        runtime.ValidateRun(runDir, resume);
         if (config.Train.Epochs < 1) throw new ArgumentException($"train.epochs: {config.Train.Epochs} must be at least 1");
-        if (resume && runDir is null) throw new ArgumentException("resume: needs a run folder");
-        if (resume && !runtime.Checkpoints) throw new ArgumentException("resume: needs runtime.checkpoints = on");
         config.Eval.CheckLayers(config.Model.LayerCount);
         CheckData(config, data);
         if (config.Model.LabelDriven && config.Train.CollaborationOrDefault.Enabled)

@@ -42,4 +42,12 @@ public sealed record RuntimeOptions(
         if (ThreadsPerLayer < 0) throw new ArgumentException($"runtime.threads-per-layer: {ThreadsPerLayer} must be 0 (auto) or positive");
         if (CheckpointEvery < 0) throw new ArgumentException($"runtime.checkpoint-every: {CheckpointEvery} must be 0 (epoch end) or positive");
     }
+
+    /// <summary><see cref="Validate"/>, and that a run asked to resume has a run folder and checkpoints to resume from.</summary>
+    public void ValidateRun(string? runDir, bool resume)
+    {
+        Validate();
+        if (resume && runDir is null) throw new ArgumentException("resume: needs a run folder");
+        if (resume && !Checkpoints) throw new ArgumentException("resume: needs runtime.checkpoints = on");
+    }
 }

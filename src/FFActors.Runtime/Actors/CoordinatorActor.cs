@@ -744,7 +744,7 @@ internal sealed class CoordinatorActor : UntypedActor
             return;
         }
         phase = Phase.Checkpointing;
-        string id = $"e{atEpoch:D4}-b{atBatch:D6}";
+        string id = RunSnapshot.IdAt(atEpoch, atBatch);
         byte[]? staleBytes = null;
         if (stale is not null)
         {

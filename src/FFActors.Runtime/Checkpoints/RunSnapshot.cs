@@ -25,6 +25,9 @@ public sealed record RunSnapshot(
     const int Magic = 0x52434646; // "FFCR"
     const int Version = 1;
 
+    /// <summary>The id of the checkpoint at the boundary before batch <paramref name="batch"/> of epoch <paramref name="epoch"/>.</summary>
+    public static string IdAt(int epoch, int batch) => $"e{epoch:D4}-b{batch:D6}";
+
     public string Describe() => CheckpointId is null
         ? $"the initial state (epoch {Epoch + 1}, batch {Batch})"
         : $"checkpoint {CheckpointId} (epoch {Epoch + 1}, batch {Batch})";
