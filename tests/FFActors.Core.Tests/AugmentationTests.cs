@@ -98,6 +98,84 @@ public class AugmentationTests
         Assert.False(TestSupport.Same(first, otherSeed));
     }
 
+    const int Wide = 28;
+
+    /// <summary>Images of <see cref="Wide"/>² pixels, blank but for ink of 1 above blank where <paramref name="ink"/> says.</summary>
+    static Tensor Drawn(int n, Func<int, int, bool> ink)
+    {
+        var pixels = new float[n * Wide * Wide];
+        for (int i = 0; i < n; i++)
+            for (int r = 0; r < Wide; r++)
+                for (int c = 0; c < Wide; c++)
+                    pixels[(i * Wide + r) * Wide + c] = ink(r, c) ? Blank + 1 : Blank;
+        return tensor(pixels).view(n, Wide * Wide);
+    }
+
+    [Fact]
+    public void A_blank_image_stays_exactly_blank_under_rotation_and_zoom()
+    {
+        using var x = Drawn(8, (_, _) => false);
+        var aug = new BatchAugmentation(new AugmentOptions(Rotate: 30, Scale: 0.2), Wide * Wide, Blank, runSeed: 1);
+        using var y = aug.Apply(x, 0, 0);
+        Assert.True(TestSupport.Same(x, y));
+    }
+
+    [Fact]
+    public void Rotation_turns_a_bar_out_of_its_rows_and_keeps_its_ink()
+    {
+        const int n = 64;
+        // A horizontal bar through the centre, 2 rows high and 16 columns long: inside the frame at every angle.
+        using var x = Drawn(n, (r, c) => r is 13 or 14 && c is >= 6 and < 22);
+        var aug = new BatchAugmentation(new AugmentOptions(Rotate: 45), Wide * Wide, Blank, runSeed: 2);
+        using var y = aug.Apply(x, 0, 0);
+        using var ink = y.sub(Blank).view(n, Wide, Wide);
+        var total = TestSupport.Floats(ink.sum([1, 2]));
+        var inRows = TestSupport.Floats(ink.narrow(1, 13, 2).sum([1, 2]));
+        for (int i = 0; i < n; i++) Assert.InRange(total[i], 32 * 0.95f, 32 * 1.05f);
+        int turned = Enumerable.Range(0, n).Count(i => inRows[i] < 0.5f * total[i]);
+        int kept = Enumerable.Range(0, n).Count(i => inRows[i] > 0.8f * total[i]);
+        // Angles are uniform in ±45°: most turn the bar well out of its two rows, a few (|angle| ≲ 3°) barely move it.
+        Assert.True(turned >= n / 2, $"only {turned} of {n} bars left their rows");
+        Assert.True(kept >= 1, "no bar stayed in its rows");
+    }
+
+    [Fact]
+    public void Zoom_scales_a_centred_square_by_the_drawn_factor_squared_within_the_range()
+    {
+        const int n = 64;
+        const double scale = 0.25;
+        using var x = Drawn(n, (r, c) => r is >= 9 and < 19 && c is >= 9 and < 19);
+        var aug = new BatchAugmentation(new AugmentOptions(Scale: scale), Wide * Wide, Blank, runSeed: 3);
+        using var y = aug.Apply(x, 1, 2);
+        var ratio = TestSupport.Floats(y.sub(Blank).sum(1)).Select(v => v / 100f).ToArray();
+        foreach (var r in ratio) Assert.InRange(r, Math.Pow(1 - scale, 2) - 0.05, Math.Pow(1 + scale, 2) + 0.05);
+        Assert.Contains(ratio, r => r < 0.85);
+        Assert.Contains(ratio, r => r > 1.15);
+    }
+
+    [Fact]
+    public void Warped_batches_depend_only_on_seed_epoch_and_batch()
+    {
+        using var x = Drawn(16, (r, c) => (r * 7 + c * 3) % 5 == 0);
+        var options = new AugmentOptions(Shift: 1, Rotate: 10, Scale: 0.1);
+        using var first = new BatchAugmentation(options, Wide * Wide, Blank, runSeed: 4).Apply(x, 1, 1);
+        using var again = new BatchAugmentation(options, Wide * Wide, Blank, runSeed: 4).Apply(x, 1, 1);
+        using var next = new BatchAugmentation(options, Wide * Wide, Blank, runSeed: 4).Apply(x, 1, 2);
+        Assert.True(TestSupport.Same(first, again));
+        Assert.False(TestSupport.Same(first, next));
+    }
+
+    [Theory]
+    [InlineData(-1.0, 0.0, "data.augment.rotate:")]
+    [InlineData(181.0, 0.0, "data.augment.rotate:")]
+    [InlineData(0.0, 1.0, "data.augment.scale:")]
+    [InlineData(0.0, -0.1, "data.augment.scale:")]
+    public void Rotation_and_zoom_out_of_range_name_their_key(double rotate, double scale, string key)
+    {
+        var e = Assert.Throws<ArgumentException>(() => BatchAugmentation.ImageSide(new AugmentOptions(Rotate: rotate, Scale: scale), 784));
+        Assert.StartsWith(key, e.Message);
+    }
+
     [Theory]
     [InlineData(784, 2, null)]
     [InlineData(784, 28, "data.augment.shift:")]

@@ -64,7 +64,9 @@ public sealed class ConfigBinder(LoadedConfig loaded)
             TestLimit: Int("data.test-limit", min: 0),
             Augment: new AugmentOptions(
                 Shift: Int("data.augment.shift", min: 0),
-                Flip: Bool("data.augment.flip"))),
+                Flip: Bool("data.augment.flip"),
+                Rotate: Double("data.augment.rotate", min: 0, max: 180),
+                Scale: Double("data.augment.scale", min: 0, max: 0.99))),
         new ModelOptions(
             Layers: Layers("model.layers"),
             InputNorm: Enum("model.input-norm", ("l2", InputNorm.L2), ("rms", InputNorm.Rms), ("none", InputNorm.None)),

@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace FFActors.Core.Data;
 
 /// <summary>
-/// Random shifts and left-right flips of a batch of square single-channel images stored as rows.
+/// Random shifts, left-right flips, rotations and zooms of a batch of square single-channel images stored as rows.
 /// The draws for a batch depend only on the run seed, the epoch and the batch number, so a batch
 /// rebuilt for replay, or built by another execution mode, is augmented exactly the same way.
 /// </summary>
@@ -27,6 +27,8 @@ public sealed class BatchAugmentation
     public static int ImageSide(AugmentOptions options, int features)
     {
         if (options.Shift < 0) throw new ArgumentException($"data.augment.shift: {options.Shift} must be at least 0");
+        if (!(options.Rotate is >= 0 and <= 180)) throw new ArgumentException($"data.augment.rotate: {options.Rotate} must be in [0, 180] degrees");
+        if (!(options.Scale is >= 0 and < 1)) throw new ArgumentException($"data.augment.scale: {options.Scale} must be in [0, 1)");
         int side = (int)Math.Round(Math.Sqrt(features));
         if (!options.Enabled) return side;
         if (side * side != features)
@@ -56,6 +58,7 @@ public sealed class BatchAugmentation
             var flip = rand([b], generator: generator, device: images.device).lt(0.5).view(b, 1, 1, 1);
             x = where(flip, x.flip(3), x);
         }
+        if (options.Warps) x = Warp(x, generator);
         return x.reshape(b, side * side).contiguous().MoveToOuterDisposeScope();
     }
 
@@ -71,5 +74,25 @@ public sealed class BatchAugmentation
         var rows = (along + s - dy).view(b, 1, side, 1).expand(b, 1, side, wide);
         var cols = (along + s - dx).view(b, 1, 1, side).expand(b, 1, side, side);
         return padded.gather(2, rows).gather(3, cols);
+    }
+
+    /// <summary>
+    /// Each image rotated by its own angle in ±rotate degrees and zoomed by its own factor in 1 ± scale, about the
+    /// centre, resampled bilinearly; what comes from outside the frame is blank. The draws follow the shift's and
+    /// the flip's, so turning the warp on leaves those as they were.
+    /// </summary>
+    Tensor Warp(Tensor x, Generator generator)
+    {
+        long b = x.shape[0];
+        var angle = rand([b], generator: generator, dtype: ScalarType.Float64).mul(2).sub(1).mul(options.Rotate * Math.PI / 180);
+        var zoom = rand([b], generator: generator, dtype: ScalarType.Float64).mul(2).sub(1).mul(options.Scale).add(1);
+        // affine_grid maps each output pixel to where it samples the input: the inverse of the drawn transform.
+        var cos = angle.cos().div(zoom);
+        var sin = angle.sin().div(zoom);
+        var zero = zeros([b], dtype: ScalarType.Float64);
+        var theta = stack([cos, sin.neg(), zero, sin, cos, zero], 1).view(b, 2, 3).to(x.dtype).to(x.device);
+        var grid = nn.functional.affine_grid(theta, [b, 1, side, side], align_corners: false);
+        // grid_sample fills with zeros outside the frame: warp the difference from the blank pixel.
+        return nn.functional.grid_sample(x.sub(blank), grid, align_corners: false).add(blank);
     }
 }
