@@ -140,10 +140,15 @@ public class CheckpointTests(ITestOutputHelper output)
             c with { Data = c.Data with { Augment = new AugmentOptions(Shift: 2) } },
             c with { Data = c.Data with { Augment = new AugmentOptions(Shift: 2, Flip: true) } },
             c with { Data = c.Data with { Augment = new AugmentOptions(Shift: 1) } },
+            c with { Data = c.Data with { Augment = new AugmentOptions(Shift: 2, Rotate: 10) } },
+            c with { Data = c.Data with { Augment = new AugmentOptions(Shift: 2, Rotate: 10, Scale: 0.1) } },
+            c with { Data = c.Data with { Augment = new AugmentOptions(Scale: 0.1) } },
         };
         var prints = variants.Select(v => RunFingerprint.Of(v, 100)).ToList();
         // Augmentation off (the default) prints as before it existed, so older checkpoints still resume.
         Assert.Equal(prints[0], RunFingerprint.Of(c with { Data = c.Data with { Augment = new AugmentOptions() } }, 100));
+        // So does augmentation without rotation or zoom (written before those existed).
+        Assert.EndsWith(";augment=shift2,flipFalse", prints[8]);
         Assert.Equal(prints.Count, prints.Distinct().Count());
         // Checkpoints written before remedies existed carry the record's old text.
         Assert.Contains("collab=CollaborationOptions { Scale = 0.5, Mode = All, Exchange = Exact, Enabled = True };", prints[6]);

@@ -16,7 +16,9 @@ internal static class RunFingerprint
         (c.Model.Hff is { } hff ? $";hff={hff.Scale:R}" : "") +
         (c.Model.Distance is { } df ? $";distance={df.Margin:R},{df.Scale:R}" : "") +
         (c.Train.LayerEpochs is { } ilt ? $";ilt={string.Join(',', ilt)}" : "") +
-        (c.Data.AugmentOrDefault is { Enabled: true } a ? $";augment=shift{a.Shift},flip{a.Flip}" : "") +
+        (c.Data.AugmentOrDefault is { Enabled: true } a
+            ? $";augment=shift{a.Shift},flip{a.Flip}" + (a.Warps ? $",rotate{a.Rotate:R},scale{a.Scale:R}" : "")
+            : "") +
         // A greedy checkpoint counts its epochs over the whole schedule (GreedyRunner); simultaneous ones keep their old text.
         (c.Train.Schedule == Schedule.Greedy ? $";schedule=greedy,epochs={c.Train.Epochs}" : "");
 
