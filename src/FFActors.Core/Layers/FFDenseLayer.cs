@@ -47,24 +47,41 @@ public sealed class FFDenseLayer : nn.Module<Tensor, Tensor>
     public Tensor Weight => linear.weight!;
     public Tensor Bias => linear.bias!;
 
-    public override Tensor forward(Tensor x) => nn.functional.relu(linear.forward(LinearInput(x)));
-
-    /// <summary>What the linear map reads for input x: norm(x), or for SCFF the sum of the normalised halves â + b̂.</summary>
-    public Tensor LinearInput(Tensor x)
+    /// <summary>
+    /// h = ReLU(r ⊙ (u·Wᵀ) + b) with x̂ = r ⊙ u (<see cref="LinearInputParts"/>): the matmul reads the input as it is and
+    /// the row scale comes after it, the same order as the training step (<see cref="Training.DenseStep"/>).
+    /// </summary>
+    public override Tensor forward(Tensor x)
     {
-        if (!SharedHalves) return Normalize(x, InputNorm);
+        var (u, r) = LinearInputParts(x);
+        if (r is null) return nn.functional.relu(linear.forward(u));
+        return nn.functional.relu(nn.functional.linear(u, Weight).mul(r.unsqueeze(1)).add(Bias, KeptScalars.One));
+    }
+
+    /// <summary>
+    /// What the linear map reads for input x, x̂ = norm(x) or for SCFF the sum of the normalised halves â + b̂, as
+    /// x̂ = r ⊙ u, with u the rows the matmul reads and r one scale per row (null: none). Since a row's norm is a
+    /// scalar, r·(u·Wᵀ) = (r ⊙ u)·Wᵀ: scaling after the matmul spares the step a pass that writes x̂. For SCFF,
+    /// â + b̂ = (a + b) / ‖[a ‖ b]‖, so u = a + b and r = 1 / ‖[a ‖ b]‖.
+    /// </summary>
+    public (Tensor Rows, Tensor? Scale) LinearInputParts(Tensor x)
+    {
+        if (!SharedHalves) return (x, RowScale(x, InputNorm));
         var pair = x.shape[1] == InputSize ? cat([x, x], 1) : x;
         if (pair.shape[1] != 2L * InputSize)
             throw new ArgumentException($"{GetName()}: expected [B, {InputSize}] or pairs [B, {2 * InputSize}], got [{string.Join(", ", x.shape)}]");
-        var n = Normalize(pair, InputNorm);
-        return n.narrow(1, 0, InputSize) + n.narrow(1, InputSize, InputSize);
+        return (pair.narrow(1, 0, InputSize) + pair.narrow(1, InputSize, InputSize), RowScale(pair, InputNorm));
     }
 
-    public static Tensor Normalize(Tensor x, InputNorm norm) => norm switch
+    /// <summary>norm(x) = r ⊙ x, r from <see cref="RowScale"/>.</summary>
+    public static Tensor Normalize(Tensor x, InputNorm norm) => RowScale(x, norm) is { } r ? x.mul(r.unsqueeze(1)) : x.alias();
+
+    /// <summary>The per-row factor r of norm(x) = r ⊙ x: [B], or null for <see cref="InputNorm.None"/>.</summary>
+    public static Tensor? RowScale(Tensor x, InputNorm norm) => norm switch
     {
-        InputNorm.L2 => x / x.Squared().sum([1], keepdim: true).sqrt().add(KeptScalars.Of(1e-4), KeptScalars.One),
-        InputNorm.Rms => x / x.Squared().mean([1], keepdim: true).sqrt().add(KeptScalars.Of(1e-8), KeptScalars.One),
-        InputNorm.None => x.alias(),
+        InputNorm.L2 => linalg.vector_norm(x, 2, [1]).add(KeptScalars.Of(1e-4), KeptScalars.One).reciprocal(),
+        InputNorm.Rms => linalg.vector_norm(x, 2, [1]).mul(KeptScalars.Of(1 / Math.Sqrt(x.shape[1]))).add(KeptScalars.Of(1e-8), KeptScalars.One).reciprocal(),
+        InputNorm.None => null,
         _ => throw new ArgumentOutOfRangeException(nameof(norm)),
     };
 }

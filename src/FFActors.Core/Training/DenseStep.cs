@@ -9,7 +9,8 @@ namespace FFActors.Core.Training;
 /// The training step of a dense FF layer with its matmuls and its per-unit work in row blocks (<see cref="GemmChunks"/>),
 /// outside autograd, so that idle threads can run blocks (<see cref="IChunkRunner"/>). Autograd sees only the loss as
 /// a function of the goodness g (and of m, the positives' batch-mean activity, for peer normalisation), so every
-/// objective, γ and remedy works unchanged. With z = x̂·Wᵀ + b, h = ReLU(z) and ∂g/∂h = s·h (<see cref="Objective.GoodnessSlope"/>):
+/// objective, γ and remedy works unchanged. With z = x̂·Wᵀ + b (computed as r ⊙ (u·Wᵀ) + b, x̂ = r ⊙ u), h = ReLU(z) and
+/// ∂g/∂h = s·h (<see cref="Objective.GoodnessSlope"/>):
 /// <code>
 /// ∂L/∂z = (s·∂L/∂g ⊙ h + ∂L/∂m / B) ⊙ [h &gt; 0],   ∂L/∂b = Σ_batch ∂L/∂z,   ∂L/∂W = ∂L/∂zᵀ·x̂
 /// </code>
@@ -20,27 +21,32 @@ namespace FFActors.Core.Training;
 public static class DenseStep
 {
     /// <summary>
-    /// x̂ (<see cref="FFDenseLayer.LinearInput"/>), h and g of each input, by row blocks; nothing requires grad. The inputs'
-    /// x̂ and h are stacked, one input's rows after the other's, so the backward can read them as one batch.
+    /// The rows u and row scales r of each input's x̂ = r ⊙ u (<see cref="FFDenseLayer.LinearInputParts"/>), h and g;
+    /// nothing requires grad. z = r ⊙ (u·Wᵀ) + b: the matmul reads the input as it comes and the scale follows, so x̂ is
+    /// never written out (u is the input itself, but for SCFF's pair sums). The per-unit work runs in row blocks; the
+    /// inputs' r and h are stacked, one input's rows after the other's, so the backward can read them as one batch.
     /// </summary>
     public static DenseActivity Forward(FFDenseLayer layer, Objective objective, IReadOnlyList<Tensor> inputs, IChunkRunner runner)
     {
         using var _ = no_grad();
         var wT = layer.Weight.detach().t().contiguous();
         var b = layer.Bias.detach();
+        var parts = inputs.Select(layer.LinearInputParts).ToArray();
+        // Own handles on the rows: the caller may dispose of its input tensors before the backward reads them.
+        var us = parts.Select(p => p.Rows.alias()).ToArray();
+        var r = parts[0].Scale is null ? null : cat(parts.Select(p => p.Scale!).ToArray());
         long total = inputs.Sum(x => x.shape[0]);
         var like = inputs[0];
-        var xHat = empty([total, layer.InputSize], dtype: like.dtype, device: like.device);
         var h = empty([total, layer.OutputSize], dtype: like.dtype, device: like.device);
-        var xs = new Tensor[inputs.Count];
         var hs = new Tensor[inputs.Count];
+        var rs = new Tensor?[inputs.Count];
         var gs = new Tensor[inputs.Count];
         long offset = 0;
         for (int i = 0; i < inputs.Count; i++)
         {
             long rows = inputs[i].shape[0];
-            xs[i] = xHat.narrow(0, offset, rows);
             hs[i] = h.narrow(0, offset, rows);
+            rs[i] = r?.narrow(0, offset, rows).unsqueeze(1);
             gs[i] = empty([rows], dtype: like.dtype, device: like.device);
             offset += rows;
         }
@@ -51,15 +57,13 @@ public static class DenseStep
             using var noGrad = no_grad();
             var (i, k) = blocks[j];
             var (start, length) = GemmChunks.Bounds(inputs[i].shape[0], k);
-            var xBlock = xs[i].narrow(0, start, length);
-            xBlock.copy_(layer.LinearInput(inputs[i].narrow(0, start, length)));
             var hBlock = hs[i].narrow(0, start, length);
-            hBlock.copy_(b.expand(length, layer.OutputSize));
-            hBlock.addmm_(xBlock, wT, 1f, 1f);
-            hBlock.relu_();
+            hBlock.addmm_(us[i].narrow(0, start, length), wT, 0f, 1f); // β = 0: h's uninitialised memory is not read
+            if (rs[i] is { } scale) hBlock.mul_(scale.narrow(0, start, length));
+            hBlock.add_(b, KeptScalars.One).relu_();
             gs[i].narrow(0, start, length).copy_(objective.GoodnessOf(hBlock));
         });
-        return new DenseActivity(xHat, h, xs, hs, gs);
+        return new DenseActivity(us, r, h, hs, gs);
     }
 
     /// <summary>
@@ -79,8 +83,8 @@ public static class DenseStep
         long firstRow = a.Activities.Take(first).Sum(h => h.shape[0]);
         var inRange = Enumerable.Range(first, last - first + 1).ToArray();
         long rows = inRange.Sum(i => a.Activities[i].shape[0]);
-        var xHat = a.StackedInputs.narrow(0, firstRow, rows);
         var h = a.StackedActivities.narrow(0, firstRow, rows);
+        var r = a.StackedScales?.narrow(0, firstRow, rows);
         var slope = KeptScalars.Of(objective.GoodnessSlope(layer.OutputSize));
         var coefficient = cat(inRange.Select(i => goodnessGrads[i]?.mul(slope) ?? zeros_like(a.Goodness[i])).ToArray()).unsqueeze(1);
         var peer = meanGrad?.div(KeptScalars.Of((double)a.Activities[0].shape[0]));
@@ -103,7 +107,22 @@ public static class DenseStep
             if (peer is not null && peerEnd > 0)
                 d.narrow(0, 0, peerEnd).add_(peer).mul_(hBlock.narrow(0, 0, peerEnd).gt(KeptScalars.Of(0.0)));
             partB[k].copy_(d.sum([0]));
-            partW[k].addmm_(d.t(), xHat.narrow(0, start, length), 0f, 1f);
+            // ∂L/∂W = ∂L/∂zᵀ·x̂ with x̂ = r ⊙ u: scale the rows of ∂L/∂z instead of u.
+            if (r is not null) d.mul_(r.narrow(0, start, length).unsqueeze(1));
+            // The block's rows may span inputs, each with its own u: one GEMM per piece, summed into the partial.
+            bool firstPiece = true;
+            long pieceStart = 0;
+            foreach (int i in inRange)
+            {
+                var u = a.Rows[i];
+                long from = Math.Max(start, pieceStart), to = Math.Min(start + length, pieceStart + u.shape[0]);
+                if (to > from)
+                {
+                    partW[k].addmm_(d.narrow(0, from - start, to - from).t(), u.narrow(0, from - pieceStart, to - from), firstPiece ? 0f : 1f, 1f);
+                    firstPiece = false;
+                }
+                pieceStart += u.shape[0];
+            }
         });
         for (int k = 1; k < count; k++)
         {
