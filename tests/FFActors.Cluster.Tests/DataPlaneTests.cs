@@ -1,3 +1,4 @@
+using FFActors.Core.Platform;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
@@ -138,8 +139,8 @@ public class DataPlaneTests
         using var b = System(plane: true);
         using var off = System(plane: false);
         using var x = randn(200, 100);
-        using var labels = arange(200);
-        var message = new TrainBatch(new Stamp("r", 1, 0, 3), x.clone(), (x * 2).clone(), null, null, labels.clone());
+        using var labels = arange(KeptScalars.Of(200));
+        var message = new TrainBatch(new Stamp("r", 1, 0, 3), x.clone(), (x * KeptScalars.Of(2)).clone(), null, null, labels.clone());
         var serializer = (WireSerializer)a.Serialization.FindSerializerFor(message);
         var bytes = serializer.ToBinary(message);
         Assert.True(bytes.Length < 4096, $"{bytes.Length} bytes inline: the two 80 000-byte activations belong on the data plane");
@@ -147,7 +148,7 @@ public class DataPlaneTests
         using (var back = (TrainBatch)((WireSerializer)b.Serialization.FindSerializerFor(message)).FromBinary(bytes, serializer.Manifest(message)))
         {
             Assert.True(TestSupport.BitwiseEqual(x, back.Positive));
-            Assert.True(TestSupport.BitwiseEqual(x * 2, back.Negative));
+            Assert.True(TestSupport.BitwiseEqual(x * KeptScalars.Of(2), back.Negative));
             Assert.True(TestSupport.BitwiseEqual(labels, back.Labels!));
         }
         Assert.Equal(0, DataPlane.For(a)!.Pending);

@@ -1,3 +1,4 @@
+using FFActors.Core.Platform;
 using Akka.Actor;
 using FFActors.Core.Layers;
 using FFActors.Core.Objectives;
@@ -24,7 +25,7 @@ static class WireSamples
             new OptimizerOptions(OptimizerKind.Sgd, 0.02, 0.8, 1e-4, LrSchedule.Linear, 0.4));
         yield return ("TrainBatch", () => new TrainBatch(stamp, Rand(1, 7, 64), Rand(2, 7, 64), Rand(3, 3, 7), Rand(4, 3, 7)));
         yield return ("TrainBatch without γ", () => new TrainBatch(stamp, Rand(1, 7, 64), Rand(2, 7, 64), null, null));
-        yield return ("TrainBatch with labels (CwC-FF)", () => new TrainBatch(stamp, Rand(1, 7, 64), Rand(2, 0, 64), null, null, arange(7L) % 3));
+        yield return ("TrainBatch with labels (CwC-FF)", () => new TrainBatch(stamp, Rand(1, 7, 64), Rand(2, 0, 64), null, null, arange(KeptScalars.Of(7L)) % KeptScalars.Of(3)));
         yield return ("ProbeBatch", () => new ProbeBatch(stamp, Rand(5, 4, 10), Rand(6, 4, 10)));
         yield return ("ScoreBatch", () => new ScoreBatch(stamp, 9, Rand(7, 5, 12), 2, 0b101));
         yield return ("FeatureBatch", () => new FeatureBatch(stamp, Rand(8, 5, 12), 3, long.MaxValue));

@@ -1,3 +1,4 @@
+using FFActors.Core.Platform;
 using System.Runtime.Serialization;
 using Akka.Actor;
 using Akka.Configuration;
@@ -96,7 +97,7 @@ public sealed class WireSerializerTests : IDisposable
         Assert.InRange(half.Length, full.Length * 0.45, full.Length * 0.55);
         using var back = (TrainBatch)reduced.FromBinary(half, "TB");
         Assert.Equal(ScalarType.Float32, back.Positive.dtype);
-        double err = (back.Positive - x).abs().div(x.abs().clamp_min(1e-3)).max().item<float>();
+        double err = (back.Positive - x).abs().div(x.abs().clamp_min(KeptScalars.Of(1e-3))).max().item<float>();
         output.WriteLine($"{precision}: {half.Length:N0} vs {full.Length:N0} bytes, max relative error {err:E2}");
         Assert.True(err <= relative, $"relative error {err}");
         Assert.True(err > 0, "narrowing must lose something");

@@ -17,7 +17,7 @@ public class AdamStepTests
 
     static void SetGradients(Parameter w, Parameter b, Generator gen)
     {
-        w.grad = randn(w.shape, generator: gen).mul(0.1);
+        w.grad = randn(w.shape, generator: gen).mul(KeptScalars.Of(0.1));
         b.grad = randn(b.shape, generator: gen);
     }
 

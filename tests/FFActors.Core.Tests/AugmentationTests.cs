@@ -1,3 +1,4 @@
+using FFActors.Core.Platform;
 using FFActors.Core.Data;
 using FFActors.Core.Training;
 using static TorchSharp.torch;
@@ -10,7 +11,7 @@ public class AugmentationTests
     const float Blank = -0.5f;
 
     /// <summary>Images whose pixels are all distinct and differ from the blank value.</summary>
-    static Tensor Images(int n) => arange(n * Side * Side, dtype: ScalarType.Float32).view(n, Side * Side).add(1);
+    static Tensor Images(int n) => arange(KeptScalars.Of(n * Side * Side), dtype: ScalarType.Float32).view(n, Side * Side).add(KeptScalars.Of(1));
 
     /// <summary>Image <paramref name="img"/> moved by (dy, dx), the uncovered border blank.</summary>
     static float[] Moved(float[] img, int dy, int dx)
@@ -128,7 +129,7 @@ public class AugmentationTests
         using var x = Drawn(n, (r, c) => r is 13 or 14 && c is >= 6 and < 22);
         var aug = new BatchAugmentation(new AugmentOptions(Rotate: 45), Wide * Wide, Blank, runSeed: 2);
         using var y = aug.Apply(x, 0, 0);
-        using var ink = y.sub(Blank).view(n, Wide, Wide);
+        using var ink = y.sub(KeptScalars.Of(Blank)).view(n, Wide, Wide);
         var total = TestSupport.Floats(ink.sum([1, 2]));
         var inRows = TestSupport.Floats(ink.narrow(1, 13, 2).sum([1, 2]));
         for (int i = 0; i < n; i++) Assert.InRange(total[i], 32 * 0.95f, 32 * 1.05f);
@@ -147,7 +148,7 @@ public class AugmentationTests
         using var x = Drawn(n, (r, c) => r is >= 9 and < 19 && c is >= 9 and < 19);
         var aug = new BatchAugmentation(new AugmentOptions(Scale: scale), Wide * Wide, Blank, runSeed: 3);
         using var y = aug.Apply(x, 1, 2);
-        var ratio = TestSupport.Floats(y.sub(Blank).sum(1)).Select(v => v / 100f).ToArray();
+        var ratio = TestSupport.Floats(y.sub(KeptScalars.Of(Blank)).sum(1)).Select(v => v / 100f).ToArray();
         foreach (var r in ratio) Assert.InRange(r, Math.Pow(1 - scale, 2) - 0.05, Math.Pow(1 + scale, 2) + 0.05);
         Assert.Contains(ratio, r => r < 0.85);
         Assert.Contains(ratio, r => r > 1.15);
@@ -213,8 +214,8 @@ public class AugmentationTests
         // Same ink, moved: a shift of at most 2 px rarely pushes a centred digit's strokes out of the frame.
         float blank = DatasetLoader.BlankPixel(data.Info, Normalization.MeanStd);
         Assert.Equal(-0.1307f / 0.3081f, blank, 5);
-        using var inkPlain = px.gt(blank + 1e-3f).sum(1);
-        using var inkMoved = mx.gt(blank + 1e-3f).sum(1);
+        using var inkPlain = px.gt(KeptScalars.Of(blank + 1e-3f)).sum(1);
+        using var inkMoved = mx.gt(KeptScalars.Of(blank + 1e-3f)).sum(1);
         Assert.True((inkPlain - inkMoved).abs().max().item<long>() <= 40);
         using var g3 = new Generator(9);
         using var rebuilt = new EpochBatches(data.Train, 100, g3, aug, epoch: 0);

@@ -1,3 +1,4 @@
+using FFActors.Core.Platform;
 using FFActors.Core.Layers;
 using FFActors.Core.Objectives;
 using FFActors.Core.Training;
@@ -105,7 +106,7 @@ public class CollaborationRemedyTests
         var pos = rand(16, 20, generator: gen);
         var neg = rand(16, 20, generator: gen);
         var (_, own) = a.Step(pos, neg);
-        var (_, cumulative) = b.Step(pos, neg, full(16, 50f), full(16, -50f));
+        var (_, cumulative) = b.Step(pos, neg, full(16, KeptScalars.Of(50f)), full(16, KeptScalars.Of(-50f)));
         Assert.Equal(own.Separation, cumulative.Separation);
         Assert.Equal(own.GoodPos, cumulative.GoodPos);
         Assert.NotEqual(own.Loss, cumulative.Loss);

@@ -1,3 +1,4 @@
+using FFActors.Core.Platform;
 using FFActors.Core.Data;
 using static TorchSharp.torch;
 using static FFActors.Core.Tests.TestSupport;
@@ -8,8 +9,8 @@ public class DatasetTests
 {
     /// <summary>n samples whose single feature and label both equal the sample index.</summary>
     static Dataset Indexed(int n) => new("indexed",
-        arange(n, dtype: ScalarType.Float32).unsqueeze(1).mul(ones([1, 3])),
-        arange(n, dtype: ScalarType.Int64));
+        arange(KeptScalars.Of(n), dtype: ScalarType.Float32).unsqueeze(1).mul(ones([1, 3])),
+        arange(KeptScalars.Of(n), dtype: ScalarType.Int64));
 
     /// <summary>Labels of each batch of one epoch; also checks every row still matches its label.</summary>
     static List<long[]> Epoch(Dataset ds, int batchSize, Generator? gen)

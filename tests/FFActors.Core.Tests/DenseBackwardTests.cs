@@ -48,8 +48,8 @@ public class DenseBackwardTests
         Tensor? cPos = null, cNeg = null;
         if (name == "gated-collaboration")
         {
-            cPos = rand([130], generator: gen).mul(2.0);
-            cNeg = rand([130], generator: gen).mul(2.0);
+            cPos = rand([130], generator: gen).mul(KeptScalars.Of(2.0));
+            cNeg = rand([130], generator: gen).mul(KeptScalars.Of(2.0));
         }
 
         using var trainer = new LayerTrainer(options, 11, CPU);
@@ -65,8 +65,8 @@ public class DenseBackwardTests
         var loss = objective.LossOf(objective.GoodnessOf(hPos), objective.GoodnessOf(hNeg), cPos, cNeg);
         if (peer > 0)
         {
-            var mean = full([150], 0.5f).mul(0.9) + hPos.mean([0]).mul(0.1);
-            loss = loss + (mean.mean() - mean).square().mean().mul(peer);
+            var mean = full([150], KeptScalars.Of(0.5f)).mul(KeptScalars.Of(0.9)) + hPos.mean([0]).mul(KeptScalars.Of(0.1));
+            loss = loss + (mean.mean() - mean).square().mean().mul(KeptScalars.Of(peer));
         }
         loss.backward();
 

@@ -1,3 +1,4 @@
+using FFActors.Core.Platform;
 using FFActors.Core.Data;
 using FFActors.Core.Negatives;
 using static TorchSharp.torch;
@@ -14,7 +15,7 @@ public class NegativesTests
     {
         using var scope = NewDisposeScope();
         const int perClass = 20_000;
-        var labels = arange(Classes * perClass, dtype: ScalarType.Int64).remainder_(Classes);
+        var labels = arange(KeptScalars.Of(Classes * perClass), dtype: ScalarType.Int64).remainder_(KeptScalars.Of(Classes));
         using var gen = new Generator(12345);
         var wrong = WrongLabelNegatives.SampleWrongLabels(labels, Classes, gen);
 
@@ -50,7 +51,7 @@ public class NegativesTests
     public void SampleWrongLabels_is_reproducible_from_the_generator_seed()
     {
         using var scope = NewDisposeScope();
-        var labels = arange(1000, dtype: ScalarType.Int64).remainder_(Classes);
+        var labels = arange(KeptScalars.Of(1000), dtype: ScalarType.Int64).remainder_(KeptScalars.Of(Classes));
         using var a = new Generator(7);
         using var b = new Generator(7);
         using var c = new Generator(8);
@@ -66,7 +67,7 @@ public class NegativesTests
         const int n = 500, features = 30;
         using var init = new Generator(3);
         var images = rand([n, features], generator: init);
-        var labels = arange(n, dtype: ScalarType.Int64).remainder_(Classes);
+        var labels = arange(KeptScalars.Of(n), dtype: ScalarType.Int64).remainder_(KeptScalars.Of(Classes));
         var overlay = new LabelOverlay(Value: 1.0);
         var strategy = new WrongLabelNegatives(overlay);
         Assert.Equal("wrong-label", strategy.Name);

@@ -24,7 +24,7 @@ public sealed class OpenMpPoolTests
                 using (TestSupport.LoadMnist(trainLimit: 20_000, testLimit: 10)) { }
                 int load = ThreadsNamed(name);
                 // The probe sees a pool: an elementwise op over 15.7 M floats runs in parallel and leaves one.
-                using (var scope = NewDisposeScope()) ones(20_000, 784).mul(2f);
+                using (var scope = NewDisposeScope()) ones(20_000, 784).mul(KeptScalars.Of(2f));
                 return (load, ThreadsNamed(name));
             }
             finally
@@ -42,7 +42,7 @@ public sealed class OpenMpPoolTests
         Assert.True(OperatingSystem.IsLinux(), "this check reads /proc/self/task");
         int threadsSeen = TorchSetup.OnTransientThread(2, () =>
         {
-            using (var scope = NewDisposeScope()) ones(20_000, 784).mul(2f);
+            using (var scope = NewDisposeScope()) ones(20_000, 784).mul(KeptScalars.Of(2f));
             return ThreadsNamed("ffactors-setup");
         });
         Assert.Equal(2, threadsSeen); // the thread and its pool's worker

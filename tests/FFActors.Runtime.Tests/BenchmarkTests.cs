@@ -86,10 +86,13 @@ public class BenchmarkTests(ITestOutputHelper output)
     public void A_cpu_sample_on_linux_counts_our_own_work()
     {
         if (!OperatingSystem.IsLinux()) return;
+        // Spin until the runtime's own clock (getrusage) says this process used 300 ms of CPU, not for 300 ms of
+        // wall time: on a loaded machine a thread can get a fraction of a core, and 300 ms of wall time read as 12 ticks.
         var before = CpuAccounting.Sample()!.Value;
+        var cpu0 = Environment.CpuUsage.TotalTime;
         var sw = System.Diagnostics.Stopwatch.StartNew();
         double x = 0;
-        while (sw.ElapsedMilliseconds < 300) x += Math.Sqrt(sw.ElapsedTicks);
+        while ((Environment.CpuUsage.TotalTime - cpu0).TotalMilliseconds < 300 && sw.Elapsed.TotalSeconds < 30) x += Math.Sqrt(sw.ElapsedTicks);
         var after = CpuAccounting.Sample()!.Value;
         output.WriteLine($"{x:E1}: own {after.OwnTicks - before.OwnTicks} ticks, busy {after.BusyTicks - before.BusyTicks}, stolen {after.StealTicks - before.StealTicks}");
         Assert.InRange(after.OwnTicks - before.OwnTicks, 15, 200);

@@ -1,3 +1,4 @@
+using FFActors.Core.Platform;
 using FFActors.Core.Data;
 using FFActors.Core.Layers;
 using FFActors.Core.Training;
@@ -34,8 +35,8 @@ public sealed class BackpropMlp : nn.Module<Tensor, Tensor>
         using (no_grad())
         using (NewDisposeScope())
         {
-            linear.weight!.copy_(rand(linear.weight.shape, generator: init).mul_(2 * bound).sub_(bound));
-            linear.bias!.copy_(rand(linear.bias!.shape, generator: init).mul_(2 * bound).sub_(bound));
+            linear.weight!.copy_(rand(linear.weight.shape, generator: init).mul_(KeptScalars.Of(2 * bound)).sub_(KeptScalars.Of(bound)));
+            linear.bias!.copy_(rand(linear.bias!.shape, generator: init).mul_(KeptScalars.Of(2 * bound)).sub_(KeptScalars.Of(bound)));
         }
         return linear;
     }

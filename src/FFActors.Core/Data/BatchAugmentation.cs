@@ -1,3 +1,4 @@
+using FFActors.Core.Platform;
 using FFActors.Core.Training;
 using static TorchSharp.torch;
 
@@ -55,7 +56,7 @@ public sealed class BatchAugmentation
         if (options.Shift > 0) x = Shift(x, options.Shift, generator);
         if (options.Flip)
         {
-            var flip = rand([b], generator: generator, device: images.device).lt(0.5).view(b, 1, 1, 1);
+            var flip = rand([b], generator: generator, device: images.device).lt(KeptScalars.Of(0.5)).view(b, 1, 1, 1);
             x = where(flip, x.flip(3), x);
         }
         if (options.Warps) x = Warp(x, generator);
@@ -70,9 +71,9 @@ public sealed class BatchAugmentation
         var dx = randint(-s, s + 1, [b, 1], generator: generator, dtype: ScalarType.Int64, device: x.device);
         var padded = nn.functional.pad(x, [s, s, s, s], value: blank);
         int wide = side + 2 * s;
-        var along = arange(side, dtype: ScalarType.Int64, device: x.device).unsqueeze(0);
-        var rows = (along + s - dy).view(b, 1, side, 1).expand(b, 1, side, wide);
-        var cols = (along + s - dx).view(b, 1, 1, side).expand(b, 1, side, side);
+        var along = arange(KeptScalars.Of(side), dtype: ScalarType.Int64, device: x.device).unsqueeze(0);
+        var rows = (along + KeptScalars.Of(s) - dy).view(b, 1, side, 1).expand(b, 1, side, wide);
+        var cols = (along + KeptScalars.Of(s) - dx).view(b, 1, 1, side).expand(b, 1, side, side);
         return padded.gather(2, rows).gather(3, cols);
     }
 
@@ -84,8 +85,8 @@ public sealed class BatchAugmentation
     Tensor Warp(Tensor x, Generator generator)
     {
         long b = x.shape[0];
-        var angle = rand([b], generator: generator, dtype: ScalarType.Float64).mul(2).sub(1).mul(options.Rotate * Math.PI / 180);
-        var zoom = rand([b], generator: generator, dtype: ScalarType.Float64).mul(2).sub(1).mul(options.Scale).add(1);
+        var angle = rand([b], generator: generator, dtype: ScalarType.Float64).mul(KeptScalars.Of(2)).sub(KeptScalars.Of(1)).mul(KeptScalars.Of(options.Rotate * Math.PI / 180));
+        var zoom = rand([b], generator: generator, dtype: ScalarType.Float64).mul(KeptScalars.Of(2)).sub(KeptScalars.Of(1)).mul(KeptScalars.Of(options.Scale)).add(KeptScalars.Of(1));
         // affine_grid maps each output pixel to where it samples the input: the inverse of the drawn transform.
         var cos = angle.cos().div(zoom);
         var sin = angle.sin().div(zoom);
@@ -93,6 +94,6 @@ public sealed class BatchAugmentation
         var theta = stack([cos, sin.neg(), zero, sin, cos, zero], 1).view(b, 2, 3).to(x.dtype).to(x.device);
         var grid = nn.functional.affine_grid(theta, [b, 1, side, side], align_corners: false);
         // grid_sample fills with zeros outside the frame: warp the difference from the blank pixel.
-        return nn.functional.grid_sample(x.sub(blank), grid, align_corners: false).add(blank);
+        return nn.functional.grid_sample(x.sub(KeptScalars.Of(blank)), grid, align_corners: false).add(KeptScalars.Of(blank));
     }
 }

@@ -68,9 +68,9 @@ public static class DatasetLoader
         x = normalization switch
         {
             Normalization.None => x,
-            Normalization.Unit => x.div_(255f),
-            Normalization.MeanStd => x.div_(255f).sub_(info.Mean).div_(info.Std),
-            Normalization.Symmetric => x.div_(127.5f).sub_(1f),
+            Normalization.Unit => x.div_(KeptScalars.Of(255f)),
+            Normalization.MeanStd => x.div_(KeptScalars.Of(255f)).sub_(KeptScalars.Of(info.Mean)).div_(KeptScalars.Of(info.Std)),
+            Normalization.Symmetric => x.div_(KeptScalars.Of(127.5f)).sub_(KeptScalars.Of(1f)),
             _ => throw new ArgumentOutOfRangeException(nameof(normalization)),
         };
         var y = tensor(labels.AsSpan(0, n).ToArray(), [n], dtype: ScalarType.Byte).to(ScalarType.Int64);

@@ -27,7 +27,7 @@ public sealed record LabelOverlay(double? Value = null, int Classes = 10)
     /// <summary>A copy of <paramref name="x"/> with every label slot set to the same label for all rows.</summary>
     public Tensor Apply(Tensor x, int label)
     {
-        using var labels = full([x.shape[0]], label, dtype: ScalarType.Int64, device: x.device);
+        using var labels = full([x.shape[0]], KeptScalars.Of(label), dtype: ScalarType.Int64, device: x.device);
         return Apply(x, labels);
     }
 

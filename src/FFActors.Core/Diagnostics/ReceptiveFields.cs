@@ -1,3 +1,4 @@
+using FFActors.Core.Platform;
 using FFActors.Core.Layers;
 using static TorchSharp.torch;
 
@@ -19,7 +20,7 @@ public static class ReceptiveFields
         using var scope = NewDisposeScope();
         using var _ = no_grad();
         var w = layer.Weight.narrow(0, 0, units).to(ScalarType.Float64).cpu();
-        var scaled = w / w.abs().amax([1], keepdim: true).clamp_min(1e-12);
+        var scaled = w / w.abs().amax([1], keepdim: true).clamp_min(KeptScalars.Of(1e-12));
         var values = scaled.data<double>().ToArray();
         int columns = (int)Math.Ceiling(Math.Sqrt(units));
         int rows = (units + columns - 1) / columns;

@@ -1,3 +1,4 @@
+using FFActors.Core.Platform;
 using static TorchSharp.torch;
 
 namespace FFActors.Core.Embedding;
@@ -16,7 +17,7 @@ public static class Pca
         // SVD leaves each component's sign arbitrary: make the largest-magnitude loading positive.
         var idx = basis.abs().argmax(1, keepdim: true);
         var sign = basis.gather(1, idx).sign();
-        sign = where(sign.eq(0), ones_like(sign), sign);
+        sign = where(sign.eq(KeptScalars.Of(0)), ones_like(sign), sign);
         basis = basis * sign;
         return centred.matmul(basis.t()).to_type(ScalarType.Float32).MoveToOuterDisposeScope();
     }

@@ -61,16 +61,16 @@ public static class Tsne
         using var scope = NewDisposeScope();
         long n = data.shape[0];
         var sq = data.Squared().sum(1, keepdim: true);
-        var d = (sq + sq.t() - data.matmul(data.t()) * 2).clamp_min_(0);
+        var d = (sq + sq.t() - data.matmul(data.t()) * KeptScalars.Of(2)).clamp_min_(KeptScalars.Of(0));
         // Scale-free search: bisect the precision β per point on log-space brackets.
-        var lo = full([n, 1], 1e-20, dtype: ScalarType.Float64);
-        var hi = full([n, 1], 1e20, dtype: ScalarType.Float64);
-        var beta = ones([n, 1], dtype: ScalarType.Float64).div_(d.mean([1], keepdim: true).clamp_min_(1e-12));
+        var lo = full([n, 1], KeptScalars.Of(1e-20), dtype: ScalarType.Float64);
+        var hi = full([n, 1], KeptScalars.Of(1e20), dtype: ScalarType.Float64);
+        var beta = ones([n, 1], dtype: ScalarType.Float64).div_(d.mean([1], keepdim: true).clamp_min_(KeptScalars.Of(1e-12)));
         var eye = torch.eye(n, dtype: ScalarType.Bool);
         double target = Math.Log(perplexity);
         Tensor cond = zeros_like(d);
         // Subtract each row's smallest off-diagonal distance before exponentiating (stable, same P).
-        var shifted = d - d.masked_fill(eye, double.PositiveInfinity).min(1, keepdim: true).values;
+        var shifted = d - d.masked_fill(eye, KeptScalars.Of(double.PositiveInfinity)).min(1, keepdim: true).values;
         for (int i = 0; i < 40; i++)
         {
             using var step = NewDisposeScope();
@@ -85,7 +85,7 @@ public static class Tsne
             cond.Dispose();
             cond = next.MoveToOuterDisposeScope();
         }
-        var p = (cond + cond.t()) / (2.0 * n);
-        return p.clamp_min_(1e-12).MoveToOuterDisposeScope();
+        var p = (cond + cond.t()) / KeptScalars.Of(2.0 * n);
+        return p.clamp_min_(KeptScalars.Of(1e-12)).MoveToOuterDisposeScope();
     }
 }

@@ -1,3 +1,4 @@
+using FFActors.Core.Platform;
 using FFActors.Core.Data;
 using FFActors.Core.Layers;
 using FFActors.Core.Training;
@@ -22,7 +23,7 @@ public sealed class SoftmaxHead : nn.Module<Tensor, Tensor>
         using (no_grad())
         using (NewDisposeScope())
         {
-            linear.weight!.copy_(rand([classes, features], generator: init).mul_(2 * bound).sub_(bound));
+            linear.weight!.copy_(rand([classes, features], generator: init).mul_(KeptScalars.Of(2 * bound)).sub_(KeptScalars.Of(bound)));
             linear.bias!.zero_();
         }
     }

@@ -1,3 +1,4 @@
+using FFActors.Core.Platform;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -26,8 +27,8 @@ public sealed class CwcBlock : nn.Module<Tensor, Tensor>
         using (no_grad())
         using (NewDisposeScope())
         {
-            conv.weight!.copy_(rand(conv.weight.shape, generator: init).mul_(2 * bound).sub_(bound));
-            conv.bias!.copy_(rand(conv.bias.shape, generator: init).mul_(2 * bound).sub_(bound));
+            conv.weight!.copy_(rand(conv.weight.shape, generator: init).mul_(KeptScalars.Of(2 * bound)).sub_(KeptScalars.Of(bound)));
+            conv.bias!.copy_(rand(conv.bias.shape, generator: init).mul_(KeptScalars.Of(2 * bound)).sub_(KeptScalars.Of(bound)));
         }
     }
 

@@ -45,7 +45,7 @@ public sealed class DistanceLayer : nn.Module<Tensor, Tensor>
     {
         var hh = h.Squared().sum([1], keepdim: true);
         var cc = centres.Squared().sum([1]).unsqueeze(0);
-        var squared = hh.add(cc).sub(h.matmul(centres.t()).mul(KeptScalars.Of(2.0))).clamp_min(0);
+        var squared = hh.add(cc).sub(h.matmul(centres.t()).mul(KeptScalars.Of(2.0))).clamp_min(KeptScalars.Of(0));
         return squared.mul(KeptScalars.Of(-scale / h.shape[1]));
     }
 

@@ -31,8 +31,8 @@ public sealed class FFDenseLayer : nn.Module<Tensor, Tensor>
         using (no_grad())
         using (NewDisposeScope())
         {
-            linear.weight!.copy_(rand([outputSize, inputSize], generator: init).mul_(2 * bound).sub_(bound));
-            linear.bias!.copy_(rand([outputSize], generator: init).mul_(2 * bound).sub_(bound));
+            linear.weight!.copy_(rand([outputSize, inputSize], generator: init).mul_(KeptScalars.Of(2 * bound)).sub_(KeptScalars.Of(bound)));
+            linear.bias!.copy_(rand([outputSize], generator: init).mul_(KeptScalars.Of(2 * bound)).sub_(KeptScalars.Of(bound)));
         }
     }
 

@@ -1,3 +1,4 @@
+using FFActors.Core.Platform;
 using FFActors.Core.Data;
 using static TorchSharp.torch;
 
@@ -53,7 +54,7 @@ public sealed class GaussianNoiseNegatives : INegativeStrategy
         }
         else
         {
-            image = x + Std * noise;
+            image = x + KeptScalars.Of(Std) * noise;
         }
         var negatives = LabelFree
             ? overlay.Neutral(image)

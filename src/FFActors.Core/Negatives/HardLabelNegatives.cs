@@ -1,3 +1,4 @@
+using FFActors.Core.Platform;
 using FFActors.Core.Data;
 using static TorchSharp.torch;
 
@@ -50,8 +51,8 @@ public sealed class HardLabelNegatives : INegativeStrategy
         using var scope = NewDisposeScope();
         int classes = (int)scores.shape[1];
         var isTrue = nn.functional.one_hot(labels, classes).to(ScalarType.Bool);
-        var logits = (scores.to(ScalarType.Float64) / temperature).masked_fill(isTrue, double.NegativeInfinity);
-        var u = rand(scores.shape, dtype: ScalarType.Float64, generator: generator, device: scores.device).clamp(1e-300, 1 - 1e-16);
+        var logits = (scores.to(ScalarType.Float64) / KeptScalars.Of(temperature)).masked_fill(isTrue, KeptScalars.Of(double.NegativeInfinity));
+        var u = rand(scores.shape, dtype: ScalarType.Float64, generator: generator, device: scores.device).clamp(KeptScalars.Of(1e-300), KeptScalars.Of(1 - 1e-16));
         var gumbel = u.log().neg().log().neg();
         return (logits + gumbel).argmax(1).MoveToOuterDisposeScope();
     }

@@ -66,7 +66,7 @@ public sealed class HintonHybridNegatives : INegativeStrategy
             if (!constant.any().item<bool>()) return mask.MoveToOuterDisposeScope();
             mask = where(constant.unsqueeze(1), Draw(rows, h, w, generator, device), mask);
         }
-        var split = arange(w, device: device).lt(KeptScalars.Of(w / 2.0)).to(ScalarType.Float32).repeat(h).unsqueeze(0);
+        var split = arange(KeptScalars.Of(w), device: device).lt(KeptScalars.Of(w / 2.0)).to(ScalarType.Float32).repeat(h).unsqueeze(0);
         return where(Constant(mask, features).unsqueeze(1), split, mask).MoveToOuterDisposeScope();
     }
 

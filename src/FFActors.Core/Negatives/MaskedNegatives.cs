@@ -1,3 +1,4 @@
+using FFActors.Core.Platform;
 using FFActors.Core.Data;
 using static TorchSharp.torch;
 
@@ -49,12 +50,12 @@ public sealed class MaskedNegatives : INegativeStrategy
         using var scope = NewDisposeScope();
         var x = batch.Images;
         var mask = Masks(x.shape[0], x.shape[1], generator, x.device).to(x.dtype);
-        var image = x * (1 - mask);
+        var image = x * (KeptScalars.Of(1) - mask);
         if (LabelFree)
         {
             var unchanged = image.eq(x).all(1);
             if (unchanged.any().item<bool>())
-                image = where(unchanged.unsqueeze(1), x * (1 - PixelMasks(x.shape[0], x.shape[1], generator, x.device).to(x.dtype)), image);
+                image = where(unchanged.unsqueeze(1), x * (KeptScalars.Of(1) - PixelMasks(x.shape[0], x.shape[1], generator, x.device).to(x.dtype)), image);
         }
         var negatives = LabelFree
             ? overlay.Neutral(image)
@@ -74,7 +75,7 @@ public sealed class MaskedNegatives : INegativeStrategy
                 {
                     var pixels = PixelMasks(rows, features, generator, device);
                     var blocks = BlockMasks(rows, features, generator, device);
-                    var usePixels = rand([rows], generator: generator, device: device) < 0.5;
+                    var usePixels = rand([rows], generator: generator, device: device) < KeptScalars.Of(0.5);
                     return where(usePixels.unsqueeze(1), pixels, blocks).MoveToOuterDisposeScope();
                 }
         }
@@ -84,9 +85,9 @@ public sealed class MaskedNegatives : INegativeStrategy
     {
         using var scope = NewDisposeScope();
         var f = Sampling.UniformIn(rows, FractionMin, FractionMax, generator, device ?? CPU);
-        var k = (f.to(ScalarType.Float64) * features).round().to(ScalarType.Int64).clamp(1, features);
+        var k = (f.to(ScalarType.Float64) * KeptScalars.Of(features)).round().to(ScalarType.Int64).clamp(KeptScalars.Of(1), KeptScalars.Of(features));
         var scores = rand([rows, features], generator: generator, device: device);
-        var threshold = scores.sort(1).Values.gather(1, (k - 1).unsqueeze(1));
+        var threshold = scores.sort(1).Values.gather(1, (k - KeptScalars.Of(1)).unsqueeze(1));
         return (scores <= threshold).to(ScalarType.Float32).MoveToOuterDisposeScope();
     }
 
@@ -95,13 +96,13 @@ public sealed class MaskedNegatives : INegativeStrategy
         var (h, w) = Sampling.Geometry(features, height, width, Name);
         using var scope = NewDisposeScope();
         var f = Sampling.UniformIn(rows, FractionMin, FractionMax, generator, device ?? CPU).to(ScalarType.Float64);
-        var area = f * ((double)h * w);
-        var bh = area.sqrt().round().clamp(1, h);
-        var bw = (area / bh).round().clamp(1, w);
-        var top = Sampling.UniformBelow((h - bh + 1).to(ScalarType.Int64), generator);
-        var left = Sampling.UniformBelow((w - bw + 1).to(ScalarType.Int64), generator);
-        var r = arange(h, dtype: ScalarType.Int64, device: device).reshape(1, h, 1);
-        var c = arange(w, dtype: ScalarType.Int64, device: device).reshape(1, 1, w);
+        var area = f * KeptScalars.Of((double)h * w);
+        var bh = area.sqrt().round().clamp(KeptScalars.Of(1), KeptScalars.Of(h));
+        var bw = (area / bh).round().clamp(KeptScalars.Of(1), KeptScalars.Of(w));
+        var top = Sampling.UniformBelow((KeptScalars.Of(h) - bh + KeptScalars.Of(1)).to(ScalarType.Int64), generator);
+        var left = Sampling.UniformBelow((KeptScalars.Of(w) - bw + KeptScalars.Of(1)).to(ScalarType.Int64), generator);
+        var r = arange(KeptScalars.Of(h), dtype: ScalarType.Int64, device: device).reshape(1, h, 1);
+        var c = arange(KeptScalars.Of(w), dtype: ScalarType.Int64, device: device).reshape(1, 1, w);
         var bhl = bh.to(ScalarType.Int64);
         var bwl = bw.to(ScalarType.Int64);
         var inRows = (r >= top.reshape(-1, 1, 1)) & (r < (top + bhl).reshape(-1, 1, 1));

@@ -1,3 +1,4 @@
+using FFActors.Core.Platform;
 using FFActors.Core.Data;
 using static TorchSharp.torch;
 
@@ -24,14 +25,14 @@ public static class Sampling
         using var u = rand(n.shape, dtype: ScalarType.Float64, generator: generator, device: n.device);
         using var scaled = u * n.to(ScalarType.Float64);
         using var k = scaled.floor().to(ScalarType.Int64);
-        return minimum(k, n - 1);
+        return minimum(k, n - KeptScalars.Of(1));
     }
 
     /// <summary>Uniform doubles in [lo, hi] (exactly lo when lo = hi), one per row, as float32 [rows].</summary>
     public static Tensor UniformIn(long rows, double lo, double hi, Generator generator, Device device)
     {
         var u = rand([rows], generator: generator, device: device);
-        return lo == hi ? u.zero_().add_(lo) : u.mul_(hi - lo).add_(lo);
+        return lo == hi ? u.zero_().add_(KeptScalars.Of(lo)) : u.mul_(KeptScalars.Of(hi - lo)).add_(KeptScalars.Of(lo));
     }
 
     /// <summary>
@@ -45,7 +46,7 @@ public static class Sampling
         var lo = minimum(a, b);
         var hi = maximum(a, b);
         var distinct = lo.ne(hi);
-        var k = UniformBelow(classes - 1 - distinct.to(ScalarType.Int64), generator);
+        var k = UniformBelow(KeptScalars.Of(classes - 1) - distinct.to(ScalarType.Int64), generator);
         var l = k + k.ge(lo).to(ScalarType.Int64);
         l = l + (l.ge(hi) & distinct).to(ScalarType.Int64);
         return l.MoveToOuterDisposeScope();
@@ -56,8 +57,8 @@ public static class Sampling
     {
         if (rows < 2) throw new ArgumentException("negatives: this strategy pairs different images and needs batches of at least 2");
         using var scope = NewDisposeScope();
-        var i = arange(rows, dtype: ScalarType.Int64, device: device);
-        var k = UniformBelow(full([rows], rows - 1, dtype: ScalarType.Int64, device: device), generator);
+        var i = arange(KeptScalars.Of(rows), dtype: ScalarType.Int64, device: device);
+        var k = UniformBelow(full([rows], KeptScalars.Of(rows - 1), dtype: ScalarType.Int64, device: device), generator);
         return (k + k.ge(i).to(ScalarType.Int64)).MoveToOuterDisposeScope();
     }
 
@@ -73,11 +74,11 @@ public static class Sampling
         long b = labels.shape[0];
         var n = count.index_select(0, labels);
         var s = start.index_select(0, labels);
-        var others = b - n;
-        var valid = others.gt(0);
-        var k = UniformBelow(others.clamp_min(1), generator);
-        var pos = (k + k.ge(s).to(ScalarType.Int64) * n).clamp_max(b - 1);
-        var self = arange(b, dtype: ScalarType.Int64, device: labels.device);
+        var others = KeptScalars.Of(b) - n;
+        var valid = others.gt(KeptScalars.Of(0));
+        var k = UniformBelow(others.clamp_min(KeptScalars.Of(1)), generator);
+        var pos = (k + k.ge(s).to(ScalarType.Int64) * n).clamp_max(KeptScalars.Of(b - 1));
+        var self = arange(KeptScalars.Of(b), dtype: ScalarType.Int64, device: labels.device);
         var partner = where(valid, order.index_select(0, pos), self);
         return (partner.MoveToOuterDisposeScope(), valid.MoveToOuterDisposeScope());
     }
@@ -94,11 +95,11 @@ public static class Sampling
         var n = count.index_select(0, labels);
         var s = start.index_select(0, labels);
         var within = rank - s;
-        var others = n - 1;
-        var valid = others.gt(0);
-        var k = UniformBelow(others.clamp_min(1), generator);
-        var pos = (s + k + k.ge(within).to(ScalarType.Int64)).clamp_max(b - 1);
-        var self = arange(b, dtype: ScalarType.Int64, device: labels.device);
+        var others = n - KeptScalars.Of(1);
+        var valid = others.gt(KeptScalars.Of(0));
+        var k = UniformBelow(others.clamp_min(KeptScalars.Of(1)), generator);
+        var pos = (s + k + k.ge(within).to(ScalarType.Int64)).clamp_max(KeptScalars.Of(b - 1));
+        var self = arange(KeptScalars.Of(b), dtype: ScalarType.Int64, device: labels.device);
         var partner = where(valid, order.index_select(0, pos), self);
         return (partner.MoveToOuterDisposeScope(), valid.MoveToOuterDisposeScope());
     }
@@ -110,8 +111,8 @@ public static class Sampling
     static (Tensor Order, Tensor Start, Tensor Count, Tensor Rank) ByClass(Tensor labels, int classes)
     {
         long b = labels.shape[0];
-        var index = arange(b, dtype: ScalarType.Int64, device: labels.device);
-        var order = (labels * b + index).argsort();
+        var index = arange(KeptScalars.Of(b), dtype: ScalarType.Int64, device: labels.device);
+        var order = (labels * KeptScalars.Of(b) + index).argsort();
         var count = labels.bincount(null, classes);
         var start = count.cumsum(0) - count;
         var rank = zeros_like(index).scatter_(0, order, index);

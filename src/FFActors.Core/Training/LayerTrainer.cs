@@ -56,7 +56,7 @@ public sealed class LayerTrainer : IDisposable
             OptimizerKind.Sgd => optim.SGD(Module.parameters(), o.LearningRate, momentum: o.Momentum, weight_decay: o.WeightDecay),
             _ => throw new ArgumentOutOfRangeException(nameof(options)),
         };
-        runningMean = full([options.OutputSize], 0.5f, device: device).DetachFromDisposeScope();
+        runningMean = full([options.OutputSize], KeptScalars.Of(0.5f), device: device).DetachFromDisposeScope();
     }
 
     /// <summary>Sets the learning rate for a 0-based epoch of the schedule.</summary>

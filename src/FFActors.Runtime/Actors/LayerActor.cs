@@ -192,7 +192,7 @@ internal sealed class LayerActor : UntypedActor
         if (fault is not null && fault.TryFire(index, b.Stamp.Epoch, b.Stamp.Batch))
         {
             if (fault.Kind == FaultKind.Throw) throw new LayerFaultException(index, b.Stamp, "injected fault");
-            pos = pos * float.NaN;
+            pos = pos * KeptScalars.Of(float.NaN);
         }
         var gammaPos = b.GammaPositive?[index];
         var gammaNeg = b.GammaNegative?[index];

@@ -1,3 +1,4 @@
+using FFActors.Core.Platform;
 using FFActors.Core.Baselines;
 using FFActors.Core.Embedding;
 using FFActors.Core.Evaluation;
@@ -80,7 +81,7 @@ public class BaselineTests
     static double NeighbourPurity(Tensor y, int[] labels)
     {
         using var eye = torch.eye(labels.Length, dtype: ScalarType.Bool);
-        using var d = cdist(y, y).masked_fill(eye, float.PositiveInfinity);
+        using var d = cdist(y, y).masked_fill(eye, KeptScalars.Of(float.PositiveInfinity));
         var nn = TestSupport.Longs(d.argmin(1));
         return Enumerable.Range(0, labels.Length).Count(i => labels[nn[i]] == labels[i]) / (double)labels.Length;
     }

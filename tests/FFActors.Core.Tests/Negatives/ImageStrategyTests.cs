@@ -1,3 +1,4 @@
+using FFActors.Core.Platform;
 using FFActors.Core.Data;
 using FFActors.Core.Negatives;
 using static TorchSharp.torch;
@@ -22,7 +23,7 @@ public class ImageStrategyTests
         var (neg, partners, masks) = s.GenerateDetailed(batch, g);
         var p = Longs(partners);
         var labels = Longs(y);
-        Assert.True((masks.eq(0) | masks.eq(1)).all().item<bool>());
+        Assert.True((masks.eq(KeptScalars.Of(0)) | masks.eq(KeptScalars.Of(1))).all().item<bool>());
         var on = masks.sum(1).data<float>().ToArray();
         Assert.All(on, v => Assert.InRange(v, 1, features - 1));
         for (int i = 0; i < rows; i++) Assert.NotEqual(labels[i], labels[p[i]]);
@@ -38,8 +39,8 @@ public class ImageStrategyTests
         Assert.True((img.eq(xj) & xi.ne(xj)).any(1).all().item<bool>());
 
         // Label-free: neutral slots on negatives and positives.
-        Assert.True(neg.narrow(1, 0, Classes).eq((float)LabelOverlay.NeutralValue).all().item<bool>());
-        Assert.True(batch.Positives.narrow(1, 0, Classes).eq((float)LabelOverlay.NeutralValue).all().item<bool>());
+        Assert.True(neg.narrow(1, 0, Classes).eq(KeptScalars.Of((float)LabelOverlay.NeutralValue)).all().item<bool>());
+        Assert.True(batch.Positives.narrow(1, 0, Classes).eq(KeptScalars.Of((float)LabelOverlay.NeutralValue)).all().item<bool>());
 
         // Large regions: neighbours agree far more often than the 50 % of raw random bits.
         var grid = masks.reshape(rows, 28, 28);
@@ -62,7 +63,7 @@ public class ImageStrategyTests
         {
             var masks = new HintonHybridNegatives(Overlay, blurPasses: passes).Masks(2000, 4, g);
             var on = masks.sum(1);
-            Assert.True((on.gt(0) & on.lt(4)).all().item<bool>());
+            Assert.True((on.gt(KeptScalars.Of(0)) & on.lt(KeptScalars.Of(4))).all().item<bool>());
         }
         Assert.Throws<ArgumentException>(() => new HintonHybridNegatives(Overlay).Masks(2, 50, g)); // not square
         Assert.Equal(50, new HintonHybridNegatives(Overlay, height: 5, width: 10).Masks(2, 50, g).shape[1]);
@@ -77,7 +78,7 @@ public class ImageStrategyTests
         var scale = linspace(0.1, 3, features).unsqueeze(0);
         var offset = linspace(-1, 2, features).unsqueeze(0);
         var x = randn([rows, features], generator: init) * scale + offset;
-        var y = (arange(rows, dtype: ScalarType.Int64)).remainder(Classes);
+        var y = (arange(KeptScalars.Of(rows), dtype: ScalarType.Int64)).remainder(KeptScalars.Of(Classes));
         var s = (GaussianNoiseNegatives)NegativeStrategies.Create("gaussian-noise-matched", Overlay);
         Assert.True(s.Matched);
         using var g = new Generator(6);
@@ -88,7 +89,7 @@ public class ImageStrategyTests
         var (sn, mn) = std_mean(pix, [0L], unbiased: false);
         // Standard errors: σ/√n for the mean (≈1.6 % of σ), ≈1.1 % for σ; allow 5 standard errors.
         Assert.True(((mn - mx).abs() / sx).max().item<float>() < 0.08f);
-        Assert.True(((sn / sx) - 1).abs().max().item<float>() < 0.06f);
+        Assert.True(((sn / sx) - KeptScalars.Of(1)).abs().max().item<float>() < 0.06f);
         // Pure noise: unrelated to the anchor it replaces.
         var corr = ((pix - mn) * (src - mx)).mean([0]) / (sn * sx);
         Assert.True(corr.abs().max().item<float>() < 0.08f);
@@ -125,8 +126,8 @@ public class ImageStrategyTests
         var s = new MaskedNegatives(Overlay, mode, 0.2, 0.4);
         using var g = new Generator(10);
         var masks = s.Masks(rows, features, g);
-        Assert.True((masks.eq(0) | masks.eq(1)).all().item<bool>());
-        var fraction = (masks.sum(1) / features).data<float>().ToArray();
+        Assert.True((masks.eq(KeptScalars.Of(0)) | masks.eq(KeptScalars.Of(1))).all().item<bool>());
+        var fraction = (masks.sum(1) / KeptScalars.Of(features)).data<float>().ToArray();
         // Pixels: exactly round(f·F) pixels; blocks: a rectangle whose sides are rounded.
         double slack = mode == MaskMode.Pixels ? 1.0 / features : 0.06;
         Assert.All(fraction, f => Assert.InRange(f, 0.2 - slack, 0.4 + slack));
@@ -147,7 +148,7 @@ public class ImageStrategyTests
         var m = masks.narrow(1, Classes, features - Classes).to(ScalarType.Bool);
         var img = neg.narrow(1, Classes, features - Classes);
         var orig = x.narrow(1, Classes, features - Classes);
-        Assert.True(where(m, img.eq(0), img.eq(orig)).all().item<bool>()); // same generator → same masks
+        Assert.True(where(m, img.eq(KeptScalars.Of(0)), img.eq(orig)).all().item<bool>()); // same generator → same masks
         var (labels, _) = CarriedLabels(neg, 2.5f);
         var truth = Longs(y);
         for (int i = 0; i < rows; i++) Assert.NotEqual(truth[i], labels[i]);
@@ -162,13 +163,13 @@ public class ImageStrategyTests
         // background and would change nothing without the fallback.
         var (x, y) = MakeData(rows, features, 11);
         var window = zeros([28, 28]);
-        window.narrow(0, 9, 10).narrow(1, 9, 10).fill_(1);
+        window.narrow(0, 9, 10).narrow(1, 9, 10).fill_(KeptScalars.Of(1));
         x = x * window.reshape(1, features);
         var blockOnly = new MaskedNegatives(Overlay, MaskMode.Blocks, 0.05, 0.1);
         using (var probe = new Generator(12))
         {
             var m = blockOnly.Masks(rows, features, probe);
-            long untouched = (m * x).eq(0).all(1).sum().item<long>();
+            long untouched = (m * x).eq(KeptScalars.Of(0)).all(1).sum().item<long>();
             Assert.True(untouched > 20, $"only {untouched} blocks miss the window: the test would not exercise the fallback");
         }
         var s = new MaskedNegatives(Overlay, MaskMode.Blocks, 0.05, 0.1, labelFree: true);
@@ -177,6 +178,6 @@ public class ImageStrategyTests
         using var g = new Generator(12);
         var neg = s.Generate(batch, g);
         Assert.DoesNotContain(true, RowsEqual(neg, batch.Positives));
-        Assert.True(neg.narrow(1, 0, Classes).eq((float)LabelOverlay.NeutralValue).all().item<bool>());
+        Assert.True(neg.narrow(1, 0, Classes).eq(KeptScalars.Of((float)LabelOverlay.NeutralValue)).all().item<bool>());
     }
 }

@@ -42,13 +42,13 @@ public class LabelFreeTrainingTests(ITestOutputHelper log)
         var x = data.Train.Images;
         var y = data.Train.Labels;
         var (pos, neg) = builder.Build(x, y);
-        var (posShifted, _) = builder.Build(x, (y + 1).remainder(10));
+        var (posShifted, _) = builder.Build(x, (y + KeptScalars.Of(1)).remainder(KeptScalars.Of(10)));
         // The positives do not depend on the labels at all, and every label slot holds the neutral value.
         Assert.True(TestSupport.Same(pos, posShifted));
         int width = (int)x.shape[1];
         for (long start = 0; start < pos.shape[1]; start += width)
-            Assert.True(pos.narrow(1, start, overlay.Classes).eq((float)LabelOverlay.NeutralValue).all().item<bool>());
-        Assert.True(neg.narrow(1, 0, overlay.Classes).eq((float)LabelOverlay.NeutralValue).all().item<bool>());
+            Assert.True(pos.narrow(1, start, overlay.Classes).eq(KeptScalars.Of((float)LabelOverlay.NeutralValue)).all().item<bool>());
+        Assert.True(neg.narrow(1, 0, overlay.Classes).eq(KeptScalars.Of((float)LabelOverlay.NeutralValue)).all().item<bool>());
         Assert.Equal(strategy.InputWidth(width), pos.shape[1]);
         (strategy as IDisposable)?.Dispose();
     }

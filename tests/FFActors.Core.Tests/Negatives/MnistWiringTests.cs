@@ -1,3 +1,4 @@
+using FFActors.Core.Platform;
 using FFActors.Core.Data;
 using FFActors.Core.Layers;
 using FFActors.Core.Negatives;
@@ -46,7 +47,7 @@ public class MnistWiringTests(ITestOutputHelper log)
                 Assert.Equal(pos.shape, neg.shape);
                 Assert.DoesNotContain(true, NegativeTestKit.RowsEqual(neg, pos));
                 if (strategy.LabelFree)
-                    Assert.True(pos.narrow(1, 0, overlay.Classes).eq((float)LabelOverlay.NeutralValue).all().item<bool>());
+                    Assert.True(pos.narrow(1, 0, overlay.Classes).eq(KeptScalars.Of((float)LabelOverlay.NeutralValue)).all().item<bool>());
                 foreach (var layer in net.Layers)
                 {
                     var (output, stats) = layer.Step(pos, neg);

@@ -1,3 +1,4 @@
+using FFActors.Core.Platform;
 using FFActors.Core.Data;
 using FFActors.Core.Evaluation;
 using FFActors.Core.Negatives;
@@ -16,7 +17,7 @@ public class ModelStrategyTests
     static Tensor WithIds(Tensor images)
     {
         var x = images.clone();
-        x.narrow(1, Classes, 1).copy_(arange(x.shape[0], dtype: ScalarType.Float32).unsqueeze(1));
+        x.narrow(1, Classes, 1).copy_(arange(KeptScalars.Of(x.shape[0]), dtype: ScalarType.Float32).unsqueeze(1));
         return x;
     }
 
@@ -84,7 +85,7 @@ public class ModelStrategyTests
         {
             var ids = Ids(images);
             var table = zeros([images.shape[0], Classes]);
-            for (int i = 0; i < ids.Length; i++) table[i, favourite[ids[i]]] = 50f;
+            for (int i = 0; i < ids.Length; i++) table[i, favourite[ids[i]]].fill_(KeptScalars.Of(50f));
             return table;
         });
         var s = new HardLabelNegatives(Overlay);
@@ -240,7 +241,7 @@ public class ModelStrategyTests
         var (b0, yb) = MakeData(rows, Features, 13);
         var a = WithIds(a0);
         var b = WithIds(b0);
-        b.narrow(1, Classes, 1).add_(rows); // ids 30..59 for the second batch
+        b.narrow(1, Classes, 1).add_(KeptScalars.Of(rows)); // ids 30..59 for the second batch
         // Make the first batch's images far more confusing than the second's.
         var table = RandomTable(2 * rows, 4);
         for (int i = 0; i < rows; i++) for (int c = 0; c < Classes; c++) table[i, c] += 10;

@@ -1,3 +1,4 @@
+using FFActors.Core.Platform;
 using FFActors.Core.Data;
 using FFActors.Core.Layers;
 using FFActors.Core.Negatives;
@@ -18,9 +19,9 @@ static class NegativeTestKit
     public static (Tensor Images, Tensor Labels) MakeData(int rows, int features, ulong seed, long[]? labels = null)
     {
         using var g = new Generator(seed);
-        var images = rand([rows, features], generator: g) * 3 - 0.5;
+        var images = rand([rows, features], generator: g) * KeptScalars.Of(3) - KeptScalars.Of(0.5);
         var y = labels is null
-            ? (arange(rows, dtype: ScalarType.Int64) * 7).remainder(Classes)
+            ? (arange(KeptScalars.Of(rows), dtype: ScalarType.Int64) * KeptScalars.Of(7)).remainder(KeptScalars.Of(Classes))
             : tensor(labels);
         return (images, y);
     }
@@ -56,7 +57,7 @@ static class NegativeTestKit
     {
         var slots = x.narrow(1, 0, Classes);
         var labels = slots.argmax(1).data<long>().ToArray();
-        var oneHot = (slots.eq(on).sum(1).eq(1) & slots.eq(0).sum(1).eq(Classes - 1)).data<bool>().ToArray();
+        var oneHot = (slots.eq(KeptScalars.Of(on)).sum(1).eq(KeptScalars.Of(1)) & slots.eq(KeptScalars.Of(0)).sum(1).eq(KeptScalars.Of(Classes - 1))).data<bool>().ToArray();
         return (labels, oneHot);
     }
 

@@ -1,3 +1,4 @@
+using FFActors.Core.Platform;
 using FFActors.Core.Data;
 using FFActors.Core.Negatives;
 using static TorchSharp.torch;
@@ -111,8 +112,8 @@ public class PairingStrategyTests
     {
         using var scope = NewDisposeScope();
         const int n = 36_000;
-        var a = full([n], 2L, dtype: ScalarType.Int64);
-        var b = full([n], 7L, dtype: ScalarType.Int64);
+        var a = full([n], KeptScalars.Of(2L), dtype: ScalarType.Int64);
+        var b = full([n], KeptScalars.Of(7L), dtype: ScalarType.Int64);
         using var g = new Generator(1);
         var l = Longs(Sampling.LabelsExcluding(a, b, Classes, g));
         var counts = new int[Classes];
@@ -151,7 +152,7 @@ public class PairingStrategyTests
         }
         // The image part is exactly the blend.
         var au = alphas.unsqueeze(1);
-        var expected = au * x + (1 - au) * x.index_select(0, partners);
+        var expected = au * x + (KeptScalars.Of(1) - au) * x.index_select(0, partners);
         var image = neg.narrow(1, Classes, Features - Classes);
         Assert.True(image.allclose(expected.narrow(1, Classes, Features - Classes), rtol: 0, atol: 1e-6));
     }
@@ -168,9 +169,9 @@ public class PairingStrategyTests
         using var g = new Generator(15);
         var batch = Batch(s, x, y, Overlay);
         var (neg, _, alphas) = s.GenerateDetailed(batch, g);
-        Assert.True(alphas.eq(0.5f).all().item<bool>());
-        Assert.True(neg.narrow(1, 0, Classes).eq((float)LabelOverlay.NeutralValue).all().item<bool>());
-        Assert.True(batch.Positives.narrow(1, 0, Classes).eq((float)LabelOverlay.NeutralValue).all().item<bool>());
+        Assert.True(alphas.eq(KeptScalars.Of(0.5f)).all().item<bool>());
+        Assert.True(neg.narrow(1, 0, Classes).eq(KeptScalars.Of((float)LabelOverlay.NeutralValue)).all().item<bool>());
+        Assert.True(batch.Positives.narrow(1, 0, Classes).eq(KeptScalars.Of((float)LabelOverlay.NeutralValue)).all().item<bool>());
         Assert.Throws<ArgumentOutOfRangeException>(() => new HybridMixNegatives(Overlay, 0.6, 0.4));
         Assert.Throws<ArgumentOutOfRangeException>(() => new HybridMixNegatives(Overlay, 0.5, 1.0));
     }

@@ -1,3 +1,4 @@
+using FFActors.Core.Platform;
 using FFActors.Core.Data;
 using FFActors.Core.Negatives;
 using static TorchSharp.torch;
@@ -76,8 +77,8 @@ public class StrategyInvariantTests
             long width = neg.shape[1];
             for (long start = 0; start < width; start += Features)
             {
-                Assert.True(neg.narrow(1, start, Classes).eq((float)LabelOverlay.NeutralValue).all().item<bool>());
-                Assert.True(batch.Positives.narrow(1, start, Classes).eq((float)LabelOverlay.NeutralValue).all().item<bool>());
+                Assert.True(neg.narrow(1, start, Classes).eq(KeptScalars.Of((float)LabelOverlay.NeutralValue)).all().item<bool>());
+                Assert.True(batch.Positives.narrow(1, start, Classes).eq(KeptScalars.Of((float)LabelOverlay.NeutralValue)).all().item<bool>());
             }
             return;
         }

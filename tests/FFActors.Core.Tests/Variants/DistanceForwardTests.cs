@@ -1,3 +1,4 @@
+using FFActors.Core.Platform;
 using FFActors.Core.Layers;
 using static TorchSharp.torch;
 
@@ -15,9 +16,9 @@ public class DistanceForwardTests
         var h = layer.forward(randn(5, 12, generator: gen));
         var s = layer.ClassScores(h);
         Assert.Equal([5L, 3], s.shape);
-        Assert.True(s.le(0).all().item<bool>());
+        Assert.True(s.le(KeptScalars.Of(0)).all().item<bool>());
         // Against a direct distance to centre 2.
-        var direct = h.sub(layer.Centres[2].unsqueeze(0)).pow(2).mean([1]).mul(-4.0);
+        var direct = h.sub(layer.Centres[2].unsqueeze(0)).pow(KeptScalars.Of(2)).mean([1]).mul(KeptScalars.Of(-4.0));
         Assert.True(s.select(1, 2).allclose(direct, rtol: 1e-5, atol: 1e-6));
         // The centres are learnable parameters of the layer (its own optimizer moves them).
         Assert.Contains(layer.parameters(), p => p.shape.SequenceEqual(new long[] { 3, 6 }));

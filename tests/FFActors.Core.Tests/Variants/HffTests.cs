@@ -1,3 +1,4 @@
+using FFActors.Core.Platform;
 using FFActors.Core.Layers;
 using static TorchSharp.torch;
 
@@ -16,10 +17,10 @@ public class HffTests
         var s = layer.ClassScores(h);
         Assert.Equal([4L, 3], s.shape);
         Assert.True(s.abs().max().item<float>() <= 5 + 1e-4);
-        Assert.True(layer.ClassScores(h.mul(7.0)).allclose(s, rtol: 1e-4, atol: 1e-5));
+        Assert.True(layer.ClassScores(h.mul(KeptScalars.Of(7.0))).allclose(s, rtol: 1e-4, atol: 1e-5));
         // Against a direct cosine with prototype 1.
         var p = layer.parameters().Single(t => t.shape.SequenceEqual(new long[] { 3, 6 }));
-        var cos = nn.functional.cosine_similarity(h, p[1].unsqueeze(0).expand(4, 6), dim: 1).mul(5.0);
+        var cos = nn.functional.cosine_similarity(h, p[1].unsqueeze(0).expand(4, 6), dim: 1).mul(KeptScalars.Of(5.0));
         Assert.True(s.select(1, 1).allclose(cos, rtol: 1e-4, atol: 1e-5));
     }
 }
