@@ -1,4 +1,3 @@
-using FFActors.Core.Platform;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
@@ -7,6 +6,7 @@ using System.Security.Cryptography.X509Certificates;
 using Akka.Actor;
 using Akka.Actor.Setup;
 using Akka.Configuration;
+using FFActors.Core.Platform;
 using FFActors.Runtime.Protocol;
 using FFActors.Runtime.Serialization;
 using FFActors.Runtime.Transport;

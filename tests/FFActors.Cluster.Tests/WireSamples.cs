@@ -1,7 +1,7 @@
-using FFActors.Core.Platform;
 using Akka.Actor;
 using FFActors.Core.Layers;
 using FFActors.Core.Objectives;
+using FFActors.Core.Platform;
 using FFActors.Core.Training;
 using FFActors.Runtime.Protocol;
 using Xunit;

@@ -1,7 +1,7 @@
-using FFActors.Core.Platform;
 using System.Runtime.Serialization;
 using Akka.Actor;
 using Akka.Configuration;
+using FFActors.Core.Platform;
 using FFActors.Runtime.Protocol;
 using FFActors.Runtime.Serialization;
 using Xunit;

@@ -1,5 +1,5 @@
-using FFActors.Core.Platform;
 using FFActors.Core.Data;
+using FFActors.Core.Platform;
 using FFActors.Core.Training;
 using static TorchSharp.torch;
 

@@ -1,6 +1,6 @@
-using FFActors.Core.Platform;
 using FFActors.Core.Layers;
 using FFActors.Core.Objectives;
+using FFActors.Core.Platform;
 using FFActors.Core.Training;
 using static TorchSharp.torch;
 using static FFActors.Core.Tests.TestSupport;

@@ -1,6 +1,6 @@
-using FFActors.Core.Platform;
 using FFActors.Core.Data;
 using FFActors.Core.Layers;
+using FFActors.Core.Platform;
 using FFActors.Core.Training;
 using TorchSharp.Modules;
 using static TorchSharp.torch;

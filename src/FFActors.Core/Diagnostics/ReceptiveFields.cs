@@ -1,5 +1,5 @@
-using FFActors.Core.Platform;
 using FFActors.Core.Layers;
+using FFActors.Core.Platform;
 using static TorchSharp.torch;
 
 namespace FFActors.Core.Diagnostics;

@@ -1,8 +1,8 @@
-using FFActors.Core.Platform;
 using FFActors.Core.Baselines;
 using FFActors.Core.Embedding;
 using FFActors.Core.Evaluation;
 using FFActors.Core.Layers;
+using FFActors.Core.Platform;
 using TorchSharp;
 using static TorchSharp.torch;
 

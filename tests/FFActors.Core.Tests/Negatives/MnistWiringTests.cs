@@ -1,7 +1,7 @@
-using FFActors.Core.Platform;
 using FFActors.Core.Data;
 using FFActors.Core.Layers;
 using FFActors.Core.Negatives;
+using FFActors.Core.Platform;
 using FFActors.Core.Training;
 using Xunit.Abstractions;
 using static TorchSharp.torch;

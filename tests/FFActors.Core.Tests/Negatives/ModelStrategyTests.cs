@@ -1,7 +1,7 @@
-using FFActors.Core.Platform;
 using FFActors.Core.Data;
 using FFActors.Core.Evaluation;
 using FFActors.Core.Negatives;
+using FFActors.Core.Platform;
 using static TorchSharp.torch;
 using static FFActors.Core.Tests.Negatives.NegativeTestKit;
 
