@@ -1,6 +1,5 @@
 using FFActors.Core.Data;
 using FFActors.Core.Layers;
-using FFActors.Core.Platform;
 using FFActors.Core.Training;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -32,12 +31,8 @@ public sealed class BackpropMlp : nn.Module<Tensor, Tensor>
     static Linear Uniform(Linear linear, Generator init)
     {
         double bound = 1.0 / Math.Sqrt(linear.in_features);
-        using (no_grad())
-        using (NewDisposeScope())
-        {
-            linear.weight!.copy_(rand(linear.weight.shape, generator: init).mul_(KeptScalars.Of(2 * bound)).sub_(KeptScalars.Of(bound)));
-            linear.bias!.copy_(rand(linear.bias!.shape, generator: init).mul_(KeptScalars.Of(2 * bound)).sub_(KeptScalars.Of(bound)));
-        }
+        UniformInit.Fill(linear.weight!, bound, init);
+        UniformInit.Fill(linear.bias!, bound, init);
         return linear;
     }
 

@@ -1,6 +1,5 @@
 using FFActors.Core.Data;
 using FFActors.Core.Layers;
-using FFActors.Core.Platform;
 using FFActors.Core.Training;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -19,13 +18,8 @@ public sealed class SoftmaxHead : nn.Module<Tensor, Tensor>
     {
         linear = nn.Linear(features, classes);
         RegisterComponents();
-        double bound = 1.0 / Math.Sqrt(features);
-        using (no_grad())
-        using (NewDisposeScope())
-        {
-            linear.weight!.copy_(rand([classes, features], generator: init).mul_(KeptScalars.Of(2 * bound)).sub_(KeptScalars.Of(bound)));
-            linear.bias!.zero_();
-        }
+        UniformInit.Fill(linear.weight!, 1.0 / Math.Sqrt(features), init);
+        using (no_grad()) linear.bias!.zero_();
     }
 
     public override Tensor forward(Tensor features) => linear.forward(features);

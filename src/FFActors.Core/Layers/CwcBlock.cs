@@ -1,4 +1,3 @@
-using FFActors.Core.Platform;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -21,15 +20,11 @@ public sealed class CwcBlock : nn.Module<Tensor, Tensor>
         conv = nn.Conv2d(options.InChannels, options.OutChannels, 3, padding: 1, groups: options.Groups);
         norm = nn.BatchNorm2d(options.OutChannels, eps: 1e-4);
         RegisterComponents();
-        // From the layer's own generator (see FFDenseLayer), same distribution as Conv2d's default:
+        // From the layer's own generator (UniformInit), same distribution as Conv2d's default:
         // U(−1/√fan_in, 1/√fan_in) with fan_in = in-channels per group × 9.
         double bound = 1.0 / Math.Sqrt(options.InChannels / options.Groups * 9);
-        using (no_grad())
-        using (NewDisposeScope())
-        {
-            conv.weight!.copy_(rand(conv.weight.shape, generator: init).mul_(KeptScalars.Of(2 * bound)).sub_(KeptScalars.Of(bound)));
-            conv.bias!.copy_(rand(conv.bias.shape, generator: init).mul_(KeptScalars.Of(2 * bound)).sub_(KeptScalars.Of(bound)));
-        }
+        UniformInit.Fill(conv.weight!, bound, init);
+        UniformInit.Fill(conv.bias!, bound, init);
     }
 
     public Tensor Weight => conv.weight!;

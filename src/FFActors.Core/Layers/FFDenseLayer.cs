@@ -24,16 +24,10 @@ public sealed class FFDenseLayer : nn.Module<Tensor, Tensor>
         InputNorm = inputNorm;
         linear = nn.Linear(inputSize, outputSize);
         RegisterComponents();
-        // Initialise from the layer's own generator, not torch's global RNG, so weights depend only
-        // on (seed, layer index) and not on which thread or actor happened to build the layer first.
-        // Same distribution as nn.Linear's default: U(−1/√fan_in, 1/√fan_in).
+        // Same distribution as nn.Linear's default, U(−1/√fan_in, 1/√fan_in), from the layer's own generator.
         double bound = 1.0 / Math.Sqrt(inputSize);
-        using (no_grad())
-        using (NewDisposeScope())
-        {
-            linear.weight!.copy_(rand([outputSize, inputSize], generator: init).mul_(KeptScalars.Of(2 * bound)).sub_(KeptScalars.Of(bound)));
-            linear.bias!.copy_(rand([outputSize], generator: init).mul_(KeptScalars.Of(2 * bound)).sub_(KeptScalars.Of(bound)));
-        }
+        UniformInit.Fill(linear.weight!, bound, init);
+        UniformInit.Fill(linear.bias!, bound, init);
     }
 
     /// <summary>
