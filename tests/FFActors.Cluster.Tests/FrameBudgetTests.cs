@@ -25,8 +25,8 @@ public class FrameBudgetTests
         // The widest activation (the 784-wide input) of a full batch, with the [L, B] γ rows.
         var batch = serializer.ToBinary(new TrainBatch(new Stamp("r", 1, 0, 0), randn(128, 784), randn(128, 784), randn(2, 128), randn(2, 128)));
         // The largest layer's checkpoint (784×300 with Adam moments), as a layer ships it.
-        var options = new LayerOptions(0, 784, 300, InputNorm.L2, new Objective(GoodnessKind.Sum, 300, LossKind.Softplus), 0.03, new OptimizerOptions());
-        using var trainer = new LayerTrainer(options, 1, CPU);
+        var options = new DenseSpec(0, 784, 300, new OptimizerOptions(), null, InputNorm.L2, new Objective(GoodnessKind.Sum, 300, LossKind.Softplus), 0.03);
+        using var trainer = options.Create(1, CPU);
         using (var x = randn(8, 784)) { var (o, _) = trainer.Step(x, x); o.Positive.Dispose(); o.Negative.Dispose(); } // Adam state exists after a step
         var checkpoint = serializer.ToBinary(new CheckpointSaved(new Stamp("r", 1, 0, 0), 0, "e0000-b000000", LayerCheckpoint.ToBytes(trainer)));
 

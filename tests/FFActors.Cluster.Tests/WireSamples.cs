@@ -21,8 +21,7 @@ static class WireSamples
     public static IEnumerable<(string Name, Func<object> Build)> All(IActorRef a, IActorRef b)
     {
         var stamp = new Stamp("run-äö", 3, 1, 17);
-        var options = new LayerOptions(2, 64, 48, InputNorm.Rms, new Objective(GoodnessKind.Mean, 2.5, LossKind.Logistic), 0.03,
-            new OptimizerOptions(OptimizerKind.Sgd, 0.02, 0.8, 1e-4, LrSchedule.Linear, 0.4));
+        var options = new DenseSpec(2, 64, 48, new OptimizerOptions(OptimizerKind.Sgd, 0.02, 0.8, 1e-4, LrSchedule.Linear, 0.4), null, InputNorm.Rms, new Objective(GoodnessKind.Mean, 2.5, LossKind.Logistic), 0.03);
         yield return ("TrainBatch", () => new TrainBatch(stamp, Rand(1, 7, 64), Rand(2, 7, 64), Rand(3, 3, 7), Rand(4, 3, 7)));
         yield return ("TrainBatch without γ", () => new TrainBatch(stamp, Rand(1, 7, 64), Rand(2, 7, 64), null, null));
         yield return ("TrainBatch with labels (CwC-FF)", () => new TrainBatch(stamp, Rand(1, 7, 64), Rand(2, 0, 64), null, null, arange(KeptScalars.Of(7L)) % KeptScalars.Of(3)));
@@ -46,13 +45,13 @@ static class WireSamples
         yield return ("FitHead", () => new FitHead(stamp));
         yield return ("HeadAccuracy", () => new HeadAccuracy(stamp, 0.9731));
         yield return ("CreateLayer", () => new CreateLayer("r", 2, options, 42, 5, 3, 1, a, b, [9, 8, 7], true));
-        var cwc = new LayerOptions(0, 784, 20 * 14 * 14, InputNorm.None, new Objective(GoodnessKind.Sum, 0, LossKind.SymBa, 6.0), 0,
-            new OptimizerOptions(), SharedHalves: false, Cwc: new CwcBlockOptions(1, 28, 28, 20, 10, true, 10, 2),
-            CwcObjective: new CwcObjective(10, CwcLoss.PvN, 2.0), Window: new EpochWindow(1, 4));
+        var cwc = new CwcSpec(0, new OptimizerOptions(), new EpochWindow(1, 4), new CwcBlockOptions(1, 28, 28, 20, 10, true, 10, 2), new CwcObjective(10, CwcLoss.PvN, 2.0));
         yield return ("CreateLayer, CwC-FF block", () => new CreateLayer("r", 2, cwc, 42, 5, 3, 1, a, b, null, false));
-        var hff = options with { SharedHalves = true, Hff = new HffOptions(10, 7.5) };
-        yield return ("CreateLayer, HFF layer with shared halves", () => new CreateLayer("r", 2, hff, 42, 5, 3, 1, a, null, null, false));
-        var df = options with { Distance = new DistanceOptions(10, 0.5, 12.5) };
+        var hff = new HffSpec(options.Index, options.InputSize, options.OutputSize, options.Optimizer, null, InputNorm.Rms, new HffOptions(10, 7.5));
+        yield return ("CreateLayer, HFF layer", () => new CreateLayer("r", 2, hff, 42, 5, 3, 1, a, null, null, false));
+        var df = new DistanceSpec(options.Index, options.InputSize, options.OutputSize, options.Optimizer, new EpochWindow(0, 3), InputNorm.L2, new DistanceOptions(10, 0.5, 12.5));
+        var reference = options with { SharedHalves = true, Kernel = DenseKernel.Reference };
+        yield return ("CreateLayer, dense layer with shared halves and the reference kernel", () => new CreateLayer("r", 2, reference, 42, 5, 3, 1, a, null, null, false));
         yield return ("CreateLayer, Distance-Forward layer", () => new CreateLayer("r", 2, df, 42, 5, 3, 1, a, null, null, false));
         var gated = options with { Objective = options.Objective with { Remedy = CollaborationRemedy.HardnessGated } };
         yield return ("CreateLayer, hardness-gated collaboration", () => new CreateLayer("r", 2, gated, 42, 5, 3, 1, a, b, null, false));

@@ -1,3 +1,5 @@
+using FFActors.Core.Kernels;
+using FFActors.Core.Layers;
 using FFActors.Core.Platform;
 using FFActors.Core.Training;
 using TorchSharp.Modules;

@@ -88,10 +88,10 @@ public class CollaborationRemedyTests
     {
         var model = new ModelOptions([20, 8, 8, 8]);
         var on = new CollaborationOptions(1, CollaborationMode.Previous, GammaExchange.Exact, CollaborationRemedy.DepthScaled);
-        var layers = FFNetwork.LayerOptionsFor(model, new OptimizerOptions(), collaboration: on);
+        var layers = FFNetwork.SpecsFor(model, new OptimizerOptions(), collaboration: on).Cast<DenseSpec>().ToArray();
         Assert.All(layers, l => Assert.Equal(CollaborationRemedy.DepthScaled, l.Objective.Remedy));
         Assert.Equal([1.0, 2.0, 3.0], layers.Select(l => l.Objective.CumulativeDivisor));
-        var off = FFNetwork.LayerOptionsFor(model, new OptimizerOptions(), collaboration: on with { Scale = 0 });
+        var off = FFNetwork.SpecsFor(model, new OptimizerOptions(), collaboration: on with { Scale = 0 }).Cast<DenseSpec>();
         Assert.All(off, l => Assert.Equal(new Objective(GoodnessKind.Mean, 2.0, LossKind.Softplus), l.Objective));
     }
 
@@ -99,9 +99,9 @@ public class CollaborationRemedyTests
     public void A_layer_reports_its_own_separation_whatever_gamma_is()
     {
         using var scope = NewDisposeScope();
-        var options = new LayerOptions(1, 20, 8, InputNorm.L2, Of(CollaborationRemedy.None), 0, new OptimizerOptions());
-        using var a = new LayerTrainer(options, 3, CPU);
-        using var b = new LayerTrainer(options, 3, CPU);
+        var options = new DenseSpec(1, 20, 8, new OptimizerOptions(), null, InputNorm.L2, Of(CollaborationRemedy.None), 0);
+        using var a = options.Create(3, CPU);
+        using var b = options.Create(3, CPU);
         using var gen = new Generator(4);
         var pos = rand(16, 20, generator: gen);
         var neg = rand(16, 20, generator: gen);

@@ -1,3 +1,4 @@
+using FFActors.Core.Kernels;
 using FFActors.Core.Layers;
 using FFActors.Core.Objectives;
 using FFActors.Core.Platform;
@@ -12,10 +13,10 @@ namespace FFActors.Core.Tests;
 /// </summary>
 public class DenseBackwardTests
 {
-    static LayerOptions Options(int inputs, int outputs, Objective objective, double peerNorm = 0, bool sharedHalves = false,
+    static DenseSpec Options(int inputs, int outputs, Objective objective, double peerNorm = 0, bool sharedHalves = false,
         OptimizerOptions? optimizer = null) =>
-        new(0, inputs, outputs, InputNorm.L2, objective, peerNorm,
-            optimizer ?? new OptimizerOptions(OptimizerKind.Sgd, LearningRate: 1, Momentum: 0), sharedHalves);
+        new(0, inputs, outputs, optimizer ?? new OptimizerOptions(OptimizerKind.Sgd, LearningRate: 1, Momentum: 0), null, InputNorm.L2, objective,
+            peerNorm, sharedHalves);
 
     // "…-partials": 700 positives and 500 negatives, so the weight gradient comes from two partial GEMMs and the
     // positives' peer-normalisation term crosses the border between them.
@@ -52,8 +53,8 @@ public class DenseBackwardTests
             cNeg = rand([130], generator: gen).mul(KeptScalars.Of(2.0));
         }
 
-        using var trainer = new LayerTrainer(options, 11, CPU);
-        using var reference = new LayerTrainer(options, 11, CPU);
+        using var trainer = options.Create(11, CPU);
+        using var reference = options.Create(11, CPU);
         var before = trainer.Layer.Weight.detach().clone();
         var beforeBias = trainer.Layer.Bias.detach().clone();
         trainer.Step(pos, neg, cPos, cNeg);
@@ -114,8 +115,8 @@ public class DenseBackwardTests
         using var scope = NewDisposeScope();
         var options = Options(256, 200, new Objective(GoodnessKind.Mean, 2, LossKind.Softplus), peerNorm: 0.03,
             optimizer: new OptimizerOptions(LearningRate: 0.01));
-        using var inline = new LayerTrainer(options, 5, CPU);
-        using var shared = new LayerTrainer(options, 5, CPU);
+        using var inline = options.Create(5, CPU);
+        using var shared = options.Create(5, CPU);
         var runner = new ThreadPerChunk();
         shared.Chunks = runner;
         using var gen = new Generator(9);
@@ -131,7 +132,7 @@ public class DenseBackwardTests
         Assert.Equal(9, runner.SplitCalls); // a forward, a weight-gradient and an Adam job per step, each in several blocks
         Assert.True(TestSupport.Same(inline.Layer.Weight, shared.Layer.Weight), "weights differ");
         Assert.True(TestSupport.Same(inline.Layer.Bias, shared.Layer.Bias), "biases differ");
-        using var initial = new LayerTrainer(options, 5, CPU);
+        using var initial = options.Create(5, CPU);
         Assert.False(TestSupport.Same(inline.Layer.Weight, initial.Layer.Weight), "training did not move the weights");
     }
 

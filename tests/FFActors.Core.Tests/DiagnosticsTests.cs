@@ -11,7 +11,7 @@ public class DiagnosticsTests
     [Fact]
     public void Layer_diagnostics_count_dead_and_saturated_units_and_bin_goodness()
     {
-        var options = new LayerOptions(0, 3, 4, InputNorm.None, new Objective(GoodnessKind.Sum, 2.0, LossKind.Softplus), 0, new OptimizerOptions());
+        var options = new DenseSpec(0, 3, 4, new OptimizerOptions(), null, InputNorm.None, new Objective(GoodnessKind.Sum, 2.0, LossKind.Softplus), 0);
         using var scope = NewDisposeScope();
         // Unit 0 never fires on positives (dead), unit 1 always fires (saturated), units 2-3 sometimes.
         var hPos = tensor(new float[,] { { 0, 2, 0, 0 }, { 0, 1, 1, 0 }, { 0, 1, 0, 1 } });

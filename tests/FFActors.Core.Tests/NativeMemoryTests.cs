@@ -19,8 +19,8 @@ public class NativeMemoryTests
     public void Layer_steps_check_the_resident_set_every_sixteen_steps()
     {
         Assert.True(OperatingSystem.IsLinux(), "the heap is only trimmed on glibc");
-        var options = new LayerOptions(0, 784, 100, InputNorm.Rms, new Objective(GoodnessKind.Sum, 100, LossKind.Softplus), 0, new OptimizerOptions());
-        using var layer = new LayerTrainer(options, seed: 5, CPU);
+        var options = new DenseSpec(0, 784, 100, new OptimizerOptions(), null, InputNorm.Rms, new Objective(GoodnessKind.Sum, 100, LossKind.Softplus), 0);
+        using var layer = options.Create(5, CPU);
         using var gen = new Generator(9);
         using var pos = randn([20, 784], generator: gen);
         using var neg = randn([20, 784], generator: gen);

@@ -47,9 +47,9 @@ public class TrainingTests(ITestOutputHelper log)
     [Fact]
     public void SetEpoch_applies_the_schedule_to_the_optimizer()
     {
-        var options = FFNetwork.LayerOptionsFor(new ModelOptions([12, 6]),
+        var options = FFNetwork.SpecsFor(new ModelOptions([12, 6]),
             new OptimizerOptions(LearningRate: 0.01, Schedule: LrSchedule.Linear, DecayStart: 0.5))[0];
-        using var layer = new LayerTrainer(options, 1, CPU);
+        using var layer = options.Create(1, CPU);
         Assert.Equal(0.01, layer.LearningRate, 12);
         layer.SetEpoch(8, 10);
         Assert.Equal(0.004, layer.LearningRate, 12);
@@ -63,8 +63,8 @@ public class TrainingTests(ITestOutputHelper log)
         var w = new EpochWindow(2, 6);
         double[] expected = [0, 0, 0.01, 0.01, 0.01, 0.005, 0, 0];
         for (int e = 0; e < expected.Length; e++) Assert.Equal(expected[e], o.LearningRateAt(e, 10, w), 12);
-        var options = FFNetwork.LayerOptionsFor(new ModelOptions([12, 6]), o, [w])[0];
-        using var layer = new LayerTrainer(options, 1, CPU);
+        var options = FFNetwork.SpecsFor(new ModelOptions([12, 6]), o, [w])[0];
+        using var layer = options.Create(1, CPU);
         layer.SetEpoch(5, 10);
         Assert.Equal(0.005, layer.LearningRate, 12);
         var constant = o with { Schedule = LrSchedule.Constant };
@@ -75,19 +75,19 @@ public class TrainingTests(ITestOutputHelper log)
     [Fact]
     public void Layer_options_take_threshold_from_width_when_unset()
     {
-        var opts = FFNetwork.LayerOptionsFor(new ModelOptions([784, 500, 200], Goodness: GoodnessKind.Sum, Threshold: null), new OptimizerOptions());
-        Assert.Equal(2, opts.Count);
+        var opts = FFNetwork.SpecsFor(new ModelOptions([784, 500, 200], Goodness: GoodnessKind.Sum, Threshold: null), new OptimizerOptions()).Cast<DenseSpec>().ToArray();
+        Assert.Equal(2, opts.Length);
         Assert.Equal((784, 500, 500.0), (opts[0].InputSize, opts[0].OutputSize, opts[0].Objective.Threshold));
         Assert.Equal((500, 200, 200.0), (opts[1].InputSize, opts[1].OutputSize, opts[1].Objective.Threshold));
-        Assert.Throws<ArgumentException>(() => FFNetwork.LayerOptionsFor(new ModelOptions([784]), new OptimizerOptions()));
+        Assert.Throws<ArgumentException>(() => FFNetwork.SpecsFor(new ModelOptions([784]), new OptimizerOptions()));
     }
 
     [Fact]
     public void Step_returns_the_output_computed_before_the_update()
     {
         using var scope = NewDisposeScope();
-        var options = FFNetwork.LayerOptionsFor(new ModelOptions([30, 16], PeerNorm: 0.03), new OptimizerOptions(LearningRate: 0.05))[0];
-        using var layer = new LayerTrainer(options, 3, CPU);
+        var options = FFNetwork.SpecsFor(new ModelOptions([30, 16], PeerNorm: 0.03), new OptimizerOptions(LearningRate: 0.05))[0];
+        using var layer = options.Create(3, CPU);
         using var gen = new Generator(1);
         var pos = rand([8, 30], generator: gen);
         var neg = rand([8, 30], generator: gen);
@@ -102,7 +102,7 @@ public class TrainingTests(ITestOutputHelper log)
         Assert.True(stats.Loss > 0);
         Assert.InRange(stats.Separation, 0, 1);
         Assert.InRange(stats.DeadUnits, 0, 1);
-        Assert.Equal(layer.Objective.GoodnessOf(before).mean().item<float>(), stats.GoodPos, 5);
+        Assert.Equal(layer.Score(before).mean().item<float>(), stats.GoodPos, 5);
     }
 
     /// <summary>Hinton-style two-layer model, 2 epochs on all of MNIST: both readouts must beat 90 %.</summary>
@@ -136,8 +136,8 @@ public class TrainingTests(ITestOutputHelper log)
     /// <summary>Live tensors created on this thread and not yet disposed.</summary>
     static long Live => DisposeScopeManager.Statistics.ThreadTotalLiveCount;
 
-    static LayerTrainer SmallLayer(double peerNorm) =>
-        new(FFNetwork.LayerOptionsFor(new ModelOptions([50, 32], PeerNorm: peerNorm), new OptimizerOptions())[0], 5, CPU);
+    static IFFLayer SmallLayer(double peerNorm) =>
+        FFNetwork.SpecsFor(new ModelOptions([50, 32], PeerNorm: peerNorm), new OptimizerOptions())[0].Create(5, CPU);
 
     [Theory]
     [InlineData(0.0)]

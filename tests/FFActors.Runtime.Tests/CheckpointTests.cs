@@ -15,9 +15,9 @@ public class CheckpointTests(ITestOutputHelper output)
     {
         TestSupport.OneThread();
         var config = TestSupport.Config(layers: [30, 20, 10]);
-        var options = FFNetwork.LayerOptionsFor(config.Model, config.Train.OptimizerOrDefault)[1];
-        using var a = new LayerTrainer(options, 1, CPU);
-        using var b = new LayerTrainer(options, 2, CPU);
+        var options = FFNetwork.SpecsFor(config.Model, config.Train.OptimizerOrDefault)[1];
+        using var a = options.Create(1, CPU);
+        using var b = options.Create(2, CPU);
         using var gen = new Generator(5);
         for (int i = 0; i < 3; i++)
         {

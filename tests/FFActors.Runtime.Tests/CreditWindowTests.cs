@@ -13,8 +13,8 @@ namespace FFActors.Runtime.Tests;
 /// <summary>No actor ever has more than W work items in flight to the next one.</summary>
 public class CreditWindowTests() : TestKit(RuntimeConfig.Config)
 {
-    static LayerOptions Layer(int index, int input, int output) =>
-        new(index, input, output, InputNorm.L2, new Objective(GoodnessKind.Mean, 2.0, LossKind.Softplus), 0, new OptimizerOptions());
+    static LayerSpec Layer(int index, int input, int output) =>
+        new DenseSpec(index, input, output, new OptimizerOptions(), null, InputNorm.L2, new Objective(GoodnessKind.Mean, 2.0, LossKind.Softplus));
 
     static TrainBatch Batch(string run, int gen, int b, int features = 20) =>
         new(new Stamp(run, gen, 0, b), randn(8, features).DetachFromDisposeScope(), randn(8, features).DetachFromDisposeScope(), null, null);

@@ -102,14 +102,14 @@ public class LayerLifecycleTests() : TestKit(RuntimeConfig.Config)
     public void A_released_layer_hands_over_its_trainer_and_stops()
     {
         var coordinator = CreateTestProbe();
-        var options = new LayerOptions(0, 20, 10, InputNorm.L2, new Objective(GoodnessKind.Mean, 2.0, LossKind.Softplus), 0, new OptimizerOptions());
+        var options = new DenseSpec(0, 20, 10, new OptimizerOptions(), null, InputNorm.L2, new Objective(GoodnessKind.Mean, 2.0, LossKind.Softplus), 0);
         var settings = new LayerActorSettings("t", 1, options, 1, CPU, 1, 2, 1, coordinator.Ref, null, null, false, null);
         var layer = Sys.ActorOf(LayerActor.Props(settings, RuntimeConfig.PinnedDispatcher));
         Watch(layer);
         layer.Tell(new ReleaseLayer(new Stamp("t", 1, 0, 0)), coordinator.Ref);
         var released = coordinator.ExpectMsg<LayerReleased>();
         ExpectTerminated(layer);
-        using var trainer = new LayerTrainer(options, 1, CPU);
+        using var trainer = options.Create(1, CPU);
         LayerCheckpoint.FromBytes(trainer, released.Checkpoint);
         Assert.Equal(10, trainer.Layer.Weight.shape[0]);
     }

@@ -1,3 +1,5 @@
+using FFActors.Core.Kernels;
+using FFActors.Core.Layers;
 using FFActors.Runtime.WorkSharing;
 using Xunit;
 using Xunit.Abstractions;

@@ -80,7 +80,8 @@ public sealed class ConfigBinder(LoadedConfig loaded)
             Hff: ModelKind() == "hff" ? new HffOptions(Scale: Double("model.hff.scale", min: 0, exclusiveMin: true)) : null,
             Distance: ModelKind() == "distance"
                 ? new DistanceOptions(Margin: Double("model.distance.margin", min: 0), Scale: Double("model.distance.scale", min: 0, exclusiveMin: true))
-                : null),
+                : null,
+            Kernel: Enum("model.kernel", ("blocked", DenseKernel.Blocked), ("reference", DenseKernel.Reference))),
         new TrainOptions(
             Schedule: Enum("train.schedule", ("simultaneous", Schedule.Simultaneous), ("greedy", Schedule.Greedy)),
             Epochs: Int("train.epochs", min: 1),

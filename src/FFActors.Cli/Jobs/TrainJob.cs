@@ -81,7 +81,7 @@ public sealed class TrainJob
             dataset = config.Data.Dataset,
             seed = config.Run.Seed,
             // The trained network's own sizes (flattened for CwC blocks), not the dense-layer key a CwC model ignores.
-            layers = (int[])[outcome.Network.Layers[0].Options.InputSize, .. outcome.Network.Layers.Select(l => l.Options.OutputSize)],
+            layers = (int[])[outcome.Network.Layers[0].Spec.InputSize, .. outcome.Network.Layers.Select(l => l.Spec.OutputSize)],
             model = Describe(config.Model),
             schedule = config.Train.Schedule.ToString().ToLowerInvariant(),
             mode = Greedy ? "in-process" : runtime.Mode.ToString().ToLowerInvariant(),
@@ -120,8 +120,8 @@ public sealed class TrainJob
             DiagnosticsChart.SaveHistograms(run.Path, last.Diagnostics!, last.Epoch, $"{config.Data.Dataset} {config.Train.Negatives}");
         int side = (int)Math.Round(Math.Sqrt(data.Train.Features));
         // Receptive fields are the rows of a dense first layer; a CwC block's 3×3 kernels are not images of the input.
-        if (side * side == data.Train.Features && config.Model.Cwc is null)
-            DiagnosticsChart.SaveReceptiveFields(run.File("receptive-fields.png"), ReceptiveFields.Grid(net.Layers[0].Layer, 100, side, side),
+        if (side * side == data.Train.Features && net.Layers[0].InputWeights is { } weights && weights.shape[1] == data.Train.Features)
+            DiagnosticsChart.SaveReceptiveFields(run.File("receptive-fields.png"), ReceptiveFields.Grid(weights, 100, side, side),
                 $"layer 0 receptive fields (first 100 units, each scaled to its max |w|), {config.Train.Negatives}");
     }
 }

@@ -1,3 +1,4 @@
+using FFActors.Core.Layers;
 using System.Diagnostics;
 using System.Globalization;
 using FFActors.Core.Training;

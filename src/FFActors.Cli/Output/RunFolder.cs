@@ -50,7 +50,7 @@ public sealed class RunFolder(string path)
             var buffer = new MemoryStream();
             layer.Module.save(buffer);
             var bytes = buffer.ToArray();
-            AtomicFile.Write(System.IO.Path.Combine(dir, $"layer{layer.Options.Index}.pt"), s => s.Write(bytes));
+            AtomicFile.Write(System.IO.Path.Combine(dir, $"layer{layer.Spec.Index}.pt"), s => s.Write(bytes));
         }
     }
 

@@ -20,21 +20,21 @@ public sealed class DiagnosticsProbe : IDisposable
     readonly Tensor images, labels;
     readonly LabelOverlay overlay;
     readonly INegativeStrategy strategy;
-    readonly IReadOnlyList<LayerOptions> options;
+    readonly IReadOnlyList<DenseSpec> options;
 
     /// <summary>All layers; also the model view for model-driven strategies' diagnostic negatives.</summary>
     public ModelReplica Replica { get; }
 
-    public DiagnosticsProbe(FFConfig config, Dataset train, IReadOnlyList<LayerOptions> options)
+    public DiagnosticsProbe(FFConfig config, Dataset train, IReadOnlyList<LayerSpec> specs)
     {
         this.config = config;
-        this.options = options;
+        options = specs.Select(ModelReplica.DenseSpecOf).ToArray();
         int n = Math.Min(config.Eval.DiagnosticSamples, train.Count);
         images = train.Images.narrow(0, 0, n).DetachFromDisposeScope();
         labels = train.Labels.narrow(0, 0, n).DetachFromDisposeScope();
         overlay = new LabelOverlay(config.Model.LabelValue);
         strategy = NegativeSetup.Create(config, overlay);
-        Replica = new ModelReplica(options, config.Eval.ScoreLayersFor(options.Count), train.Images.device, allLayers: true);
+        Replica = new ModelReplica(specs, config.Eval.ScoreLayersFor(options.Count), train.Images.device, allLayers: true);
     }
 
     /// <summary>Diagnostics of every layer for the network now in <see cref="Replica"/>, after 0-based <paramref name="epoch"/>.</summary>
@@ -56,7 +56,7 @@ public sealed class DiagnosticsProbe : IDisposable
     }
 
     /// <summary>Diagnostics of one layer from its activities on positives and negatives [B, H].</summary>
-    public static LayerDiagnostics Of(int layer, LayerOptions options, Tensor hPos, Tensor hNeg, int bins)
+    public static LayerDiagnostics Of(int layer, DenseSpec options, Tensor hPos, Tensor hNeg, int bins)
     {
         using var scope = NewDisposeScope();
         var objective = options.Objective;

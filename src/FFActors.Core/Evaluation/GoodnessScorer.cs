@@ -21,7 +21,7 @@ public static class GoodnessScorer
             using var scope = NewDisposeScope();
             var acts = net.Activities(x, deepest);
             var sum = zeros([x.shape[0], overlay.Classes], device: x.device);
-            foreach (int l in layers) sum = sum + net.Layers[l].ScoreOf(acts[l]);
+            foreach (int l in layers) sum = sum + net.Layers[l].Score(acts[l]);
             return sum.MoveToOuterDisposeScope();
         }
         var columns = new Tensor[overlay.Classes];
@@ -30,7 +30,7 @@ public static class GoodnessScorer
             using var scope = NewDisposeScope();
             var acts = net.Activities(overlay.Apply(x, c), deepest);
             var total = zeros([x.shape[0]], device: x.device);
-            foreach (int l in layers) total = total + net.Layers[l].Objective.GoodnessOf(acts[l]);
+            foreach (int l in layers) total = total + net.Layers[l].Score(acts[l]);
             columns[c] = total.MoveToOuterDisposeScope();
         }
         return stack(columns, 1);

@@ -30,16 +30,9 @@ public sealed class SoftmaxHead : nn.Module<Tensor, Tensor>
         using var _ = no_grad();
         using var scope = NewDisposeScope();
         var acts = net.Activities(net.LabelDriven ? x : overlay.Neutral(x), layers.Max());
-        var parts = layers.Select(l => LayerFeatures(net.Layers[l].Options, acts[l])).ToArray();
+        var parts = layers.Select(l => net.Layers[l].Features(acts[l])).ToArray();
         return cat(parts, 1).MoveToOuterDisposeScope();
     }
-
-    /// <summary>One layer's part of the head's input: its activity under the layer's own input
-    /// normalisation (L2 when it has none). The actor runtime computes head features with this too.</summary>
-    /// A CwC block's part is its (BatchNorm-ed) output, average-pooled per channel when it has a head pool.
-    public static Tensor LayerFeatures(LayerOptions layer, Tensor activity) => layer.Cwc is { } block
-        ? (block.HeadPool > 0 ? nn.functional.adaptive_avg_pool2d(activity, [block.HeadPool, block.HeadPool]) : activity).flatten(1)
-        : FFDenseLayer.Normalize(activity, layer.InputNorm == InputNorm.None ? InputNorm.L2 : layer.InputNorm);
 
     public static Tensor Features(FFNetwork net, Dataset data, LabelOverlay overlay, int[] layers, int batchSize)
     {

@@ -9,6 +9,7 @@ namespace FFActors.Core.Layers;
 /// <param name="Hff">Set for Hyperspherical FF (model.kind = hff): dense layers of <paramref name="Layers"/> with class prototypes.</param>
 /// <param name="Distance">Set for Distance-Forward (model.kind = distance): dense layers of <paramref name="Layers"/> with class centres.</param>
 /// <param name="Cwc">Set for a CwC-FF network (model.kind = cwc): its blocks replace <paramref name="Layers"/>.</param>
+/// <param name="Kernel">How dense layers compute their step (model.kernel).</param>
 public sealed record ModelOptions(
     int[] Layers,
     InputNorm InputNorm = InputNorm.L2,
@@ -20,20 +21,19 @@ public sealed record ModelOptions(
     CwcOptions? Cwc = null,
     double SymBaAlpha = 4.0,
     HffOptions? Hff = null,
-    DistanceOptions? Distance = null)
+    DistanceOptions? Distance = null,
+    DenseKernel Kernel = DenseKernel.Blocked)
 {
-    /// <summary>CwC-FF, Hyperspherical FF and Distance-Forward learn from labels in one pass: no overlay, no negatives.</summary>
-    public bool LabelDriven => Cwc is not null || Hff is not null || Distance is not null;
+    /// <summary>The layer kind of this model (<see cref="LayerKinds"/>).</summary>
+    public ILayerKind Kind => LayerKinds.Of(this);
 
-    public int LayerCount => Cwc?.Channels.Length ?? Layers.Length - 1;
+    /// <summary>The model's layers learn from labels in one pass: no overlay, no negatives (<see cref="LayerSpec.LabelDriven"/>).</summary>
+    public bool LabelDriven => Kind.LabelDriven;
+
+    public int LayerCount => LayerWork().Length;
 
     public double ThresholdFor(int width) => Threshold ?? width;
 
-    /// <summary>
-    /// Each layer's multiply-adds per sample: a dense layer's weight count, a CwC block's convolution
-    /// (3×3 kernel, its groups, at its input resolution). Placement and lane plans balance these.
-    /// </summary>
-    public double[] LayerWork() => Cwc is { } cwc
-        ? cwc.Blocks().Select(b => 9.0 * b.InChannels / b.Groups * b.OutChannels * b.Height * b.Width).ToArray()
-        : Enumerable.Range(0, Layers.Length - 1).Select(l => (double)Layers[l] * Layers[l + 1]).ToArray();
+    /// <summary>Each layer's multiply-adds per sample: placement and lane plans balance these.</summary>
+    public double[] LayerWork() => Kind.LayerWork(this);
 }

@@ -20,14 +20,15 @@ public sealed class ModelReplica : INegativeModel, IDisposable
     readonly int[] scored;
 
     /// <param name="allLayers">Hold every layer (for <see cref="Forward"/>), not only those up to the deepest score layer.</param>
-    public ModelReplica(IReadOnlyList<LayerOptions> options, IEnumerable<int> scoreLayers, Device device, bool allLayers = false)
+    public ModelReplica(IReadOnlyList<LayerSpec> specs, IEnumerable<int> scoreLayers, Device device, bool allLayers = false)
     {
+        var options = specs.Select(DenseSpecOf).ToArray();
         scored = scoreLayers.Distinct().Order().ToArray();
-        if (scored.Length == 0 || scored[0] < 0 || scored[^1] >= options.Count)
-            throw new ArgumentException($"ModelReplica: score layers [{string.Join(", ", scored)}] do not fit a model of {options.Count} layers");
+        if (scored.Length == 0 || scored[0] < 0 || scored[^1] >= options.Length)
+            throw new ArgumentException($"ModelReplica: score layers [{string.Join(", ", scored)}] do not fit a model of {options.Length} layers");
         // The initial values are overwritten by the first refresh; a fixed generator keeps them harmless.
         using var init = new Generator(0);
-        layers = options.Take(allLayers ? options.Count : scored[^1] + 1).Select(o =>
+        layers = options.Take(allLayers ? options.Length : scored[^1] + 1).Select(o =>
         {
             var layer = new FFDenseLayer(o.InputSize, o.OutputSize, o.InputNorm, init, $"replica{o.Index}", o.SharedHalves);
             layer.to(device);
@@ -51,8 +52,16 @@ public sealed class ModelReplica : INegativeModel, IDisposable
 
     public void LoadFrom(FFNetwork net)
     {
-        for (int l = 0; l < layers.Length; l++) Load(l, net.Layers[l].Layer.Weight, net.Layers[l].Layer.Bias);
+        for (int l = 0; l < layers.Length; l++)
+        {
+            var dense = (DenseLayer)net.Layers[l];
+            Load(l, dense.Dense.Weight, dense.Dense.Bias);
+        }
     }
+
+    /// <summary>Model-driven negatives and diagnostics read a dense FF network's goodness.</summary>
+    public static DenseSpec DenseSpecOf(LayerSpec spec) => spec as DenseSpec
+        ?? throw new ArgumentException($"layer {spec.Index}: model-driven negatives and goodness diagnostics read dense FF layers, not '{spec.Kind}' layers");
 
     /// <summary>Layer <paramref name="layer"/>'s output for its input (autograd as the caller has it).</summary>
     public Tensor Forward(int layer, Tensor input) => layers[layer].forward(input);

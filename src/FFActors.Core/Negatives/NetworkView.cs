@@ -36,11 +36,11 @@ public sealed class NetworkView : INegativeModel
         var h = inputs;
         for (int l = 0; l <= deepest; l++)
         {
-            // Layer.forward rather than LayerTrainer.Forward: the latter always disables autograd,
+            // Module.forward rather than IFFLayer.Forward: the latter always disables autograd,
             // and the adversarial strategy needs the gradient with respect to the input.
-            h = net.Layers[l].Layer.forward(h);
+            h = net.Layers[l].Module.forward(h);
             if (Array.IndexOf(layers, l) < 0) continue;
-            var g = net.Layers[l].Objective.GoodnessOf(h);
+            var g = net.Layers[l].Score(h);
             total = total is null ? g : total + g;
         }
         return total!;

@@ -1,3 +1,4 @@
+using FFActors.Core.Layers;
 using FFActors.Core.Platform;
 using static TorchSharp.torch;
 
@@ -55,8 +56,8 @@ public static class Collaboration
             var layer = net.Layers[l];
             hPos = layer.Forward(hPos);
             hNeg = layer.Forward(hNeg);
-            gPos[l] = layer.Objective.GoodnessOf(hPos);
-            gNeg[l] = layer.Objective.GoodnessOf(hNeg);
+            gPos[l] = layer.Score(hPos);
+            gNeg[l] = layer.Score(hNeg);
         }
         return (gPos, gNeg);
     }

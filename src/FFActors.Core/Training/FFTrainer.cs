@@ -2,6 +2,7 @@ using System.Diagnostics;
 using FFActors.Core.Data;
 using FFActors.Core.Diagnostics;
 using FFActors.Core.Evaluation;
+using FFActors.Core.Layers;
 using FFActors.Core.Negatives;
 using static TorchSharp.torch;
 
@@ -40,7 +41,7 @@ public sealed class FFTrainer(FFConfig config, ITrainingObserver? observer = nul
         var strategy = NegativeSetup.Create(config, Overlay);
         // Label-driven networks (CwC-FF, HFF) have no negatives, so no goodness histograms to draw.
         using var probe = config.Eval.DiagnosticSamples > 0 && !net.LabelDriven
-            ? new DiagnosticsProbe(config, data.Train, net.Layers.Select(l => l.Options).ToArray()) : null;
+            ? new DiagnosticsProbe(config, data.Train, net.Layers.Select(l => l.Spec).ToArray()) : null;
         diagnostics = probe;
         try
         {
@@ -72,7 +73,7 @@ public sealed class FFTrainer(FFConfig config, ITrainingObserver? observer = nul
 
     /// <summary>The copy of the network that model-driven strategies read (null when the strategy needs none).</summary>
     ModelReplica? ReplicaFor(FFNetwork net, BatchBuilder builder) => builder.Strategy.NeedsModel && !net.LabelDriven
-        ? new ModelReplica(net.Layers.Select(l => l.Options).ToArray(), config.Eval.ScoreLayersFor(net.Layers.Count), net.Layers[0].Layer.Weight.device)
+        ? new ModelReplica(net.Layers.Select(l => l.Spec).ToArray(), config.Eval.ScoreLayersFor(net.Layers.Count), net.Layers[0].Module.parameters().First().device)
         : null;
 
     List<EpochMetrics> Simultaneous(FFNetwork net, DataSplits data, BatchBuilder builder, Generator dataOrder)
@@ -120,7 +121,7 @@ public sealed class FFTrainer(FFConfig config, ITrainingObserver? observer = nul
                     {
                         var layer = net.Layers[l];
                         var (output, s) = layer.Step(pos, neg, gammaPos?[l], gammaNeg?[l], labels);
-                        stale?.Record(idx, l, layer.Objective.GoodnessOf(output.Positive), layer.Objective.GoodnessOf(output.Negative));
+                        stale?.Record(idx, l, layer.Score(output.Positive), layer.Score(output.Negative));
                         acc.Add(l, s);
                         stats.Add((l, s));
                         (pos, neg) = (output.Positive, output.Negative);

@@ -1,3 +1,4 @@
+using FFActors.Core.Layers;
 namespace FFActors.Core.Training;
 
 /// <summary>Receives progress from a trainer (the CLI renders it; tests may ignore it).</summary>

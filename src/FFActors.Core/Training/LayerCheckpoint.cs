@@ -1,3 +1,4 @@
+using FFActors.Core.Layers;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -5,29 +6,29 @@ using static TorchSharp.torch;
 namespace FFActors.Core.Training;
 
 /// <summary>
-/// Saves and restores everything that determines a <see cref="LayerTrainer"/>'s future: weights,
+/// Saves and restores everything that determines a <see cref="IFFLayer"/>'s future: weights,
 /// optimizer state (Adam moments and step count, SGD momentum) and the peer-normalisation running
-/// mean. The learning rate is not stored: it follows from the epoch (<see cref="LayerTrainer.SetEpoch"/>).
+/// mean. The learning rate is not stored: it follows from the epoch (<see cref="IFFLayer.SetEpoch"/>).
 /// </summary>
 public static class LayerCheckpoint
 {
     const int Magic = 0x434C4646; // "FFLC"
     const int Version = 1;
 
-    public static void Save(LayerTrainer trainer, BinaryWriter w)
+    public static void Save(IFFLayer trainer, BinaryWriter w)
     {
         w.Write(Magic);
         w.Write(Version);
-        w.Write(trainer.Options.Index);
-        w.Write(trainer.Options.InputSize);
-        w.Write(trainer.Options.OutputSize);
+        w.Write(trainer.Spec.Index);
+        w.Write(trainer.Spec.InputSize);
+        w.Write(trainer.Spec.OutputSize);
         trainer.Module.save(w);
         Helper(trainer).save_state_dict(w);
-        trainer.RunningMean.Save(w);
+        trainer.State.Save(w);
         w.Flush();
     }
 
-    public static byte[] ToBytes(LayerTrainer trainer)
+    public static byte[] ToBytes(IFFLayer trainer)
     {
         using var ms = new MemoryStream();
         using (var w = new BinaryWriter(ms, System.Text.Encoding.UTF8, leaveOpen: true)) Save(trainer, w);
@@ -35,28 +36,28 @@ public static class LayerCheckpoint
     }
 
     /// <summary>Loads a checkpoint into a trainer built with the same options.</summary>
-    public static void Load(LayerTrainer trainer, BinaryReader r)
+    public static void Load(IFFLayer trainer, BinaryReader r)
     {
         if (r.ReadInt32() != Magic) throw new InvalidDataException("not an FFActors layer checkpoint");
         int version = r.ReadInt32();
         if (version != Version) throw new InvalidDataException($"layer checkpoint version {version} (expected {Version})");
         int index = r.ReadInt32(), input = r.ReadInt32(), output = r.ReadInt32();
-        var o = trainer.Options;
+        var o = trainer.Spec;
         if (index != o.Index || input != o.InputSize || output != o.OutputSize)
             throw new InvalidDataException($"layer checkpoint is layer {index} ({input}→{output}), expected layer {o.Index} ({o.InputSize}→{o.OutputSize})");
         trainer.Module.load(r);
         Helper(trainer).load_state_dict(r);
         using var mean = TensorExtensionMethods.Load(r);
-        using (no_grad()) trainer.RunningMean.copy_(mean);
+        using (no_grad()) trainer.State.copy_(mean);
     }
 
-    public static void FromBytes(LayerTrainer trainer, byte[] bytes)
+    public static void FromBytes(IFFLayer trainer, byte[] bytes)
     {
         using var ms = new MemoryStream(bytes, writable: false);
         using var r = new BinaryReader(ms);
         Load(trainer, r);
     }
 
-    static OptimizerHelper Helper(LayerTrainer trainer) => trainer.Optimizer as OptimizerHelper
+    static OptimizerHelper Helper(IFFLayer trainer) => trainer.Optimizer as OptimizerHelper
         ?? throw new NotSupportedException($"optimizer {trainer.Optimizer.GetType().Name} cannot save its state");
 }

@@ -1,3 +1,4 @@
+using FFActors.Core.Layers;
 namespace FFActors.Core.Training;
 
 /// <summary>Running means of <see cref="LayerStepStats"/> per layer over an epoch.</summary>

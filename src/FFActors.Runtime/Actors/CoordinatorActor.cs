@@ -140,7 +140,7 @@ internal sealed class CoordinatorActor : UntypedActor
     readonly FFConfig config;
     readonly DataSplits data;
     readonly int layerCount, window, epochs;
-    readonly IReadOnlyList<LayerOptions> layerOptions;
+    readonly IReadOnlyList<LayerSpec> layerOptions;
     readonly LabelOverlay overlay;
     readonly Generator dataOrder, negGen;
     readonly BatchBuilder builder;
@@ -202,7 +202,7 @@ internal sealed class CoordinatorActor : UntypedActor
     LayerHostRef[] layerHosts = [];
     (int Generation, int Layer, string Reason, IActorRef Host)? unexplained;
 
-    LayerTrainer?[] released = [];
+    IFFLayer?[] released = [];
     LayerTimings?[] timings = [];
     int releasedCount;
     bool finishedCompleted;
@@ -215,7 +215,7 @@ internal sealed class CoordinatorActor : UntypedActor
         config = settings.Config;
         data = settings.Data;
         negatives = NegativeSetup.Of(config);
-        layerOptions = FFNetwork.LayerOptionsFor(config.Model, config.Train.OptimizerOrDefault, config.Train.LayerEpochs, negatives.SharedHalves,
+        layerOptions = FFNetwork.SpecsFor(config.Model, config.Train.OptimizerOrDefault, config.Train.LayerEpochs, negatives.SharedHalves,
             config.Train.CollaborationOrDefault);
         competitive = config.Model.LabelDriven;
         layerCount = layerOptions.Count;
@@ -1039,7 +1039,7 @@ internal sealed class CoordinatorActor : UntypedActor
     {
         phase = Phase.Releasing;
         finishedCompleted = completed;
-        released = new LayerTrainer?[layerCount];
+        released = new IFFLayer?[layerCount];
         timings = new LayerTimings?[layerCount];
         releasedCount = 0;
         foreach (var l in layers)
@@ -1052,7 +1052,7 @@ internal sealed class CoordinatorActor : UntypedActor
     void OnReleased(LayerReleased r)
     {
         if (r.Stamp.Generation != generation || phase != Phase.Releasing || released[r.Layer] is not null) return;
-        var trainer = new LayerTrainer(layerOptions[r.Layer], config.Run.Seed, s.Device);
+        var trainer = layerOptions[r.Layer].Create(config.Run.Seed, s.Device);
         LayerCheckpoint.FromBytes(trainer, r.Checkpoint);
         released[r.Layer] = trainer;
         timings[r.Layer] = r.Timings;

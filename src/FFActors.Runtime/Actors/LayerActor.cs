@@ -1,3 +1,4 @@
+using FFActors.Core.Layers;
 using System.Diagnostics;
 using Akka.Actor;
 using FFActors.Core.Evaluation;
@@ -10,21 +11,21 @@ using static TorchSharp.torch;
 namespace FFActors.Runtime.Actors;
 
 /// <summary>
-/// One FF layer: the only owner of its <see cref="LayerTrainer"/> (weights, optimizer, running mean).
+/// One FF layer: the only owner of its <see cref="IFFLayer"/> (weights, optimizer, running mean).
 /// Work arrives from upstream (the coordinator for layer 0) and is processed in order. Before it
 /// processes an item that it must forward, the actor needs a free slot in its window of
 /// <c>CreditWindow</c> items sent downstream and not yet credited; otherwise the item waits, and
 /// since the actor credits its upstream only after processing, the upstream stalls in turn: no
 /// queue grows past the window. A training item is handled as: output and statistics for the batch
-/// (<see cref="LayerTrainer.Begin"/>, before the update) → sent downstream → the update
-/// (<see cref="LayerTrainer.Finish"/>) → stats to the coordinator → credit upstream. Every handler opens and closes its own dispose scope.
+/// (<see cref="IFFLayer.Begin"/>, before the update) → sent downstream → the update
+/// (<see cref="IFFLayer.Finish"/>) → stats to the coordinator → credit upstream. Every handler opens and closes its own dispose scope.
 /// </summary>
 internal sealed class LayerActor : UntypedActor
 {
     readonly LayerActorSettings s;
     readonly int index;
     readonly Queue<(ILayerWork Work, IActorRef From)> queued = new();
-    LayerTrainer? trainer;
+    IFFLayer? trainer;
     SharingChunkRunner? sharing;
     long chunksHelped;
     int inFlight;
@@ -46,7 +47,7 @@ internal sealed class LayerActor : UntypedActor
     protected override void PreStart()
     {
         IntraOpThreads.Ensure(s.Threads);
-        trainer = new LayerTrainer(s.Options, s.Seed, s.Device);
+        trainer = s.Options.Create(s.Seed, s.Device);
         if (s.Checkpoint is not null) LayerCheckpoint.FromBytes(trainer, s.Checkpoint);
         if (s.Sharing is { } group)
         {
@@ -160,12 +161,12 @@ internal sealed class LayerActor : UntypedActor
         maxInFlight = Math.Max(maxInFlight, inFlight);
     }
 
-    LayerTrainer Trainer => trainer ?? throw new InvalidOperationException($"layer {index} was released");
+    IFFLayer Trainer => trainer ?? throw new InvalidOperationException($"layer {index} was released");
 
     LayerWeights CopyWeights(ReadWeights read)
     {
         using var scope = NewDisposeScope();
-        var layer = Trainer.Layer;
+        var layer = (Trainer as DenseLayer ?? throw new InvalidOperationException($"layer {index}: only dense layers have a model view")).Dense;
         return new LayerWeights(read.Stamp, index, layer.Weight.detach().clone().DetachFromDisposeScope(),
             layer.Bias.detach().clone().DetachFromDisposeScope());
     }
@@ -208,8 +209,8 @@ internal sealed class LayerActor : UntypedActor
         var trace = s.Hooks?.OnLayerStep;
         if (s.ReportGoodness || trace is not null)
         {
-            goodPos = t.Objective.GoodnessOf(output.Positive);
-            goodNeg = t.Objective.GoodnessOf(output.Negative);
+            goodPos = t.Score(output.Positive);
+            goodNeg = t.Score(output.Negative);
         }
         if (trace is not null)
             trace(new LayerStepTrace(index, s.Generation, b.Stamp.Epoch, b.Stamp.Batch,
@@ -251,8 +252,8 @@ internal sealed class LayerActor : UntypedActor
         long c0 = Stopwatch.GetTimestamp();
         var hPos = t.Forward(p.Positive);
         var hNeg = t.Forward(p.Negative);
-        var gPos = t.Objective.GoodnessOf(hPos);
-        var gNeg = t.Objective.GoodnessOf(hNeg);
+        var gPos = t.Score(hPos);
+        var gNeg = t.Score(hNeg);
         computeTicks += Stopwatch.GetTimestamp() - c0;
         return (forward ? new ProbeBatch(p.Stamp, hPos.DetachFromDisposeScope(), hNeg.DetachFromDisposeScope()) : null,
             new ProbeGoodness(p.Stamp, index, gPos.DetachFromDisposeScope(), gNeg.DetachFromDisposeScope()));
@@ -265,7 +266,7 @@ internal sealed class LayerActor : UntypedActor
         scope.Attach(sc.Input);
         long c0 = Stopwatch.GetTimestamp();
         var h = t.Forward(sc.Input);
-        Tensor? g = (sc.ReportMask & (1L << index)) != 0 ? t.ScoreOf(h) : null;
+        Tensor? g = (sc.ReportMask & (1L << index)) != 0 ? t.Score(h) : null;
         computeTicks += Stopwatch.GetTimestamp() - c0;
         return (forward ? new ScoreBatch(sc.Stamp, sc.Label, h.DetachFromDisposeScope(), sc.Deepest, sc.ReportMask) : null,
             g is null ? null : new ScoreGoodness(sc.Stamp, sc.Label, index, g.DetachFromDisposeScope()));
@@ -281,7 +282,7 @@ internal sealed class LayerActor : UntypedActor
         Tensor? f = null;
         if ((fb.ReportMask & (1L << index)) != 0)
         {
-            f = SoftmaxHead.LayerFeatures(t.Options, h);
+            f = t.Features(h);
         }
         computeTicks += Stopwatch.GetTimestamp() - c0;
         return (forward ? new FeatureBatch(fb.Stamp, h.DetachFromDisposeScope(), fb.Deepest, fb.ReportMask) : null,

@@ -14,7 +14,7 @@ namespace FFActors.Runtime.Actors;
 internal sealed record LayerActorSettings(
     string RunId,
     int Generation,
-    LayerOptions Options,
+    LayerSpec Options,
     long Seed,
     Device Device,
     int Epochs,

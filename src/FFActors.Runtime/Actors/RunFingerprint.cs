@@ -12,9 +12,7 @@ internal static class RunFingerprint
         $"optimizer={c.Train.OptimizerOrDefault.Kind};collab={Collaboration(c.Train.CollaborationOrDefault)};" +
         $"negative-options={string.Join(',', c.Train.NegativeOptionsOrEmpty.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key}:{kv.Value:R}"))};" +
         $"model-view-refresh={c.Train.ModelViewRefresh}" +
-        (c.Model.Cwc is { } cwc ? $";cwc={string.Join('-', cwc.Channels)},{cwc.Cfse},{cwc.Loss}" : "") +
-        (c.Model.Hff is { } hff ? $";hff={hff.Scale:R}" : "") +
-        (c.Model.Distance is { } df ? $";distance={df.Margin:R},{df.Scale:R}" : "") +
+        c.Model.Kind.Fingerprint(c.Model) +
         (c.Train.LayerEpochs is { } ilt ? $";ilt={string.Join(',', ilt)}" : "") +
         (c.Data.AugmentOrDefault is { Enabled: true } a
             ? $";augment=shift{a.Shift},flip{a.Flip}" + (a.Warps ? $",rotate{a.Rotate:R},scale{a.Scale:R}" : "")

@@ -164,8 +164,8 @@ public static class PipelineBenchmark
     }
 
     /// <summary>Uniform random positives and negatives of a layer's input shape: its step costs the same on any values.</summary>
-    static (Tensor Pos, Tensor Neg) RandomBatch(LayerTrainer layer, int batch, Generator gen) =>
-        (rand([batch, layer.Options.InputSize], generator: gen), rand([batch, layer.Options.InputSize], generator: gen));
+    static (Tensor Pos, Tensor Neg) RandomBatch(IFFLayer layer, int batch, Generator gen) =>
+        (rand([batch, layer.Spec.InputSize], generator: gen), rand([batch, layer.Spec.InputSize], generator: gen));
 
     /// <summary>
     /// Samples/s of the slowest of min(cores, layers) lanes, each stepping its layers (grouped by <see cref="LanePlan"/>

@@ -1,3 +1,4 @@
+using FFActors.Core.Layers;
 using FFActors.Core.Training;
 
 namespace FFActors.Runtime.Checkpoints;

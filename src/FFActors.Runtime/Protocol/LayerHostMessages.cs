@@ -15,7 +15,7 @@ namespace FFActors.Runtime.Protocol;
 public sealed record CreateLayer(
     string RunId,
     int Generation,
-    LayerOptions Options,
+    LayerSpec Options,
     long Seed,
     int Epochs,
     int CreditWindow,

@@ -1,3 +1,4 @@
+using FFActors.Core.Layers;
 using FFActors.Core.Training;
 using static TorchSharp.torch;
 
@@ -108,7 +109,7 @@ public sealed record LayerReleased(Stamp Stamp, int Layer, byte[] Checkpoint, La
 public sealed record StopTraining(Stamp Stamp) : IWireMessage;
 
 /// <summary>Where a layer actor's time went (for the benchmark).</summary>
-/// <param name="ComputeSeconds">Time inside LayerTrainer calls (forward, step).</param>
+/// <param name="ComputeSeconds">Time inside IFFLayer calls (forward, step).</param>
 /// <param name="HandlerSeconds">Time inside message handlers (compute + tensor hand-off + sends).</param>
 /// <param name="Items">Work items processed.</param>
 /// <param name="MaxQueued">Most work items waiting at once (received, not yet processed).</param>

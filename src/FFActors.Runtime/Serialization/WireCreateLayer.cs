@@ -1,3 +1,5 @@
+using FFActors.Core.Layers;
+using FFActors.Runtime.Serialization.Layers;
 using MessagePack;
 
 namespace FFActors.Runtime.Serialization;
@@ -7,7 +9,7 @@ namespace FFActors.Runtime.Serialization;
 public sealed record WireCreateLayer(
     [property: Key(0)] string RunId,
     [property: Key(1)] int Generation,
-    [property: Key(2)] WireLayerOptions Options,
+    [property: Key(2)] WireLayerSpec Options,
     [property: Key(3)] long Seed,
     [property: Key(4)] int Epochs,
     [property: Key(5)] int CreditWindow,

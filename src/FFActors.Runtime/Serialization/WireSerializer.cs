@@ -5,6 +5,7 @@ using FFActors.Core.Layers;
 using FFActors.Core.Objectives;
 using FFActors.Core.Training;
 using FFActors.Runtime.Protocol;
+using FFActors.Runtime.Serialization.Layers;
 using MessagePack;
 using MessagePack.Resolvers;
 using static TorchSharp.torch;
@@ -130,7 +131,7 @@ public sealed class WireSerializer : SerializerWithStringManifest
                 HeadFeatures m => Pack(new WireHeadFeatures(S(m.Stamp), m.Test, T(m.Features)!)),
                 FitHead m => Pack(new WireStampOnly(S(m.Stamp))),
                 HeadAccuracy m => Pack(new WireHeadAccuracy(S(m.Stamp), m.Accuracy)),
-                CreateLayer m => Pack(new WireCreateLayer(m.RunId, m.Generation, Options_(m.Options), m.Seed, m.Epochs, m.CreditWindow, m.Threads,
+                CreateLayer m => Pack(new WireCreateLayer(m.RunId, m.Generation, LayerSpecWire.Pack(m.Options, Options), m.Seed, m.Epochs, m.CreditWindow, m.Threads,
                     Path(m.Coordinator), m.Downstream is null ? null : Path(m.Downstream), m.Checkpoint, m.ReportGoodness)),
                 LayerCreated m => Pack(new WireLayerCreated(m.RunId, m.Generation, m.Layer, Path(m.Actor))),
                 LayerFailed m => Pack(new WireLayerFailed(m.RunId, m.Generation, m.Layer, m.Reason)),
@@ -184,7 +185,7 @@ public sealed class WireSerializer : SerializerWithStringManifest
                 "HF" => Read<WireHeadFeatures>(bytes, m => Owned(() => new HeadFeatures(S(m.Stamp), m.Test, R(m.Features)))),
                 "FH" => Read<WireStampOnly>(bytes, m => new FitHead(S(m.Stamp))),
                 "HA" => Read<WireHeadAccuracy>(bytes, m => new HeadAccuracy(S(m.Stamp), m.Accuracy)),
-                "CL" => Read<WireCreateLayer>(bytes, m => new CreateLayer(Str(m.RunId), m.Generation, Options_(m.Options), m.Seed, m.Epochs,
+                "CL" => Read<WireCreateLayer>(bytes, m => new CreateLayer(Str(m.RunId), m.Generation, LayerSpecWire.Unpack(m.Options, Options), m.Seed, m.Epochs,
                     m.CreditWindow, m.Threads, Ref(m.Coordinator), m.Downstream is null ? null : Ref(m.Downstream), m.Checkpoint, m.ReportGoodness)),
                 "LC" => Read<WireLayerCreated>(bytes, m => new LayerCreated(Str(m.RunId), m.Generation, m.Layer, Ref(m.Actor))),
                 "LX" => Read<WireLayerFailed>(bytes, m => new LayerFailed(Str(m.RunId), m.Generation, m.Layer, Str(m.Reason))),
@@ -242,40 +243,6 @@ public sealed class WireSerializer : SerializerWithStringManifest
     string Path(IActorRef actor) => Akka.Serialization.Serialization.SerializedActorPath(actor);
 
     IActorRef Ref(string? path) => system.Provider.ResolveActorRef(path ?? throw Missing("actor path"));
-
-    static WireLayerOptions Options_(LayerOptions o) => new(o.Index, o.InputSize, o.OutputSize, (int)o.InputNorm,
-        (int)o.Objective.Goodness, o.Objective.Threshold, (int)o.Objective.Loss, o.PeerNorm, (int)o.Optimizer.Kind,
-        o.Optimizer.LearningRate, o.Optimizer.Momentum, o.Optimizer.WeightDecay, (int)o.Optimizer.Schedule, o.Optimizer.DecayStart,
-        o.Objective.Alpha, o.SharedHalves, o.Window is { } w ? [w.Start, w.End] : null,
-        o.Cwc is { } c ? new WireCwcBlock(c.InChannels, c.Height, c.Width, c.OutChannels, c.Groups, c.MaxPool, c.Classes, c.HeadPool,
-            o.CwcObjective?.Classes ?? c.Classes, (int)(o.CwcObjective?.Loss ?? default), o.CwcObjective?.Threshold ?? 2.0) : null,
-        o.Hff is { } h ? new WireHffOptions(h.Classes, h.Scale) : null,
-        o.Distance is { } d ? new WireDistanceOptions(d.Classes, d.Margin, d.Scale) : null,
-        (int)o.Objective.Remedy, o.Objective.CumulativeDivisor);
-
-    static LayerOptions Options_(WireLayerOptions? o)
-    {
-        if (o is null) throw Missing("layer options");
-        if (o.Index < 0 || o.InputSize < 1 || o.OutputSize < 1) throw new SerializationException($"layer options: layer {o.Index} {o.InputSize}→{o.OutputSize}");
-        if (o.Window is { } w && (w.Length != 2 || w[0] < 0 || w[1] <= w[0])) throw new SerializationException($"layer options: epoch window [{string.Join(", ", w)}]");
-        var c = o.Cwc;
-        if (c is not null && (c.InChannels < 1 || c.Height < 1 || c.Width < 1 || c.OutChannels < 1 || c.Groups < 1 || c.Classes < 1 || c.ObjectiveClasses < 1))
-            throw new SerializationException($"layer options: CwC block {c.InChannels}x{c.Height}x{c.Width}→{c.OutChannels}/{c.Groups}");
-        if (o.Hff is { } hf && hf.Classes < 1) throw new SerializationException($"layer options: HFF classes {hf.Classes}");
-        if (o.Distance is { } df && (df.Classes < 1 || !(df.Margin >= 0) || !(df.Scale > 0)))
-            throw new SerializationException($"layer options: Distance-Forward classes {df.Classes}, margin {df.Margin}, scale {df.Scale}");
-        if (!(o.CumulativeDivisor >= 1)) throw new SerializationException($"layer options: cumulative divisor {o.CumulativeDivisor}");
-        return new LayerOptions(o.Index, o.InputSize, o.OutputSize, E<InputNorm>(o.InputNorm),
-            new Objective(E<GoodnessKind>(o.Goodness), o.Threshold, E<LossKind>(o.Loss), o.SymBaAlpha,
-                E<CollaborationRemedy>(o.CollaborationRemedy), o.CumulativeDivisor), o.PeerNorm,
-            new OptimizerOptions(E<OptimizerKind>(o.Optimizer), o.LearningRate, o.Momentum, o.WeightDecay, E<LrSchedule>(o.LrSchedule), o.DecayStart),
-            SharedHalves: o.SharedHalves,
-            Cwc: c is null ? null : new CwcBlockOptions(c.InChannels, c.Height, c.Width, c.OutChannels, c.Groups, c.MaxPool, c.Classes, c.HeadPool),
-            CwcObjective: c is null ? null : new CwcObjective(c.ObjectiveClasses, E<CwcLoss>(c.ObjectiveLoss), c.ObjectiveThreshold),
-            Window: o.Window is { } win ? new EpochWindow(win[0], win[1]) : null,
-            Hff: o.Hff is { } h ? new HffOptions(h.Classes, h.Scale) : null,
-            Distance: o.Distance is { } d ? new DistanceOptions(d.Classes, d.Margin, d.Scale) : null);
-    }
 
     static TEnum E<TEnum>(int value) where TEnum : struct, Enum =>
         Enum.IsDefined(typeof(TEnum), value) ? (TEnum)(object)value : throw new SerializationException($"{typeof(TEnum).Name}: no value {value}");

@@ -1,3 +1,5 @@
+using FFActors.Core.Kernels;
+using FFActors.Core.Layers;
 using Akka.Actor;
 using FFActors.Core.Platform;
 

@@ -94,7 +94,7 @@ public class LabelFreeTrainingTests(ITestOutputHelper log)
     {
         using var data = TestSupport.LoadMnist(trainLimit: 100, testLimit: 10);
         using var net = new FFNetwork(new ModelOptions([784, 20, 16]), new OptimizerOptions(LearningRate: 0.05), 1, CPU);
-        using var replica = new ModelReplica(net.Layers.Select(l => l.Options).ToArray(), [1], CPU);
+        using var replica = new ModelReplica(net.Layers.Select(l => l.Spec).ToArray(), [1], CPU);
         var live = new NetworkView(net, [1]);
         using var scope = NewDisposeScope();
         var x = new LabelOverlay().Apply(data.Train.Images, data.Train.Labels);

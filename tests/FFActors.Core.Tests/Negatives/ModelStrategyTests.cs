@@ -134,7 +134,7 @@ public class ModelStrategyTests
         Assert.True((gAdv > gStart).to(ScalarType.Float32).mean().item<float>() > 0.9f);
         // The attack must not leave gradients in the network's parameters.
         foreach (var layer in net.Layers)
-            Assert.True(layer.Layer.Weight.grad is null || layer.Layer.Weight.grad.abs().max().item<float>() == 0);
+            Assert.True(layer.Layer.Weight.grad is not { } grad || grad.abs().max().item<float>() == 0);
     }
 
     [Fact]

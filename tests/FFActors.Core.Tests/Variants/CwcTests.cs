@@ -91,11 +91,11 @@ public class CwcTests
         Assert.Equal(expected, objective.LossOf(G(), Y()).item<float>(), 5);
     }
 
-    static LayerTrainer Trainer(EpochWindow? window)
+    static IFFLayer Trainer(EpochWindow? window)
     {
         var model = new ModelOptions([784, 10], Cwc: new CwcOptions([1, 8, 8], [10, 20]));
-        var options = FFNetwork.LayerOptionsFor(model, new OptimizerOptions(LearningRate: 0.01), window is null ? null : [window.Value, window.Value])[1];
-        return new LayerTrainer(options, 9, CPU);
+        var options = FFNetwork.SpecsFor(model, new OptimizerOptions(LearningRate: 0.01), window is null ? null : [window.Value, window.Value])[1];
+        return options.Create(9, CPU);
     }
 
     [Fact]

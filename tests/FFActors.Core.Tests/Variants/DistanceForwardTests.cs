@@ -12,7 +12,7 @@ public class DistanceForwardTests
     {
         using var scope = NewDisposeScope();
         using var gen = new Generator(5);
-        using var layer = new DistanceLayer(12, 6, InputNorm.L2, new DistanceOptions(Classes: 3, Scale: 4), gen);
+        using var layer = new DistanceModule(12, 6, InputNorm.L2, new DistanceOptions(Classes: 3, Scale: 4), gen);
         var h = layer.forward(randn(5, 12, generator: gen));
         var s = layer.ClassScores(h);
         Assert.Equal([5L, 3], s.shape);
@@ -31,13 +31,13 @@ public class DistanceForwardTests
         var centres = tensor(new float[] { 0, 0, 10, 0, 0, 10 }, [3, 2]);
         var labels = tensor(new long[] { 1, 2 });
         var h = tensor(new float[] { 10, 0, 0, 10 }, [2, 2]).requires_grad_();
-        var loss = DistanceLayer.MarginLoss(DistanceLayer.ClassScores(h, centres, 1.0), labels, margin: 1.0);
+        var loss = DistanceModule.MarginLoss(DistanceModule.ClassScores(h, centres, 1.0), labels, margin: 1.0);
         loss.backward();
         Assert.True(loss.item<float>() < 1e-6, $"loss {loss.item<float>()}");
         Assert.True(h.grad!.abs().max().item<float>() < 1e-6);
 
         // The same activities labelled with the wrong classes: per sample log(1 + Σ exp(g_c − g_y + m)) ≈ 51 and 101.
-        var wrong = DistanceLayer.MarginLoss(DistanceLayer.ClassScores(h.detach(), centres, 1.0), tensor(new long[] { 0, 1 }), 1.0).item<float>();
+        var wrong = DistanceModule.MarginLoss(DistanceModule.ClassScores(h.detach(), centres, 1.0), tensor(new long[] { 0, 1 }), 1.0).item<float>();
         Assert.InRange(wrong, 75.0, 77.0);
     }
 
@@ -48,6 +48,6 @@ public class DistanceForwardTests
         // g = [-1, -3, -2] for label 0, margin 0.5: log(1 + e^{-3+0.5+1} + e^{-2+0.5+1}).
         var g = tensor(new float[] { -1, -3, -2 }, [1, 3]);
         double expected = Math.Log(1 + Math.Exp(-1.5) + Math.Exp(-0.5));
-        Assert.Equal(expected, DistanceLayer.MarginLoss(g, tensor(new long[] { 0 }), 0.5).item<float>(), 5);
+        Assert.Equal(expected, DistanceModule.MarginLoss(g, tensor(new long[] { 0 }), 0.5).item<float>(), 5);
     }
 }

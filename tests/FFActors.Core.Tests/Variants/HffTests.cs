@@ -12,7 +12,7 @@ public class HffTests
     {
         using var scope = NewDisposeScope();
         using var gen = new Generator(2);
-        using var layer = new HffLayer(12, 6, InputNorm.L2, new HffOptions(Classes: 3, Scale: 5), gen);
+        using var layer = new HffModule(12, 6, InputNorm.L2, new HffOptions(Classes: 3, Scale: 5), gen);
         var h = layer.forward(randn(4, 12, generator: gen));
         var s = layer.ClassScores(h);
         Assert.Equal([4L, 3], s.shape);

@@ -37,7 +37,7 @@ public class SymBaTests(Xunit.Abstractions.ITestOutputHelper output)
             new Evaluation.EvalOptions(HeadEpochs: 0, ValidateEachEpoch: false));
         using var net = new FFNetwork(config, CPU);
         var metrics = new FFTrainer(config).Train(net, data);
-        Assert.Equal(LossKind.SymBa, net.Layers[0].Objective.Loss);
+        Assert.Equal(LossKind.SymBa, ((DenseLayer)net.Layers[0]).Objective.Loss);
         Assert.All(metrics[^1].Layers, l => Assert.True(l.GoodPos > l.GoodNeg, $"layer {l.Layer}: g+ {l.GoodPos} ≤ g- {l.GoodNeg}"));
         Assert.True(metrics[^1].Layers[0].Loss < metrics[0].Layers[0].Loss || metrics[0].Layers[0].Loss < 0.3);
         double accuracy = Evaluation.GoodnessScorer.Accuracy(net, data.Test, new LabelOverlay(), [0, 1], 500);

@@ -1,4 +1,4 @@
-namespace FFActors.Core.Platform;
+namespace FFActors.Core.Kernels;
 
 /// <summary>
 /// Runs the chunks of one computation (<see cref="Layers.GemmChunks"/>): each chunk writes its own part of

@@ -1,4 +1,4 @@
-namespace FFActors.Core.Platform;
+namespace FFActors.Core.Kernels;
 
 /// <summary>Runs every chunk on the calling thread, in order: the runner of plain Core training and of sequential mode.</summary>
 public sealed class InlineChunks : IChunkRunner

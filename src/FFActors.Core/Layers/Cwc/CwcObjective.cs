@@ -1,7 +1,7 @@
 using FFActors.Core.Platform;
 using static TorchSharp.torch;
 
-namespace FFActors.Core.Objectives;
+namespace FFActors.Core.Layers;
 
 /// <summary>
 /// Channel-wise competition: the output channels of a layer are split into <see cref="Classes"/>

@@ -9,13 +9,13 @@ namespace FFActors.Core.Layers;
 /// prototype per class. Both the activity and the prototypes are projected onto the unit sphere, so
 /// the class scores are cosines: the layer learns directions, not goodness magnitudes.
 /// </summary>
-public sealed class HffLayer : nn.Module<Tensor, Tensor>
+public sealed class HffModule : nn.Module<Tensor, Tensor>
 {
     readonly FFDenseLayer dense;
     readonly Parameter prototypes;
     public HffOptions Options { get; }
 
-    public HffLayer(int inputSize, int outputSize, InputNorm inputNorm, HffOptions options, Generator init, string name = "hff")
+    public HffModule(int inputSize, int outputSize, InputNorm inputNorm, HffOptions options, Generator init, string name = "hff")
         : base(name)
     {
         Options = options;

@@ -5,7 +5,7 @@ using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace FFActors.Core.Training;
+namespace FFActors.Core.Kernels;
 
 /// <summary>
 /// Adam's update of a TorchSharp <see cref="Adam"/> optimizer's parameters in one pass over each element, in blocks
@@ -14,7 +14,7 @@ namespace FFActors.Core.Training;
 /// step, memory-bound, so two layers on two cores slowed each other down. The math is TorchSharp's (L2 weight decay
 /// added to the gradient, bias-corrected moments, ε added to √v̂); the moments and step counts stay in the
 /// optimizer's state, so <see cref="LayerCheckpoint"/> keeps TorchSharp's format. A learning dense layer's step
-/// (<see cref="DenseStep"/>) uses it; autograd-driven layers keep TorchSharp's step (see <see cref="LayerTrainer.Finish"/>).
+/// (<see cref="DenseStep"/>) uses it; autograd-driven layers keep TorchSharp's step (see <see cref="Layers.LabelDrivenLayer.Finish"/>).
 /// </summary>
 /// <remarks>
 /// Every element is updated on its own with IEEE float operations (no fused multiply-add), so the bits depend neither on

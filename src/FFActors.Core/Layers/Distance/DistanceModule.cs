@@ -9,7 +9,7 @@ namespace FFActors.Core.Layers;
 /// per class. Class goodness is the negative (scaled, mean) squared distance of the activity to each
 /// centre, so the true class's goodness is highest exactly when h lies nearest its own centre.
 /// </summary>
-public sealed class DistanceLayer : nn.Module<Tensor, Tensor>
+public sealed class DistanceModule : nn.Module<Tensor, Tensor>
 {
     /// <summary>Standard deviation of the initial centres: about the size of a fresh layer's activities.</summary>
     const double CentreInit = 0.01;
@@ -18,7 +18,7 @@ public sealed class DistanceLayer : nn.Module<Tensor, Tensor>
     readonly Parameter centres;
     public DistanceOptions Options { get; }
 
-    public DistanceLayer(int inputSize, int outputSize, InputNorm inputNorm, DistanceOptions options, Generator init, string name = "distance")
+    public DistanceModule(int inputSize, int outputSize, InputNorm inputNorm, DistanceOptions options, Generator init, string name = "distance")
         : base(name)
     {
         Options = options;

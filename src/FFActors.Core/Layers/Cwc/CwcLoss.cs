@@ -1,4 +1,4 @@
-namespace FFActors.Core.Objectives;
+namespace FFActors.Core.Layers;
 
 /// <summary>The two CwC-FF losses over a layer's B×C class-goodness matrix (Papachristodoulou et al., AAAI 2024).</summary>
 public enum CwcLoss

@@ -1,4 +1,4 @@
-namespace FFActors.Core.Layers;
+namespace FFActors.Core.Kernels;
 
 /// <summary>
 /// How a dense layer's matmuls are cut into row blocks that can run on different threads. The cut depends

@@ -3,7 +3,7 @@ using FFActors.Core.Objectives;
 using FFActors.Core.Platform;
 using static TorchSharp.torch;
 
-namespace FFActors.Core.Training;
+namespace FFActors.Core.Kernels;
 
 /// <summary>
 /// The training step of a dense FF layer with its matmuls and its per-unit work in row blocks (<see cref="GemmChunks"/>),
@@ -16,7 +16,7 @@ namespace FFActors.Core.Training;
 /// </code>
 /// Blocks are cut by shape only, so the bits do not depend on which thread ran which block. The forward blocks multiply
 /// by a contiguous copy of Wᵀ made once per step: reading W transposed in place, the 125-row blocks of batch 1000 ran
-/// 10 % (784→500) to 25 % (1000→1000) slower on one thread (session 17), more than the copy costs.
+/// 10 % (784→500) to 25 % (1000→1000) slower on one thread, more than the copy costs.
 /// </summary>
 public static class DenseStep
 {
@@ -138,3 +138,14 @@ public static class DenseStep
         return parameter.grad!;
     }
 }
+
+/// <summary>
+/// A learning dense layer's forward (<see cref="DenseStep.Forward"/>), per input (positives first, then negatives): the
+/// rows u the matmul read and their scales r (x̂ = r ⊙ u; no scales without input normalisation), the activities h and
+/// their goodness g. The loss's autograd graph starts at g (and, with peer normalisation, at the positives' batch-mean
+/// activity): <see cref="DenseStep.Backward"/> does the rest. The inputs' r and h are stacked, one
+/// input's rows after the other's (each input's h is a view of <paramref name="StackedActivities"/>), so the backward
+/// reads them as one batch.
+/// </summary>
+public sealed record DenseActivity(IReadOnlyList<Tensor> Rows, Tensor? StackedScales, Tensor StackedActivities,
+    IReadOnlyList<Tensor> Activities, IReadOnlyList<Tensor> Goodness);

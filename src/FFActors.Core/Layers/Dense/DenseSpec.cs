@@ -1,0 +1,38 @@
+using FFActors.Core.Objectives;
+using FFActors.Core.Training;
+using static TorchSharp.torch;
+
+namespace FFActors.Core.Layers;
+
+/// <summary>A dense FF layer (Hinton 2022): h = ReLU(W·norm(x) + b), trained on positives and negatives.</summary>
+/// <param name="InputNorm">How the layer normalises its input (removes the previous layer's goodness).</param>
+/// <param name="Objective">Goodness, θ and loss (and how γ enters it under collaboration).</param>
+/// <param name="PeerNorm">Weight of Hinton's peer-normalisation term (0 = off).</param>
+/// <param name="SharedHalves">The layer reads pairs [a ‖ b] of two <c>InputSize</c>-wide halves with one weight matrix
+/// shared by both halves (SCFF's first layer); see <see cref="FFDenseLayer"/>.</param>
+/// <param name="Kernel">How the step is computed: the blocked kernel, or autograd as the definition.</param>
+public sealed record DenseSpec(int Index, int InputSize, int OutputSize, OptimizerOptions Optimizer, EpochWindow? Window,
+    InputNorm InputNorm, Objective Objective, double PeerNorm = 0, bool SharedHalves = false, DenseKernel Kernel = DenseKernel.Blocked)
+    : LayerSpec(Index, InputSize, OutputSize, Optimizer, Window)
+{
+    public const string Name = "dense";
+
+    public override string Kind => Name;
+
+    public override bool LabelDriven => false;
+
+    public override IFFLayer Create(long seed, Device device) => new DenseLayer(this, seed, device);
+
+    public override nn.Module<Tensor, Tensor> CreateModule(Generator init, string name) =>
+        new FFDenseLayer(InputSize, OutputSize, InputNorm, init, name, SharedHalves);
+}
+
+/// <summary>How a learning dense layer computes its step; both follow <see cref="DenseLayer"/>'s definition.</summary>
+public enum DenseKernel
+{
+    /// <summary>Matmuls and Adam in row blocks outside autograd (<see cref="Kernels.BlockedDenseKernel"/>): faster, and its
+    /// blocks can run on idle threads of a pipeline.</summary>
+    Blocked,
+    /// <summary>Autograd and TorchSharp's optimizer step, exactly as the algorithm is written (<see cref="DenseLayer"/>).</summary>
+    Reference,
+}

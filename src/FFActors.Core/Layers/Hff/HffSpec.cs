@@ -1,0 +1,34 @@
+using FFActors.Core.Training;
+using static TorchSharp.torch;
+
+namespace FFActors.Core.Layers;
+
+/// <summary>A Hyperspherical FF layer: a dense FF layer with one learnable prototype per class (<see cref="HffModule"/>).</summary>
+public sealed record HffSpec(int Index, int InputSize, int OutputSize, OptimizerOptions Optimizer, EpochWindow? Window,
+    InputNorm InputNorm, HffOptions Hff)
+    : LayerSpec(Index, InputSize, OutputSize, Optimizer, Window)
+{
+    public const string Name = "hff";
+
+    public override string Kind => Name;
+
+    public override bool LabelDriven => true;
+
+    public override IFFLayer Create(long seed, Device device) => new HffLayer(this, seed, device);
+
+    public override nn.Module<Tensor, Tensor> CreateModule(Generator init, string name) => new HffModule(InputSize, OutputSize, InputNorm, Hff, init, name);
+}
+
+/// <summary>Hyperspherical FF: class scores are scaled cosines to the prototypes, trained with cross-entropy.</summary>
+public sealed class HffLayer(HffSpec spec, long seed, Device device) : LabelDrivenLayer(spec, seed, device)
+{
+    public new HffSpec Spec { get; } = spec;
+
+    public override Tensor? InputWeights => ((HffModule)Module).Dense.Weight;
+
+    public override Tensor Score(Tensor h) => ((HffModule)Module).ClassScores(h);
+
+    public override Tensor Features(Tensor h) => FFDenseLayer.Normalize(h, Spec.InputNorm == InputNorm.None ? InputNorm.L2 : Spec.InputNorm);
+
+    protected override Tensor LabelLoss(Tensor scores, Tensor labels) => nn.functional.cross_entropy(scores, labels);
+}
