@@ -13,3 +13,6 @@ public sealed record EpochMetrics(
     /// Not kept in checkpoints: a resumed run has them only for the epochs it ran itself.</summary>
     public IReadOnlyList<Diagnostics.LayerDiagnostics>? Diagnostics { get; init; }
 }
+
+/// <summary>Means of a layer's step statistics over one epoch.</summary>
+public sealed record LayerEpochStats(int Layer, double Loss, double GoodPos, double GoodNeg, double Separation, double DeadUnits, double LearningRate);

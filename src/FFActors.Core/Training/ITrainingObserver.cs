@@ -12,3 +12,8 @@ public interface ITrainingObserver
 
     void EpochCompleted(EpochMetrics metrics) { }
 }
+
+public sealed class NullObserver : ITrainingObserver
+{
+    public static readonly NullObserver Instance = new();
+}

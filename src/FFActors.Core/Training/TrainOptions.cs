@@ -24,3 +24,21 @@ public sealed record TrainOptions(
 
     public OptimizerOptions OptimizerOrDefault => Optimizer ?? new OptimizerOptions();
 }
+
+public enum Schedule
+{
+    /// <summary>Layer ℓ trains for all its epochs before layer ℓ+1 starts (mpezeshki/seed recipe).</summary>
+    Greedy,
+    /// <summary>Every layer is updated on every batch, each on the previous layer's output computed
+    /// before that layer's own update (Hinton's recipe; what the actor pipeline runs).</summary>
+    Simultaneous,
+}
+
+/// <summary>
+/// The epochs [Start, End) in which a layer learns (CwC-FF's intra-layer training schedule, ILT);
+/// outside the window the layer only forwards, with its weights and statistics frozen.
+/// </summary>
+public readonly record struct EpochWindow(int Start, int End)
+{
+    public bool Contains(int epoch) => epoch >= Start && epoch < End;
+}

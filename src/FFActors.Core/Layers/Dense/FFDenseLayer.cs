@@ -73,9 +73,20 @@ public sealed class FFDenseLayer : nn.Module<Tensor, Tensor>
     /// <summary>The per-row factor r of norm(x) = r ⊙ x: [B], or null for <see cref="InputNorm.None"/>.</summary>
     public static Tensor? RowScale(Tensor x, InputNorm norm) => norm switch
     {
-        InputNorm.L2 => linalg.vector_norm(x, 2, [1]).add(KeptScalars.Of(1e-4), KeptScalars.One).reciprocal(),
-        InputNorm.Rms => linalg.vector_norm(x, 2, [1]).mul(KeptScalars.Of(1 / Math.Sqrt(x.shape[1]))).add(KeptScalars.Of(1e-8), KeptScalars.One).reciprocal(),
+        InputNorm.L2 => x.RowNorms().add(KeptScalars.Of(1e-4), KeptScalars.One).reciprocal(),
+        InputNorm.Rms => x.RowNorms().mul(KeptScalars.Of(1 / Math.Sqrt(x.shape[1]))).add(KeptScalars.Of(1e-8), KeptScalars.One).reciprocal(),
         InputNorm.None => null,
         _ => throw new ArgumentOutOfRangeException(nameof(norm)),
     };
+}
+
+/// <summary>How a layer normalises its input before the linear map, so that only the
+/// direction of the previous layer's activity vector (not its goodness) is passed on.</summary>
+public enum InputNorm
+{
+    /// <summary>x / (‖x‖₂ + 1e-4), as in mpezeshki/pytorch_forward_forward.</summary>
+    L2,
+    /// <summary>x / (sqrt(mean x²) + 1e-8), as in Hinton's Matlab and loeweX.</summary>
+    Rms,
+    None,
 }

@@ -32,3 +32,32 @@ public sealed class HffLayer(HffSpec spec, long seed, Device device) : LabelDriv
 
     protected override Tensor LabelLoss(Tensor scores, Tensor labels) => nn.functional.cross_entropy(scores, labels);
 }
+
+/// <summary>
+/// Hyperspherical FF: every dense layer has one learnable prototype per class; the layer's score for
+/// class c is Scale · cos(h, p_c), trained with cross-entropy against the label. Training and
+/// inference are single-pass (plain images, no label overlay, no negatives).
+/// </summary>
+/// <param name="Scale">Inverse temperature of the cosine scores (logit scale).</param>
+public sealed record HffOptions(int Classes = 10, double Scale = 10.0);
+
+/// <summary>Hyperspherical FF networks: the dense layers of <c>model.layers</c>, each with class prototypes.</summary>
+public sealed class HffKind : ILayerKind
+{
+    public string Name => HffSpec.Name;
+
+    public bool Describes(ModelOptions model) => model.Hff is not null;
+
+    public bool LabelDriven => true;
+
+    public IReadOnlyList<LayerSpec> Specs(ModelOptions model, NetworkContext context)
+    {
+        DenseKind.CheckLayers(model);
+        return Enumerable.Range(0, model.Layers.Length - 1).Select(i => new HffSpec(
+            i, model.Layers[i], model.Layers[i + 1], context.Optimizer, context.Window(i), model.InputNorm, model.Hff!)).ToArray();
+    }
+
+    public string Fingerprint(ModelOptions model) => $";hff={model.Hff!.Scale:R}";
+
+    public double[] LayerWork(ModelOptions model) => DenseKind.DenseWork(model);
+}

@@ -1,3 +1,0 @@
-namespace FFActors.Core.Training;
-
-public enum OptimizerKind { Adam, Sgd }
