@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using static TorchSharp.torch;
 
 namespace FFActors.Core.Platform;
@@ -16,18 +15,10 @@ public static class RootedOps
     /// <summary>
     /// The Euclidean norm of each row of x [B, F]: [B]. TorchSharp's <c>linalg.vector_norm(x, 2, dims)</c> turns its
     /// <c>ord</c> into a temporary Scalar inside the call, and a layer failed with "Unknown scalar type" in
-    /// <c>linalg_vector_norm</c> when the GC freed it; this calls the same native entry point with a rooted one.
+    /// <c>linalg_vector_norm</c> when the GC freed it. <c>linalg.norm</c> over one dimension passes no Scalar and runs
+    /// the same kernel in libtorch (<c>linalg_vector_norm</c> with ord 2).
     /// </summary>
-    public static Tensor RowNorms(this Tensor x)
-    {
-        var result = VectorNorm(x.Handle, KeptScalars.Of(2.0).Handle, RowDim, 1, false);
-        GC.KeepAlive(x);
-        // On failure TorchSharp's own call raises the native error with its message.
-        return result == IntPtr.Zero ? linalg.vector_norm(x, 2, [1]) : Tensor.UnsafeCreateTensor(result);
-    }
+    public static Tensor RowNorms(this Tensor x) => linalg.norm(x, RowDim);
 
     static readonly long[] RowDim = [1];
-
-    [DllImport("LibTorchSharp", EntryPoint = "THSLinalg_vector_norm")]
-    static extern IntPtr VectorNorm(IntPtr tensor, IntPtr ord, long[] dim, int dimLength, [MarshalAs(UnmanagedType.U1)] bool keepdim);
 }
