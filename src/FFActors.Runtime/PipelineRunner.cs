@@ -112,6 +112,14 @@ public static class PipelineRunner
         }
     }
 
+    /// <summary>
+    /// The check a resume of <paramref name="runDir"/> makes before any actor starts (<see cref="DirectoryCheckpointStore.LatestSnapshot"/>):
+    /// damaged checkpoints are moved aside and said in <paramref name="log"/>; throws in one line when none is intact or
+    /// the checkpoint is of another configuration. The runners make it again, finding the checkpoint this one chose.
+    /// </summary>
+    public static void CheckResume(FFConfig config, RuntimeOptions runtime, DataSplits data, string runDir, List<string> log) =>
+        new DirectoryCheckpointStore(Path.Combine(runDir, "checkpoints"), runtime.CheckpointKeep).LatestSnapshot(RunFingerprint.Of(config, data.Train.Count), log);
+
     static RunSnapshot Initial(FFConfig config, string fingerprint)
     {
         using var order = new Generator((ulong)SeedStreams.Derive(config.Run.Seed, SeedStreams.DataOrder));
