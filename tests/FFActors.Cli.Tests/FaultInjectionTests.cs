@@ -396,7 +396,7 @@ public class FaultInjectionTests
         File.WriteAllText(file, "x");
         var (args, named) = fault switch
         {
-            "out-under-a-file" => ((string[])["train", .. TinyArgs(Path.Combine(file, "runs"), "x")], Path.Combine(file, "runs")),
+            "out-under-a-file" => ((string[])["train", .. TinyArgs(Path.Combine(file, "runs"), "x")], $"run.out-dir: cannot create {Path.Combine(file, "runs")}"),
             "config-is-a-folder" => (["train", "--config", dir, .. TinyArgs(Path.Combine(dir, "runs"), "x")], dir),
             _ => (["train", "--out", dir, "--out", dir], "--out"),
         };
