@@ -72,7 +72,7 @@ public class FaultInjectionTests
     {
         var outDir = RepoPaths.TempDir();
         using var first = RunFolder.Create(outDir, "named");
-        var e = Assert.Throws<RunFolderException>(() => RunFolder.Create(outDir, "named"));
+        var e = Assert.Throws<IOException>(() => RunFolder.Create(outDir, "named"));
         Assert.Contains(Path.Combine(outDir, "named"), e.Message);
         Assert.Contains("already exists", e.Message);
     }

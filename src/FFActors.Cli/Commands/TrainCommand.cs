@@ -111,6 +111,8 @@ public static class TrainCommand
 
     static int Train(FFConfig config, TrainJob job, DataSplits data, RunFolder run, bool resuming, CancellationToken cancel, bool clustered, HashSet<string> said)
     {
+        // Before the first line: once the run is announced, a signal is a stop request (never the default action).
+        using var stop = job.Greedy ? new GracefulStop(cancel, "stopping before the next batch (greedy training resumes from its last finished epoch)") : new GracefulStop(cancel);
         var negatives = job.Negatives;
         string how = job.How;
         AnsiConsole.MarkupLine((resuming ? "[bold]resuming[/] " : "[bold]run[/] ") + Markup.Escape(
@@ -118,7 +120,6 @@ public static class TrainCommand
             (config.Model.LabelDriven ? "" : $", negatives {config.Train.Negatives}{(negatives.LabelFree ? " (label-free)" : "")}, evaluation: {negatives.Evaluation}")));
         AnsiConsole.MarkupLine("[grey]" + Markup.Escape($"oneMKL: {MklDispatch.Status}") + "[/]");
 
-        using var stop = job.Greedy ? new GracefulStop(cancel, "stopping before the next batch (greedy training resumes from its last finished epoch)") : new GracefulStop(cancel);
         var clock = Stopwatch.StartNew();
         PipelineResult? trained = null;
         if (clustered)

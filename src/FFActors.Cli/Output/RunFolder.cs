@@ -21,7 +21,8 @@ public sealed class RunFolder(string path, RunLock? runLock = null) : IDisposabl
     /// creation of its lock file in an empty folder, so of two runs started at once only one gets a name; with
     /// <paramref name="unique"/> (a generated name) the other takes <c>NAME-2</c>, <c>NAME-3</c>…, otherwise it is refused.
     /// </summary>
-    /// <exception cref="RunFolderException">The name is not a plain folder name, or (not <paramref name="unique"/>) the folder exists.</exception>
+    /// <exception cref="RunFolderException">The name is not a plain folder name, or <c>run.out-dir</c> cannot be made.</exception>
+    /// <exception cref="IOException">The folder exists (not <paramref name="unique"/>).</exception>
     public static RunFolder Create(string outDir, string name, bool unique = false)
     {
         CheckName(name);
@@ -47,7 +48,7 @@ public sealed class RunFolder(string path, RunLock? runLock = null) : IDisposabl
                 }
             }
             if (!unique)
-                throw new RunFolderException($"{path}: run folder already exists (choose another run.name, or continue that run with --resume {path})");
+                throw new IOException($"{path}: run folder already exists (choose another run.name, or continue that run with --resume {path})");
         }
         throw new RunFolderException($"{System.IO.Path.Combine(outDir, name)}: run folder already exists, and so do 9999 numbered variants");
     }
