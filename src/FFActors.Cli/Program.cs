@@ -1,13 +1,12 @@
 using System.CommandLine;
 using FFActors.Cli.Commands;
-using FFActors.Cli.Configuration;
-using FFActors.Core.Data;
 using FFActors.Cli.Platform;
 
 // Before any type of FFActors.Core loads: its module initializer loads libtorch (MklDispatch), which the restart would repeat.
 AllocatorTuning.Apply();
 
-var root = new RootCommand("FFActors: Forward-Forward training with one actor per layer");
+var root = new RootCommand("FFActors: Forward-Forward training with one actor per layer.\n" + ExitCode.Table);
+root.Options.Add(new Option<bool>("--verbose") { Description = "On a failure, print the stack trace after the one-line error", Recursive = true });
 root.Subcommands.Add(TrainCommand.Create());
 root.Subcommands.Add(BenchCommand.Create());
 root.Subcommands.Add(NodeCommand.Create());
@@ -15,10 +14,16 @@ root.Subcommands.Add(ExperimentCommand.Create());
 
 try
 {
-    return root.Parse(args).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+    var parse = root.Parse(args);
+    if (parse.Errors.Count > 0)
+    {
+        // Bad command-line syntax is bad input like a bad key: one line each, exit 2 (System.CommandLine's own is 1 and the whole help).
+        foreach (var error in parse.Errors) Console.Error.WriteLine($"ffactors: error: {error.Message.ReplaceLineEndings(" ")} (see ffactors --help)");
+        return ExitCode.BadInput;
+    }
+    return parse.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
 }
-catch (Exception e) when (e is ConfigException or IdxFormatException or ArgumentException or IOException or FFActors.Runtime.Cluster.ClusterSetupException)
+catch (Exception e)
 {
-    Console.Error.WriteLine($"ffactors: error: {e.Message.ReplaceLineEndings(" ")}");
-    return 2;
+    return Failure.Report(e, verbose: args.Contains("--verbose"), Console.Error);
 }

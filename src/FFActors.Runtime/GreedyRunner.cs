@@ -20,7 +20,7 @@ public static class GreedyRunner
         ITrainingObserver observer, CancellationToken cancel)
     {
         runtime.ValidateRun(runDir, resume);
-        var store = runtime.Checkpoints && runDir is not null ? new DirectoryCheckpointStore(Path.Combine(runDir, "checkpoints")) : null;
+        var store = runtime.Checkpoints && runDir is not null ? new DirectoryCheckpointStore(Path.Combine(runDir, "checkpoints"), runtime.CheckpointKeep) : null;
         string fingerprint = RunFingerprint.Of(config, data.Train.Count);
         var log = new List<string>();
         var net = new FFNetwork(config, data.Train.Images.device);

@@ -39,9 +39,14 @@ public static class PipelineRunner
         ITrainingObserver? observer, CancellationToken cancel, RuntimeHooks? hooks = null, bool evaluate = false) =>
         Run(config, runtime, data, runDir, resume, observer, cancel, hooks, evaluate: evaluate).Result;
 
-    /// <summary>The checks that need the loaded data's shape (negatives, augmentation); throws naming the key.</summary>
+    /// <summary>The checks that need the loaded data's shape (splits of one image size, negatives, augmentation); throws naming the key.</summary>
     public static void CheckData(FFConfig config, DataSplits data)
     {
+        // A test set of another size would only fail when evaluation feeds it to the first layer, after training.
+        foreach (var split in new[] { data.Validation, data.Test })
+            if (split is not null && split.Features != data.Train.Features)
+                throw new ArgumentException($"data: the {split.Name} images have {split.Features} values, the training images {data.Train.Features} " +
+                    $"(data.dir = {config.Data.Dir}, data.dataset = {config.Data.Dataset}): every split must have one image size");
         NegativeSetup.Of(config).CheckInput(config, data.Train.Features);
         BatchAugmentation.ImageSide(config.Data.AugmentOrDefault, data.Train.Features);
     }
@@ -64,7 +69,7 @@ public static class PipelineRunner
         var device = TorchSetup.DeviceFor(config.Run.Device);
         CheckpointStore? store = !runtime.Checkpoints ? null
             : runDir is null ? new MemoryCheckpointStore()
-            : new DirectoryCheckpointStore(Path.Combine(runDir, "checkpoints"));
+            : new DirectoryCheckpointStore(Path.Combine(runDir, "checkpoints"), runtime.CheckpointKeep);
         string fingerprint = RunFingerprint.Of(config, data.Train.Count);
         var start = resume ? ResumePoint(store!, fingerprint, log) : null;
         start ??= Initial(config, fingerprint);
@@ -106,6 +111,14 @@ public static class PipelineRunner
             set_num_threads(callerThreads);
         }
     }
+
+    /// <summary>
+    /// The check a resume of <paramref name="runDir"/> makes before any actor starts (<see cref="DirectoryCheckpointStore.LatestSnapshot"/>):
+    /// damaged checkpoints are moved aside and said in <paramref name="log"/>; throws in one line when none is intact or
+    /// the checkpoint is of another configuration. The runners make it again, finding the checkpoint this one chose.
+    /// </summary>
+    public static void CheckResume(FFConfig config, RuntimeOptions runtime, DataSplits data, string runDir, List<string> log) =>
+        new DirectoryCheckpointStore(Path.Combine(runDir, "checkpoints"), runtime.CheckpointKeep).LatestSnapshot(RunFingerprint.Of(config, data.Train.Count), log);
 
     static RunSnapshot Initial(FFConfig config, string fingerprint)
     {

@@ -5,6 +5,7 @@ namespace FFActors.Runtime;
 /// <param name="CreditWindow">Batches (work items) in flight per layer: a layer sends at most this many to the next one before it returns credits.</param>
 /// <param name="ThreadsPerLayer">Intra-op threads per lane thread; 0 = max(1, cores / lanes) in pipeline mode and all cores in sequential mode.</param>
 /// <param name="CheckpointEvery">Batches between checkpoints; 0 = only at epoch end.</param>
+/// <param name="CheckpointKeep">Checkpoints kept in the run folder (the newest ones): a resume falls back to an older one when the newest is damaged.</param>
 /// <param name="Checkpoints">Write checkpoints (also what fault recovery restores from).</param>
 /// <param name="Lanes">Pipeline threads for the layer actors; 0 = one per layer.</param>
 /// <param name="WorkSharing">A layer actor whose thread is idle runs matmul chunks of the busier layers of the same process
@@ -16,7 +17,8 @@ public sealed record RuntimeOptions(
     int CheckpointEvery = 0,
     bool Checkpoints = true,
     int Lanes = 0,
-    bool WorkSharing = true)
+    bool WorkSharing = true,
+    int CheckpointKeep = 2)
 {
     /// <summary>
     /// Threads the layer actors of a network of <paramref name="layers"/> layers run on: 1 in
@@ -41,6 +43,7 @@ public sealed record RuntimeOptions(
         if (Lanes < 0) throw new ArgumentException($"runtime.lanes: {Lanes} must be 0 (one per layer) or positive");
         if (ThreadsPerLayer < 0) throw new ArgumentException($"runtime.threads-per-layer: {ThreadsPerLayer} must be 0 (auto) or positive");
         if (CheckpointEvery < 0) throw new ArgumentException($"runtime.checkpoint-every: {CheckpointEvery} must be 0 (epoch end) or positive");
+        if (CheckpointKeep < 1) throw new ArgumentException($"runtime.checkpoint-keep: {CheckpointKeep} must be at least 1");
     }
 
     /// <summary><see cref="Validate"/>, and that a run asked to resume has a run folder and checkpoints to resume from.</summary>

@@ -67,28 +67,68 @@ public static class TrainCommand
         var config = binder.Bind();
         var runtime = binder.BindRuntime();
         var cluster = clustered ? binder.BindCluster() : null;
+        runtime.Validate();
         var job = new TrainJob(config, runtime, cluster, say: line => AnsiConsole.MarkupLine("[grey]" + Markup.Escape(line) + "[/]"), resumeDir);
-        var negatives = job.Negatives;
         var device = TorchSetup.Configure(config.Run);
         using var data = DatasetLoader.Load(config.Data, device);
         PipelineRunner.CheckData(config, data);
+        config.Eval.CheckLayers(config.Model.LayerCount);
 
-        var run = resumeDir is not null ? new RunFolder(resumeDir) : RunFolder.Create(config.Run.OutDir, RunName(config));
-        if (resumeDir is null) run.WriteConfig(hocon.Render());
+        void Say(string line) => AnsiConsole.MarkupLine("[yellow]" + Markup.Escape(line) + "[/]");
+        using var run = resumeDir is not null ? RunFolder.Open(resumeDir, Say)
+            : RunFolder.Create(config.Run.OutDir, RunName(config), unique: config.Run.Name.Length == 0);
+        try
+        {
+            if (resumeDir is null) run.WriteConfig(hocon.Render());
+            var said = resumeDir is not null && runtime.Checkpoints ? CheckCheckpoints(run, config, runtime, data, Say) : [];
+            return Train(config, job, data, run, resumeDir is not null, cancel, clustered: cluster is not null, said);
+        }
+        catch (Exception e) when (Failure.InRun(e, run.Path))
+        {
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Before any actor starts: verifies the checkpoints of the run being resumed (newest first), says which ones are
+    /// skipped and why, in the console and run.log, and throws in one line when none is intact. Returns the lines said,
+    /// which the runner's own check repeats.
+    /// </summary>
+    static HashSet<string> CheckCheckpoints(RunFolder run, FFConfig config, RuntimeOptions runtime, DataSplits data, Action<string> say)
+    {
+        var log = new List<string>();
+        try
+        {
+            PipelineRunner.CheckResume(config, runtime, data, run.Path, log);
+        }
+        finally
+        {
+            foreach (var line in log) say(line);
+            if (log.Count > 0) run.AppendLog(log);
+        }
+        return [.. log];
+    }
+
+    static int Train(FFConfig config, TrainJob job, DataSplits data, RunFolder run, bool resuming, CancellationToken cancel, bool clustered, HashSet<string> said)
+    {
+        // Before the first line: once the run is announced, a signal is a stop request (never the default action).
+        using var stop = job.Greedy ? new GracefulStop(cancel, "stopping before the next batch (greedy training resumes from its last finished epoch)") : new GracefulStop(cancel);
+        var negatives = job.Negatives;
         string how = job.How;
-        AnsiConsole.MarkupLine((resumeDir is null ? "[bold]run[/] " : "[bold]resuming[/] ") + Markup.Escape(
+        AnsiConsole.MarkupLine((resuming ? "[bold]resuming[/] " : "[bold]run[/] ") + Markup.Escape(
             $"{run.Path}: {config.Data.Dataset} {data.Train.Count} train / {data.Test.Count} test, {TrainJob.Describe(config.Model)}, {how}, {config.Train.Epochs} epochs, batch {config.Train.BatchSize}, seed {config.Run.Seed}" +
             (config.Model.LabelDriven ? "" : $", negatives {config.Train.Negatives}{(negatives.LabelFree ? " (label-free)" : "")}, evaluation: {negatives.Evaluation}")));
         AnsiConsole.MarkupLine("[grey]" + Markup.Escape($"oneMKL: {MklDispatch.Status}") + "[/]");
 
-        using var stop = job.Greedy ? new GracefulStop(cancel, "stopping before the next batch (greedy training resumes from its last finished epoch)") : new GracefulStop(cancel);
         var clock = Stopwatch.StartNew();
         PipelineResult? trained = null;
-        if (cluster is not null)
+        if (clustered)
             trained = job.Train(data, run, new ProgressObserver(null), stop.Token);
         else
             WithProgress(observer => trained = job.Train(data, run, observer, stop.Token));
-        using var net = trained!.Network;
+        // The checkpoint check before training has said (and logged) these already.
+        trained = trained! with { Log = trained.Log.Where(l => !said.Contains(l)).ToArray() };
+        using var net = trained.Network;
         var done = job.Finish(data, run, trained, clock,
             beforeEvaluation: () => AnsiConsole.MarkupLine(negatives.ProbeOnly
                 ? "[grey]evaluating on the test set (linear probe on frozen features)…[/]"
@@ -99,10 +139,10 @@ public static class TrainCommand
             AnsiConsole.MarkupLine(Markup.Escape(job.Greedy
                 ? $"stopped; continue from the last checkpointed epoch with: ffactors train --resume {run.Path}"
                 : $"stopped after a checkpoint; continue with: ffactors train --resume {run.Path}"));
-            return 130;
+            return ExitCode.Stopped;
         }
         Summary.Print(trained.Metrics, result, done.TrainSeconds, done.TotalSeconds, run.Path);
-        return 0;
+        return ExitCode.Done;
     }
 
     static string RunName(FFConfig config) => config.Run.Name.Length > 0 ? config.Run.Name

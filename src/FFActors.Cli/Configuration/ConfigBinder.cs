@@ -122,7 +122,8 @@ public sealed class ConfigBinder(LoadedConfig loaded)
         CheckpointEvery: Int("runtime.checkpoint-every", min: 0),
         Checkpoints: Bool("runtime.checkpoints"),
         Lanes: Int("runtime.lanes", min: 0),
-        WorkSharing: Bool("runtime.work-sharing"));
+        WorkSharing: Bool("runtime.work-sharing"),
+        CheckpointKeep: Int("runtime.checkpoint-keep", min: 1));
 
     public ClusterOptions BindCluster()
     {

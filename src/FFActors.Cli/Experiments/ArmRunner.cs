@@ -73,7 +73,7 @@ public static class ArmRunner
         var config = arm.Config with { Run = arm.Config.Run with { OutDir = folder, Name = "run" } };
         var device = TorchSetup.DeviceFor(config.Run.Device);
         using var data = DatasetLoader.Load(config.Data, device);
-        var run = RunFolder.Create(folder, "run");
+        using var run = RunFolder.Create(folder, "run");
         run.WriteConfig(arm.Render());
         var job = new TrainJob(config, arm.Runtime);
         var clock = Stopwatch.StartNew();

@@ -26,7 +26,7 @@ sealed class FFFeatures(FFNetwork net, IReadOnlyDictionary<string, double> metri
     {
         var config = ctx.Config.Config with { Run = ctx.Config.Config.Run with { OutDir = ctx.Folder, Name = "run" } };
         var job = new TrainJob(config, ctx.Config.Runtime);
-        var run = RunFolder.Create(ctx.Folder, "run");
+        using var run = RunFolder.Create(ctx.Folder, "run");
         run.WriteConfig(ctx.Config.Render());
         var data = ctx.Source();
         var clock = Stopwatch.StartNew();

@@ -7,22 +7,63 @@ namespace FFActors.Cli.Output;
 
 /// <summary>
 /// A run's folder: resolved config, per-epoch metrics (JSON, CSV), final results, weights and a
-/// chart. Every file is written atomically.
+/// chart. Every file is written atomically. A folder made or opened here is locked (<see cref="RunLock"/>)
+/// until disposed, so two processes never write into one run.
 /// </summary>
-public sealed class RunFolder(string path)
+public sealed class RunFolder(string path, RunLock? runLock = null) : IDisposable
 {
     public string Path { get; } = path;
 
     static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
-    public static RunFolder Create(string outDir, string name)
+    /// <summary>
+    /// Makes and locks a new run folder <paramref name="name"/> in <paramref name="outDir"/>. The claim is the exclusive
+    /// creation of its lock file in an empty folder, so of two runs started at once only one gets a name; with
+    /// <paramref name="unique"/> (a generated name) the other takes <c>NAME-2</c>, <c>NAME-3</c>…, otherwise it is refused.
+    /// </summary>
+    /// <exception cref="RunFolderException">The name is not a plain folder name, or <c>run.out-dir</c> cannot be made.</exception>
+    /// <exception cref="IOException">The folder exists (not <paramref name="unique"/>).</exception>
+    public static RunFolder Create(string outDir, string name, bool unique = false)
     {
-        var path = System.IO.Path.Combine(outDir, name);
-        if (Directory.Exists(path) && Directory.EnumerateFileSystemEntries(path).Any())
-            throw new IOException($"{path}: run folder already exists (choose another run.name)");
-        Directory.CreateDirectory(path);
-        return new RunFolder(path);
+        CheckName(name);
+        try
+        {
+            Directory.CreateDirectory(outDir);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new RunFolderException($"run.out-dir: cannot create {outDir} ({e.Message.ReplaceLineEndings(" ")})");
+        }
+        for (int n = 1; n < 10_000; n++)
+        {
+            var path = System.IO.Path.Combine(outDir, n == 1 ? name : $"{name}-{n}");
+            if (!(Directory.Exists(path) && Directory.EnumerateFileSystemEntries(path).Any()))
+            {
+                Directory.CreateDirectory(path);
+                if (RunLock.TryCreate(path) is { } held)
+                {
+                    if (Directory.EnumerateFileSystemEntries(path).All(e => System.IO.Path.GetFileName(e) == RunLock.FileName))
+                        return new RunFolder(path, held);
+                    held.Dispose(); // a run that ended between our look and our lock
+                }
+            }
+            if (!unique)
+                throw new IOException($"{path}: run folder already exists (choose another run.name, or continue that run with --resume {path})");
+        }
+        throw new RunFolderException($"{System.IO.Path.Combine(outDir, name)}: run folder already exists, and so do 9999 numbered variants");
     }
+
+    /// <summary>An existing run folder (<c>--resume</c>), locked; a stale lock of an ended process is taken over (said through <paramref name="say"/>).</summary>
+    public static RunFolder Open(string path, Action<string> say) => new(path, RunLock.Acquire(path, say));
+
+    /// <summary><c>run.name</c> is one folder inside <c>run.out-dir</c>: no separators, no <c>..</c>, not rooted.</summary>
+    static void CheckName(string name)
+    {
+        if (name.Length == 0 || name is "." or ".." || System.IO.Path.IsPathRooted(name) || name.IndexOfAny(['/', '\\', '\0']) >= 0)
+            throw new RunFolderException($"run.name: '{name}' must be a plain folder name inside run.out-dir (no '/', '\\', '..' or absolute path)");
+    }
+
+    public void Dispose() => runLock?.Dispose();
 
     public string File(string name) => System.IO.Path.Combine(Path, name);
 

@@ -14,6 +14,10 @@ public static class DatasetLoader
         if (!Directory.Exists(folder))
             throw new DirectoryNotFoundException($"{folder}: dataset folder not found (data.dir = {options.Dir})");
 
+        // Image sizes are checked from the headers before anything is decoded: a test set of another size than the
+        // training set would only fail once evaluation feeds it to the first layer.
+        CheckSide(info, ImagesPath(folder, "train"));
+        CheckSide(info, ImagesPath(folder, "t10k"));
         var trainAll = LoadSplit(info, folder, "train", options.Normalization, options.TrainLimit, device);
         var test = LoadSplit(info, folder, "t10k", options.Normalization, options.TestLimit, device);
         if (options.Validation <= 0) return new DataSplits(info, trainAll, null, test);
@@ -32,13 +36,22 @@ public static class DatasetLoader
         return new DataSplits(info, train, val, test);
     }
 
-    public static Dataset LoadSplit(DatasetInfo info, string folder, string prefix, Normalization normalization, int limit, Device device)
+    public static Dataset LoadSplit(DatasetInfo info, string folder, string prefix, Normalization normalization, int limit, Device device) =>
+        FromFiles(prefix == "train" ? "train" : "test", ImagesPath(folder, prefix), Existing(Path.Combine(folder, $"{prefix}-labels-idx1-ubyte.gz")),
+            info, normalization, limit, device);
+
+    static string ImagesPath(string folder, string prefix) => Existing(Path.Combine(folder, $"{prefix}-images-idx3-ubyte.gz"));
+
+    /// <summary>The .gz file, or the uncompressed one beside it when only that exists.</summary>
+    static string Existing(string gz) => !File.Exists(gz) && File.Exists(gz[..^3]) ? gz[..^3] : gz;
+
+    /// <summary>Throws, naming the file, when its images are not <paramref name="info"/>'s size.</summary>
+    static void CheckSide(DatasetInfo info, string imagesPath)
     {
-        var imagesPath = Path.Combine(folder, $"{prefix}-images-idx3-ubyte.gz");
-        var labelsPath = Path.Combine(folder, $"{prefix}-labels-idx1-ubyte.gz");
-        if (!File.Exists(imagesPath) && File.Exists(imagesPath[..^3])) imagesPath = imagesPath[..^3];
-        if (!File.Exists(labelsPath) && File.Exists(labelsPath[..^3])) labelsPath = labelsPath[..^3];
-        return FromFiles(prefix == "train" ? "train" : "test", imagesPath, labelsPath, info, normalization, limit, device);
+        var (rows, cols) = IdxReader.ImageSize(imagesPath);
+        if (rows != info.Side || cols != info.Side)
+            throw new IdxFormatException(imagesPath, $"{rows}×{cols} images, but {info.Name} images are {info.Side}×{info.Side} " +
+                $"(data.dataset = {info.Name}; a dataset of another image size is not {info.Name})");
     }
 
     /// <summary>What a blank (0) pixel becomes under <paramref name="normalization"/>.</summary>

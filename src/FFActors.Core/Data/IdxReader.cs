@@ -26,18 +26,79 @@ public static class IdxReader
         return data;
     }
 
+    /// <summary>Rows and columns of an images file, from its header alone (the rest is not decompressed).</summary>
+    public static (int Rows, int Cols) ImageSize(string path)
+    {
+        var header = new byte[16];
+        int got = 0;
+        using (var s = Open(path))
+        {
+            try
+            {
+                while (got < header.Length && s.Read(header, got, header.Length - got) is > 0 and var n) got += n;
+            }
+            catch (InvalidDataException e)
+            {
+                throw new IdxFormatException(path, $"corrupt gzip stream ({e.Message})");
+            }
+        }
+        var (_, dims) = Header(path, header.AsSpan(0, got).ToArray(), expectedRank: 3);
+        return (dims[1], dims[2]);
+    }
+
     static (byte[] Data, int[] Dims) Read(string path, int expectedRank)
     {
-        if (!File.Exists(path)) throw new IdxFormatException(path, "file not found");
         byte[] raw;
+        using (var s = Open(path))
+        using (var ms = new MemoryStream())
+        {
+            try
+            {
+                s.CopyTo(ms);
+            }
+            catch (InvalidDataException e)
+            {
+                throw new IdxFormatException(path, $"corrupt gzip stream ({e.Message})");
+            }
+            raw = ms.ToArray();
+        }
+        var (header, dims) = Header(path, raw, expectedRank);
+        long expected = dims.Aggregate(1L, (a, d) => a * d);
+        long actual = raw.Length - header;
+        if (actual != expected)
+            throw new IdxFormatException(path, actual < expected
+                ? $"truncated: header promises {expected} bytes of data ({string.Join("x", dims)}), file has {actual}"
+                : $"{actual - expected} unexpected trailing bytes after {string.Join("x", dims)} elements");
+        return (raw.AsSpan(header).ToArray(), dims);
+    }
+
+    /// <summary>
+    /// The file's bytes, decompressed when it starts with the gzip signature. A <c>.gz</c> name without it is reported as
+    /// what it is (not a gzip file) rather than as an IDX file with a bad magic number.
+    /// </summary>
+    static Stream Open(string path)
+    {
+        if (!File.Exists(path)) throw new IdxFormatException(path, Directory.Exists(path) ? "is a folder, not a file" : "file not found");
+        var f = File.OpenRead(path);
         try
         {
-            raw = IsGzip(path) ? Gunzip(path) : File.ReadAllBytes(path);
+            int b0 = f.ReadByte(), b1 = f.ReadByte();
+            f.Position = 0;
+            if (b0 == 0x1f && b1 == 0x8b) return new GZipStream(f, CompressionMode.Decompress);
+            if (path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase))
+                throw new IdxFormatException(path, b0 < 0 ? "empty file (not a gzip file)" : $"not a gzip file (starts with 0x{b0:X2}{Math.Max(b1, 0):X2}, gzip files with 0x1F8B)");
+            return f;
         }
-        catch (InvalidDataException e)
+        catch
         {
-            throw new IdxFormatException(path, $"corrupt gzip stream ({e.Message})");
+            f.Dispose();
+            throw;
         }
+    }
+
+    /// <summary>Checks the IDX header in <paramref name="raw"/>; returns its length and the dimensions.</summary>
+    static (int Length, int[] Dims) Header(string path, byte[] raw, int expectedRank)
+    {
         if (raw.Length < 4) throw new IdxFormatException(path, $"too short for an IDX header ({raw.Length} bytes)");
         if (raw[0] != 0 || raw[1] != 0)
             throw new IdxFormatException(path, $"bad magic number 0x{BinaryPrimitives.ReadUInt32BigEndian(raw):X8} (expected {ExpectedMagic(expectedRank)})");
@@ -48,36 +109,14 @@ public static class IdxReader
         int header = 4 + 4 * rank;
         if (raw.Length < header) throw new IdxFormatException(path, $"truncated header ({raw.Length} bytes)");
         var dims = new int[rank];
-        long expected = 1;
         for (int d = 0; d < rank; d++)
         {
             uint v = BinaryPrimitives.ReadUInt32BigEndian(raw.AsSpan(4 + 4 * d));
             if (v == 0 || v > int.MaxValue) throw new IdxFormatException(path, $"dimension {d} has invalid size {v}");
             dims[d] = (int)v;
-            expected *= v;
         }
-        long actual = raw.Length - header;
-        if (actual != expected)
-            throw new IdxFormatException(path, actual < expected
-                ? $"truncated: header promises {expected} bytes of data ({string.Join("x", dims)}), file has {actual}"
-                : $"{actual - expected} unexpected trailing bytes after {string.Join("x", dims)} elements");
-        return (raw.AsSpan(header).ToArray(), dims);
+        return (header, dims);
     }
 
     static string ExpectedMagic(int rank) => rank == 1 ? "0x00000801 for labels" : "0x00000803 for images";
-
-    static bool IsGzip(string path)
-    {
-        using var f = File.OpenRead(path);
-        return f.ReadByte() == 0x1f && f.ReadByte() == 0x8b;
-    }
-
-    static byte[] Gunzip(string path)
-    {
-        using var f = File.OpenRead(path);
-        using var gz = new GZipStream(f, CompressionMode.Decompress);
-        using var ms = new MemoryStream();
-        gz.CopyTo(ms);
-        return ms.ToArray();
-    }
 }

@@ -20,10 +20,11 @@ public abstract class CheckpointStore
     public abstract string Describe(string id);
 
     /// <summary>
-    /// The latest complete checkpoint and its <see cref="RunSnapshot"/>, or null (with a log line) when there is none;
-    /// throws, in one line, when it was written by a configuration with another <paramref name="fingerprint"/>.
+    /// The checkpoint to resume from and its <see cref="RunSnapshot"/>, or null (with a log line) when there is none;
+    /// throws, in one line, when it was written by a configuration with another <paramref name="fingerprint"/>, or
+    /// when checkpoints exist but none of them is intact.
     /// </summary>
-    public (string Id, RunSnapshot Snapshot)? LatestSnapshot(string fingerprint, List<string> log)
+    public virtual (string Id, RunSnapshot Snapshot)? LatestSnapshot(string fingerprint, List<string> log)
     {
         var id = Latest();
         if (id is null)
@@ -31,9 +32,27 @@ public abstract class CheckpointStore
             log.Add("resume: no checkpoint found; starting from the beginning");
             return null;
         }
-        var snap = RunSnapshot.FromBytes(Read(id, RunSnapshot.FileName));
+        var snap = Snapshot(id, Read(id, RunSnapshot.FileName));
+        CheckFingerprint(id, snap, fingerprint);
+        return (id, snap);
+    }
+
+    /// <summary>Decodes a checkpoint's <see cref="RunSnapshot.FileName"/>; a damaged one is an error naming the file.</summary>
+    protected RunSnapshot Snapshot(string id, byte[] bytes)
+    {
+        try
+        {
+            return RunSnapshot.FromBytes(bytes);
+        }
+        catch (Exception e) when (e is EndOfStreamException or InvalidDataException or ArgumentException)
+        {
+            throw new InvalidDataException($"{Describe(id)}/{RunSnapshot.FileName}: truncated or unreadable ({e.Message})", e);
+        }
+    }
+
+    protected void CheckFingerprint(string id, RunSnapshot snap, string fingerprint)
+    {
         if (snap.Fingerprint != fingerprint)
             throw new ArgumentException($"resume: checkpoint {Describe(id)} was written by a different configuration (checkpoint: {snap.Fingerprint}; now: {fingerprint})");
-        return (id, snap);
     }
 }

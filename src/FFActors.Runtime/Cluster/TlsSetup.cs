@@ -15,8 +15,18 @@ public static class TlsSetup
     /// <summary>This node's certificate and the thumbprints it trusts (by default its own).</summary>
     public static (X509Certificate2 Certificate, string[] Trusted) Load(TlsOptions tls)
     {
-        var certificate = X509CertificateLoader.LoadPkcs12FromFile(tls.CertificatePath, tls.CertificatePassword,
-            X509KeyStorageFlags.Exportable | X509KeyStorageFlags.EphemeralKeySet);
+        X509Certificate2 certificate;
+        try
+        {
+            certificate = X509CertificateLoader.LoadPkcs12FromFile(tls.CertificatePath, tls.CertificatePassword,
+                X509KeyStorageFlags.Exportable | X509KeyStorageFlags.EphemeralKeySet);
+        }
+        catch (System.Security.Cryptography.CryptographicException e)
+        {
+            // A wrong password and a .crt/.pem given for a .pfx both end here; the library's message names neither file nor key.
+            throw new ClusterSetupException($"cluster.tls.certificate-path: {tls.CertificatePath}: cannot load it as a PKCS#12 (.pfx/.p12) certificate " +
+                $"with its private key using cluster.tls.certificate-password ({e.Message.ReplaceLineEndings(" ").TrimEnd('.')})");
+        }
         return (certificate, tls.TrustedThumbprints is { Count: > 0 } list ? list.ToArray() : [certificate.Thumbprint]);
     }
 
