@@ -4,9 +4,6 @@ using FFActors.Cli.Configuration;
 using FFActors.Core.Data;
 using FFActors.Cli.Platform;
 
-// Before any type of FFActors.Core loads: its module initializer loads libtorch (MklDispatch), which the restart would repeat.
-AllocatorTuning.Apply();
-
 var root = new RootCommand("FFActors: Forward-Forward training with one actor per layer");
 root.Subcommands.Add(TrainCommand.Create());
 root.Subcommands.Add(BenchCommand.Create());
@@ -15,6 +12,7 @@ root.Subcommands.Add(ExperimentCommand.Create());
 
 try
 {
+    ProcessTuning.Apply(); // before any tensor work: oneMKL fixes its kernel choice at the first GEMM
     return root.Parse(args).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
 }
 catch (Exception e) when (e is ConfigException or IdxFormatException or ArgumentException or IOException or FFActors.Runtime.Cluster.ClusterSetupException)

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using FFActors.Cli.Configuration;
 using FFActors.Cli.Jobs;
 using FFActors.Cli.Output;
+using FFActors.Cli.Platform;
 using FFActors.Core;
 using FFActors.Core.Data;
 using FFActors.Core.Platform;
@@ -79,7 +80,7 @@ public static class TrainCommand
         AnsiConsole.MarkupLine((resumeDir is null ? "[bold]run[/] " : "[bold]resuming[/] ") + Markup.Escape(
             $"{run.Path}: {config.Data.Dataset} {data.Train.Count} train / {data.Test.Count} test, {TrainJob.Describe(config.Model)}, {how}, {config.Train.Epochs} epochs, batch {config.Train.BatchSize}, seed {config.Run.Seed}" +
             (config.Model.LabelDriven ? "" : $", negatives {config.Train.Negatives}{(negatives.LabelFree ? " (label-free)" : "")}, evaluation: {negatives.Evaluation}")));
-        AnsiConsole.MarkupLine("[grey]" + Markup.Escape($"oneMKL: {MklDispatch.Status}") + "[/]");
+        AnsiConsole.MarkupLine("[grey]" + Markup.Escape(ProcessTuning.Describe()) + "[/]");
 
         using var stop = job.Greedy ? new GracefulStop(cancel, "stopping before the next batch (greedy training resumes from its last finished epoch)") : new GracefulStop(cancel);
         var clock = Stopwatch.StartNew();

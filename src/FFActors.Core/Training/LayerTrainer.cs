@@ -78,7 +78,6 @@ public sealed class LayerTrainer : IDisposable
         using var _ = no_grad();
         Module.eval();
         var h = Module.forward(x);
-        NativeMemory.AfterStep(); // evaluation passes (batch 500 through CwC blocks) grow the heap as much as training
         return h;
     }
 
@@ -181,7 +180,6 @@ public sealed class LayerTrainer : IDisposable
             // 20 steps, and the suite's short CwC run fell from 94.60 % to 87.80 % goodness accuracy (one seed).
             Optimizer.step();
         }
-        NativeMemory.AfterStep();
     }
 
     /// <summary>Outside its ILT window a dense layer forwards and reports, without an update.</summary>
