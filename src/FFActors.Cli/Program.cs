@@ -2,9 +2,6 @@ using System.CommandLine;
 using FFActors.Cli.Commands;
 using FFActors.Cli.Platform;
 
-// Before any type of FFActors.Core loads: its module initializer loads libtorch (MklDispatch), which the restart would repeat.
-AllocatorTuning.Apply();
-
 var root = new RootCommand("FFActors: Forward-Forward training with one actor per layer.\n" + ExitCode.Table);
 root.Options.Add(new Option<bool>("--verbose") { Description = "On a failure, print the stack trace after the one-line error", Recursive = true });
 root.Subcommands.Add(TrainCommand.Create());
@@ -14,6 +11,7 @@ root.Subcommands.Add(ExperimentCommand.Create());
 
 try
 {
+    ProcessTuning.Apply(); // before any tensor work: oneMKL fixes its kernel choice at the first GEMM
     var parse = root.Parse(args);
     if (parse.Errors.Count > 0)
     {

@@ -46,7 +46,6 @@ public static class GreedyRunner
         var snap = new RunSnapshot(p.Epoch, 0, id, fingerprint, p.OrderState, p.NegativeState, new StatsSums(net.Layers.Count), 0, p.Metrics, null);
         store.Write(id, RunSnapshot.FileName, snap.ToBytes());
         store.Commit(id);
-        NativeMemory.AfterStep();
     }
 
     static GreedyPoint? ResumePoint(CheckpointStore store, string fingerprint, FFNetwork net, int epochs, List<string> log)

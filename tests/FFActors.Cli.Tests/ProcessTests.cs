@@ -1,7 +1,5 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using FFActors.Cli.Platform;
-using FFActors.Core.Platform;
 
 namespace FFActors.Cli.Tests;
 
@@ -9,7 +7,7 @@ namespace FFActors.Cli.Tests;
 public class ProcessTests
 {
     /// <summary>The built executable with <paramref name="args"/>, both output streams redirected.</summary>
-    static ProcessStartInfo Command(params string[] args)
+    internal static ProcessStartInfo Command(params string[] args)
     {
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "ffactors.dll"));
@@ -96,38 +94,6 @@ public class ProcessTests
         Assert.Single(err.Split('\n'));
         Assert.Contains(option, err);
         Assert.Contains(named, err);
-    }
-
-    [Theory]
-    [InlineData(null, AllocatorTuning.Tunables)]
-    [InlineData("glibc.malloc.arena_max=2", "glibc.malloc.arena_max=2")]
-    public void The_executable_runs_with_the_allocator_tunables_unless_the_user_set_their_own(string? users, string expected)
-    {
-        if (!OperatingSystem.IsLinux()) return; // glibc tunables: Linux only
-        var runs = Path.Combine(RepoPaths.TempDir(), "runs");
-        var psi = Command("train", "--set", $"data.dir={RepoPaths.Data}", "--set", "model.layers=[784,64]", "--set", "train.epochs=50",
-            "--set", "eval.head.epochs=0", "--out", runs);
-        if (users is null) psi.Environment.Remove(AllocatorTuning.Variable);
-        else psi.Environment[AllocatorTuning.Variable] = users;
-        var (p, lines) = StartCollecting(psi);
-        using var _ = p;
-        try
-        {
-            // The run folder is made after the restart, by the process image that trains (same pid).
-            var clock = Stopwatch.StartNew();
-            while (!(Directory.Exists(runs) && Directory.GetDirectories(runs).Length > 0) && !p.HasExited && clock.Elapsed < TimeSpan.FromSeconds(120))
-                Thread.Sleep(50);
-            Assert.False(p.HasExited, $"exited with {(p.HasExited ? p.ExitCode : 0)} before starting a run");
-            // glibc cuts this copy of the variable after the first tunable it parses; the process itself sees all of it.
-            var environ = File.ReadAllText($"/proc/{p.Id}/environ").Split('\0');
-            var seen = Assert.Single(environ, e => e.StartsWith(AllocatorTuning.Variable + "=", StringComparison.Ordinal))[(AllocatorTuning.Variable.Length + 1)..];
-            Assert.True(seen.Length > 0 && expected.StartsWith(seen, StringComparison.Ordinal), $"{AllocatorTuning.Variable}={seen}; expected {expected}; output: {string.Join("\n", lines)}");
-        }
-        finally
-        {
-            p.Kill(entireProcessTree: true);
-            p.WaitForExit();
-        }
     }
 
     [Fact]

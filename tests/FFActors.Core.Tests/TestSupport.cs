@@ -21,7 +21,6 @@ static class TestSupport
     {
         try
         {
-            MklDispatch.Apply(); // before any test's first GEMM, as the CLI's processes do (Core's own module initializer)
             set_num_threads(int.TryParse(Environment.GetEnvironmentVariable("FFACTORS_TEST_THREADS"), out int n) && n > 0 ? n : 1);
         }
         catch (Exception)

@@ -17,27 +17,27 @@ public class CwcMnistTests(ITestOutputHelper output)
     [Fact]
     public void A_short_cwc_run_through_the_pipeline_learns_mnist()
     {
-        // Three blocks (the paper's first three, narrower), two epochs of 24 000 MNIST images, batch 25.
+        // Three blocks (the paper's first three, narrower), three epochs of 24 000 MNIST images, batch 25; a 10-epoch head.
         var config = new FFConfig(new RunOptions(Seed: 1),
             new DataOptions(Dir: TestSupport.DataDir, TrainLimit: 24000, TestLimit: 2000),
             new ModelOptions([784, 10], Cwc: new CwcOptions([1, 28, 28], [20, 80, 160], Loss: CwcLoss.CwcCe, HeadPool: 0)),
-            new TrainOptions(Schedule.Simultaneous, 2, 25, Optimizer: new OptimizerOptions(LearningRate: 0.03, Schedule: LrSchedule.Constant)),
-            new EvalOptions(ScoreLayers: [2], HeadLayers: [2], HeadEpochs: 5, BatchSize: 500, ValidateEachEpoch: false));
+            new TrainOptions(Schedule.Simultaneous, 3, 25, Optimizer: new OptimizerOptions(LearningRate: 0.03, Schedule: LrSchedule.Constant)),
+            new EvalOptions(ScoreLayers: [2], HeadLayers: [2], HeadEpochs: 10, BatchSize: 500, ValidateEachEpoch: false));
         using var data = TestSupport.Load(config);
         var sw = Stopwatch.StartNew();
         var result = PipelineRunner.Train(config, TestSupport.Runtime(ExecutionMode.Pipeline, checkpoints: false), data, null, false, null,
             CancellationToken.None, evaluate: true);
         using var net = result.Network;
         var e = result.Evaluation ?? throw new Xunit.Sdk.XunitException("no evaluation");
-        output.WriteLine($"CwC [20,80,160], 2 epochs of 24000: GA {e.GoodnessAccuracy:P2}, SF {e.HeadAccuracy:P2} on 2000 test images; {sw.Elapsed.TotalSeconds:F1} s");
+        output.WriteLine($"CwC [20,80,160], 3 epochs of 24000: GA {e.GoodnessAccuracy:P2}, SF {e.HeadAccuracy:P2} on 2000 test images; {sw.Elapsed.TotalSeconds:F1} s");
         Assert.True(e.HeadAccuracy > SoftmaxHeadBar, $"SF {e.HeadAccuracy:P2}");
         Assert.True(e.GoodnessAccuracy > GoodnessBar, $"GA {e.GoodnessAccuracy:P2}");
     }
 
-    // The issue asks for > 97 % on MNIST from a short run inside the suite: the softmax head (SF) does it.
-    // Measured by this test in session 16 with oneMKL's Intel paths (MklDispatch): GA 96.25 %, SF 97.55 % on these 2 000
-    // test images with seed 1; seed 2 gave 94.30 / 97.60 %. One epoch sat on the bar: SF 96.50, 97.05, 97.85 % for seeds
-    // 1–3 (97.35 % for seed 1 with the vendor kernels), 95.95–97.20 % with 36 000 images, 95.25–97.45 % at lr 0.01.
+    // The issue asks for > 97 % on MNIST from a short run inside the suite: the softmax head (SF) does it. With oneMKL's
+    // vendor kernels (the library default) and seed 1 on these 2 000 test images: 2 epochs gave SF 96.25 % with a 5-epoch
+    // head and 96.80 % with a 10-epoch one; 3 epochs gave 94.80 % with a 5-epoch head (not converged) and 98.20 % with a
+    // 10-epoch one (GA 95.90 % after 2 epochs, 96.80 % after 3).
     const double SoftmaxHeadBar = 0.97;
     const double GoodnessBar = 0.93;
 }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using FFActors.Cli.Platform;
 using FFActors.Runtime.Benchmark;
 using Spectre.Console;
 
@@ -85,6 +86,7 @@ public static class BenchCommand
             if (!Directory.Exists(Path.Combine(dataDir, "mnist"))) throw new DirectoryNotFoundException($"{Path.Combine(dataDir, "mnist")}: MNIST folder not found (--data)");
             var report = PipelineBenchmark.Run(new PipelineBenchmarkOptions(networks, batches, Samples: samples, CreditWindow: window, DataDir: dataDir, Rounds: rounds),
                 line => AnsiConsole.MarkupLine("[grey]" + Markup.Escape(line) + "[/]"));
+            report = report with { Blas = MklDispatch.Status };
             Console.WriteLine(PipelineBenchmark.Format(report));
             if (parse.GetValue(OutOption) is { } json)
                 Output.AtomicFile.WriteText(json, System.Text.Json.JsonSerializer.Serialize(report, new System.Text.Json.JsonSerializerOptions { WriteIndented = true, IncludeFields = true }));

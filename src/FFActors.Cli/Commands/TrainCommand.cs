@@ -3,6 +3,7 @@ using System.Diagnostics;
 using FFActors.Cli.Configuration;
 using FFActors.Cli.Jobs;
 using FFActors.Cli.Output;
+using FFActors.Cli.Platform;
 using FFActors.Core;
 using FFActors.Core.Data;
 using FFActors.Core.Platform;
@@ -118,7 +119,7 @@ public static class TrainCommand
         AnsiConsole.MarkupLine((resuming ? "[bold]resuming[/] " : "[bold]run[/] ") + Markup.Escape(
             $"{run.Path}: {config.Data.Dataset} {data.Train.Count} train / {data.Test.Count} test, {TrainJob.Describe(config.Model)}, {how}, {config.Train.Epochs} epochs, batch {config.Train.BatchSize}, seed {config.Run.Seed}" +
             (config.Model.LabelDriven ? "" : $", negatives {config.Train.Negatives}{(negatives.LabelFree ? " (label-free)" : "")}, evaluation: {negatives.Evaluation}")));
-        AnsiConsole.MarkupLine("[grey]" + Markup.Escape($"oneMKL: {MklDispatch.Status}") + "[/]");
+        AnsiConsole.MarkupLine("[grey]" + Markup.Escape(ProcessTuning.Describe()) + "[/]");
 
         var clock = Stopwatch.StartNew();
         PipelineResult? trained = null;

@@ -36,7 +36,7 @@ public static class PipelineBenchmark
                 }
             double? loadAfter = LoadAverage();
             return new PipelineBenchmarkReport(cores, gemmAll, gemmOne, rows, total.Elapsed.TotalSeconds,
-                loadBefore is { } b && loadAfter is { } a ? (b, a) : null, gemmConcurrent, MklDispatch.Status);
+                loadBefore is { } b && loadAfter is { } a ? (b, a) : null, gemmConcurrent);
         }
         finally
         {

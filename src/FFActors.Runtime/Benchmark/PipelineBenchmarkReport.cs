@@ -8,7 +8,8 @@ namespace FFActors.Runtime.Benchmark;
 /// the core count on an idle machine, lower when other processes hold cores.</param>
 /// <param name="LoadAverage">The machine's 1-minute load average before and after the run (Linux; null elsewhere):
 /// other processes competing for the cores make every parallel figure meaningless.</param>
-/// <param name="Blas">Which GEMM kernels oneMKL chose in this process (<see cref="FFActors.Core.Platform.MklDispatch.Status"/>).</param>
+/// <param name="Blas">Which GEMM kernels oneMKL uses in this process, as the caller describes them (the CLI prints its
+/// process tuning here); empty when not given.</param>
 public sealed record PipelineBenchmarkReport(int Cores, double GemmGflops, double GemmGflopsOneThread, IReadOnlyList<PipelineBenchmarkRow> Rows, double Seconds,
     (double Before, double After)? LoadAverage = null, double GemmGflopsConcurrent = 0, string Blas = "")
 {
