@@ -22,7 +22,7 @@ public static class ClusterRunner
     public static PipelineResult Train(FFConfig config, RuntimeOptions runtime, DataSplits data, string? runDir, bool resume,
         ITrainingObserver? observer, CancellationToken cancel, ClusterOptions cluster, Action<string>? say = null,
         RuntimeHooks? hooks = null, bool evaluate = false, Config? extra = null) =>
-        Run(config, runtime, data, runDir, resume, observer, cancel, cluster, say, hooks, evaluate, extra).Result;
+        PipelineRunner.WithAccounting(Run(config, runtime, data, runDir, resume, observer, cancel, cluster, say, hooks, evaluate, extra));
 
     internal static RunOutcome Run(FFConfig config, RuntimeOptions runtime, DataSplits data, string? runDir, bool resume,
         ITrainingObserver? observer, CancellationToken cancel, ClusterOptions cluster, Action<string>? say = null,
