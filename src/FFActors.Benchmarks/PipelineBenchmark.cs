@@ -126,7 +126,7 @@ public static class PipelineBenchmark
     }
 
     /// <summary>Median milliseconds of one training step of each layer of <paramref name="config"/>, alone on one intra-op thread.</summary>
-    public static double[] LayerStepTimes(FFConfig config, int batch, int steps = 15)
+    static double[] LayerStepTimes(FFConfig config, int batch, int steps = 15)
     {
         IntraOpThreads.Set(1);
         using var net = new FFNetwork(config, CPU);
@@ -175,7 +175,7 @@ public static class PipelineBenchmark
     /// Samples/s of the slowest of min(cores, layers) lanes, each stepping its layers (grouped by <see cref="LanePlan"/>
     /// on <paramref name="stepMs"/>) in a loop on its own thread with one intra-op thread, all for the same wall time.
     /// </summary>
-    public static double FreeRunningSamplesPerSecond(FFConfig config, int batch, int cores, IReadOnlyList<double> stepMs, double seconds = 2.0)
+    static double FreeRunningSamplesPerSecond(FFConfig config, int batch, int cores, IReadOnlyList<double> stepMs, double seconds = 2.0)
     {
         using var net = new FFNetwork(config, CPU);
         var lane = LanePlan.Assign(stepMs, cores);
@@ -235,10 +235,10 @@ public static class PipelineBenchmark
     /// GFLOP/s of [2000×1000]·[1000×1000] float32 matmuls with <paramref name="threads"/> intra-op threads, on a thread that
     /// ends afterwards, so its OpenMP pool does not slow the modes measured after it (<see cref="TorchSetup.OnOneThread{T}"/>).
     /// </summary>
-    public static double GemmGflops(int threads, double seconds = 1.0) => TorchSetup.OnTransientThread(threads, () => MatmulRate(seconds));
+    static double GemmGflops(int threads, double seconds = 1.0) => TorchSetup.OnTransientThread(threads, () => MatmulRate(seconds));
 
     /// <summary>Aggregate GFLOP/s of <paramref name="threads"/> threads each running single-threaded matmuls at once.</summary>
-    public static double ConcurrentGemmGflops(int threads, double seconds = 1.0)
+    static double ConcurrentGemmGflops(int threads, double seconds = 1.0)
     {
         var rates = new double[threads];
         var workers = Enumerable.Range(0, threads).Select(i => new Thread(() => rates[i] = GemmGflops(1, seconds)) { IsBackground = true }).ToArray();

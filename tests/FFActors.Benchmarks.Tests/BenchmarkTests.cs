@@ -77,14 +77,14 @@ public class PipelineBenchmarkTests(ITestOutputHelper output)
     {
         int[][] networks = [[784, 40, 30], [784, 20, 20, 20]];
         var report = PipelineBenchmark.Run(new PipelineBenchmarkOptions(
-            Configs: networks, BatchSizes: [50, 100], Samples: 400, DataDir: TestSupport.DataDir, GemmSeconds: 0.1, FreeRunSeconds: 0.3, Rounds: 2));
+            Configs: networks, BatchSizes: [50], Samples: 400, DataDir: TestSupport.DataDir, GemmSeconds: 0.1, FreeRunSeconds: 0.3, Rounds: 2));
         string table = PipelineBenchmark.Format(report);
         output.WriteLine(table);
         int cores = Environment.ProcessorCount;
         Assert.Equal(cores, report.Cores);
 
-        // Rows in the order asked: each network at each batch size, sequential and pipeline modes timed on the same network.
-        Assert.Equal(new[] { ("784,40,30", 50), ("784,40,30", 100), ("784,20,20,20", 50), ("784,20,20,20", 100) },
+        // Rows in the order asked, sequential and pipeline modes timed on the same network.
+        Assert.Equal(new[] { ("784,40,30", 50), ("784,20,20,20", 50) },
             report.Rows.Select(r => (string.Join(",", r.Layers), r.BatchSize)));
         foreach (var row in report.Rows)
         {

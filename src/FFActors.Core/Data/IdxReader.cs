@@ -81,3 +81,10 @@ public static class IdxReader
         return ms.ToArray();
     }
 }
+
+/// <summary>A malformed or inconsistent IDX file. The message is one line and names the file.</summary>
+public sealed class IdxFormatException(string path, string problem)
+    : Exception($"{path}: {problem}")
+{
+    public string Path { get; } = path;
+}
