@@ -1,6 +1,6 @@
 using System.Globalization;
-using Spectre.Console;
 using FFActors.Core.Training;
+using Spectre.Console;
 
 namespace FFActors.Cli.Experiments;
 

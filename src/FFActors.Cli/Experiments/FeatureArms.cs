@@ -1,5 +1,5 @@
-using FFActors.Core.Training;
 using FFActors.Core.Data;
+using FFActors.Core.Training;
 using static TorchSharp.torch;
 
 namespace FFActors.Cli.Experiments;

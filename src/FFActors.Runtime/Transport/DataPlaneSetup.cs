@@ -1,6 +1,6 @@
 using System.Security.Cryptography.X509Certificates;
-using Akka.Actor.Setup;
 using Akka.Actor;
+using Akka.Actor.Setup;
 
 namespace FFActors.Runtime.Transport;
 
