@@ -37,7 +37,11 @@ public static class PipelineRunner
     /// <summary>As above on data already loaded (the caller keeps ownership of <paramref name="data"/>).</summary>
     public static PipelineResult Train(FFConfig config, RuntimeOptions runtime, DataSplits data, string? runDir, bool resume,
         ITrainingObserver? observer, CancellationToken cancel, RuntimeHooks? hooks = null, bool evaluate = false) =>
-        Run(config, runtime, data, runDir, resume, observer, cancel, hooks, evaluate: evaluate).Result;
+        WithAccounting(Run(config, runtime, data, runDir, resume, observer, cancel, hooks, evaluate: evaluate));
+
+    /// <summary>The run's result carrying the runtime's accounting of it.</summary>
+    internal static PipelineResult WithAccounting(RunOutcome outcome) =>
+        outcome.Result with { Accounting = new RunAccounting(outcome.Timings, outcome.BuildSeconds, outcome.TrainSeconds) };
 
     /// <summary>The checks that need the loaded data's shape (splits of one image size, negatives, augmentation); throws naming the key.</summary>
     public static void CheckData(FFConfig config, DataSplits data)

@@ -1,6 +1,6 @@
 namespace FFActors.Runtime;
 
-/// <summary>Observation and fault-injection points for tests and the benchmark. Callbacks run on actor threads.</summary>
+/// <summary>Observation and fault-injection points for tests. Callbacks run on actor threads.</summary>
 public sealed class RuntimeHooks
 {
     public FaultInjection? Fault { get; init; }
@@ -10,4 +10,38 @@ public sealed class RuntimeHooks
 
     /// <summary>Called on the coordinator's thread when it builds a training batch.</summary>
     public Action<BatchTrace>? OnBatchBuilt { get; init; }
+}
+
+/// <summary>A training batch as the coordinator built it.</summary>
+public sealed record BatchTrace(int Generation, int Epoch, int Batch, long[] Indices);
+
+/// <summary>What one layer used and produced in one training step (copied out).</summary>
+public sealed record LayerStepTrace(int Layer, int Generation, int Epoch, int Batch,
+    float[]? GammaPositive, float[]? GammaNegative, float[] GoodPositive, float[] GoodNegative);
+
+/// <summary>
+/// Make layer <paramref name="layer"/> fail on training batch <paramref name="batch"/> of
+/// epoch <paramref name="epoch"/> (0-based), the first <paramref name="times"/> times it gets there.
+/// </summary>
+public sealed class FaultInjection(int layer, int epoch, int batch, FaultKind kind = FaultKind.Throw, int times = 1)
+{
+    int fired;
+
+    public int Layer { get; } = layer;
+    public int Epoch { get; } = epoch;
+    public int Batch { get; } = batch;
+    public FaultKind Kind { get; } = kind;
+    public int Times { get; } = times;
+    public int Fired => Math.Min(Volatile.Read(ref fired), Times);
+
+    internal bool TryFire(int layer, int epoch, int batch) =>
+        layer == Layer && epoch == Epoch && batch == Batch && Interlocked.Increment(ref fired) <= Times;
+}
+
+public enum FaultKind
+{
+    /// <summary>The layer throws while handling the batch.</summary>
+    Throw,
+    /// <summary>The layer's input becomes NaN, so its loss, goodness and weights do.</summary>
+    NaN,
 }

@@ -1,5 +1,14 @@
 namespace FFActors.Runtime;
 
+/// <summary>How the layer actors are scheduled.</summary>
+public enum ExecutionMode
+{
+    /// <summary>One thread runs every actor (the coordinator and all layers) in turn: the baseline.</summary>
+    Sequential,
+    /// <summary>Each layer actor (and the coordinator) has a thread of its own; layers train concurrently.</summary>
+    Pipeline,
+}
+
 /// <summary>Settings of the actor runtime, bound from HOCON <c>runtime { ... }</c>.</summary>
 /// <param name="Mode">Sequential or pipeline.</param>
 /// <param name="CreditWindow">Batches (work items) in flight per layer: a layer sends at most this many to the next one before it returns credits.</param>

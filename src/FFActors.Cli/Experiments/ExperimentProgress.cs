@@ -1,4 +1,5 @@
 using System.Globalization;
+using FFActors.Core.Training;
 using Spectre.Console;
 
 namespace FFActors.Cli.Experiments;
@@ -106,4 +107,14 @@ public sealed class ExperimentProgress(int total, int parallel, ProgressContext?
         var t = TimeSpan.FromSeconds(work / Math.Max(1, parallel));
         return t.TotalHours >= 1 ? $"{(int)t.TotalHours}h{t.Minutes:D2}m" : $"{t.Minutes}m{t.Seconds:D2}s";
     }
+}
+
+/// <summary>Tracks how far a running arm-seed is (epochs completed of those planned), for the ETA.</summary>
+public sealed class ArmProgress(int epochs) : ITrainingObserver
+{
+    int completed;
+
+    public double Fraction => epochs <= 0 ? 0 : Math.Min(1.0, (double)Volatile.Read(ref completed) / epochs);
+
+    public void EpochCompleted(EpochMetrics metrics) => Interlocked.Increment(ref completed);
 }

@@ -1,4 +1,6 @@
+using FFActors.Core.Data;
 using FFActors.Core.Training;
+using static TorchSharp.torch;
 
 namespace FFActors.Cli.Experiments;
 
@@ -20,4 +22,48 @@ public static class FeatureArms
 
     static FFNetwork Untrained(FeatureArmContext ctx) =>
         new(ctx.Config.Config.Model, ctx.Config.Config.Train.OptimizerOrDefault, ctx.Config.Config.Run.Seed, ctx.Device);
+}
+
+/// <summary>
+/// A frozen feature extractor of the transfer protocol. A new kind of feature arm (e.g. CwC-FF,
+/// from the variants issue) implements this and registers a factory in <see cref="FeatureArms"/>.
+/// </summary>
+public interface IFeatureSource : IDisposable
+{
+    /// <summary>Layers available (0 when the features are the input itself, as for raw pixels).</summary>
+    int LayerCount { get; }
+
+    /// <summary>Features of images x [B, F] (no autograd): the concatenated, normalised activities of <paramref name="layers"/>, or x itself when there are no layers.</summary>
+    Tensor Features(Tensor x, int[] layers);
+
+    /// <summary>What the extractor scored on its own (source) task, e.g. source_accuracy; may be empty.</summary>
+    IReadOnlyDictionary<string, double> SourceMetrics { get; }
+
+    /// <summary>Its training curves on the source dataset; may be empty.</summary>
+    IReadOnlyDictionary<string, double[]> SourceCurves { get; }
+}
+
+/// <summary>What a feature arm's factory gets: the arm-seed's configuration, its folder, and the source data (loaded on first use).</summary>
+public sealed record FeatureArmContext(
+    ExperimentSpec Spec,
+    ArmSpec Arm,
+    ArmConfig Config,
+    string Folder,
+    Device Device,
+    Func<DataSplits> Source,
+    ITrainingObserver Observer,
+    CancellationToken Cancel);
+
+/// <summary>The raw (normalised) pixels: what a linear probe gets from the input itself, without any learned features.</summary>
+sealed class PixelFeatures : IFeatureSource
+{
+    public int LayerCount => 0;
+
+    public Tensor Features(Tensor x, int[] layers) => x.alias();
+
+    public IReadOnlyDictionary<string, double> SourceMetrics { get; } = new Dictionary<string, double>();
+
+    public IReadOnlyDictionary<string, double[]> SourceCurves { get; } = new Dictionary<string, double[]>();
+
+    public void Dispose() { }
 }

@@ -95,3 +95,6 @@ public sealed class BackpropMlp : nn.Module<Tensor, Tensor>
         return (double)correct / data.Count;
     }
 }
+
+/// <summary>Training budget of the backprop baseline (Adam, cross-entropy, mini-batches).</summary>
+public sealed record BackpropOptions(int Epochs = 5, double LearningRate = 0.001, int BatchSize = 100);

@@ -58,3 +58,33 @@ public sealed class Dataset : IDisposable
         Labels.Dispose();
     }
 }
+
+/// <summary>Train, optional validation and test splits of one dataset, on one device.</summary>
+public sealed class DataSplits(DatasetInfo info, Dataset train, Dataset? validation, Dataset test) : IDisposable
+{
+    public DatasetInfo Info { get; } = info;
+    public Dataset Train { get; } = train;
+    public Dataset? Validation { get; } = validation;
+    public Dataset Test { get; } = test;
+
+    public void Dispose()
+    {
+        Train.Dispose();
+        Validation?.Dispose();
+        Test.Dispose();
+    }
+}
+
+/// <summary>A dataset known to FFActors: where its IDX files live, its pixel statistics and its image size.</summary>
+/// <param name="Side">Rows = columns of its images: files of another size under its name are someone else's data,
+/// and its statistics would normalise them wrongly.</param>
+public sealed record DatasetInfo(string Name, string Folder, double Mean, double Std, int Classes = 10, int Side = 28)
+{
+    public static readonly DatasetInfo Mnist = new("mnist", "mnist", 0.1307, 0.3081);
+    public static readonly DatasetInfo FashionMnist = new("fashion-mnist", "fashion-mnist", 0.2860, 0.3530);
+
+    public static IReadOnlyList<DatasetInfo> All { get; } = [Mnist, FashionMnist];
+
+    public static DatasetInfo? Find(string name) =>
+        All.FirstOrDefault(d => string.Equals(d.Name, name, StringComparison.OrdinalIgnoreCase));
+}

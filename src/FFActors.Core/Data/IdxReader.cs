@@ -120,3 +120,10 @@ public static class IdxReader
 
     static string ExpectedMagic(int rank) => rank == 1 ? "0x00000801 for labels" : "0x00000803 for images";
 }
+
+/// <summary>A malformed or inconsistent IDX file. The message is one line and names the file.</summary>
+public sealed class IdxFormatException(string path, string problem)
+    : Exception($"{path}: {problem}")
+{
+    public string Path { get; } = path;
+}

@@ -26,3 +26,19 @@ public static class LinearProbe
         return new ProbeResult(val, acc, curve, (int)train.X.shape[1], budget);
     }
 }
+
+/// <summary>
+/// The one training budget of a linear probe: exactly <paramref name="Epochs"/> passes of Adam at
+/// <paramref name="LearningRate"/> over mini-batches of <paramref name="BatchSize"/>. The probe is
+/// taken at its last epoch; no epoch is ever selected by a score.
+/// </summary>
+public sealed record ProbeBudget(int Epochs = 10, double LearningRate = 0.001, int BatchSize = 100)
+{
+    public override string ToString() => $"{Epochs} epochs of Adam, lr {LearningRate}, batch {BatchSize}";
+}
+
+/// <param name="ValidationAccuracy">Accuracy on the validation split after the last epoch.</param>
+/// <param name="TestAccuracy">Accuracy on the test split after the last epoch (the reported number).</param>
+/// <param name="ValidationCurve">Validation accuracy after each epoch: reported, never used to pick an epoch.</param>
+/// <param name="Features">Width of the probed feature vector.</param>
+public sealed record ProbeResult(double ValidationAccuracy, double TestAccuracy, double[] ValidationCurve, int Features, ProbeBudget Budget);

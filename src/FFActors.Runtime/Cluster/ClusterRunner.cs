@@ -22,7 +22,7 @@ public static class ClusterRunner
     public static PipelineResult Train(FFConfig config, RuntimeOptions runtime, DataSplits data, string? runDir, bool resume,
         ITrainingObserver? observer, CancellationToken cancel, ClusterOptions cluster, Action<string>? say = null,
         RuntimeHooks? hooks = null, bool evaluate = false, Config? extra = null) =>
-        Run(config, runtime, data, runDir, resume, observer, cancel, cluster, say, hooks, evaluate, extra).Result;
+        PipelineRunner.WithAccounting(Run(config, runtime, data, runDir, resume, observer, cancel, cluster, say, hooks, evaluate, extra));
 
     internal static RunOutcome Run(FFConfig config, RuntimeOptions runtime, DataSplits data, string? runDir, bool resume,
         ITrainingObserver? observer, CancellationToken cancel, ClusterOptions cluster, Action<string>? say = null,
@@ -104,3 +104,6 @@ public static class ClusterRunner
         return hosts;
     }
 }
+
+/// <summary>The cluster cannot run this training: too few layer hosts in time, duplicate node names, a host's frame too small.</summary>
+public sealed class ClusterSetupException(string message) : Exception(message);

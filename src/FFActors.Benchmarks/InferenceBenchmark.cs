@@ -1,10 +1,26 @@
 using System.Diagnostics;
 using FFActors.Core.Data;
+using FFActors.Core.Evaluation;
 using FFActors.Core.Layers;
 using FFActors.Core.Training;
 using static TorchSharp.torch;
 
-namespace FFActors.Core.Evaluation;
+namespace FFActors.Benchmarks;
+
+/// <param name="Layers">Network size, input first; both networks get the same dense layers.</param>
+/// <param name="Samples">MNIST test samples classified per timing.</param>
+/// <param name="Repeats">Timings of each network (alternating); the report uses the medians.</param>
+public sealed record InferenceBenchmarkOptions(int[] Layers, int Samples = 10000, int Repeats = 5, int BatchSize = 1000,
+    string DataDir = "samples/data", long Seed = 1);
+
+/// <param name="GoodnessSeconds">Each timing of label-scoring FF: one overlaid pass per class, goodness summed over the score layers.</param>
+/// <param name="HffSeconds">Each timing of Hyperspherical FF: one pass, prototype cosines of the same score layers.</param>
+/// <param name="Ratio">Median goodness-scoring time / median HFF time.</param>
+/// <param name="DistanceSeconds">Each timing of Distance-Forward: one pass, negative distances to the class centres of the same score layers.</param>
+/// <param name="DistanceRatio">Median goodness-scoring time / median Distance-Forward time.</param>
+public sealed record InferenceBenchmarkReport(int[] Layers, int Samples, int Classes, int[] ScoreLayers, int Threads,
+    double[] GoodnessSeconds, double[] HffSeconds, double GoodnessMedian, double HffMedian, double Ratio,
+    double[] DistanceSeconds, double DistanceMedian, double DistanceRatio);
 
 /// <summary>
 /// Inference cost of the single-pass variants, Hyperspherical FF and Distance-Forward, against label-scoring FF (one pass per class) on
@@ -43,15 +59,9 @@ public static class InferenceBenchmark
             distance[r] = Time(df);
             progress?.Invoke($"repeat {r + 1}/{o.Repeats}: goodness scoring {goodness[r]:F3} s, HFF {single[r]:F3} s, Distance-Forward {distance[r]:F3} s");
         }
-        double gm = Median(goodness), hm = Median(single), dm = Median(distance);
+        double gm = Median.Of(goodness), hm = Median.Of(single), dm = Median.Of(distance);
         return new InferenceBenchmarkReport(o.Layers, data.Test.Count, overlay.Classes, layers, get_num_threads(), goodness, single, gm, hm, gm / hm,
             distance, dm, gm / dm);
-    }
-
-    static double Median(double[] xs)
-    {
-        var s = xs.Order().ToArray();
-        return s.Length % 2 == 1 ? s[s.Length / 2] : (s[s.Length / 2 - 1] + s[s.Length / 2]) / 2;
     }
 
     public static string Format(InferenceBenchmarkReport r) =>

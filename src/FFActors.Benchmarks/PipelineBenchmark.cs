@@ -5,9 +5,38 @@ using FFActors.Core.Evaluation;
 using FFActors.Core.Layers;
 using FFActors.Core.Platform;
 using FFActors.Core.Training;
+using FFActors.Runtime;
 using static TorchSharp.torch;
 
-namespace FFActors.Runtime.Benchmark;
+namespace FFActors.Benchmarks;
+
+/// <param name="Configs">Layer sizes to measure, input first; default [784, 500, 500] and [784, 1000, 1000, 1000, 1000].</param>
+/// <param name="BatchSizes">Default 100 and 1000.</param>
+/// <param name="Samples">Training samples per measured epoch (the first N of MNIST); default all 60 000, a real
+/// epoch, so the pipeline's fill and drain at the epoch's ends weigh as much as they do in training.</param>
+/// <param name="DataDir">Folder with mnist/ in it.</param>
+/// <param name="GemmSeconds">Time spent measuring the matmul rate (each thread setting).</param>
+/// <param name="FreeRunSeconds">Wall time of the free-running lanes (<see cref="PipelineBenchmarkRow.FreeRunning"/>).</param>
+/// <param name="IncludeCoreLoop">Also time Core's FFTrainer (no actors) with one thread, to show the actors' own cost
+/// (in the first round only: it is there for comparison, not for a target).</param>
+/// <param name="Rounds">Times every mode of a row is measured, each round preceded by a fresh measurement of the matmul rate;
+/// the row reports the median round of each mode and the median rate. On a shared machine one epoch of a mode can land in
+/// another tenant's burst, and a rate measured minutes before the timings need not hold during them.</param>
+public sealed record PipelineBenchmarkOptions(
+    IReadOnlyList<int[]>? Configs = null,
+    IReadOnlyList<int>? BatchSizes = null,
+    int Samples = 60000,
+    int CreditWindow = 3,
+    string DataDir = "samples/data",
+    long Seed = 1,
+    double GemmSeconds = 1.0,
+    bool IncludeCoreLoop = true,
+    double FreeRunSeconds = 2.0,
+    int Rounds = 3)
+{
+    public IReadOnlyList<int[]> ConfigsOrDefault => Configs ?? [[784, 500, 500], [784, 1000, 1000, 1000, 1000]];
+    public IReadOnlyList<int> BatchSizesOrDefault => BatchSizes ?? [100, 1000];
+}
 
 /// <summary>Measures what the actor pipeline gains over sequential training on this machine.</summary>
 public static class PipelineBenchmark
@@ -16,7 +45,7 @@ public static class PipelineBenchmark
     {
         var total = Stopwatch.StartNew();
         int cores = Environment.ProcessorCount;
-        double? loadBefore = LoadAverage();
+        double? loadBefore = CpuAccounting.LoadAverage();
         if (options.Rounds < 1) throw new ArgumentOutOfRangeException(nameof(options), $"rounds: {options.Rounds} must be at least 1");
         int callerThreads = get_num_threads();
         try
@@ -34,7 +63,7 @@ public static class PipelineBenchmark
                     cancel.ThrowIfCancellationRequested();
                     rows.Add(Measure(layers, batch, data, options, cores, progress, cancel));
                 }
-            double? loadAfter = LoadAverage();
+            double? loadAfter = CpuAccounting.LoadAverage();
             return new PipelineBenchmarkReport(cores, gemmAll, gemmOne, rows, total.Elapsed.TotalSeconds,
                 loadBefore is { } b && loadAfter is { } a ? (b, a) : null, gemmConcurrent);
         }
@@ -88,42 +117,16 @@ public static class PipelineBenchmark
                     data, cores, round, cancel));
             }
         }
-        var seq1 = MedianRun(runs, "sequential-1")!;
-        var seqN = MedianRun(runs, $"sequential-{cores}")!;
-        var perLayer = MedianRun(runs, "pipeline")!;
-        var laned = MedianRun(runs, $"pipeline-{cores}-lanes");
-        var pipe = laned is not null && laned.SamplesPerSecond > perLayer.SamplesPerSecond ? laned : perLayer;
-        double gemmRate = LowerMedian(rates, r => r);
-
         progress?.Invoke($"{name}: each layer's step alone, 1 thread");
         var stepMs = LayerStepTimes(config, batch);
         progress?.Invoke($"{name}: the layers stepping free on {Math.Min(cores, layers.Length - 1)} threads at once");
         double free = FreeRunningSamplesPerSecond(config, batch, cores, stepMs, o.FreeRunSeconds);
 
-        double[] work = Enumerable.Range(0, layers.Length - 1).Select(l => (double)layers[l] * layers[l + 1]).ToArray();
-        double ideal = Math.Min(cores, work.Sum() / work.Max());
-        double speedup = pipe.SamplesPerSecond / seq1.SamplesPerSecond;
-        double flops = 8 * work.Sum();
-        double bound = gemmRate * 1e9 / flops;
-        double best = Math.Max(pipe.SamplesPerSecond, Math.Max(seq1.SamplesPerSecond, seqN.SamplesPerSecond));
-        return new PipelineBenchmarkRow(layers, batch, data.Train.Count, core, seq1.SamplesPerSecond, seqN.SamplesPerSecond, pipe.SamplesPerSecond,
-            speedup, ideal, speedup / ideal, pipe.SamplesPerSecond / seqN.SamplesPerSecond, flops, bound, best / bound,
-            runs, pipe.Mode, stepMs, batch * 1000.0 / Math.Max(stepMs.Max(), stepMs.Sum() / cores), free, rates, gemmRate);
+        return PipelineBenchmarkRow.Of(layers, batch, data.Train.Count, cores, core, runs, rates, stepMs, free);
     }
-
-    /// <summary>The median round of <paramref name="mode"/> among <paramref name="runs"/> by samples/s, or null if it was not measured.</summary>
-    public static ModeMeasurement? MedianRun(IReadOnlyList<ModeMeasurement> runs, string mode)
-    {
-        var of = runs.Where(m => m.Mode == mode).ToList();
-        return of.Count == 0 ? null : LowerMedian(of, m => m.SamplesPerSecond);
-    }
-
-    /// <summary>The item at the median of <paramref name="key"/> (the lower middle one for an even count): always a measured one.</summary>
-    public static T LowerMedian<T>(IReadOnlyList<T> items, Func<T, double> key) =>
-        items.Count == 0 ? throw new ArgumentException("no measurements", nameof(items)) : items.OrderBy(key).ElementAt((items.Count - 1) / 2);
 
     /// <summary>Median milliseconds of one training step of each layer of <paramref name="config"/>, alone on one intra-op thread.</summary>
-    public static double[] LayerStepTimes(FFConfig config, int batch, int steps = 15)
+    static double[] LayerStepTimes(FFConfig config, int batch, int steps = 15)
     {
         IntraOpThreads.Set(1);
         using var net = new FFNetwork(config, CPU);
@@ -148,17 +151,18 @@ public static class PipelineBenchmark
     static ModeMeasurement Time(string mode, FFConfig config, RuntimeOptions runtime, DataSplits data, int cores, int round, CancellationToken cancel)
     {
         var cpu = new EpochCpuObserver();
-        var outcome = PipelineRunner.Run(config, runtime, data, null, false, cpu, cancel, null);
-        outcome.Result.Network.Dispose();
-        var epoch = outcome.Result.Metrics.Count > 0 ? outcome.Result.Metrics[0] : throw new OperationCanceledException();
+        var result = PipelineRunner.Train(config, runtime, data, null, false, cpu, cancel);
+        result.Network.Dispose();
+        var epoch = result.Metrics.Count > 0 ? result.Metrics[0] : throw new OperationCanceledException();
+        var accounting = result.Accounting ?? throw new InvalidOperationException("the runtime returned no accounting of the run");
         double wall = epoch.Seconds;
         double batches = Math.Ceiling(data.Train.Count / (double)config.Train.BatchSize);
         return new ModeMeasurement(mode, runtime.ThreadsFor(config.Model.LayerCount, cores), wall, epoch.SamplesPerSecond,
-            outcome.Timings.Select(t => t.HandlerSeconds / wall).ToArray(),
-            outcome.Timings.Select(t => t.ComputeSeconds / wall).ToArray(),
-            outcome.Timings.Sum(t => t.HandlerSeconds - t.ComputeSeconds),
-            outcome.BuildSeconds,
-            outcome.Timings.Sum(t => t.ChunksShared) / batches,
+            accounting.Layers.Select(t => t.HandlerSeconds / wall).ToArray(),
+            accounting.Layers.Select(t => t.ComputeSeconds / wall).ToArray(),
+            accounting.Layers.Sum(t => t.HandlerSeconds - t.ComputeSeconds),
+            accounting.BuildSeconds,
+            accounting.Layers.Sum(t => t.ChunksShared) / batches,
             round,
             cpu.Share);
     }
@@ -171,7 +175,7 @@ public static class PipelineBenchmark
     /// Samples/s of the slowest of min(cores, layers) lanes, each stepping its layers (grouped by <see cref="LanePlan"/>
     /// on <paramref name="stepMs"/>) in a loop on its own thread with one intra-op thread, all for the same wall time.
     /// </summary>
-    public static double FreeRunningSamplesPerSecond(FFConfig config, int batch, int cores, IReadOnlyList<double> stepMs, double seconds = 2.0)
+    static double FreeRunningSamplesPerSecond(FFConfig config, int batch, int cores, IReadOnlyList<double> stepMs, double seconds = 2.0)
     {
         using var net = new FFNetwork(config, CPU);
         var lane = LanePlan.Assign(stepMs, cores);
@@ -231,10 +235,10 @@ public static class PipelineBenchmark
     /// GFLOP/s of [2000×1000]·[1000×1000] float32 matmuls with <paramref name="threads"/> intra-op threads, on a thread that
     /// ends afterwards, so its OpenMP pool does not slow the modes measured after it (<see cref="TorchSetup.OnOneThread{T}"/>).
     /// </summary>
-    public static double GemmGflops(int threads, double seconds = 1.0) => TorchSetup.OnTransientThread(threads, () => MatmulRate(seconds));
+    static double GemmGflops(int threads, double seconds = 1.0) => TorchSetup.OnTransientThread(threads, () => MatmulRate(seconds));
 
     /// <summary>Aggregate GFLOP/s of <paramref name="threads"/> threads each running single-threaded matmuls at once.</summary>
-    public static double ConcurrentGemmGflops(int threads, double seconds = 1.0)
+    static double ConcurrentGemmGflops(int threads, double seconds = 1.0)
     {
         var rates = new double[threads];
         var workers = Enumerable.Range(0, threads).Select(i => new Thread(() => rates[i] = GemmGflops(1, seconds)) { IsBackground = true }).ToArray();
@@ -259,20 +263,6 @@ public static class PipelineBenchmark
             reps++;
         }
         return 2.0 * 2000 * 1000 * 1000 * reps / sw.Elapsed.TotalSeconds / 1e9;
-    }
-
-    /// <summary>The 1-minute load average from /proc/loadavg, or null where there is none.</summary>
-    public static double? LoadAverage()
-    {
-        try
-        {
-            var first = File.ReadAllText("/proc/loadavg").Split(' ')[0];
-            return double.Parse(first, System.Globalization.CultureInfo.InvariantCulture);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
-        {
-            return null;
-        }
     }
 
     /// <summary>A plain-text table of the report.</summary>
