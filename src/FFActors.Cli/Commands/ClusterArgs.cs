@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Spectre.Console;
+using FFActors.Cli.Configuration;
 
 namespace FFActors.Cli.Commands;
 
@@ -11,12 +11,13 @@ static class ClusterArgs
     public static readonly Option<string?> NodeName = new("--node-name") { Description = "This layer host's name for explicit placement (cluster.node-name)" };
     public static readonly Option<string?> SeedNodes = new("--seed-nodes") { Description = "Comma-separated akka.tcp://ffactors@HOST:PORT seed nodes (cluster.seed-nodes)" };
 
-    public static IEnumerable<string> Overrides(ParseResult parse)
+    public static IEnumerable<Shortcut> Shortcuts(ParseResult parse)
     {
-        if (parse.GetValue(Host) is { } host) yield return $"cluster.host={host}";
-        if (parse.GetValue(Port) is { } port) yield return $"cluster.port={port}";
-        if (parse.GetValue(NodeName) is { } name) yield return $"cluster.node-name={name}";
+        if (parse.GetValue(Host) is { } host) yield return new Shortcut($"--host {host}", "cluster.host", host);
+        if (parse.GetValue(Port) is { } port) yield return new Shortcut($"--port {port}", "cluster.port", port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        if (parse.GetValue(NodeName) is { } name) yield return new Shortcut($"--node-name {name}", "cluster.node-name", name);
         if (parse.GetValue(SeedNodes) is { } seeds)
-            yield return "cluster.seed-nodes=[" + string.Join(", ", seeds.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(s => $"\"{s}\"")) + "]";
+            yield return new Shortcut($"--seed-nodes {seeds}", "cluster.seed-nodes",
+                "[" + string.Join(", ", seeds.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(s => $"\"{s}\"")) + "]");
     }
 }

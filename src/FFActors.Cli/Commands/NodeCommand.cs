@@ -21,7 +21,7 @@ public static class NodeCommand
         {
             var role = parse.GetValue(RoleOption);
             if (role != ClusterOptions.LayerHostRole) throw new ConfigException($"--role: '{role}' is not a node role (layer-host; the coordinator is `ffactors train --cluster`)");
-            var overrides = (string[])[.. parse.GetValue(SetOption) ?? [], .. ClusterArgs.Overrides(parse)];
+            var overrides = CommandLineOverrides.Merge(parse.GetValue(SetOption) ?? [], ClusterArgs.Shortcuts(parse));
             return Run(parse.GetValue(ConfigOption), overrides);
         });
         return command;
