@@ -113,3 +113,27 @@ public class ConfigSchemaTests
         Assert.DoesNotContain('\n', e.Message);
     }
 }
+
+/// <summary>The experiment file's own keys go through the same declarations.</summary>
+public class ExperimentSchemaTests
+{
+    public static TheoryData<string, string> RefusedExperimentValues()
+    {
+        var data = new TheoryData<string, string>();
+        foreach (var key in FFActors.Cli.Configuration.Keys.ExperimentKeys.Group.Keys.Where(k => k.Allowed != "object"))
+            foreach (var value in key.Refused) data.Add(key.Path, value);
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(RefusedExperimentValues))]
+    public void Every_experiment_key_refuses_a_bad_value_with_the_key_as_data(string key, string value)
+    {
+        var file = Path.Combine(RepoPaths.TempDir(), "exp.conf");
+        File.WriteAllText(file, $"experiment {{\n  arms {{ a {{}} }}\n  {key["experiment.".Length..]} = {value}\n}}\n");
+        var e = Assert.Throws<ConfigException>(() => FFActors.Cli.Experiments.ExperimentLoader.Load(file, quick: false));
+        Assert.Equal(key, e.Key);
+        Assert.StartsWith($"{file}: experiment: {key}: ", e.Message);
+        Assert.DoesNotContain('\n', e.Message);
+    }
+}

@@ -72,6 +72,7 @@ public class ConfigTests
         Assert.Contains(file, e.Message);
         Assert.Contains("train.epocs", e.Message);
         Assert.Contains("train.epochs", e.Message);
+        Assert.Equal("train.epocs", e.Key);
         Assert.DoesNotContain('\n', e.Message);
     }
 

@@ -11,6 +11,9 @@ public sealed class ConfigException : Exception
     /// <summary>A problem of a whole file or argument, not of one key.</summary>
     public ConfigException(string message) : base(message) => Origin = "";
 
+    /// <summary>A problem of one key whose message has its own shape (an unknown key and its suggestion).</summary>
+    public ConfigException(string message, string key) : base(message) => (Origin, Key) = ("", key);
+
     /// <param name="origin">Where the key was set (a file, "--set key=value", an option); "" = nowhere to name.</param>
     /// <param name="key">The full HOCON path of the offending key.</param>
     /// <param name="problem">What is wrong, naming the value.</param>

@@ -153,14 +153,14 @@ public static class ConfigLoader
         {
             if (PassThroughRoots.Any(r => path == r || path.StartsWith(r + ".", StringComparison.Ordinal))) continue;
             if (user.GetValue(path) is { } v && !v.IsObject() && v.Values.Count == 0)
-                throw new ConfigException($"{source}: '{path}' has no value");
+                throw new ConfigException($"{source}: '{path}' has no value", path);
             if (!reference.HasPath(path))
             {
                 var hint = Suggest(path, reference);
-                throw new ConfigException($"{source}: unknown key '{path}'{(hint is null ? "" : $" (did you mean '{hint}'?)")}");
+                throw new ConfigException($"{source}: unknown key '{path}'{(hint is null ? "" : $" (did you mean '{hint}'?)")}", path);
             }
             if (reference.GetValue(path).IsObject() && !user.GetValue(path).IsObject())
-                throw new ConfigException($"{source}: '{path}' is a section, not a value");
+                throw new ConfigException($"{source}: '{path}' is a section, not a value", path);
         }
     }
 

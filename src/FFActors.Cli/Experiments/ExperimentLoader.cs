@@ -1,4 +1,3 @@
-using System.Globalization;
 using Akka.Configuration;
 using Akka.Configuration.Hocon;
 using FFActors.Cli.Configuration;
@@ -72,7 +71,7 @@ public static class ExperimentLoader
                 var kind = armConfig.HasPath("kind") ? armConfig.GetString("kind") : ArmSpec.TrainKind;
                 var kinds = FeatureArms.Kinds.Keys.Prepend(ArmSpec.TrainKind).ToArray();
                 if (!kinds.Contains(kind))
-                    throw new ConfigException($"{file}: experiment.arms.{armName}.kind: '{kind}' is not one of {string.Join(", ", kinds)}");
+                    throw new ConfigException(file, $"experiment.arms.{armName}.kind", $"'{kind}' is not one of {string.Join(", ", kinds)}");
                 var own = armConfig.HasPath("set") ? Overrides(Sub(armConfig, "set")) : [];
                 var note = armConfig.HasPath("note") ? armConfig.GetString("note") ?? "" : "";
                 arms.Add(new ArmSpec(armName, kind, [.. common, .. own, .. sets ?? []], own, note));
@@ -171,7 +170,7 @@ public static class ExperimentLoader
     static void Unknown(string source, string path, Config reference)
     {
         var hint = ConfigLoader.Suggest(path, reference);
-        throw new ConfigException($"{source}: unknown key '{path}'{(hint is null ? "" : $" (did you mean '{hint}'?)")}");
+        throw new ConfigException($"{source}: unknown key '{path}'{(hint is null ? "" : $" (did you mean '{hint}'?)")}", path);
     }
 
     static Config Sub(Config c, string path) => c.HasPath(path) && c.GetValue(path).IsObject() ? c.GetConfig(path) : ConfigurationFactory.Empty;
