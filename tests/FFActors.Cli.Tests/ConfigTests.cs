@@ -72,6 +72,7 @@ public class ConfigTests
         Assert.Contains(file, e.Message);
         Assert.Contains("train.epocs", e.Message);
         Assert.Contains("train.epochs", e.Message);
+        Assert.Equal("train.epocs", e.Key);
         Assert.DoesNotContain('\n', e.Message);
     }
 
@@ -144,15 +145,16 @@ public class ConfigTests
     }
 
     [Theory]
-    [InlineData("train.negative-options.epsilon=0.3", "train.negatives = wrong-label: unknown parameter(s) epsilon")]
-    [InlineData("train.negative-options.epsilon=-1", "train.negative-options: adversarial: epsilon must be > 0", "train.negatives=adversarial")]
-    [InlineData("eval.readout=label", "eval.readout = label: train.negatives = hinton-hybrid is label-free", "train.negatives=hinton-hybrid")]
-    [InlineData("eval.head.epochs=0", "eval.head.epochs = 0: the linear probe is the only evaluation", "train.negatives=self-contrastive")]
-    [InlineData("eval.head.epochs=0", "eval.head.epochs = 0: the linear probe is the only evaluation", "eval.readout=probe")]
-    public void Combinations_that_make_no_sense_are_one_line_errors_naming_the_key(string set, string problem, string? with = null)
+    [InlineData("train.negative-options.epsilon=0.3", "train.negative-options.epsilon", "train.negatives = wrong-label has no parameter epsilon")]
+    [InlineData("train.negative-options.epsilon=-1", "train.negative-options", "train.negative-options: adversarial: epsilon must be > 0", "train.negatives=adversarial")]
+    [InlineData("eval.readout=label", "eval.readout", "eval.readout: label, but train.negatives = hinton-hybrid is label-free", "train.negatives=hinton-hybrid")]
+    [InlineData("eval.head.epochs=0", "eval.head.epochs", "eval.head.epochs: 0, but the linear probe is the only evaluation", "train.negatives=self-contrastive")]
+    [InlineData("eval.head.epochs=0", "eval.head.epochs", "eval.head.epochs: 0, but the linear probe is the only evaluation", "eval.readout=probe")]
+    public void Combinations_that_make_no_sense_are_one_line_errors_naming_the_key(string set, string key, string problem, string? with = null)
     {
         var e = with is null ? Fails(null, set) : Fails(null, with, set);
-        Assert.StartsWith("--set ", e.Message);
+        Assert.StartsWith($"--set {set}: ", e.Message);
+        Assert.Equal(key, e.Key);
         Assert.Contains(problem, e.Message);
         Assert.DoesNotContain('\n', e.Message);
     }

@@ -171,7 +171,7 @@ public class ExperimentTests
           }
           arms {
             good { note = "fine" }
-            broken { set { eval.head.layers = [3] } }
+            broken { set { model.layers = [100, 32] } }
           }
         }
         """;
@@ -187,10 +187,10 @@ public class ExperimentTests
         var runs = Results(outDir).GetProperty("runs").EnumerateArray().ToDictionary(r => r.GetProperty("arm").GetString()!);
         Assert.Equal("ok", runs["good"].GetProperty("status").GetString());
         Assert.Equal("failed", runs["broken"].GetProperty("status").GetString());
-        Assert.Contains("eval.head.layers", runs["broken"].GetProperty("error").GetString());
+        Assert.Contains("model.layers: the first entry must be the image size 784", runs["broken"].GetProperty("error").GetString());
         var md = File.ReadAllText(Path.Combine(outDir, "results.md"));
         Assert.Contains("Failed arm-seeds", md);
-        Assert.Contains("| broken | train | `eval.head.layers=[3]` | 0 (1 failed) |", md);
+        Assert.Contains("| broken | train | `model.layers=[100, 32]` | 0 (1 failed) |", md);
 
         // On the next run the finished arm is skipped and the failed one is tried again.
         var good = FinishTimes(outDir).Single(k => k.Key.Contains("good")).Value;
@@ -221,6 +221,9 @@ public class ExperimentTests
         Assert.Contains("quick profile cannot change arms", LoadFails("experiment {\n arms { a {} }\n quick { arms { b {} } }\n}").Message);
         Assert.Contains("experiment.grid: train.collaboration.scale: expected a non-empty list", LoadFails("experiment { grid { train.collaboration.scale = 0.5 } }").Message);
         Assert.Contains("only: no arm named 'c'", LoadFails("experiment {\n arms { a {} }\n quick { only = [c] }\n}").Message);
+        // A setting the arm's model cannot take is refused when the file loads, before any arm runs.
+        Assert.Contains("experiment.arms.a (eval.head.layers=[3]): eval.head.layers: layer 3 does not exist (the model has layers 0..2)",
+            LoadFails("experiment { arms { a { set { eval.head.layers = [3] } } } }").Message);
     }
 
     [Fact]

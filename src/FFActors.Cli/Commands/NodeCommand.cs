@@ -21,7 +21,7 @@ public static class NodeCommand
         {
             var role = parse.GetValue(RoleOption);
             if (role != ClusterOptions.LayerHostRole) throw new ConfigException($"--role: '{role}' is not a node role (layer-host; the coordinator is `ffactors train --cluster`)");
-            var overrides = (string[])[.. parse.GetValue(SetOption) ?? [], .. ClusterArgs.Overrides(parse)];
+            var overrides = CommandLineOverrides.Merge(parse.GetValue(SetOption) ?? [], ClusterArgs.Shortcuts(parse));
             return Run(parse.GetValue(ConfigOption), overrides);
         });
         return command;
@@ -70,12 +70,13 @@ static class ClusterArgs
     public static readonly Option<string?> NodeName = new("--node-name") { Description = "This layer host's name for explicit placement (cluster.node-name)" };
     public static readonly Option<string?> SeedNodes = new("--seed-nodes") { Description = "Comma-separated akka.tcp://ffactors@HOST:PORT seed nodes (cluster.seed-nodes)" };
 
-    public static IEnumerable<string> Overrides(ParseResult parse)
+    public static IEnumerable<Shortcut> Shortcuts(ParseResult parse)
     {
-        if (parse.GetValue(Host) is { } host) yield return $"cluster.host={host}";
-        if (parse.GetValue(Port) is { } port) yield return $"cluster.port={port}";
-        if (parse.GetValue(NodeName) is { } name) yield return $"cluster.node-name={name}";
+        if (parse.GetValue(Host) is { } host) yield return new Shortcut($"--host {host}", "cluster.host", host);
+        if (parse.GetValue(Port) is { } port) yield return new Shortcut($"--port {port}", "cluster.port", port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        if (parse.GetValue(NodeName) is { } name) yield return new Shortcut($"--node-name {name}", "cluster.node-name", name);
         if (parse.GetValue(SeedNodes) is { } seeds)
-            yield return "cluster.seed-nodes=[" + string.Join(", ", seeds.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(s => $"\"{s}\"")) + "]";
+            yield return new Shortcut($"--seed-nodes {seeds}", "cluster.seed-nodes",
+                "[" + string.Join(", ", seeds.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(s => $"\"{s}\"")) + "]");
     }
 }

@@ -32,7 +32,7 @@ public static class TrainCommand
         command.SetAction(parse =>
         {
             var resume = parse.GetValue(ResumeOption);
-            var overrides = (string[])[.. parse.GetValue(SetOption) ?? [], .. Extra(parse), .. ClusterArgs.Overrides(parse)];
+            var overrides = CommandLineOverrides.Merge(parse.GetValue(SetOption) ?? [], [.. Shortcuts(parse), .. ClusterArgs.Shortcuts(parse)]);
             bool cluster = parse.GetValue(ClusterOption);
             return resume is null
                 ? Run(parse.GetValue(ConfigOption), overrides, cluster: cluster)
@@ -41,11 +41,11 @@ public static class TrainCommand
         return command;
     }
 
-    static IEnumerable<string> Extra(ParseResult parse)
+    static IEnumerable<Shortcut> Shortcuts(ParseResult parse)
     {
-        if (parse.GetValue(SeedOption) is { } seed) yield return $"run.seed={seed}";
-        if (parse.GetValue(OutOption) is { } outDir) yield return $"run.out-dir={outDir}";
-        if (parse.GetValue(ModeOption) is { } mode) yield return $"runtime.mode={mode}";
+        if (parse.GetValue(SeedOption) is { } seed) yield return new Shortcut($"--seed {seed}", "run.seed", seed.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        if (parse.GetValue(OutOption) is { } outDir) yield return new Shortcut($"--out {outDir}", "run.out-dir", outDir);
+        if (parse.GetValue(ModeOption) is { } mode) yield return new Shortcut($"--mode {mode}", "runtime.mode", mode);
     }
 
     /// <param name="cluster">Train as the coordinator of a cluster, with the layers on its layer hosts (<c>--cluster</c>).</param>

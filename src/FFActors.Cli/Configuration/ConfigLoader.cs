@@ -28,18 +28,9 @@ public static class ConfigLoader
         if (file is not null)
         {
             if (!File.Exists(file)) throw new ConfigException($"{file}: config file not found");
-            var text = File.ReadAllText(file);
-            CheckBalanced(text, file);
-            try
-            {
-                user = ConfigurationFactory.ParseString(text);
-            }
-            catch (Exception e) when (e is not ConfigException)
-            {
-                throw new ConfigException($"{file}: not valid HOCON ({OneLine(e.Message)})");
-            }
+            user = ParseFile(file, [], origins);
             CheckKnown(user, file);
-            foreach (var (path, _) in Leaves(user.Root, "")) origins[path] = file;
+            foreach (var (path, _) in Leaves(user.Root, "")) origins.TryAdd(path, file);
         }
         foreach (var item in overrides)
         {
@@ -62,6 +53,54 @@ public static class ConfigLoader
             user = one.WithFallback(user);
         }
         return new LoadedConfig(user.WithFallback(Reference), origins);
+    }
+
+    /// <summary>
+    /// A HOCON file with its <c>include "other.conf"</c> lines resolved relative to it (Akka's parser
+    /// has no file resolution of its own). The keys an included file sets are recorded with its name.
+    /// </summary>
+    /// <summary>A HOCON file with its includes (an experiment file: its keys are checked by its own loader).</summary>
+    public static Config ParseFile(string file) => ParseFile(file, [], [], check: false);
+
+    static Config ParseFile(string file, List<string> including, Dictionary<string, string> origins, bool check = true)
+    {
+        var full = Path.GetFullPath(file);
+        if (including.Contains(full))
+            throw new ConfigException($"{file}: include cycle ({string.Join(" -> ", including.Append(full).Select(Path.GetFileName))})");
+        string text;
+        try
+        {
+            text = File.ReadAllText(file);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ConfigException($"{file}: cannot read the config file ({OneLine(e.Message)})");
+        }
+        CheckBalanced(text, file);
+        including.Add(full);
+        try
+        {
+            return ConfigurationFactory.ParseString(text, name => Include(file, name, including, origins, check));
+        }
+        catch (Exception e) when (e is not ConfigException)
+        {
+            throw new ConfigException($"{file}: not valid HOCON ({OneLine(e.Message)})");
+        }
+        finally
+        {
+            including.RemoveAt(including.Count - 1);
+        }
+    }
+
+    static HoconRoot Include(string from, string name, List<string> including, Dictionary<string, string> origins, bool check)
+    {
+        if (string.IsNullOrWhiteSpace(name)) throw new ConfigException($"{from}: include needs a file name: include \"other.conf\"");
+        var path = Path.IsPathRooted(name) ? name : Path.Combine(Path.GetDirectoryName(Path.GetFullPath(from))!, name);
+        if (!File.Exists(path)) throw new ConfigException($"{from}: include \"{name}\": file not found (looked for {path})");
+        var included = ParseFile(path, including, origins, check);
+        if (check) CheckKnown(included, path);
+        foreach (var (key, _) in Leaves(included.Root, "")) origins.TryAdd(key, path);
+        return new HoconRoot(included.Root);
     }
 
     /// <summary>Akka's HOCON parser accepts unbalanced braces silently; catch them before it does.</summary>
@@ -114,14 +153,14 @@ public static class ConfigLoader
         {
             if (PassThroughRoots.Any(r => path == r || path.StartsWith(r + ".", StringComparison.Ordinal))) continue;
             if (user.GetValue(path) is { } v && !v.IsObject() && v.Values.Count == 0)
-                throw new ConfigException($"{source}: '{path}' has no value");
+                throw new ConfigException($"{source}: '{path}' has no value", path);
             if (!reference.HasPath(path))
             {
                 var hint = Suggest(path, reference);
-                throw new ConfigException($"{source}: unknown key '{path}'{(hint is null ? "" : $" (did you mean '{hint}'?)")}");
+                throw new ConfigException($"{source}: unknown key '{path}'{(hint is null ? "" : $" (did you mean '{hint}'?)")}", path);
             }
             if (reference.GetValue(path).IsObject() && !user.GetValue(path).IsObject())
-                throw new ConfigException($"{source}: '{path}' is a section, not a value");
+                throw new ConfigException($"{source}: '{path}' is a section, not a value", path);
         }
     }
 

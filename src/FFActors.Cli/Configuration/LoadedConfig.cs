@@ -3,10 +3,13 @@ using Akka.Configuration;
 namespace FFActors.Cli.Configuration;
 
 /// <summary>A merged configuration and, for each key the user set, where it was set (file or --set).</summary>
-public sealed record LoadedConfig(Config Hocon, IReadOnlyDictionary<string, string> Origins)
+/// <param name="Reference">What to name for a key the user did not set; null = the train or cluster reference file.</param>
+public sealed record LoadedConfig(Config Hocon, IReadOnlyDictionary<string, string> Origins, string? Reference = null)
 {
     /// <summary>Where <paramref name="key"/>'s value came from: the user's file, a --set, or the reference defaults.</summary>
-    public string OriginOf(string key) => Origins.TryGetValue(key, out var o) ? o : "hocon/ffactors.conf";
+    public string OriginOf(string key) =>
+        Origins.TryGetValue(key, out var o) ? o
+        : Reference ?? (key.StartsWith("cluster.", StringComparison.Ordinal) ? "hocon/cluster.conf" : "hocon/ffactors.conf");
 
     /// <summary>The full resolved configuration (reference + file + overrides) as HOCON that loads back: a run's config.conf.</summary>
     public string Render() =>

@@ -1,7 +1,8 @@
-using System.Globalization;
 using Akka.Configuration;
 using Akka.Configuration.Hocon;
 using FFActors.Cli.Configuration;
+using FFActors.Cli.Configuration.Keys;
+using FFActors.Cli.Configuration.Schema;
 using FFActors.Core.Baselines;
 using FFActors.Core.Evaluation;
 
@@ -26,17 +27,7 @@ public static class ExperimentLoader
         IReadOnlyList<string>? onlyOverride = null)
     {
         if (!File.Exists(file)) throw new ConfigException($"{file}: experiment file not found");
-        var text = File.ReadAllText(file);
-        ConfigLoader.CheckBalanced(text, file);
-        Config user;
-        try
-        {
-            user = ConfigurationFactory.ParseString(text);
-        }
-        catch (Exception e) when (e is not ConfigException)
-        {
-            throw new ConfigException($"{file}: not valid HOCON ({ConfigLoader.OneLine(e.Message)})");
-        }
+        var user = ConfigLoader.ParseFile(file);
         Check(user, file);
 
         var userExp = Sub(user, "experiment");
@@ -46,25 +37,22 @@ public static class ExperimentLoader
         foreach (var (path, _) in ConfigLoader.Leaves(userExp.Root, "")) origins[path] = $"{file}: experiment";
         if (quick && userExp.HasPath("quick"))
             foreach (var (path, _) in ConfigLoader.Leaves(Sub(userExp, "quick").Root, "")) origins[path] = $"{file}: experiment.quick";
-        var bind = new ConfigBinder(new LoadedConfig(effective, origins));
-        string Origin(string key) => origins.TryGetValue(key, out var o) ? o : "hocon/experiment.conf: experiment";
+        var read = new ConfigReader(new LoadedConfig(effective, origins, Reference: "hocon/experiment.conf: experiment"), root: "experiment");
 
-        var name = bind.String("name");
+        var name = read.Get(ExperimentKeys.Name);
         if (name.Length == 0) name = Path.GetFileNameWithoutExtension(file);
-        var baseName = bind.String("base");
+        var baseName = read.Get(ExperimentKeys.Base);
         string? baseFile = null;
         if (baseName.Length > 0)
         {
             baseFile = Path.IsPathRooted(baseName) ? baseName : Path.Combine(Path.GetDirectoryName(Path.GetFullPath(file))!, baseName);
-            if (!File.Exists(baseFile)) throw new ConfigException($"{Origin("base")}: base: config file '{baseName}' not found (looked for {baseFile})");
+            if (!File.Exists(baseFile)) throw read.Fail(ExperimentKeys.Base.Path, $"config file '{baseName}' not found (looked for {baseFile})");
         }
-        var seeds = Longs(effective, "seeds", Origin("seeds"));
-        if (seeds.Count == 0) throw new ConfigException($"{Origin("seeds")}: seeds: need at least one seed");
-        if (seeds.Distinct().Count() != seeds.Count) throw new ConfigException($"{Origin("seeds")}: seeds: [{string.Join(", ", seeds)}] repeats a seed");
-        int parallel = parallelOverride ?? bind.Int("parallel", min: 0);
+        var seeds = read.Get(ExperimentKeys.Seeds);
+        int parallel = parallelOverride ?? read.Get(ExperimentKeys.Parallel);
         if (parallel < 0) throw new ConfigException($"--parallel {parallel}: must be 0 (auto) or more");
         if (parallel == 0) parallel = Math.Max(1, Environment.ProcessorCount / 2);
-        var outDir = outOverride ?? Path.Combine(bind.String("out-dir"), quick ? name + "-quick" : name);
+        var outDir = outOverride ?? Path.Combine(read.Get(ExperimentKeys.OutDir), quick ? name + "-quick" : name);
 
         // Leaves of a merged Config show only its own layer, so merge the two `set` layers by key here.
         var common = Overrides(Sub(userExp, "set"));
@@ -83,7 +71,7 @@ public static class ExperimentLoader
                 var kind = armConfig.HasPath("kind") ? armConfig.GetString("kind") : ArmSpec.TrainKind;
                 var kinds = FeatureArms.Kinds.Keys.Prepend(ArmSpec.TrainKind).ToArray();
                 if (!kinds.Contains(kind))
-                    throw new ConfigException($"{file}: experiment.arms.{armName}.kind: '{kind}' is not one of {string.Join(", ", kinds)}");
+                    throw new ConfigException(file, $"experiment.arms.{armName}.kind", $"'{kind}' is not one of {string.Join(", ", kinds)}");
                 var own = armConfig.HasPath("set") ? Overrides(Sub(armConfig, "set")) : [];
                 var note = armConfig.HasPath("note") ? armConfig.GetString("note") ?? "" : "";
                 arms.Add(new ArmSpec(armName, kind, [.. common, .. own, .. sets ?? []], own, note));
@@ -94,30 +82,30 @@ public static class ExperimentLoader
         foreach (var dup in arms.GroupBy(a => a.FolderName).Where(g => g.Count() > 1))
             throw new ConfigException($"{file}: experiment.arms: two arms share the name '{dup.Key}'");
 
-        var only = onlyOverride is { Count: > 0 } ? onlyOverride : Strings(effective, "only", Origin("only"));
-        string onlyOrigin = onlyOverride is { Count: > 0 } ? "--only" : Origin("only");
+        var only = onlyOverride is { Count: > 0 } ? onlyOverride : read.Get(ExperimentKeys.Only);
+        string onlyOrigin = onlyOverride is { Count: > 0 } ? "--only" : read.Loaded.OriginOf("only");
         foreach (var o in only.Where(o => arms.All(a => a.Name != o)))
             throw new ConfigException($"{onlyOrigin}: only: no arm named '{o}' (arms: {string.Join(", ", arms.Select(a => a.Name))})");
         var allArms = arms;
         if (only.Count > 0) arms = arms.Where(a => only.Contains(a.Name)).ToList();
 
         var transfer = new TransferSpec(
-            Target: bind.OneOf("transfer.target", FFActors.Core.Data.DatasetInfo.All.Select(d => d.Name).ToArray()),
-            Validation: bind.Int("transfer.validation", min: 1),
-            TrainLimit: bind.Int("transfer.train-limit", min: 0),
-            TestLimit: bind.Int("transfer.test-limit", min: 0),
-            Layers: bind.LayerList("transfer.layers"),
-            Probe: new ProbeBudget(bind.Int("transfer.probe.epochs", min: 1), bind.Double("transfer.probe.lr", min: 0, exclusiveMin: true), bind.Int("transfer.probe.batch-size", min: 1)),
-            Backprop: new BackpropOptions(bind.Int("transfer.backprop.epochs", min: 1), bind.Double("transfer.backprop.lr", min: 0, exclusiveMin: true), bind.Int("transfer.backprop.batch-size", min: 1)));
+            Target: read.Get(ExperimentKeys.Target),
+            Validation: read.Get(ExperimentKeys.TransferValidation),
+            TrainLimit: read.Get(ExperimentKeys.TransferTrainLimit),
+            TestLimit: read.Get(ExperimentKeys.TransferTestLimit),
+            Layers: read.Get(ExperimentKeys.TransferLayers),
+            Probe: new ProbeBudget(read.Get(ExperimentKeys.ProbeEpochs), read.Get(ExperimentKeys.ProbeLearningRate), read.Get(ExperimentKeys.ProbeBatchSize)),
+            Backprop: new BackpropOptions(read.Get(ExperimentKeys.BackpropEpochs), read.Get(ExperimentKeys.BackpropLearningRate), read.Get(ExperimentKeys.BackpropBatchSize)));
         var embedding = new EmbeddingSpec(
-            Method: bind.OneOf("embedding.method", "none", "pca", "tsne"),
-            Arms: Strings(effective, "embedding.arms", Origin("embedding.arms")),
-            Features: bind.OneOf("embedding.features", "last", "all"),
-            Samples: bind.Int("embedding.samples", min: 10),
-            Perplexity: bind.Double("embedding.perplexity", min: 1),
-            Iterations: bind.Int("embedding.iterations", min: 1));
+            Method: read.Get(ExperimentKeys.EmbeddingMethod),
+            Arms: read.Get(ExperimentKeys.EmbeddingArms),
+            Features: read.Get(ExperimentKeys.EmbeddingFeatures),
+            Samples: read.Get(ExperimentKeys.EmbeddingSamples),
+            Perplexity: read.Get(ExperimentKeys.Perplexity),
+            Iterations: read.Get(ExperimentKeys.Iterations));
         foreach (var a in embedding.Arms.Where(a => allArms.All(x => x.Name != a)))
-            throw new ConfigException($"{Origin("embedding.arms")}: embedding.arms: no arm named '{a}'");
+            throw read.Fail(ExperimentKeys.EmbeddingArms.Path, $"no arm named '{a}'");
         // Only some arms run: embed those of the listed ones that do (none of them: no embedding).
         if (embedding.Arms.Count > 0)
         {
@@ -125,7 +113,7 @@ public static class ExperimentLoader
             embedding = running.Count > 0 ? embedding with { Arms = running } : embedding with { Method = "none", Arms = [] };
         }
 
-        var spec = new ExperimentSpec(file, name, bind.String("description"), baseFile, seeds, parallel, outDir, quick, arms, transfer, embedding, sets ?? []);
+        var spec = new ExperimentSpec(file, name, read.Get(ExperimentKeys.Description), baseFile, seeds, parallel, outDir, quick, arms, transfer, embedding, sets ?? []);
         foreach (var arm in arms) ArmConfig.Bind(spec, arm, seeds[0]);
         return spec;
     }
@@ -182,7 +170,7 @@ public static class ExperimentLoader
     static void Unknown(string source, string path, Config reference)
     {
         var hint = ConfigLoader.Suggest(path, reference);
-        throw new ConfigException($"{source}: unknown key '{path}'{(hint is null ? "" : $" (did you mean '{hint}'?)")}");
+        throw new ConfigException($"{source}: unknown key '{path}'{(hint is null ? "" : $" (did you mean '{hint}'?)")}", path);
     }
 
     static Config Sub(Config c, string path) => c.HasPath(path) && c.GetValue(path).IsObject() ? c.GetConfig(path) : ConfigurationFactory.Empty;
@@ -213,22 +201,5 @@ public static class ExperimentLoader
             var name = string.Join(",", combo.Select(c => $"{c.Key.Split('.')[^1]}={c.Value}"));
             yield return new ArmSpec(name, ArmSpec.TrainKind, [.. common, .. own, .. sets], own, "");
         }
-    }
-
-    static List<long> Longs(Config c, string key, string origin)
-    {
-        var v = c.GetValue(key);
-        if (v.IsEmpty || (!v.IsArray() && string.IsNullOrEmpty(v.GetString()))) return [];
-        if (!v.IsArray()) throw new ConfigException($"{origin}: {key}: expected a list like [1, 2, 3], got '{v.GetString()}'");
-        return v.GetArray().Select(e => long.TryParse(e.GetString(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var l)
-            ? l : throw new ConfigException($"{origin}: {key}: '{e.GetString()}' is not an integer")).ToList();
-    }
-
-    static List<string> Strings(Config c, string key, string origin)
-    {
-        var v = c.GetValue(key);
-        if (v.IsEmpty || (!v.IsArray() && string.IsNullOrEmpty(v.GetString()))) return [];
-        if (!v.IsArray()) throw new ConfigException($"{origin}: {key}: expected a list like [a, b], got '{v.GetString()}'");
-        return v.GetArray().Select(e => e.GetString() ?? "").ToList();
     }
 }

@@ -1,0 +1,131 @@
+using FFActors.Cli.Configuration.Schema;
+using FFActors.Core.Layers;
+using FFActors.Core.Objectives;
+
+namespace FFActors.Cli.Configuration.Keys;
+
+/// <summary><c>model { }</c>: the dense FF layers and their objective; the kind's own keys come from <see cref="ModelKinds"/>.</summary>
+public static class ModelKeys
+{
+    /// <summary>Widest layer (and input) accepted: 784 × 65 536 float weights are already 200 MB.</summary>
+    public const int MaxWidth = 65_536;
+
+    public static readonly ConfigKey<int[]> Layers = Key.Ints("model.layers", [784, 1000, 1000, 1000],
+        new IntListKind(2, 64, 1, MaxWidth, what: "input size, width, ..."), "input size, then the width of each FF layer");
+    public static readonly ConfigKey<InputNorm> InputNorm = Key.Choice("model.input-norm", Core.Layers.InputNorm.Rms,
+        "layer input normalisation: x/(|x|+1e-4), x/rms(x), or none",
+        ("l2", Core.Layers.InputNorm.L2), ("rms", Core.Layers.InputNorm.Rms), ("none", Core.Layers.InputNorm.None));
+    public static readonly ConfigKey<GoodnessKind> Goodness = Key.Choice("model.goodness", GoodnessKind.Sum, "sum or mean of squared activities",
+        ("sum", GoodnessKind.Sum), ("mean", GoodnessKind.Mean));
+    public static readonly ConfigKey<double?> Threshold = Key.NumberOr("model.threshold", "width", null, "θ: a number, or width for θ = number of units in the layer");
+    public static readonly ConfigKey<LossKind> Loss = Key.Choice("model.loss", LossKind.Softplus, "FF loss over positive and negative goodness",
+        ("softplus", LossKind.Softplus), ("logistic", LossKind.Logistic), ("symba", LossKind.SymBa));
+    public static readonly ConfigKey<double> SymBaAlpha = Key.Above("model.symba-alpha", 4, 0, "α of the symba loss");
+    public static readonly ConfigKey<double> PeerNorm = Key.Number("model.peer-norm", 0.03, 0, double.PositiveInfinity, "weight of Hinton's peer normalisation; 0 = off");
+    public static readonly ConfigKey<double?> LabelValue = Key.NumberOr("model.label-value", "max", null, "value of the label pixel in the overlay: max (batch maximum) or a number");
+    public static readonly ConfigKey<DenseKernel> Kernel = Key.Choice("model.kernel", DenseKernel.Blocked,
+        "how dense layers compute their step: blocked row blocks (fast) or autograd (the reference)",
+        ("blocked", DenseKernel.Blocked), ("reference", DenseKernel.Reference));
+    public static readonly ConfigKey<string> Kind = Key.Word("model.kind", "dense", "layer kind: the dense FF layers or a label-driven kind with keys of its own",
+        ModelKinds.All.Select(k => k.Name));
+
+    public static IKeyGroup Group { get; } = new KeyGroup("model", [Layers, InputNorm, Goodness, Threshold, Loss, SymBaAlpha, PeerNorm, LabelValue, Kernel, Kind]);
+
+    public static ModelOptions Bind(ConfigReader r)
+    {
+        var dense = new ModelOptions(
+            Layers: r.Get(Layers),
+            InputNorm: r.Get(InputNorm),
+            Goodness: r.Get(Goodness),
+            Threshold: r.Get(Threshold),
+            Loss: r.Get(Loss),
+            PeerNorm: r.Get(PeerNorm),
+            LabelValue: r.Get(LabelValue),
+            SymBaAlpha: r.Get(SymBaAlpha),
+            Kernel: r.Get(Kernel));
+        return ModelKinds.Of(r.Get(Kind)).Apply(dense, r);
+    }
+}
+
+/// <summary>
+/// A model kind as the configuration sees it: its name (a value of <c>model.kind</c>), the keys it
+/// owns (<c>model.&lt;kind&gt;.*</c>) and how they shape the model's options. Every kind's keys are
+/// declared and checked whichever kind is chosen, so a typo in an unused section still fails.
+/// </summary>
+public interface IModelKind : IKeyGroup
+{
+    string Name { get; }
+
+    /// <summary>The model options of this kind: <paramref name="dense"/> with the kind's own part added.</summary>
+    ModelOptions Apply(ModelOptions dense, ConfigReader r);
+}
+
+/// <summary>The registry of model kinds, keyed by <c>model.kind</c>.</summary>
+public static class ModelKinds
+{
+    public static IReadOnlyList<IModelKind> All { get; } = [new DenseKind(), new CwcKind(), new HffKind(), new DistanceKind()];
+
+    public static IModelKind Of(string name) => All.First(k => k.Name == name);
+
+    sealed class DenseKind : IModelKind
+    {
+        public string Name => "dense";
+
+        public string Section => "model";
+
+        public IReadOnlyList<ConfigKey> Keys => [];
+
+        public ModelOptions Apply(ModelOptions dense, ConfigReader r) => dense;
+    }
+}
+
+/// <summary><c>model.cwc { }</c>: CwC-FF conv blocks (Papachristodoulou et al., AAAI 2024).</summary>
+public sealed class CwcKind : IModelKind
+{
+    public static readonly ConfigKey<int[]> Input = Key.Ints("model.cwc.input", [1, 28, 28],
+        new IntListKind(3, 3, 1, 4096, what: "channels, height, width"), "image shape [channels, height, width] of a data row");
+    public static readonly ConfigKey<int[]> Channels = Key.Ints("model.cwc.channels", [20, 80, 240, 480],
+        new IntListKind(1, 64, 10, ModelKeys.MaxWidth, step: 10), "output channels per block, each a multiple of the 10 classes");
+    public static readonly ConfigKey<bool> Cfse = Key.Bool("model.cwc.cfse", true, "every 2nd block is CFSE (grouped conv + MaxPool2); false = plain conv");
+    public static readonly ConfigKey<CwcLoss> Loss = Key.Choice("model.cwc.loss", CwcLoss.CwcCe, "cross-entropy over the class goodness matrix, or true class vs mean of others",
+        ("cwc-ce", CwcLoss.CwcCe), ("pvn", CwcLoss.PvN));
+    public static readonly ConfigKey<int> HeadPool = Key.Int("model.cwc.head-pool", 2, 0, 1024, "softmax head reads each head layer average-pooled to N x N per channel; 0 = full output");
+
+    public string Name => "cwc";
+
+    public string Section => "model.cwc";
+
+    public IReadOnlyList<ConfigKey> Keys => [Input, Channels, Cfse, Loss, HeadPool];
+
+    public ModelOptions Apply(ModelOptions dense, ConfigReader r) =>
+        dense with { Cwc = new CwcOptions(r.Get(Input), r.Get(Channels), Cfse: r.Get(Cfse), Loss: r.Get(Loss), HeadPool: r.Get(HeadPool)) };
+}
+
+/// <summary><c>model.hff { }</c>: Hyperspherical FF.</summary>
+public sealed class HffKind : IModelKind
+{
+    public static readonly ConfigKey<double> Scale = Key.Above("model.hff.scale", 10, 0, "logit scale (inverse temperature) of the prototype cosines");
+
+    public string Name => "hff";
+
+    public string Section => "model.hff";
+
+    public IReadOnlyList<ConfigKey> Keys => [Scale];
+
+    public ModelOptions Apply(ModelOptions dense, ConfigReader r) => dense with { Hff = new HffOptions(Scale: r.Get(Scale)) };
+}
+
+/// <summary><c>model.distance { }</c>: Distance-Forward (Wu et al. 2024).</summary>
+public sealed class DistanceKind : IModelKind
+{
+    public static readonly ConfigKey<double> Margin = Key.Number("model.distance.margin", 1, 0, double.PositiveInfinity, "the true class's goodness must beat every other class's by m");
+    public static readonly ConfigKey<double> Scale = Key.Above("model.distance.scale", 1000, 0, "multiplies the mean squared distance to a centre (the logit scale)");
+
+    public string Name => "distance";
+
+    public string Section => "model.distance";
+
+    public IReadOnlyList<ConfigKey> Keys => [Margin, Scale];
+
+    public ModelOptions Apply(ModelOptions dense, ConfigReader r) => dense with { Distance = new DistanceOptions(Margin: r.Get(Margin), Scale: r.Get(Scale)) };
+}
