@@ -23,19 +23,20 @@ public static class TrainCommand
     static readonly Option<string?> ResumeOption = new("--resume") { Description = "Continue the run in RUN_DIR from its last checkpoint, with its own config" };
     static readonly Option<string?> ResultOption = new("--result") { Description = "Also add this run's seed, command, config, build and machine to a result file (results/TOPIC/NAME.json, see ffactors report)" };
     static readonly Option<bool> JsonOption = new("--json") { Description = "Print the final results as one JSON object on stdout (everything else goes to stderr)" };
+    static readonly Option<bool> TensorBoardOption = new("--tensorboard") { Description = "Also write TensorBoard event files of the per-epoch and per-layer metrics into RUN_DIR/tensorboard" };
     static readonly Option<bool> ClusterOption = new("--cluster") { Description = "Join a cluster as the coordinator and train on its layer hosts (ffactors node); see hocon/cluster.conf" };
 
     public static Command Create()
     {
         var command = new Command("train", "Train a Forward-Forward network and evaluate it on the test set");
-        foreach (var o in new Option[] { ConfigOption, SetOption, SeedOption, OutOption, ModeOption, ResumeOption, ResultOption, JsonOption, ClusterOption,
+        foreach (var o in new Option[] { ConfigOption, SetOption, SeedOption, OutOption, ModeOption, ResumeOption, ResultOption, JsonOption, TensorBoardOption, ClusterOption,
                      ClusterArgs.Host, ClusterArgs.Port, ClusterArgs.SeedNodes }) command.Options.Add(o);
         command.SetAction(parse =>
         {
             var resume = parse.GetValue(ResumeOption);
             var overrides = (string[])[.. parse.GetValue(SetOption) ?? [], .. Extra(parse), .. ClusterArgs.Overrides(parse)];
             bool cluster = parse.GetValue(ClusterOption);
-            var output = new RunOutput(parse.GetValue(ResultOption), parse.GetValue(JsonOption));
+            var output = new RunOutput(parse.GetValue(ResultOption), parse.GetValue(JsonOption), parse.GetValue(TensorBoardOption));
             using var json = output.Json ? JsonStdout.Take() : null;
             int code = resume is null
                 ? Run(parse.GetValue(ConfigOption), overrides, cluster: cluster, output: output)
@@ -109,8 +110,8 @@ public static class TrainCommand
             return 130;
         }
         Summary.Print(trained.Metrics, result, done.TrainSeconds, done.TotalSeconds, run.Path);
-        if (output is not null) output.Finished(run.Path, File.ReadAllText(run.File("config.conf")), done.Figures!,
-            $"{config.Data.Dataset} {TrainJob.Describe(config.Model)}, {config.Train.Epochs} epochs, {how}");
+        if (output is not null) output.Finished(run, File.ReadAllText(run.File("config.conf")), done.Figures!,
+            $"{config.Data.Dataset} {TrainJob.Describe(config.Model)}, {config.Train.Epochs} epochs, {how}", trained.Metrics, result);
         return 0;
     }
 

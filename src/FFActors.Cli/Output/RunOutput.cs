@@ -1,15 +1,18 @@
 using FFActors.Cli.Jobs;
 using FFActors.Cli.Report;
+using FFActors.Core.Evaluation;
+using FFActors.Core.Training;
 
 namespace FFActors.Cli.Output;
 
 /// <summary>
-/// Where a finished train run's figures go besides the console: a result file (<c>--result</c>)
-/// and the JSON object <c>--json</c> prints.
+/// Where a finished train run's figures go besides the console: a result file (<c>--result</c>),
+/// the JSON object <c>--json</c> prints, and TensorBoard event files (<c>--tensorboard</c>).
 /// </summary>
 /// <param name="ResultPath">The result file to add the run to; null = none.</param>
 /// <param name="Json">Print the final results as one JSON object.</param>
-public sealed class RunOutput(string? ResultPath, bool Json)
+/// <param name="TensorBoard">Write TensorBoard event files into the run folder.</param>
+public sealed class RunOutput(string? ResultPath, bool Json, bool TensorBoard = false)
 {
     public bool Json { get; } = Json;
 
@@ -18,13 +21,14 @@ public sealed class RunOutput(string? ResultPath, bool Json)
 
     /// <param name="config">The run's config.conf, which a result file records.</param>
     /// <param name="title">How a results table names the run.</param>
-    public void Finished(string runPath, string config, RunResults figures, string title)
+    public void Finished(RunFolder run, string config, RunResults figures, string title, IReadOnlyList<EpochMetrics> metrics, EvaluationResult evaluation)
     {
+        if (TensorBoard) TensorBoardLog.Write(run.File(TensorBoardLog.Folder), metrics, evaluation);
         if (ResultPath is not null)
         {
             ResultRecorder.AddTrainRun(ResultPath, title, config, figures, ResultRecorder.CommandLine());
             Console.WriteLine($"result file {ResultPath}");
         }
-        Printed = new { run = runPath, version = BuildInfo.Version, commit = BuildInfo.Commit, results = figures };
+        Printed = new { run = run.Path, version = BuildInfo.Version, commit = BuildInfo.Commit, results = figures };
     }
 }
