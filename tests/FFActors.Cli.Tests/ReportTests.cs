@@ -81,7 +81,7 @@ public class ReportTests
 
         var readme = File.ReadAllText(Path.Combine(root, "README.md"));
         Assert.DoesNotContain("old table", readme);
-        Assert.Contains("| tiny net | 90.12 % | 92.34 % | 1 | 12 | `ffactors train` | [main.json](results/main/main.json) |", readme);
+        Assert.Contains("| tiny net | 90.12 % | 92.34 % | 1 | 12 | 13 | `ffactors train` | [main.json](results/main/main.json) |", readme);
         Assert.EndsWith("<!-- /report -->\n\ntext after\n", readme);
         var docs = File.ReadAllText(Path.Combine(root, "docs", "results.md"));
         Assert.Contains("| negatives=wrong-label | 2 | 70.00 ± 14.14 % | 90.00 ± 0.00 % | 6 ± 1 |", docs);

@@ -51,7 +51,8 @@ public static class Summary
         final.AddRow(result.ProbeOnly ? "linear probe (frozen features)" : "softmax head", Markup.Escape($"[{string.Join(", ", result.HeadLayers)}]"),
             double.IsNaN(result.HeadAccuracy) ? "off" : result.HeadAccuracy.ToString("P2", c));
         AnsiConsole.Write(final);
-        AnsiConsole.MarkupLine(string.Create(c, $"train {trainSeconds:F1} s, total {totalSeconds:F1} s; run folder [bold]{Markup.Escape(runPath)}[/]"));
+        // Plain, not markup: Spectre wraps a markup line at 80 columns on a pipe, which split the run folder's path.
+        Console.WriteLine(string.Create(c, $"train {trainSeconds:F1} s, total {totalSeconds:F1} s; run folder {runPath}"));
         // Plain lines for logs and scripts.
         if (result.ProbeOnly)
         {

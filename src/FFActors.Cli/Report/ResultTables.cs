@@ -24,15 +24,18 @@ public static class ResultTables
     public static string TrainTable(IReadOnlyList<(string RepoPath, ResultFile File)> files, Func<string, string> link)
     {
         var sb = new StringBuilder();
-        sb.AppendLine("| run | test accuracy, goodness scoring | test accuracy, softmax head | seeds | train time (s) | command | result file |");
-        sb.AppendLine("|---|---:|---:|---|---:|---|---|");
+        sb.AppendLine("| run | test accuracy, goodness scoring | test accuracy, softmax head | seeds | train (s) | train + evaluation (s) | command | result file |");
+        sb.AppendLine("|---|---:|---:|---|---:|---:|---|---|");
         foreach (var (repoPath, file) in files)
         {
             var row = file.Rows[0];
             var s = row.Summary;
             sb.AppendLine(C, $"| {file.Title} | {Percent(s, "goodness_accuracy")} | {Percent(s, "head_accuracy")} | {string.Join(", ", file.Seeds)} | " +
-                $"{Plain(s, "train_seconds")} | {Commands(file)} | [{Path.GetFileName(repoPath)}]({link(repoPath)}) |");
+                $"{Plain(s, "train_seconds")} | {Plain(s, "total_seconds")} | {Commands(file)} | [{Path.GetFileName(repoPath)}]({link(repoPath)}) |");
         }
+        sb.AppendLine();
+        sb.AppendLine(string.Join(" ", files.SelectMany(f => f.File.Invocations.Select(i => $"Measured on {i.Machine.Cpu}, {i.Machine.Cores} cores.")).Distinct()
+            .Concat(files.Select(f => f.File.Note).Where(n => n.Length > 0).Distinct())));
         return sb.ToString();
     }
 
