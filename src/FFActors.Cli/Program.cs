@@ -9,6 +9,7 @@ root.Subcommands.Add(BenchCommand.Create());
 root.Subcommands.Add(NodeCommand.Create());
 root.Subcommands.Add(ExperimentCommand.Create());
 root.Subcommands.Add(ConfigCommand.Create());
+root.Subcommands.Add(ReportCommand.Create());
 
 try
 {

@@ -22,21 +22,28 @@ public static class TrainCommand
     static readonly Option<string?> OutOption = new("--out") { Description = "Folder for run folders (same as --set run.out-dir=DIR)" };
     static readonly Option<string?> ModeOption = new("--mode") { Description = "sequential or pipeline (same as --set runtime.mode=M)" };
     static readonly Option<string?> ResumeOption = new("--resume") { Description = "Continue the run in RUN_DIR from its last checkpoint, with its own config" };
+    static readonly Option<string?> ResultOption = new("--result") { Description = "Also add this run's seed, command, config, build and machine to a result file (results/TOPIC/NAME.json, see ffactors report)" };
+    static readonly Option<bool> JsonOption = new("--json") { Description = "Print the final results as one JSON object on stdout (everything else goes to stderr)" };
+    static readonly Option<bool> TensorBoardOption = new("--tensorboard") { Description = "Also write TensorBoard event files of the per-epoch and per-layer metrics into RUN_DIR/tensorboard" };
     static readonly Option<bool> ClusterOption = new("--cluster") { Description = "Join a cluster as the coordinator and train on its layer hosts (ffactors node); see hocon/cluster.conf" };
 
     public static Command Create()
     {
         var command = new Command("train", "Train a Forward-Forward network and evaluate it on the test set");
-        foreach (var o in new Option[] { ConfigOption, SetOption, SeedOption, OutOption, ModeOption, ResumeOption, ClusterOption,
+        foreach (var o in new Option[] { ConfigOption, SetOption, SeedOption, OutOption, ModeOption, ResumeOption, ResultOption, JsonOption, TensorBoardOption, ClusterOption,
                      ClusterArgs.Host, ClusterArgs.Port, ClusterArgs.SeedNodes }) command.Options.Add(o);
         command.SetAction(parse =>
         {
             var resume = parse.GetValue(ResumeOption);
             var overrides = CommandLineOverrides.Merge(parse.GetValue(SetOption) ?? [], [.. Shortcuts(parse), .. ClusterArgs.Shortcuts(parse)]);
             bool cluster = parse.GetValue(ClusterOption);
-            return resume is null
-                ? Run(parse.GetValue(ConfigOption), overrides, cluster: cluster)
-                : Resume(resume, parse.GetValue(ConfigOption), overrides, cluster: cluster);
+            var output = new RunOutput(parse.GetValue(ResultOption), parse.GetValue(JsonOption), parse.GetValue(TensorBoardOption));
+            using var json = output.Json ? JsonStdout.Take() : null;
+            int code = resume is null
+                ? Run(parse.GetValue(ConfigOption), overrides, cluster: cluster, output: output)
+                : Resume(resume, parse.GetValue(ConfigOption), overrides, cluster: cluster, output: output);
+            if (json is not null && output.Printed is { } printed) json.Write(printed);
+            return code;
         });
         return command;
     }
@@ -49,20 +56,21 @@ public static class TrainCommand
     }
 
     /// <param name="cluster">Train as the coordinator of a cluster, with the layers on its layer hosts (<c>--cluster</c>).</param>
-    public static int Run(string? configFile, IReadOnlyList<string> overrides, CancellationToken cancel = default, bool cluster = false) =>
-        Execute(ConfigLoader.Load(configFile, overrides), resumeDir: null, cancel, cluster);
+    /// <param name="output">Where the final results go besides the console (result file, JSON); null = the console only.</param>
+    public static int Run(string? configFile, IReadOnlyList<string> overrides, CancellationToken cancel = default, bool cluster = false, RunOutput? output = null) =>
+        Execute(ConfigLoader.Load(configFile, overrides), resumeDir: null, cancel, cluster, output);
 
     /// <summary>Continues a run from its folder's last checkpoint, with the configuration it was started with.</summary>
-    public static int Resume(string runDir, string? configFile, IReadOnlyList<string> overrides, CancellationToken cancel = default, bool cluster = false)
+    public static int Resume(string runDir, string? configFile, IReadOnlyList<string> overrides, CancellationToken cancel = default, bool cluster = false, RunOutput? output = null)
     {
         if (configFile is not null || overrides.Any(o => !o.StartsWith("runtime.mode=", StringComparison.Ordinal) && !o.StartsWith("cluster.", StringComparison.Ordinal)))
             throw new ConfigException("--resume: the run continues with its own config.conf; only --mode may be given with it");
         var saved = Path.Combine(runDir, "config.conf");
         if (!File.Exists(saved)) throw new ConfigException($"{saved}: not a run folder (no config.conf)");
-        return Execute(ConfigLoader.Load(saved, overrides), runDir, cancel, cluster);
+        return Execute(ConfigLoader.Load(saved, overrides), runDir, cancel, cluster, output);
     }
 
-    static int Execute(LoadedConfig hocon, string? resumeDir, CancellationToken cancel, bool clustered)
+    static int Execute(LoadedConfig hocon, string? resumeDir, CancellationToken cancel, bool clustered, RunOutput? output)
     {
         var binder = new ConfigBinder(hocon);
         var config = binder.Bind();
@@ -82,7 +90,7 @@ public static class TrainCommand
         {
             if (resumeDir is null) run.WriteConfig(hocon.Render());
             var said = resumeDir is not null && runtime.Checkpoints ? CheckCheckpoints(run, config, runtime, data, Say) : [];
-            return Train(config, job, data, run, resumeDir is not null, cancel, clustered: cluster is not null, said);
+            return Train(config, job, data, run, resumeDir is not null, cancel, clustered: cluster is not null, said, output);
         }
         catch (Exception e) when (Failure.InRun(e, run.Path))
         {
@@ -110,7 +118,8 @@ public static class TrainCommand
         return [.. log];
     }
 
-    static int Train(FFConfig config, TrainJob job, DataSplits data, RunFolder run, bool resuming, CancellationToken cancel, bool clustered, HashSet<string> said)
+    static int Train(FFConfig config, TrainJob job, DataSplits data, RunFolder run, bool resuming, CancellationToken cancel, bool clustered, HashSet<string> said,
+        RunOutput? output)
     {
         // Before the first line: once the run is announced, a signal is a stop request (never the default action).
         using var stop = job.Greedy ? new GracefulStop(cancel, "stopping before the next batch (greedy training resumes from its last finished epoch)") : new GracefulStop(cancel);
@@ -143,6 +152,8 @@ public static class TrainCommand
             return ExitCode.Stopped;
         }
         Summary.Print(trained.Metrics, result, done.TrainSeconds, done.TotalSeconds, run.Path);
+        if (output is not null) output.Finished(run, File.ReadAllText(run.File("config.conf")), done.Figures!,
+            $"{config.Data.Dataset} {TrainJob.Describe(config.Model)}, {config.Train.Epochs} epochs, {how}", trained.Metrics, result);
         return ExitCode.Done;
     }
 

@@ -14,39 +14,62 @@ public static class ExperimentCharts
         if (spec.Embedding.Enabled && spec.HasFeatureArms) Embedding(Path.Combine(spec.OutDir, "embedding.png"), spec);
     }
 
-    static void Bars(string path, ExperimentSpec spec, IReadOnlyList<ArmSummary> arms, (string Key, string Header)[] metrics)
+    static void Bars(string path, ExperimentSpec spec, IReadOnlyList<ArmSummary> arms, (string Key, string Header)[] metrics) =>
+        Write(path, HorizontalBars($"{spec.Name}: test accuracy, mean ± std over seeds",
+            arms.Select(a => a.Name).ToList(),
+            metrics.Select(m => (m.Header, (IReadOnlyList<(double Mean, double Std)?>)arms
+                .Select(a => a.Metrics.TryGetValue(m.Key, out var s) ? (s.Mean, s.Std) : ((double, double)?)null).ToList())).ToList()));
+
+    /// <summary>The bar chart of an experiment result file (docs/img), drawn like the experiment's own accuracy.png.</summary>
+    public static void SaveResultBars(string path, Report.ResultFile file)
+    {
+        var keys = new[] { ("goodness", "goodness scoring"), ("head", "softmax head / linear probe") };
+        if (file.Rows.Any(r => r.Summary.ContainsKey("probe_all"))) keys = [("probe_last", "probe, last layer"), ("probe_all", "probe, all layers")];
+        var series = keys.Where(k => file.Rows.Any(r => r.Summary.ContainsKey(k.Item1)))
+            .Select(k => (k.Item2, (IReadOnlyList<(double Mean, double Std)?>)file.Rows
+                .Select(r => r.Summary.TryGetValue(k.Item1, out var s) && s.N > 0 ? (s.Mean, s.Sd) : ((double, double)?)null).ToList())).ToList();
+        Write(path, HorizontalBars($"{file.Title}: test accuracy, mean ± sd over seeds", file.Rows.Select(r => r.Name).ToList(), series));
+    }
+
+    /// <summary>
+    /// One group of horizontal bars per row, one bar per series (accuracies as fractions, drawn in %),
+    /// first row at the top. Horizontal bars leave each row's name a whole line of its own: long arm
+    /// names (negatives=different-image-wrong-label) never overlap as x-axis labels do.
+    /// </summary>
+    static byte[] HorizontalBars(string title, IReadOnlyList<string> rows, IReadOnlyList<(string Header, IReadOnlyList<(double Mean, double Std)?> Values)> series)
     {
         var plot = new Plot();
-        plot.Title($"{spec.Name}: mean ± std over seeds");
-        plot.Axes.Left.Label.Text = "test accuracy (%)";
+        plot.Title(title);
+        plot.Axes.Bottom.Label.Text = "test accuracy (%)";
         var palette = new ScottPlot.Palettes.Category10();
-        int groups = Math.Max(1, metrics.Length);
+        int groups = Math.Max(1, series.Count);
         var bars = new List<Bar>();
         var ticks = new List<Tick>();
         double lowest = 100;
-        for (int i = 0; i < arms.Count; i++)
+        for (int i = 0; i < rows.Count; i++)
         {
-            for (int m = 0; m < metrics.Length; m++)
+            double top = -i * (groups + 1);
+            for (int m = 0; m < series.Count; m++)
             {
-                if (!arms[i].Metrics.TryGetValue(metrics[m].Key, out var s)) continue;
-                double pos = i * (groups + 1) + m;
-                bars.Add(new Bar { Position = pos, Value = s.Mean * 100, Error = s.Std * 100, FillColor = palette.GetColor(m) });
-                lowest = Math.Min(lowest, (s.Mean - s.Std) * 100);
+                if (series[m].Values[i] is not { } v) continue;
+                bars.Add(new Bar { Position = top - m, Value = v.Mean * 100, Error = v.Std * 100, FillColor = palette.GetColor(m), Orientation = Orientation.Horizontal });
+                lowest = Math.Min(lowest, (v.Mean - v.Std) * 100);
             }
-            ticks.Add(new Tick(i * (groups + 1) + (groups - 1) / 2.0, arms[i].Name));
+            ticks.Add(new Tick(top - (groups - 1) / 2.0, rows[i]));
         }
         plot.Add.Bars(bars);
-        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(ticks.ToArray());
-        plot.Axes.Bottom.TickLabelStyle.Rotation = arms.Count > 6 ? 45 : 0;
-        plot.Axes.Bottom.TickLabelStyle.Alignment = arms.Count > 6 ? Alignment.MiddleLeft : Alignment.UpperCenter;
-        for (int m = 0; m < metrics.Length; m++)
-            plot.Legend.ManualItems.Add(new LegendItem { LabelText = metrics[m].Header, FillColor = palette.GetColor(m) });
-        plot.ShowLegend(Edge.Right);
-        // Rotated arm names need room below the axis, or they are cut off at the image's edge.
-        if (arms.Count > 6) plot.Axes.Bottom.MinimumSize = 20 + 6.5f * arms.Max(a => a.Name.Length);
-        if (bars.Count > 0) plot.Axes.SetLimitsY(Math.Max(0, Math.Floor(lowest / 5) * 5 - 5), 100);
-        int width = Math.Max(900, 60 * arms.Count * (groups + 1) / 2);
-        Write(path, plot.GetImageBytes(width + 300, arms.Count > 6 ? 800 : 540, ImageFormat.Png));
+        plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericManual(ticks.ToArray());
+        plot.Axes.Left.MajorTickStyle.Length = 0;
+        for (int m = 0; m < series.Count; m++)
+            plot.Legend.ManualItems.Add(new LegendItem { LabelText = series[m].Header, FillColor = palette.GetColor(m) });
+        plot.ShowLegend(Edge.Bottom);
+        if (bars.Count > 0)
+        {
+            plot.Axes.SetLimitsX(Math.Max(0, Math.Floor(lowest / 5) * 5 - 5), 100);
+            plot.Axes.SetLimitsY(-(rows.Count - 1) * (groups + 1) - groups + 0.2, 0.8);
+        }
+        int height = 140 + 22 * rows.Count * (groups + 1);
+        return plot.GetImageBytes(900, Math.Max(300, height), ImageFormat.Png);
     }
 
     static void Curves(string path, ExperimentSpec spec, IReadOnlyList<ArmSummary> arms)

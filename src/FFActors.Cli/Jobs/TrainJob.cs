@@ -62,7 +62,7 @@ public sealed class TrainJob
         double trainSeconds = clock.Elapsed.TotalSeconds - (outcome.Evaluation?.Seconds ?? 0);
         run.WriteMetrics(outcome.Metrics);
         if (outcome.Log.Count > 0) run.AppendLog(outcome.Log);
-        if (!outcome.Completed) return new TrainJobResult(outcome, null, trainSeconds, clock.Elapsed.TotalSeconds);
+        if (!outcome.Completed) return new TrainJobResult(outcome, null, trainSeconds, clock.Elapsed.TotalSeconds, null);
 
         EvaluationResult result;
         if (outcome.Evaluation is { } e)
@@ -76,31 +76,30 @@ public sealed class TrainJob
                 Negatives.ProbeOnly);
         }
         run.WriteWeights(outcome.Network);
-        run.WriteResults(new
-        {
-            dataset = config.Data.Dataset,
-            seed = config.Run.Seed,
+        var figures = new RunResults(
+            Dataset: config.Data.Dataset,
+            Seed: config.Run.Seed,
             // The trained network's own sizes (flattened for CwC blocks), not the dense-layer key a CwC model ignores.
-            layers = (int[])[outcome.Network.Layers[0].Spec.InputSize, .. outcome.Network.Layers.Select(l => l.Spec.OutputSize)],
-            model = Describe(config.Model),
-            schedule = config.Train.Schedule.ToString().ToLowerInvariant(),
-            mode = Greedy ? "in-process" : runtime.Mode.ToString().ToLowerInvariant(),
-            epochs = config.Train.Epochs,
-            negatives = config.Model.LabelDriven ? null : config.Train.Negatives,
-            label_free = Negatives.LabelFree,
-            evaluation = result.ProbeOnly ? "linear-probe" : "goodness-scoring+softmax-head",
-            test_samples = data.Test.Count,
-            goodness_accuracy = double.IsNaN(result.GoodnessAccuracy) ? (double?)null : result.GoodnessAccuracy,
-            score_layers = result.ProbeOnly ? null : result.ScoreLayers,
-            head_accuracy = double.IsNaN(result.HeadAccuracy) ? (double?)null : result.HeadAccuracy,
-            head_layers = result.HeadLayers,
-            train_seconds = trainSeconds,
-            eval_seconds = result.Seconds,
-            total_seconds = clock.Elapsed.TotalSeconds,
-        });
+            Layers: [outcome.Network.Layers[0].Spec.InputSize, .. outcome.Network.Layers.Select(l => l.Spec.OutputSize)],
+            Model: Describe(config.Model),
+            Schedule: config.Train.Schedule.ToString().ToLowerInvariant(),
+            Mode: Greedy ? "in-process" : runtime.Mode.ToString().ToLowerInvariant(),
+            Epochs: config.Train.Epochs,
+            Negatives: config.Model.LabelDriven ? null : config.Train.Negatives,
+            LabelFree: Negatives.LabelFree,
+            Evaluation: result.ProbeOnly ? "linear-probe" : "goodness-scoring+softmax-head",
+            TestSamples: data.Test.Count,
+            GoodnessAccuracy: double.IsNaN(result.GoodnessAccuracy) ? null : result.GoodnessAccuracy,
+            ScoreLayers: result.ProbeOnly ? null : result.ScoreLayers,
+            HeadAccuracy: double.IsNaN(result.HeadAccuracy) ? null : result.HeadAccuracy,
+            HeadLayers: result.HeadLayers,
+            TrainSeconds: trainSeconds,
+            EvalSeconds: result.Seconds,
+            TotalSeconds: clock.Elapsed.TotalSeconds);
+        run.WriteResults(figures);
         MetricsChart.Save(run.File("curves.png"), outcome.Metrics, $"{config.Data.Dataset} {Describe(config.Model)} {How}");
         SaveDiagnostics(run, outcome.Metrics, outcome.Network, data);
-        return new TrainJobResult(outcome, result, trainSeconds, clock.Elapsed.TotalSeconds);
+        return new TrainJobResult(outcome, result, trainSeconds, clock.Elapsed.TotalSeconds, figures);
     }
 
     /// <summary>The model in a few words: its kind and sizes.</summary>

@@ -1,0 +1,12 @@
+namespace FFActors.Cli.Jobs;
+
+/// <summary>
+/// The final figures of one training run: the run folder's results.json, what <c>train --json</c>
+/// prints, and the per-seed entry of a result file (<c>train --result</c>). Accuracies are fractions;
+/// null where the readout did not run.
+/// </summary>
+public sealed record RunResults(
+    string Dataset, long Seed, int[] Layers, string Model, string Schedule, string Mode, int Epochs,
+    string? Negatives, bool LabelFree, string Evaluation, int TestSamples,
+    double? GoodnessAccuracy, IReadOnlyList<int>? ScoreLayers, double? HeadAccuracy, IReadOnlyList<int> HeadLayers,
+    double TrainSeconds, double EvalSeconds, double TotalSeconds);

@@ -1,0 +1,81 @@
+using System.Globalization;
+using System.Text;
+
+namespace FFActors.Cli.Report;
+
+/// <summary>Markdown tables of result files, as <c>ffactors report</c> writes them into the docs.</summary>
+public static class ResultTables
+{
+    static readonly CultureInfo C = CultureInfo.InvariantCulture;
+
+    /// <summary>Experiment figures shown as columns, in this order, when any arm has them (accuracies).</summary>
+    static readonly (string Key, string Header)[] ExperimentColumns =
+    [
+        ("goodness", "goodness scoring"),
+        ("head", "softmax head / linear probe"),
+        ("probe_last", "probe, last layer"),
+        ("probe_all", "probe, all layers"),
+        ("source_head", "source, FF head"),
+        ("source_accuracy", "source, BP output"),
+    ];
+
+    /// <summary>One table row per train result file.</summary>
+    /// <param name="link">Turns a repository path into a link target relative to the page being written.</param>
+    public static string TrainTable(IReadOnlyList<(string RepoPath, ResultFile File)> files, Func<string, string> link)
+    {
+        var sb = new StringBuilder();
+        sb.AppendLine("| run | test accuracy, goodness scoring | test accuracy, softmax head | seeds | train (s) | train + evaluation (s) | command | result file |");
+        sb.AppendLine("|---|---:|---:|---|---:|---:|---|---|");
+        foreach (var (repoPath, file) in files)
+        {
+            var row = file.Rows[0];
+            var s = row.Summary;
+            sb.AppendLine(C, $"| {file.Title} | {Percent(s, "goodness_accuracy")} | {Percent(s, "head_accuracy")} | {string.Join(", ", file.Seeds)} | " +
+                $"{Plain(s, "train_seconds")} | {Plain(s, "total_seconds")} | {Commands(file)} | [{Path.GetFileName(repoPath)}]({link(repoPath)}) |");
+        }
+        sb.AppendLine();
+        sb.AppendLine(string.Join(" ", files.SelectMany(f => f.File.Invocations.Select(i => $"Measured on {i.Machine.Cpu}, {i.Machine.Cores} cores.")).Distinct()
+            .Concat(files.Select(f => f.File.Note).Where(n => n.Length > 0).Distinct())));
+        return sb.ToString();
+    }
+
+    /// <summary>A row per arm of one experiment result, its command and result file below.</summary>
+    public static string ExperimentTable(string repoPath, ResultFile file, Func<string, string> link)
+    {
+        var columns = ExperimentColumns.Where(col => file.Rows.Any(r => r.Summary.ContainsKey(col.Key))).ToList();
+        var sb = new StringBuilder();
+        sb.Append("| arm | n |");
+        foreach (var col in columns) sb.Append(C, $" {col.Header} |");
+        sb.AppendLine(" time per seed (s) |");
+        sb.Append("|---|---:|");
+        foreach (var _ in columns) sb.Append("---:|");
+        sb.AppendLine("---:|");
+        foreach (var row in file.Rows)
+        {
+            var s = row.Summary;
+            sb.Append(C, $"| {row.Name} | {row.Seeds.Count} |");
+            foreach (var col in columns) sb.Append(C, $" {Percent(s, col.Key)} |");
+            sb.AppendLine(C, $" {Plain(s, "seconds")} |");
+        }
+        sb.AppendLine();
+        sb.AppendLine(C, $"Command: {Commands(file)}; seeds {string.Join(", ", file.Seeds)}; result file [{repoPath}]({link(repoPath)}). {Machines(file)}");
+        return sb.ToString();
+    }
+
+    /// <summary>The distinct commands of a file without the seed that varies between them.</summary>
+    static string Commands(ResultFile file) =>
+        string.Join("<br>", file.Invocations.Select(i => $"`{i.Command}`").Distinct());
+
+    static string Machines(ResultFile file) =>
+        string.Join(" ", file.Invocations.Select(i => $"{i.Machine.Cpu}, {i.Machine.Cores} cores").Distinct().Select(m => $"Measured on {m}."));
+
+    static string Percent(IReadOnlyDictionary<string, Spread> s, string key) =>
+        s.TryGetValue(key, out var v) && v.N > 0
+            ? v.N < 2 ? string.Create(C, $"{v.Mean * 100:F2} %") : string.Create(C, $"{v.Mean * 100:F2} ± {v.Sd * 100:F2} %")
+            : "–";
+
+    static string Plain(IReadOnlyDictionary<string, Spread> s, string key) =>
+        s.TryGetValue(key, out var v) && v.N > 0
+            ? v.N < 2 ? string.Create(C, $"{v.Mean:F0}") : string.Create(C, $"{v.Mean:F0} ± {v.Sd:F0}")
+            : "–";
+}

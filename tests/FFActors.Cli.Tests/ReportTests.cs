@@ -1,0 +1,159 @@
+using System.Diagnostics;
+using System.Text.Json;
+using FFActors.Cli.Commands;
+using FFActors.Cli.Jobs;
+using FFActors.Cli.Output;
+using FFActors.Cli.Report;
+
+namespace FFActors.Cli.Tests;
+
+/// <summary>Result files, <c>ffactors report</c> and the documentation it renders.</summary>
+public class ReportTests
+{
+    /// <summary>The docs cannot drift from the data: every generated table equals what the committed result files render.</summary>
+    [Fact]
+    public void Docs_tables_match_the_committed_result_files()
+    {
+        var pages = DocsReport.Render(RepoPaths.Root);
+        Assert.Contains(pages, p => p.RepoPath == "README.md");
+        var stale = pages.Where(p => p.Stale).Select(p => p.RepoPath).ToList();
+        Assert.True(stale.Count == 0, $"tables differ from results/ in {string.Join(", ", stale)}: run `ffactors report` and commit the pages");
+    }
+
+    static RunResults Figures(long seed, double goodness, double head, double train) => new(
+        "mnist", seed, [784, 10, 10], "layers [784, 10, 10]", "simultaneous", "pipeline", 2, "wrong-label", false,
+        "goodness-scoring+softmax-head", 1000, goodness, [1], head, [1], train, 1, train + 1);
+
+    const string Config = "# resolved\n  run : {\n    seed : 1\n    out-dir : runs\n    name : \"\"\n  }\n  train : {\n    epochs : 2\n  }\n";
+
+    [Fact]
+    public void Train_results_merge_seeds_of_one_configuration_and_refuse_another()
+    {
+        var path = Path.Combine(RepoPaths.TempDir(), "results", "main", "main.json");
+        ResultRecorder.AddTrainRun(path, "tiny", Config, Figures(1, 0.90, 0.92, 10), "ffactors train --seed 1");
+        ResultRecorder.AddTrainRun(path, "tiny", Config.Replace("seed : 1", "seed : 2").Replace("out-dir : runs", "out-dir : other"),
+            Figures(2, 0.80, 0.94, 20), "ffactors train --seed 2");
+        // Seed 1 again replaces its first figures.
+        ResultRecorder.AddTrainRun(path, "tiny", Config, Figures(1, 0.70, 0.92, 30), "ffactors train --seed 1");
+
+        var file = ResultFile.Read(path);
+        Assert.Equal([1L, 2L], file.Seeds);
+        Assert.Equal(2, file.Invocations.Count);
+        Assert.All(file.Invocations, i => Assert.Equal(BuildInfo.Commit, i.Commit));
+        Assert.Equal(Environment.ProcessorCount, file.Invocations[0].Machine.Cores);
+        var g = file.Rows[0].Summary["goodness_accuracy"];
+        Assert.Equal(2, g.N);
+        Assert.Equal(0.75, g.Mean, 12);
+        Assert.Equal(Math.Sqrt(0.005), g.Sd, 12);
+        // The derived summary is written into the file too, for readers without the tool.
+        using var json = JsonDocument.Parse(File.ReadAllText(path));
+        Assert.Equal(0.75, json.RootElement.GetProperty("rows")[0].GetProperty("summary").GetProperty("goodness_accuracy").GetProperty("mean").GetDouble(), 12);
+
+        var e = Assert.Throws<IOException>(() =>
+            ResultRecorder.AddTrainRun(path, "tiny", Config.Replace("epochs : 2", "epochs : 3"), Figures(3, 0.5, 0.5, 1), "ffactors train --seed 3"));
+        Assert.Contains(path, e.Message);
+    }
+
+    [Fact]
+    public void Report_fills_regions_draws_charts_and_notices_an_edited_table()
+    {
+        var root = RepoPaths.TempDir();
+        ResultRecorder.AddTrainRun(Path.Combine(root, "results", "main", "main.json"), "tiny net", Config, Figures(1, 0.9012, 0.9234, 12.3), "ffactors train");
+        new ResultFile
+        {
+            Kind = ResultFile.ExperimentKind, Title = "negatives (quick profile)", Config = ["experiment { }"],
+            Invocations = [new Invocation("ffactors experiment x.conf --quick", "1.0.0", "unknown", DateTime.UnixEpoch, MachineFacts.Current(), [1, 2])],
+            Rows =
+            [
+                new ResultRow("negatives=wrong-label", ["train.negatives=wrong-label"],
+                    [new SeedFigures(1, new Dictionary<string, double?> { ["goodness"] = 0.8, ["head"] = 0.9, ["seconds"] = 5 }),
+                     new SeedFigures(2, new Dictionary<string, double?> { ["goodness"] = 0.6, ["head"] = 0.9, ["seconds"] = 7 })]),
+                new ResultRow("negatives=hinton-hybrid", [], [new SeedFigures(1, new Dictionary<string, double?> { ["head"] = 0.85, ["seconds"] = 6 })]),
+            ],
+        }.Write(Path.Combine(root, "results", "experiments", "negatives-quick.json"));
+        File.WriteAllText(Path.Combine(root, "README.md"), "# x\n\n<!-- report results/main -->\nold table\n<!-- /report -->\n\ntext after\n");
+        Directory.CreateDirectory(Path.Combine(root, "docs"));
+        File.WriteAllText(Path.Combine(root, "docs", "results.md"), "<!-- report results/experiments/negatives-quick.json -->\n<!-- /report -->\n");
+
+        Assert.All(DocsReport.Render(root), p => Assert.True(p.Stale));
+        Assert.Equal(0, ReportCommand.Run(root, check: false));
+        Assert.Equal(0, ReportCommand.Run(root, check: true));
+
+        var readme = File.ReadAllText(Path.Combine(root, "README.md"));
+        Assert.DoesNotContain("old table", readme);
+        Assert.Contains("| tiny net | 90.12 % | 92.34 % | 1 | 12 | 13 | `ffactors train` | [main.json](results/main/main.json) |", readme);
+        Assert.EndsWith("<!-- /report -->\n\ntext after\n", readme);
+        var docs = File.ReadAllText(Path.Combine(root, "docs", "results.md"));
+        Assert.Contains("| negatives=wrong-label | 2 | 70.00 ± 14.14 % | 90.00 ± 0.00 % | 6 ± 1 |", docs);
+        Assert.Contains("| negatives=hinton-hybrid | 1 | – | 85.00 % | 6 |", docs);
+        Assert.Contains("](../results/experiments/negatives-quick.json)", docs);
+        Assert.Contains("](img/experiments-negatives-quick.png)", docs);
+        var png = File.ReadAllBytes(Path.Combine(root, "docs", "img", "experiments-negatives-quick.png"));
+        Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], png.Take(4));
+
+        // A hand-edited number is drift: --check fails until the report is rendered again.
+        File.WriteAllText(Path.Combine(root, "README.md"), readme.Replace("90.12 %", "91.12 %"));
+        Assert.Equal(1, ReportCommand.Run(root, check: true));
+        Assert.Equal(["README.md"], DocsReport.Render(root).Where(p => p.Stale).Select(p => p.RepoPath));
+    }
+
+    [Fact]
+    public void A_region_naming_a_missing_result_is_an_error_naming_it()
+    {
+        var root = RepoPaths.TempDir();
+        Directory.CreateDirectory(Path.Combine(root, "results"));
+        File.WriteAllText(Path.Combine(root, "README.md"), "<!-- report results/nothing -->\n<!-- /report -->\n");
+        var e = Assert.Throws<IOException>(() => DocsReport.Render(root));
+        Assert.Contains("results/nothing", e.Message);
+    }
+
+    [Fact]
+    public void The_version_names_the_commit_the_binary_was_built_from()
+    {
+        Assert.Equal("c9c4c944770286ed24f5acd48bcf5175e24e5c54", BuildInfo.CommitOf("1.0.0+c9c4c944770286ed24f5acd48bcf5175e24e5c54"));
+        Assert.Equal("unknown", BuildInfo.CommitOf("1.0.0"));
+        Assert.Equal("unknown", BuildInfo.CommitOf("1.0.0+local"));
+        // Built inside a git checkout (a clone or a worktree), the build stamps the commit checked out at build time.
+        if (!Path.Exists(Path.Combine(RepoPaths.Root, ".git"))) return;
+        Assert.Matches("^[0-9a-f]{40}$", BuildInfo.Commit);
+        var git = Process.Start(new ProcessStartInfo("git", ["-C", RepoPaths.Root, "cat-file", "-t", BuildInfo.Commit]) { RedirectStandardOutput = true, RedirectStandardError = true })!;
+        Assert.Equal("commit", git.StandardOutput.ReadToEnd().Trim());
+        git.WaitForExit();
+    }
+
+    /// <summary>
+    /// The real executable with --json: stdout is one JSON object (the tables went to stderr), and
+    /// the end-of-run tables fit 80 columns although the output is not a terminal.
+    /// </summary>
+    [Fact]
+    public async Task Json_prints_one_object_and_tables_fit_a_pipe()
+    {
+        var outDir = RepoPaths.TempDir();
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in (string[])[Path.Combine(AppContext.BaseDirectory, "ffactors.dll"), "train", "--set", $"data.dir={RepoPaths.Data}",
+                     "--set", "data.train-limit=2000", "--set", "data.test-limit=300", "--set", "model.layers=[784,64,64,64]",
+                     "--set", "train.epochs=2", "--set", "eval.head.epochs=1", "--set", "run.name=json", "--out", outDir, "--json"])
+            psi.ArgumentList.Add(a);
+        using var p = Process.Start(psi)!;
+        var stderr = p.StandardError.ReadToEndAsync();
+        var stdout = await p.StandardOutput.ReadToEndAsync();
+        await p.WaitForExitAsync();
+        var errors = await stderr;
+        Assert.True(p.ExitCode == 0, errors);
+
+        var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Single(lines);
+        using var json = JsonDocument.Parse(lines[0]);
+        Assert.Equal(Path.Combine(outDir, "json"), json.RootElement.GetProperty("run").GetString());
+        Assert.Equal(BuildInfo.Commit, json.RootElement.GetProperty("commit").GetString());
+        var results = json.RootElement.GetProperty("results");
+        Assert.InRange(results.GetProperty("head_accuracy").GetDouble(), 0.0, 1.0);
+        Assert.Equal([784, 64, 64, 64], results.GetProperty("layers").EnumerateArray().Select(e => e.GetInt32()));
+
+        var tables = errors.Split('\n').Where(l => l.Length > 0 && "╭│├╰".Contains(l[0])).ToList();
+        Assert.NotEmpty(tables);
+        Assert.All(tables, l => Assert.True(l.Length <= 80, $"{l.Length} columns: {l}"));
+        // One row per layer under each epoch: 2 epochs × 3 layers of data rows in the training table.
+        Assert.Equal(6, tables.Count(l => l.StartsWith('│') && l.Contains('%') && !l.Contains("goodness scoring") && !l.Contains("softmax head")));
+    }
+}
