@@ -11,8 +11,10 @@ namespace FFActors.Cli.Tests;
 
 /// <summary>
 /// Faults and bad input a user meets (issue 30): every one ends in one clear line and a documented exit code, with
-/// nothing mixed, lost or silently changed. Tiny runs (784-30-30, 1000 images, no head) keep the suite fast.
+/// nothing mixed, lost or silently changed. Tiny runs (784-30-30, 1000 images, no head) keep the suite fast; it shares a
+/// collection with <see cref="ProcessTests"/> so that its runs never load the cores while those wait for a line on a deadline.
 /// </summary>
+[Collection("real executable")]
 public class FaultInjectionTests
 {
     static string[] Tiny(string outDir, string name, params string[] extra) =>

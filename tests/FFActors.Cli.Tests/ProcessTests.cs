@@ -4,6 +4,7 @@ using System.Diagnostics;
 namespace FFActors.Cli.Tests;
 
 /// <summary>The real executable: bad input gives one line on stderr naming the culprit and exit code 2.</summary>
+[Collection("real executable")]
 public class ProcessTests
 {
     /// <summary>The built executable with <paramref name="args"/>, both output streams redirected.</summary>
