@@ -30,26 +30,18 @@ internal sealed class EpochFeeder : CoordinatorPart
     readonly RunLog log;
     readonly IActorRef exchange;
     readonly int layerCount, window, epochs;
-    readonly LabelOverlay overlay;
-    readonly Generator dataOrder, negGen;
-    readonly BatchBuilder builder;
-    readonly BatchAugmentation? augment;
-    readonly INegativeStrategy strategy;
+    readonly BatchSource source;
     readonly CollaborationOptions collab;
-    readonly bool exact, staleMode, competitive;
+    readonly bool exact;
     readonly int[] allLayers;
-    // Model view (DESIGN.md): the copy model-driven strategies read, refreshed every ModelViewRefresh batches.
-    readonly ModelReplica? view;
-    int viewEpoch = -1, viewBatch = -1, weightsPending;
-    Stamp? weightsStamp;
-    StaleGoodnessTable? stale;
+    readonly ViewRefresh viewRefresh;
 
     int generation;
     IReadOnlyList<IActorRef> layers = [];
     int epoch, next, completed, holdAt, outstanding;
-    EpochBatches? order;
+    bool open;
     byte[] epochOrderState = [];
-    readonly Dictionary<int, PendingBatch> pending = new();
+    readonly BatchLedger pending;
     StatsSums sums;
     double elapsedBefore;
     readonly Stopwatch watch = new();
@@ -57,7 +49,6 @@ internal sealed class EpochFeeder : CoordinatorPart
     bool stopRequested;
     StreamPasses? passes;
     int nextUnit;
-    long buildTicks;
 
     public EpochFeeder(FeederSettings settings) : base(settings.Run.CoordinatorThreads)
     {
@@ -70,17 +61,11 @@ internal sealed class EpochFeeder : CoordinatorPart
         allLayers = Enumerable.Range(0, layerCount).ToArray();
         window = s.Runtime.CreditWindow;
         epochs = config.Train.Epochs;
-        competitive = config.Model.LabelDriven;
-        overlay = new LabelOverlay(config.Model.LabelValue);
-        dataOrder = new Generator((ulong)SeedStreams.Derive(config.Run.Seed, SeedStreams.DataOrder));
-        negGen = new Generator((ulong)SeedStreams.Derive(config.Run.Seed, SeedStreams.Negatives));
-        strategy = NegativeSetup.Create(config, overlay);
-        builder = new BatchBuilder(overlay, strategy, negGen);
-        augment = BatchAugmentation.For(config, data);
-        view = strategy.NeedsModel && !competitive ? new ModelReplica(settings.LayerOptions, config.Eval.ScoreLayersFor(layerCount), s.Device) : null;
+        source = new BatchSource(s, settings.LayerOptions);
         collab = config.Train.CollaborationOrDefault;
         exact = collab.Enabled && collab.Exchange == GammaExchange.Exact;
-        staleMode = collab.Enabled && collab.Exchange == GammaExchange.Stale;
+        pending = new BatchLedger(layerCount);
+        viewRefresh = new ViewRefresh(config.Train.ModelViewRefresh);
         sums = new StatsSums(layerCount);
         Become(Idle);
     }
@@ -156,7 +141,7 @@ internal sealed class EpochFeeder : CoordinatorPart
             PumpPasses();
         });
         Receive<StopFeeding>(_ => RequestStop());
-        Receive<ReportBuildTime>(_ => Sender.Tell(new BuildTime(buildTicks / (double)Stopwatch.Frequency), Self));
+        Receive<ReportBuildTime>(_ => Sender.Tell(new BuildTime(source.BuildTicks / (double)Stopwatch.Frequency), Self));
         Receive<IDisposable>(m => m.Dispose());
     }
 
@@ -179,68 +164,50 @@ internal sealed class EpochFeeder : CoordinatorPart
         sums = snap.Sums.Clone();
         elapsedBefore = snap.ElapsedSeconds;
         stopRequested = f.Stopping;
-        GeneratorState.Restore(dataOrder, snap.OrderState);
-        GeneratorState.Restore(negGen, snap.NegativeState);
-        if (staleMode)
-        {
-            stale?.Dispose();
-            stale = new StaleGoodnessTable(data.Train.Count, layerCount, data.Train.Images.device);
-            if (snap.StaleTable is not null)
-            {
-                using var r = new BinaryReader(new MemoryStream(snap.StaleTable, writable: false));
-                stale.Load(r);
-            }
-        }
+        source.Restore(snap);
         outstanding = 0;
         Become(Idle);
         if (epoch < epochs) StartEpoch(snap.OrderState, snap.Batch);
     }
 
-    void OpenEpoch() => StartEpoch(GeneratorState.Of(dataOrder), 0);
+    void OpenEpoch() => StartEpoch(source.OrderState, 0);
 
     void StartEpoch(byte[] orderState, int fromBatch)
     {
         epochOrderState = orderState;
-        order = new EpochBatches(data.Train, config.Train.BatchSize, dataOrder, augment, epoch);
+        source.OpenEpoch(epoch);
+        open = true;
         next = completed = fromBatch;
         watch.Restart();
         holdAt = NextHold();
         s.Observer.PhaseStarted(fromBatch == 0
                 ? $"epoch {epoch + 1}/{epochs}"
                 : $"epoch {epoch + 1}/{epochs} (from batch {fromBatch})",
-            data.Train.Count - (long)fromBatch * order.BatchSize);
+            data.Train.Count - (long)fromBatch * source.BatchSize);
         Become(Feeding);
         Advance();
     }
 
     void CloseEpoch()
     {
-        stale?.EndEpoch();
+        source.CloseEpoch();
+        open = false;
         epoch++;
-        order?.Dispose();
-        order = null;
         sums = new StatsSums(layerCount);
         elapsedBefore = 0;
-        Sender.Tell(new EpochClosed(StateAt(0, GeneratorState.Of(dataOrder))), Self);
+        Sender.Tell(new EpochClosed(StateAt(0, source.OrderState)), Self);
         Become(Idle);
     }
 
     FeederState StateAt(int batch, byte[] orderState)
     {
-        byte[]? staleBytes = null;
-        if (stale is not null)
-        {
-            using var ms = new MemoryStream();
-            using (var w = new BinaryWriter(ms)) stale.Save(w);
-            staleBytes = ms.ToArray();
-        }
         double elapsed = batch == 0 ? 0 : elapsedBefore + watch.Elapsed.TotalSeconds;
-        return new FeederState(epoch, batch, orderState, GeneratorState.Of(negGen), sums.Clone(), elapsed, staleBytes);
+        return new FeederState(epoch, batch, orderState, source.NegativeState, sums.Clone(), elapsed, source.StaleTable());
     }
 
     int NextHold()
     {
-        int n = order!.Count;
+        int n = source.Count;
         int every = s.Runtime.CheckpointEvery;
         if (s.Store is not null && every > 0) return Math.Min(n, (completed / every + 1) * every);
         return n;
@@ -251,10 +218,10 @@ internal sealed class EpochFeeder : CoordinatorPart
     /// <summary>Decides what happens next while feeding.</summary>
     void Advance()
     {
-        if (order is null) return;
+        if (!open) return;
         if (Drained)
         {
-            if (completed == order.Count)
+            if (completed == source.Count)
             {
                 Context.Parent.Tell(new EpochDrained(epoch, elapsedBefore + watch.Elapsed.TotalSeconds, sums.Clone()), Self);
                 Become(EpochDone);
@@ -274,13 +241,12 @@ internal sealed class EpochFeeder : CoordinatorPart
 
     void Pump()
     {
-        int limit = stopRequested ? next : Math.Min(holdAt, order!.Count);
+        int limit = stopRequested ? next : Math.Min(holdAt, source.Count);
         if (!exact)
         {
             while (next < limit && outstanding < window && ViewReady(next))
             {
-                var (pos, neg, gp, gn, labels) = Build(next);
-                layers[0].Tell(new TrainBatch(StampFor(next), pos, neg, gp, gn, labels), Self);
+                layers[0].Tell(Build(next), Self);
                 outstanding++;
                 next++;
             }
@@ -293,7 +259,8 @@ internal sealed class EpochFeeder : CoordinatorPart
             {
                 if (next < limit && outstanding < window && ViewReady(next))
                 {
-                    var (pos, neg, _, _, _) = Build(next);
+                    var built = Build(next);
+                    var (pos, neg) = (built.Positive, built.Negative);
                     staged = new StagedBatch(next, pos, neg);
                     var stamp = StampFor(next);
                     exchange.Tell(new SubscribeSignals(SignalKey.For(stamp, SignalKinds.GoodnessPositive), allLayers, Self), Self);
@@ -313,20 +280,11 @@ internal sealed class EpochFeeder : CoordinatorPart
         }
     }
 
-    (Tensor Pos, Tensor Neg, Tensor? GammaPos, Tensor? GammaNeg, Tensor? Labels) Build(int batch)
+    TrainBatch Build(int batch)
     {
-        long t0 = Stopwatch.GetTimestamp();
-        using var scope = NewDisposeScope();
-        var (x, y, idx) = order!.Get(batch);
-        var (pos, neg) = competitive ? BatchBuilder.Plain(x) : builder.Build(x, y, view);
-        Tensor? gp = null, gn = null;
-        if (stale is not null) (gp, gn) = stale.Gammas(idx, collab);
-        pending[batch] = new PendingBatch((int)x.shape[0], idx.DetachFromDisposeScope(), layerCount);
-        s.Hooks?.OnBatchBuilt?.Invoke(new BatchTrace(generation, epoch, batch, idx.data<long>().ToArray()));
-        var result = (pos.DetachFromDisposeScope(), neg.DetachFromDisposeScope(), gp?.DetachFromDisposeScope(), gn?.DetachFromDisposeScope(),
-            competitive ? y.DetachFromDisposeScope() : null);
-        buildTicks += Stopwatch.GetTimestamp() - t0;
-        return result;
+        var (built, p) = source.Build(StampFor(batch), batch);
+        pending.Add(batch, p);
+        return built;
     }
 
     void OnSignals(SignalsDelivered d)
@@ -342,19 +300,19 @@ internal sealed class EpochFeeder : CoordinatorPart
 
     void OnStepped(LayerStepped m)
     {
-        if (m.Stamp.Generation != generation || m.Stamp.Epoch != epoch || !pending.TryGetValue(m.Stamp.Batch, out var p))
+        if (m.Stamp.Generation != generation || m.Stamp.Epoch != epoch)
         {
             m.Dispose();
             return;
         }
-        p.Set(m);
+        if (!pending.Take(m)) return;
         CompleteInOrder();
         Advance();
     }
 
     void CompleteInOrder()
     {
-        while (pending.TryGetValue(completed, out var p) && p.Count == layerCount)
+        while (pending.TakeComplete(completed) is { } p)
         {
             var stats = new (int, LayerStepStats)[layerCount];
             for (int l = 0; l < layerCount; l++)
@@ -362,10 +320,7 @@ internal sealed class EpochFeeder : CoordinatorPart
                 sums.Add(l, p.Stats[l]);
                 stats[l] = (l, p.Stats[l]);
             }
-            if (stale is not null)
-                for (int l = 0; l < layerCount; l++)
-                    stale.Record(p.Indices, l, p.GoodPos[l]!, p.GoodNeg[l]!);
-            pending.Remove(completed);
+            source.Record(p);
             p.Dispose();
             completed++;
             s.Observer.BatchCompleted(p.Samples, stats);
@@ -374,34 +329,22 @@ internal sealed class EpochFeeder : CoordinatorPart
 
     // ---------------------------------------------------------------- model view
 
-    /// <summary>
-    /// True when batch <paramref name="batch"/> may be built: the strategy needs no model, or the view
-    /// holds the weights it must see. Otherwise, once every earlier batch has completed (so every layer
-    /// has made exactly the updates before this batch), asks the layers for their weights and returns false.
-    /// </summary>
+    /// <summary>True when batch <paramref name="batch"/> may be built: the strategy needs no model, or the view holds
+    /// the weights it must see; otherwise asks the layers for them once every earlier batch has completed (so every
+    /// layer has made exactly the updates before this batch).</summary>
     bool ViewReady(int batch)
     {
-        if (view is null) return true;
-        bool fresh = viewEpoch == epoch && viewBatch == batch;
-        if (fresh || (viewEpoch >= 0 && batch % config.Train.ModelViewRefresh != 0)) return true;
-        if (weightsStamp is not null || completed != batch || staged is not null) return false;
-        weightsStamp = StampFor(batch);
-        weightsPending = view.LayerCount;
-        for (int l = 0; l < view.LayerCount; l++) layers[l].Tell(new ReadWeights(weightsStamp.Value), Self);
-        return false;
+        var view = source.View;
+        return view is null || viewRefresh.Ready(StampFor(batch), completed == batch && staged is null, view.LayerCount, stamp =>
+        {
+            for (int l = 0; l < view.LayerCount; l++) layers[l].Tell(new ReadWeights(stamp), Self);
+        });
     }
 
     void OnWeights(LayerWeights w)
     {
-        using (w)
-        {
-            if (w.Stamp != weightsStamp) return;
-            view!.Load(w.Layer, w.Weight, w.Bias);
-        }
-        if (--weightsPending > 0) return;
-        (viewEpoch, viewBatch) = (epoch, weightsStamp.Value.Batch);
-        weightsStamp = null;
-        Advance();
+        if (source.View is { } view && viewRefresh.Load(w, view)) Advance();
+        else if (source.View is null) w.Dispose();
     }
 
     // ---------------------------------------------------------------- evaluation passes
@@ -410,27 +353,11 @@ internal sealed class EpochFeeder : CoordinatorPart
     {
         var p = passes;
         if (p is null) return;
-        int perBatch = p.Kind == PassKind.Score ? p.Classes : 1;
-        int units = p.Batches * perBatch;
+        int units = p.Batches * (p.Kind == PassKind.Score ? p.Classes : 1);
         while (nextUnit < units && outstanding < window)
         {
-            int b = nextUnit / perBatch, c = nextUnit % perBatch;
-            using var scope = NewDisposeScope();
-            int start = b * p.BatchSize, len = Math.Min(p.BatchSize, p.Data.Count - start);
-            var images = p.Data.Images.narrow(0, start, len);
-            var stamp = p.Stamp with { Batch = b };
-            if (p.Kind == PassKind.Score)
-            {
-                var input = competitive ? images.clone() : overlay.Apply(images, c);
-                layers[0].Tell(new ScoreBatch(stamp, competitive ? -1 : c, input.DetachFromDisposeScope(), p.Deepest, p.ReportMask), Self);
-            }
-            else
-            {
-                var input = competitive ? images.clone() : overlay.Neutral(images);
-                layers[0].Tell(new FeatureBatch(stamp, input.DetachFromDisposeScope(), p.Deepest, p.ReportMask), Self);
-            }
+            layers[0].Tell(source.PassItem(p, nextUnit++), Self);
             outstanding++;
-            nextUnit++;
         }
         if (nextUnit == units) passes = null;
     }
@@ -439,25 +366,18 @@ internal sealed class EpochFeeder : CoordinatorPart
 
     void DisposeTransient()
     {
-        foreach (var p in pending.Values) p.Dispose();
-        pending.Clear();
+        pending.Dispose();
         staged?.Dispose();
         staged = null;
-        order?.Dispose();
-        order = null;
+        source.CloseOrder();
+        open = false;
         passes = null;
-        weightsStamp = null;
-        weightsPending = 0;
-        viewEpoch = viewBatch = -1;
+        viewRefresh.Reset();
     }
 
     protected override void PostStop()
     {
         DisposeTransient();
-        stale?.Dispose();
-        dataOrder.Dispose();
-        negGen.Dispose();
-        (strategy as IDisposable)?.Dispose();
-        view?.Dispose();
+        source.Dispose();
     }
 }
