@@ -5,6 +5,7 @@ using FFActors.Core.Negatives;
 using FFActors.Core.Platform;
 using FFActors.Core.Training;
 using FFActors.Runtime.Actors;
+using FFActors.Runtime.Actors.Coordinator;
 using FFActors.Runtime.Checkpoints;
 using FFActors.Runtime.Protocol;
 using static TorchSharp.torch;
@@ -103,7 +104,7 @@ public static class PipelineRunner
                 observer ?? NullObserver.Instance, hooks, dispatcher, layerThreads, pipeline ? 1 : layerThreads,
                 done, log, layerFactory, StopAtStart: cancel.IsCancellationRequested, Evaluate: evaluate, Hosts: hosts, LayerNodes: layerNodes,
                 LayerDispatchers: layerDispatchers, ContiguousWork: contiguousWork);
-            coordinator = system.ActorOf(CoordinatorActor.Props(settings, dispatcher), name);
+            coordinator = system.ActorOf(RunSupervisor.Props(settings, dispatcher), name);
             using var registration = cancel.Register(() => coordinator.Tell(new StopTraining(new Stamp(runId, -1, -1, -1))));
             return done.Task.GetAwaiter().GetResult();
         }

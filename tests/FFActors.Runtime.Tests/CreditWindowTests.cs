@@ -3,6 +3,7 @@ using FFActors.Core.Layers;
 using FFActors.Core.Objectives;
 using FFActors.Core.Training;
 using FFActors.Runtime.Actors;
+using FFActors.Runtime.Actors.Coordinator;
 using FFActors.Runtime.Checkpoints;
 using FFActors.Runtime.Protocol;
 using Xunit;
@@ -83,7 +84,7 @@ public class CreditWindowTests() : TestKit(RuntimeConfig.Config)
         var settings = new CoordinatorSettings("t", config, TestSupport.Runtime(ExecutionMode.Pipeline, W, checkpoints: false), data, CPU,
             null, start, NullObserver.Instance, null, RuntimeConfig.PinnedDispatcher, 1, 1, done, [],
             (_, _) => [first.Ref, second.Ref]);
-        var coordinator = Sys.ActorOf(CoordinatorActor.Props(settings, RuntimeConfig.PinnedDispatcher));
+        var coordinator = Sys.ActorOf(RunSupervisor.Props(settings, RuntimeConfig.PinnedDispatcher));
 
         var received = new List<TrainBatch>();
         for (int i = 0; i < W; i++) received.Add(first.ExpectMsg<TrainBatch>());

@@ -12,32 +12,27 @@ namespace FFActors.Runtime.Actors;
 /// The softmax head as an actor of its own: collects the layers' normalised activities (neutral
 /// label) for the training and test splits, trains a linear softmax classifier on them and reports
 /// its test accuracy. Same generator stream, initialisation and training loop as Core's
-/// <see cref="Evaluator"/>, so the accuracy is the same.
+/// <see cref="Evaluator"/>, so the accuracy is the same. One state: it collects until asked to fit.
 /// </summary>
-internal sealed class HeadActor(HeadActorSettings s) : UntypedActor
+internal sealed class HeadActor : ReceiveActor
 {
+    readonly HeadActorSettings s;
     readonly List<Tensor> train = [];
     readonly List<Tensor> test = [];
 
+    public HeadActor(HeadActorSettings settings)
+    {
+        s = settings;
+        Receive<HeadFeatures>(f => (f.Test ? test : train).Add(f.Features));
+        Receive<FitHead>(fit =>
+        {
+            IntraOpThreads.Ensure(s.Threads);
+            Sender.Tell(new HeadAccuracy(fit.Stamp, Fit()), Self);
+        });
+    }
+
     public static Props Props(HeadActorSettings settings, string dispatcher) =>
         Akka.Actor.Props.Create(() => new HeadActor(settings)).WithDispatcher(dispatcher);
-
-    protected override void OnReceive(object message)
-    {
-        switch (message)
-        {
-            case HeadFeatures f:
-                (f.Test ? test : train).Add(f.Features);
-                break;
-            case FitHead fit:
-                IntraOpThreads.Ensure(s.Threads);
-                Sender.Tell(new HeadAccuracy(fit.Stamp, Fit()), Self);
-                break;
-            default:
-                Unhandled(message);
-                break;
-        }
-    }
 
     double Fit()
     {

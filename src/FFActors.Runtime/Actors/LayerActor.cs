@@ -19,8 +19,9 @@ namespace FFActors.Runtime.Actors;
 /// queue grows past the window. A training item is handled as: output and statistics for the batch
 /// (<see cref="IFFLayer.Begin"/>, before the update) → sent downstream → the update
 /// (<see cref="IFFLayer.Finish"/>) → stats to the coordinator → credit upstream. Every handler opens and closes its own dispose scope.
+/// States: working (from creation) and released (its trainer handed over; it is stopping and drops whatever still arrives).
 /// </summary>
-internal sealed class LayerActor : UntypedActor
+internal sealed class LayerActor : ReceiveActor
 {
     readonly LayerActorSettings s;
     readonly int index;
@@ -37,6 +38,7 @@ internal sealed class LayerActor : UntypedActor
     {
         s = settings;
         index = settings.Options.Index;
+        Become(Working);
     }
 
     public static Props Props(LayerActorSettings settings, string dispatcher) =>
@@ -59,50 +61,52 @@ internal sealed class LayerActor : UntypedActor
 
     public static string FileName(int layer) => $"layer{layer}.bin";
 
-    protected override void OnReceive(object message)
+    void Working()
     {
-        switch (message)
+        Receive<ILayerWork>(work =>
         {
-            case ILayerWork work:
-                if (work.Stamp.Generation != s.Generation || work.Stamp.RunId != s.RunId)
-                {
-                    work.Dispose();
-                    return;
-                }
-                queued.Enqueue((work, Sender));
-                maxQueued = Math.Max(maxQueued, queued.Count);
-                Drain();
-                break;
-            case HelpWith help:
-                Help(help);
-                break;
-            case Credit c:
-                if (c.Stamp.Generation != s.Generation) return;
-                inFlight--;
-                Drain();
-                break;
-            case SaveCheckpoint save:
-                if (save.Stamp.Generation != s.Generation) return;
-                Save(save);
-                break;
-            case ReadWeights read:
-                if (read.Stamp.Generation != s.Generation) return;
-                Sender.Tell(CopyWeights(read), Self);
-                break;
-            case ReleaseLayer release:
-                if (release.Stamp.Generation != s.Generation) return;
-                var t = trainer ?? throw new InvalidOperationException($"layer {index} has no trainer");
-                IntraOpThreads.Ensure(s.Threads);
-                var bytes = LayerCheckpoint.ToBytes(t);
-                trainer = null;
-                t.Dispose();
-                Sender.Tell(new LayerReleased(release.Stamp, index, bytes, Timings()));
-                Context.Stop(Self);
-                break;
-            default:
-                Unhandled(message);
-                break;
-        }
+            if (work.Stamp.Generation != s.Generation || work.Stamp.RunId != s.RunId)
+            {
+                work.Dispose();
+                return;
+            }
+            queued.Enqueue((work, Sender));
+            maxQueued = Math.Max(maxQueued, queued.Count);
+            Drain();
+        });
+        Receive<HelpWith>(Help);
+        Receive<Credit>(c => c.Stamp.Generation == s.Generation, _ =>
+        {
+            inFlight--;
+            Drain();
+        });
+        Receive<SaveCheckpoint>(save => save.Stamp.Generation == s.Generation, Save);
+        Receive<ReadWeights>(read => read.Stamp.Generation == s.Generation, read => Sender.Tell(CopyWeights(read), Self));
+        Receive<ReleaseLayer>(release => release.Stamp.Generation == s.Generation, Release);
+        // Requests of another generation are ignored, as its work is dropped.
+        Receive<Credit>(_ => { });
+        Receive<SaveCheckpoint>(_ => { });
+        Receive<ReadWeights>(_ => { });
+        Receive<ReleaseLayer>(_ => { });
+    }
+
+    void Released()
+    {
+        Receive<IDisposable>(m => m.Dispose());
+        ReceiveAny(_ => { });
+    }
+
+    /// <summary>Hands the trainer over as checkpoint bytes and stops.</summary>
+    void Release(ReleaseLayer release)
+    {
+        var t = trainer ?? throw new InvalidOperationException($"layer {index} has no trainer");
+        IntraOpThreads.Ensure(s.Threads);
+        var bytes = LayerCheckpoint.ToBytes(t);
+        trainer = null;
+        t.Dispose();
+        Sender.Tell(new LayerReleased(release.Stamp, index, bytes, Timings()));
+        Become(Released);
+        Context.Stop(Self);
     }
 
     LayerTimings Timings() => new(index, computeTicks / (double)Stopwatch.Frequency,

@@ -4,8 +4,10 @@ using static TorchSharp.torch;
 
 namespace FFActors.Runtime.Protocol;
 
-// All actor messages. Tensors travel between local actors as tensors, never copied: the sender
-// gives up ownership when it sends, and the receiver disposes (or passes on) what it received.
+// The layer chain: work items flow from the epoch feeder down the layers, each layer reports to the
+// coordinator and credits whoever sent it the item. Tensors travel between local actors as tensors,
+// never copied: the sender gives up ownership when it sends, and the receiver disposes (or passes on)
+// what it received.
 
 /// <summary>
 /// Carried by every message: the run, the generation (bumped whenever the coordinator restores the
@@ -63,6 +65,13 @@ public sealed record ScoreBatch(Stamp Stamp, int Label, Tensor Input, int Deepes
     public void Dispose() => Input.Dispose();
 }
 
+/// <summary>Softmax-head features: forward the neutral-label overlay of an evaluation batch up to
+/// <paramref name="Deepest"/>; layers whose bit is set in <paramref name="ReportMask"/> report their normalised activity.</summary>
+public sealed record FeatureBatch(Stamp Stamp, Tensor Input, int Deepest, long ReportMask) : IWireMessage, ILayerWork
+{
+    public void Dispose() => Input.Dispose();
+}
+
 /// <summary>A layer finished one work item; returned to whoever sent it.</summary>
 public sealed record Credit(Stamp Stamp, int Layer) : IWireMessage;
 
@@ -92,66 +101,8 @@ public sealed record ScoreGoodness(Stamp Stamp, int Label, int Layer, Tensor Goo
     public void Dispose() => Goodness.Dispose();
 }
 
-/// <summary>Save weights, optimizer state and running mean as part of checkpoint <paramref name="CheckpointId"/>.</summary>
-public sealed record SaveCheckpoint(Stamp Stamp, string CheckpointId) : IWireMessage;
-
-/// <summary>The layer's part of checkpoint <paramref name="CheckpointId"/> (<see cref="LayerCheckpoint"/> bytes); the coordinator stores it,
-/// so layers need no access to the checkpoint store wherever they run.</summary>
-public sealed record CheckpointSaved(Stamp Stamp, int Layer, string CheckpointId, byte[] Data) : IWireMessage;
-
-/// <summary>Hand the layer's trainer over to the coordinator (training is over) and stop.</summary>
-public sealed record ReleaseLayer(Stamp Stamp) : IWireMessage;
-
-/// <summary>The trained layer as <see cref="LayerCheckpoint"/> bytes (a trainer cannot cross the wire; bytes can), and the layer's time accounting.</summary>
-public sealed record LayerReleased(Stamp Stamp, int Layer, byte[] Checkpoint, LayerTimings Timings) : IWireMessage;
-
-/// <summary>Ask the coordinator to stop at the next batch boundary, checkpoint and finish (Completed = false).</summary>
-public sealed record StopTraining(Stamp Stamp) : IWireMessage;
-
-/// <summary>Where a layer actor's time went (for the benchmark).</summary>
-/// <param name="ComputeSeconds">Time inside IFFLayer calls (forward, step).</param>
-/// <param name="HandlerSeconds">Time inside message handlers (compute + tensor hand-off + sends).</param>
-/// <param name="Items">Work items processed.</param>
-/// <param name="MaxQueued">Most work items waiting at once (received, not yet processed).</param>
-/// <param name="MaxInFlight">Most items sent downstream and not yet credited.</param>
-/// <param name="ChunksShared">Matmul chunks of this layer that actors on other threads ran (work sharing).</param>
-/// <param name="ChunksHelped">Chunks of other layers this actor ran for them.</param>
-public sealed record LayerTimings(int Layer, double ComputeSeconds, double HandlerSeconds, long Items, int MaxQueued, int MaxInFlight,
-    long ChunksShared = 0, long ChunksHelped = 0);
-
-/// <summary>Softmax-head features: forward the neutral-label overlay of an evaluation batch up to
-/// <paramref name="Deepest"/>; layers whose bit is set in <paramref name="ReportMask"/> report their normalised activity.</summary>
-public sealed record FeatureBatch(Stamp Stamp, Tensor Input, int Deepest, long ReportMask) : IWireMessage, ILayerWork
-{
-    public void Dispose() => Input.Dispose();
-}
-
 /// <summary>A layer's normalised activity [B, H] for one feature batch.</summary>
 public sealed record LayerFeatures(Stamp Stamp, int Layer, Tensor Features) : IWireMessage, IDisposable
 {
     public void Dispose() => Features.Dispose();
-}
-
-/// <summary>One batch of head features [B, ΣH] (of the training split, or of the test split when <paramref name="Test"/>), in batch order.</summary>
-public sealed record HeadFeatures(Stamp Stamp, bool Test, Tensor Features) : IWireMessage, IDisposable
-{
-    public void Dispose() => Features.Dispose();
-}
-
-/// <summary>All features sent: train the head on the training features, score the test features.</summary>
-public sealed record FitHead(Stamp Stamp) : IWireMessage;
-
-public sealed record HeadAccuracy(Stamp Stamp, double Accuracy) : IWireMessage;
-
-/// <summary>Model view: send copies of the layer's current weight and bias to the coordinator (sent only while the pipeline is drained).</summary>
-public sealed record ReadWeights(Stamp Stamp) : IWireMessage;
-
-/// <summary>Copies of a layer's weight [H, F] and bias [H], now owned by the receiver.</summary>
-public sealed record LayerWeights(Stamp Stamp, int Layer, Tensor Weight, Tensor Bias) : IWireMessage, IDisposable
-{
-    public void Dispose()
-    {
-        Weight.Dispose();
-        Bias.Dispose();
-    }
 }

@@ -1,0 +1,85 @@
+using MessagePack;
+
+namespace FFActors.Runtime.Serialization;
+
+// Wire contracts of the layer chain (Protocol/LayerWork.cs): the stamp, the work items, credits and the layers' reports.
+
+/// <summary>Wire contract of Stamp of every message.</summary>
+[MessagePackObject]
+public sealed record WireStamp(
+    [property: Key(0)] string RunId,
+    [property: Key(1)] int Generation,
+    [property: Key(2)] int Epoch,
+    [property: Key(3)] int Batch);
+
+/// <summary>Wire contract of TrainBatch.</summary>
+[MessagePackObject]
+public sealed record WireTrainBatch(
+    [property: Key(0)] WireStamp Stamp,
+    [property: Key(1)] WireTensor Positive,
+    [property: Key(2)] WireTensor Negative,
+    [property: Key(3)] WireTensor? GammaPositive,
+    [property: Key(4)] WireTensor? GammaNegative,
+    [property: Key(5)] WireTensor? Labels);
+
+/// <summary>Wire contract of ProbeBatch.</summary>
+[MessagePackObject]
+public sealed record WireProbeBatch(
+    [property: Key(0)] WireStamp Stamp,
+    [property: Key(1)] WireTensor Positive,
+    [property: Key(2)] WireTensor Negative);
+
+/// <summary>Wire contract of ScoreBatch.</summary>
+[MessagePackObject]
+public sealed record WireScoreBatch(
+    [property: Key(0)] WireStamp Stamp,
+    [property: Key(1)] int Label,
+    [property: Key(2)] WireTensor Input,
+    [property: Key(3)] int Deepest,
+    [property: Key(4)] long ReportMask);
+
+/// <summary>Wire contract of FeatureBatch.</summary>
+[MessagePackObject]
+public sealed record WireFeatureBatch(
+    [property: Key(0)] WireStamp Stamp,
+    [property: Key(1)] WireTensor Input,
+    [property: Key(2)] int Deepest,
+    [property: Key(3)] long ReportMask);
+
+/// <summary>Wire contract of Credit.</summary>
+[MessagePackObject]
+public sealed record WireCredit(
+    [property: Key(0)] WireStamp Stamp,
+    [property: Key(1)] int Layer);
+
+/// <summary>Wire contract of LayerStepped; Stats = loss, goodness+, goodness−, separation, dead units.</summary>
+[MessagePackObject]
+public sealed record WireLayerStepped(
+    [property: Key(0)] WireStamp Stamp,
+    [property: Key(1)] int Layer,
+    [property: Key(2)] double[] Stats,
+    [property: Key(3)] WireTensor? GoodPositive,
+    [property: Key(4)] WireTensor? GoodNegative);
+
+/// <summary>Wire contract of ProbeGoodness.</summary>
+[MessagePackObject]
+public sealed record WireProbeGoodness(
+    [property: Key(0)] WireStamp Stamp,
+    [property: Key(1)] int Layer,
+    [property: Key(2)] WireTensor GoodPositive,
+    [property: Key(3)] WireTensor GoodNegative);
+
+/// <summary>Wire contract of ScoreGoodness.</summary>
+[MessagePackObject]
+public sealed record WireScoreGoodness(
+    [property: Key(0)] WireStamp Stamp,
+    [property: Key(1)] int Label,
+    [property: Key(2)] int Layer,
+    [property: Key(3)] WireTensor Goodness);
+
+/// <summary>Wire contract of LayerFeatures.</summary>
+[MessagePackObject]
+public sealed record WireLayerFeatures(
+    [property: Key(0)] WireStamp Stamp,
+    [property: Key(1)] int Layer,
+    [property: Key(2)] WireTensor Features);
