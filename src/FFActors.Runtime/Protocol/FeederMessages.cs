@@ -10,41 +10,41 @@ namespace FFActors.Runtime.Protocol;
 /// <summary>Layers of generation <paramref name="Generation"/> are up: restore the feeding state from
 /// <paramref name="From"/> and feed its epoch from its batch (nothing to feed once every epoch is done).
 /// <paramref name="Stopping"/>: a stop was requested already, so feed nothing and hold at once.</summary>
-internal sealed record Feed(int Generation, IReadOnlyList<IActorRef> Layers, RunSnapshot From, bool Stopping);
+internal sealed record Feed(int Generation, IReadOnlyList<IActorRef> Layers, RunSnapshot From, bool Stopping) : INoSerializationVerificationNeeded;
 
 /// <summary>A restore is under way: drop everything in flight and wait for the next <see cref="Feed"/>.</summary>
-internal sealed record SuspendFeeding(int Generation);
+internal sealed record SuspendFeeding(int Generation) : INoSerializationVerificationNeeded;
 
 /// <summary>Stop feeding new batches; hold (<see cref="FeederHeld"/>, <see cref="HoldReason.Stop"/>) once those in flight are done.</summary>
-internal sealed record StopFeeding;
+internal sealed record StopFeeding : INoSerializationVerificationNeeded;
 
 /// <summary>The checkpoint at the hold point is written: carry on.</summary>
-internal sealed record ResumeFeeding;
+internal sealed record ResumeFeeding : INoSerializationVerificationNeeded;
 
 /// <summary>The drained epoch is accounted for: close it (next epoch's data order, stale-γ table turned over) and answer <see cref="EpochClosed"/>.</summary>
-internal sealed record CloseEpoch;
+internal sealed record CloseEpoch : INoSerializationVerificationNeeded;
 
 /// <summary>Start feeding the epoch after the one closed.</summary>
-internal sealed record OpenEpoch;
+internal sealed record OpenEpoch : INoSerializationVerificationNeeded;
 
 /// <summary>Report the time spent building batches (<see cref="BuildTime"/>).</summary>
-internal sealed record ReportBuildTime;
+internal sealed record ReportBuildTime : INoSerializationVerificationNeeded;
 
-internal sealed record BuildTime(double Seconds);
+internal sealed record BuildTime(double Seconds) : INoSerializationVerificationNeeded;
 
 /// <summary>What the feeder contributes to a checkpoint at (<paramref name="Epoch"/>, <paramref name="Batch"/>).</summary>
-internal sealed record FeederState(int Epoch, int Batch, byte[] OrderState, byte[] NegativeState, StatsSums Sums, double ElapsedSeconds, byte[]? StaleTable);
+internal sealed record FeederState(int Epoch, int Batch, byte[] OrderState, byte[] NegativeState, StatsSums Sums, double ElapsedSeconds, byte[]? StaleTable) : INoSerializationVerificationNeeded;
 
 internal enum HoldReason { HoldPoint, Stop }
 
 /// <summary>The pipeline is drained at a checkpoint point (or after a stop request) inside an epoch.</summary>
-internal sealed record FeederHeld(FeederState State, HoldReason Reason);
+internal sealed record FeederHeld(FeederState State, HoldReason Reason) : INoSerializationVerificationNeeded;
 
 /// <summary>Every batch of epoch <paramref name="Epoch"/> has completed; the pipeline is drained.</summary>
-internal sealed record EpochDrained(int Epoch, double Seconds, StatsSums Sums);
+internal sealed record EpochDrained(int Epoch, double Seconds, StatsSums Sums) : INoSerializationVerificationNeeded;
 
 /// <summary>The epoch is closed; <paramref name="State"/> is the boundary checkpoint's part (batch 0 of the next epoch).</summary>
-internal sealed record EpochClosed(FeederState State);
+internal sealed record EpochClosed(FeederState State) : INoSerializationVerificationNeeded;
 
 internal enum PassKind { Score, Features }
 
@@ -54,7 +54,7 @@ internal enum PassKind { Score, Features }
 /// label-driven network); for <see cref="PassKind.Features"/>, the neutral overlay. Up to layer
 /// <paramref name="Deepest"/>; layers in <paramref name="ReportMask"/> report to the evaluator.
 /// </summary>
-internal sealed record StreamPasses(Stamp Stamp, PassKind Kind, Dataset Data, int BatchSize, int Classes, int Deepest, long ReportMask)
+internal sealed record StreamPasses(Stamp Stamp, PassKind Kind, Dataset Data, int BatchSize, int Classes, int Deepest, long ReportMask) : INoSerializationVerificationNeeded
 {
     public int Batches => (Data.Count + BatchSize - 1) / BatchSize;
 }

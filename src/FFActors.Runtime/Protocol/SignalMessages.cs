@@ -29,17 +29,17 @@ public static class SignalKinds
 
 /// <summary><paramref name="Source"/> (a layer index, or −1 for the coordinator) publishes its per-sample vector
 /// <paramref name="Values"/> [B, …] for <paramref name="Key"/>; the exchange owns it from now on.</summary>
-public sealed record PublishSignal(SignalKey Key, int Source, Tensor Values) : IDisposable
+public sealed record PublishSignal(SignalKey Key, int Source, Tensor Values) : IDisposable, INoSerializationVerificationNeeded
 {
     public void Dispose() => Values.Dispose();
 }
 
 /// <summary><paramref name="Subscriber"/> wants the vectors of <paramref name="Sources"/> for <paramref name="Key"/>:
 /// delivered as one <see cref="SignalsDelivered"/> once every source has published (at once if they already have).</summary>
-public sealed record SubscribeSignals(SignalKey Key, IReadOnlyList<int> Sources, IActorRef Subscriber);
+public sealed record SubscribeSignals(SignalKey Key, IReadOnlyList<int> Sources, IActorRef Subscriber) : INoSerializationVerificationNeeded;
 
 /// <summary>The vectors of a subscription, <c>Values[i]</c> from <c>Sources[i]</c>, now owned by the subscriber.</summary>
-public sealed record SignalsDelivered(SignalKey Key, IReadOnlyList<int> Sources, Tensor[] Values) : IDisposable
+public sealed record SignalsDelivered(SignalKey Key, IReadOnlyList<int> Sources, Tensor[] Values) : IDisposable, INoSerializationVerificationNeeded
 {
     public void Dispose()
     {
@@ -48,4 +48,4 @@ public sealed record SignalsDelivered(SignalKey Key, IReadOnlyList<int> Sources,
 }
 
 /// <summary>Forget every signal and subscription of run generations below <paramref name="BelowGeneration"/> (a restore).</summary>
-public sealed record RetireSignals(int BelowGeneration);
+public sealed record RetireSignals(int BelowGeneration) : INoSerializationVerificationNeeded;

@@ -4,7 +4,7 @@ using FFActors.Core.Platform;
 namespace FFActors.Runtime.Actors.Coordinator;
 
 /// <summary>The coordinator's part failed: the run fails with <paramref name="Cause"/> (sent to the run supervisor).</summary>
-internal sealed record PartFailed(Exception Cause);
+internal sealed record PartFailed(Exception Cause) : INoSerializationVerificationNeeded;
 
 /// <summary>
 /// A child of the run supervisor. Every handler runs with the coordinator's intra-op thread count (the

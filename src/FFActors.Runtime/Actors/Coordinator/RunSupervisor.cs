@@ -44,6 +44,7 @@ internal sealed partial class RunSupervisor : ReceiveActor
     Exception? lastFailure;
     string? recoveriesAt;
     int recoveries;
+    readonly TrainingProgress progress;
 
     public RunSupervisor(CoordinatorSettings settings)
     {
@@ -53,6 +54,7 @@ internal sealed partial class RunSupervisor : ReceiveActor
         layerOptions = FFNetwork.SpecsFor(config.Model, config.Train.OptimizerOrDefault, config.Train.LayerEpochs, negatives.SharedHalves,
             config.Train.CollaborationOrDefault);
         layerCount = layerOptions.Count;
+        progress = new TrainingProgress(layerCount);
         if (layerCount > 62) throw new ArgumentException("model.layers: at most 62 layers");
         epochs = config.Train.Epochs;
         var collab = config.Train.CollaborationOrDefault;
@@ -144,7 +146,11 @@ internal sealed partial class RunSupervisor : ReceiveActor
             feeder.Tell(new StopFeeding(), Self);
         });
         Receive<Credit>(c => feeder.Forward(c));
-        Receive<LayerStepped>(m => feeder.Forward(m));
+        Receive<LayerStepped>(m =>
+        {
+            progress.Record(m.Stamp, m.Layer, generation);
+            feeder.Forward(m);
+        });
         Receive<ProbeGoodness>(g =>
         {
             if (g.Stamp.Generation != generation)
@@ -271,7 +277,8 @@ internal sealed partial class RunSupervisor : ReceiveActor
             Fail(new PipelineFaultException($"layer {layer} keeps failing ({reason}); gave up after {MaxRecoveriesPerCheckpoint} restores from {last.Describe()}", s.Log));
             return;
         }
-        log.Info($"layer {layer} failed: {reason}; it was stopped (not restarted). Restoring every layer from {last.Describe()} and replaying the batches since");
+        log.Info($"layer {layer} failed: {reason}; it was stopped (not restarted). Restoring every layer from {last.Describe()} and replaying the batches since" +
+            progress.Describe(generation));
         Restore(last);
     }
 
