@@ -103,13 +103,7 @@ public sealed class TrainJob
     }
 
     /// <summary>The model in a few words: its kind and sizes.</summary>
-    public static string Describe(ModelOptions model) => model switch
-    {
-        { Cwc: { } cwc } => $"cwc channels [{string.Join(", ", cwc.Channels)}]{(cwc.Cfse ? " cfse" : "")} {cwc.Loss}",
-        { Hff: not null } => $"hff layers [{string.Join(", ", model.Layers)}]",
-        { Distance: { } df } => $"distance-forward layers [{string.Join(", ", model.Layers)}] margin {df.Margin} scale {df.Scale}",
-        _ => $"layers [{string.Join(", ", model.Layers)}]",
-    };
+    public static string Describe(ModelOptions model) => model.Kind.Describe(model);
 
     /// <summary>The last epoch's goodness histograms per layer and the first (dense) layer's receptive fields.</summary>
     void SaveDiagnostics(RunFolder run, IReadOnlyList<EpochMetrics> metrics, FFNetwork net, DataSplits data)

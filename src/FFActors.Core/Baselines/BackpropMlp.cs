@@ -66,7 +66,7 @@ public sealed class BackpropMlp : nn.Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         var acts = Activities(x);
-        var parts = layers.Select(l => FFDenseLayer.Normalize(acts[l], norm == InputNorm.None ? InputNorm.L2 : norm)).ToArray();
+        var parts = layers.Select(l => FFDenseLayer.Readout(acts[l], norm)).ToArray();
         return cat(parts, 1).MoveToOuterDisposeScope();
     }
 

@@ -21,6 +21,9 @@ public interface ILayerKind
     /// <summary>The layers of <paramref name="model"/>, input first.</summary>
     IReadOnlyList<LayerSpec> Specs(ModelOptions model, NetworkContext context);
 
+    /// <summary>The model in a few words: its kind and sizes (run titles, result files).</summary>
+    string Describe(ModelOptions model);
+
     /// <summary>What a checkpoint of this kind must match in the model besides the common keys (appended to the run's fingerprint).</summary>
     string Fingerprint(ModelOptions model);
 

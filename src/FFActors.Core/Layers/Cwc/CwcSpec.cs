@@ -57,6 +57,9 @@ public sealed class CwcKind : ILayerKind
         return cwc.Blocks().Select((b, i) => new CwcSpec(i, context.Optimizer, context.Window(i), b, objective)).ToArray();
     }
 
+    public string Describe(ModelOptions model) =>
+        $"cwc channels [{string.Join(", ", model.Cwc!.Channels)}]{(model.Cwc.Cfse ? " cfse" : "")} {model.Cwc.Loss}";
+
     public string Fingerprint(ModelOptions model) => model.Cwc is { } cwc ? $";cwc={string.Join('-', cwc.Channels)},{cwc.Cfse},{cwc.Loss}" : "";
 
     /// <summary>A block's convolution: 3×3 kernel, its groups, at its input resolution.</summary>

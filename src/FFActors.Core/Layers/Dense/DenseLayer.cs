@@ -40,7 +40,7 @@ public sealed class DenseLayer : FFLayer
     public override Tensor Score(Tensor h) => Objective.GoodnessOf(h);
 
     /// <summary>The activities under the layer's own input normalisation (L2 when it has none): what the next layer reads.</summary>
-    public override Tensor Features(Tensor h) => FFDenseLayer.Normalize(h, Spec.InputNorm == InputNorm.None ? InputNorm.L2 : Spec.InputNorm);
+    public override Tensor Features(Tensor h) => FFDenseLayer.Readout(h, Spec.InputNorm);
 
     public override PendingStep Begin(StepInput input)
     {

@@ -60,6 +60,8 @@ public sealed class DenseKind : ILayerKind
 
     public double[] LayerWork(ModelOptions model) => DenseWork(model);
 
+    public string Describe(ModelOptions model) => $"layers [{string.Join(", ", model.Layers)}]";
+
     /// <summary>The blocked kernel's checkpoints fingerprint as those from before kernels were selectable.</summary>
     public string Fingerprint(ModelOptions model) => model.Kernel == DenseKernel.Blocked ? "" : $";kernel={model.Kernel}";
 

@@ -67,6 +67,10 @@ public sealed class FFDenseLayer : nn.Module<Tensor, Tensor>
         return (pair.narrow(1, 0, InputSize) + pair.narrow(1, InputSize, InputSize), RowScale(pair, InputNorm));
     }
 
+    /// <summary>What a readout (softmax head, probe) reads of a dense layer's activities h: h under the layer's own input
+    /// normalisation, L2 when it has none, so the goodness (the length) is removed as the next layer removes it.</summary>
+    public static Tensor Readout(Tensor h, InputNorm norm) => Normalize(h, norm == InputNorm.None ? InputNorm.L2 : norm);
+
     /// <summary>norm(x) = r ⊙ x, r from <see cref="RowScale"/>.</summary>
     public static Tensor Normalize(Tensor x, InputNorm norm) => RowScale(x, norm) is { } r ? x.mul(r.unsqueeze(1)) : x.alias();
 

@@ -29,7 +29,7 @@ public sealed class DistanceLayer(DistanceSpec spec, long seed, Device device) :
 
     public override Tensor Score(Tensor h) => ((DistanceModule)Module).ClassScores(h);
 
-    public override Tensor Features(Tensor h) => FFDenseLayer.Normalize(h, Spec.InputNorm == InputNorm.None ? InputNorm.L2 : Spec.InputNorm);
+    public override Tensor Features(Tensor h) => FFDenseLayer.Readout(h, Spec.InputNorm);
 
     protected override Tensor LabelLoss(Tensor scores, Tensor labels) => DistanceModule.MarginLoss(scores, labels, Spec.Distance.Margin);
 }
@@ -60,6 +60,9 @@ public sealed class DistanceKind : ILayerKind
         return Enumerable.Range(0, model.Layers.Length - 1).Select(i => new DistanceSpec(
             i, model.Layers[i], model.Layers[i + 1], context.Optimizer, context.Window(i), model.InputNorm, model.Distance!)).ToArray();
     }
+
+    public string Describe(ModelOptions model) =>
+        $"distance-forward layers [{string.Join(", ", model.Layers)}] margin {model.Distance!.Margin} scale {model.Distance.Scale}";
 
     public string Fingerprint(ModelOptions model) => $";distance={model.Distance!.Margin:R},{model.Distance.Scale:R}";
 

@@ -28,7 +28,7 @@ public sealed class HffLayer(HffSpec spec, long seed, Device device) : LabelDriv
 
     public override Tensor Score(Tensor h) => ((HffModule)Module).ClassScores(h);
 
-    public override Tensor Features(Tensor h) => FFDenseLayer.Normalize(h, Spec.InputNorm == InputNorm.None ? InputNorm.L2 : Spec.InputNorm);
+    public override Tensor Features(Tensor h) => FFDenseLayer.Readout(h, Spec.InputNorm);
 
     protected override Tensor LabelLoss(Tensor scores, Tensor labels) => nn.functional.cross_entropy(scores, labels);
 }
@@ -56,6 +56,8 @@ public sealed class HffKind : ILayerKind
         return Enumerable.Range(0, model.Layers.Length - 1).Select(i => new HffSpec(
             i, model.Layers[i], model.Layers[i + 1], context.Optimizer, context.Window(i), model.InputNorm, model.Hff!)).ToArray();
     }
+
+    public string Describe(ModelOptions model) => $"hff layers [{string.Join(", ", model.Layers)}]";
 
     public string Fingerprint(ModelOptions model) => $";hff={model.Hff!.Scale:R}";
 
