@@ -36,8 +36,8 @@ public static class InferenceBenchmark
         using var data = DatasetLoader.Load(new DataOptions("mnist", o.DataDir, Normalization.MeanStd, 0, TrainLimit: 1, TestLimit: o.Samples), CPU);
         var optimizer = new OptimizerOptions();
         using var ff = new FFNetwork(new ModelOptions(o.Layers), optimizer, o.Seed, CPU);
-        using var hff = new FFNetwork(new ModelOptions(o.Layers, Hff: new HffOptions()), optimizer, o.Seed, CPU);
-        using var df = new FFNetwork(new ModelOptions(o.Layers, Distance: new DistanceOptions()), optimizer, o.Seed, CPU);
+        using var hff = new FFNetwork(new ModelOptions(o.Layers, LayerKind: new HffKind(new HffOptions())), optimizer, o.Seed, CPU);
+        using var df = new FFNetwork(new ModelOptions(o.Layers, LayerKind: new DistanceKind(new DistanceOptions())), optimizer, o.Seed, CPU);
         var overlay = new LabelOverlay();
         var layers = new EvalOptions().ScoreLayersFor(ff.Layers.Count);
         double Time(FFNetwork net)

@@ -173,10 +173,10 @@ public class ConfigTests
     public void Distance_forward_and_the_free_riding_remedy_bind()
     {
         var c = Bind(Path.Combine(RepoPaths.Root, "samples", "mnist-distance.conf"), "train.collaboration.remedy=depth-scaled");
-        Assert.Equal(new DistanceOptions(10, 1.0, 1000.0), c.Model.Distance);
+        Assert.Equal(new DistanceKind(new DistanceOptions(10, 1.0, 1000.0)), c.Model.LayerKind);
         Assert.True(c.Model.LabelDriven);
         Assert.Equal(CollaborationRemedy.DepthScaled, c.Train.CollaborationOrDefault.Remedy);
-        Assert.Null(Bind(null).Model.Distance);
+        Assert.Null(Bind(null).Model.LayerKind);
         Assert.Equal(CollaborationRemedy.None, Bind(null).Train.CollaborationOrDefault.Remedy);
     }
 

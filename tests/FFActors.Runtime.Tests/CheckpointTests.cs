@@ -130,11 +130,11 @@ public class CheckpointTests(ITestOutputHelper output)
         var variants = new[]
         {
             c,
-            c with { Model = c.Model with { Hff = new HffOptions() } },
-            c with { Model = c.Model with { Hff = new HffOptions(Scale: 5) } },
-            c with { Model = c.Model with { Distance = new DistanceOptions() } },
-            c with { Model = c.Model with { Distance = new DistanceOptions(Margin: 2) } },
-            c with { Model = c.Model with { Cwc = new CwcOptions([1, 28, 28], [20, 80]) } },
+            c with { Model = c.Model with { LayerKind = new HffKind(new HffOptions()) } },
+            c with { Model = c.Model with { LayerKind = new HffKind(new HffOptions(Scale: 5)) } },
+            c with { Model = c.Model with { LayerKind = new DistanceKind(new DistanceOptions()) } },
+            c with { Model = c.Model with { LayerKind = new DistanceKind(new DistanceOptions(Margin: 2)) } },
+            c with { Model = c.Model with { LayerKind = new CwcKind(new CwcOptions([1, 28, 28], [20, 80])) } },
             c with { Train = c.Train with { Collaboration = new CollaborationOptions(0.5) } },
             c with { Train = c.Train with { Collaboration = new CollaborationOptions(0.5, Remedy: CollaborationRemedy.PerBlock) } },
             c with { Data = c.Data with { Augment = new AugmentOptions(Shift: 2) } },

@@ -17,7 +17,7 @@ public class LabelDrivenRuntimeTests(ITestOutputHelper output)
         var c = TestSupport.Config(epochs: 2, batch: 50, train: 300, validation: 100, validate: true);
         return c with
         {
-            Model = c.Model with { Cwc = new CwcOptions([1, 28, 28], [10, 20, 20], Loss: loss) },
+            Model = c.Model with { LayerKind = new CwcKind(new CwcOptions([1, 28, 28], [10, 20, 20], Loss: loss)) },
             // ILT: block 0 learns in epoch 0 only, the others in both; the linear schedule decays inside each window.
             Train = c.Train with
             {
@@ -63,7 +63,7 @@ public class LabelDrivenRuntimeTests(ITestOutputHelper output)
         var config = c with
         {
             // Hyperspherical FF (class prototypes, cosine) or Distance-Forward (class centres, distance).
-            Model = kind == "hff" ? c.Model with { Hff = new HffOptions() } : c.Model with { Distance = new DistanceOptions() },
+            Model = kind == "hff" ? c.Model with { LayerKind = new HffKind(new HffOptions()) } : c.Model with { LayerKind = new DistanceKind(new DistanceOptions()) },
             Eval = c.Eval with { ScoreLayers = [1], HeadLayers = [1], HeadEpochs = 1, BatchSize = 64 },
         };
         using var data = TestSupport.Load(config);

@@ -15,16 +15,15 @@ namespace FFActors.Cli.Configuration;
 /// </summary>
 public static class ConfigValidation
 {
-    /// <summary>The number of FF layers the model section describes (CwC blocks for model.kind = cwc).</summary>
-    public static int LayerCount(ConfigReader r) =>
-        r.Get(ModelKeys.Kind) == "cwc" ? r.Get(CwcKind.Channels).Length : r.Get(ModelKeys.Layers).Length - 1;
+    /// <summary>The number of FF layers the model section describes, as its layer kind counts them (CwC: its blocks).</summary>
+    public static int LayerCount(ConfigReader r) => ModelKeys.Bind(r).LayerCount;
 
     public static void CheckTrain(ConfigReader r)
     {
         int layers = LayerCount(r);
         CheckIlt(r, layers);
         CheckEvalLayers(r, layers);
-        if (r.Get(ModelKeys.Kind) != "dense" && r.Get(TrainKeys.CollaborationScale) != 0)
+        if (ModelKeys.Bind(r).LabelDriven && r.Get(TrainKeys.CollaborationScale) != 0)
             throw r.Fail(TrainKeys.CollaborationScale.Path, $"collaboration is not supported for model.kind = {r.Get(ModelKeys.Kind)} (its layers learn from labels in one pass); use 0");
         CheckNegatives(r);
     }

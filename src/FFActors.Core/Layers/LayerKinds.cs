@@ -4,16 +4,14 @@ using FFActors.Core.Training;
 namespace FFActors.Core.Layers;
 
 /// <summary>
-/// A layer kind as a network sees it: how many layers a model of this kind has, what each costs, and the
-/// <see cref="LayerSpec"/> of each. Each kind implements it in its own folder.
+/// A layer kind as a network sees it, with the kind's own options: how many layers a model of this kind has, what each
+/// costs, and the <see cref="LayerSpec"/> of each. Each kind implements it in its own folder; the configuration picks
+/// one by <c>model.kind</c> and puts it in <see cref="ModelOptions.LayerKind"/>.
 /// </summary>
 public interface ILayerKind
 {
     /// <summary>The kind's name, as <c>model.kind</c> spells it.</summary>
     string Name { get; }
-
-    /// <summary>Whether <paramref name="model"/> is a network of this kind.</summary>
-    bool Describes(ModelOptions model);
 
     /// <summary>Whether this kind's layers learn from labels in one pass (<see cref="LayerSpec.LabelDriven"/>).</summary>
     bool LabelDriven { get; }
@@ -37,31 +35,4 @@ public sealed record NetworkContext(OptimizerOptions Optimizer, IReadOnlyList<Ep
     CollaborationOptions? Collaboration = null)
 {
     public EpochWindow? Window(int layer) => Windows?[layer];
-}
-
-/// <summary>The registry of layer kinds: one line per kind.</summary>
-public static class LayerKinds
-{
-    public static IReadOnlyList<ILayerKind> All { get; } =
-    [
-        new DenseKind(),
-        new CwcKind(),
-        new HffKind(),
-        new DistanceKind(),
-    ];
-
-    public static IEnumerable<string> Names => All.Select(k => k.Name);
-
-    /// <summary>The kind of <paramref name="model"/>.</summary>
-    public static ILayerKind Of(ModelOptions model) =>
-        All.SingleOrDefault(k => k.Describes(model)) ?? throw new ArgumentException("model: it describes no single layer kind");
-
-    /// <summary>The layer specs of <paramref name="model"/> (ILT windows checked against its layer count).</summary>
-    public static IReadOnlyList<LayerSpec> Specs(ModelOptions model, NetworkContext context)
-    {
-        var specs = Of(model).Specs(model, context);
-        if (context.Windows is { } w && w.Count != specs.Count)
-            throw new ArgumentException($"train.ilt: {w.Count} windows for {specs.Count} layers");
-        return specs;
-    }
 }

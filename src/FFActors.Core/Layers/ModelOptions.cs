@@ -6,9 +6,7 @@ namespace FFActors.Core.Layers;
 /// <param name="Threshold">θ; null means θ = the layer's width (Hinton's choice with sum goodness).</param>
 /// <param name="LabelValue">Overlay "on" value; null means the batch maximum.</param>
 /// <param name="SymBaAlpha">α of the SymBa loss (model.loss = symba).</param>
-/// <param name="Hff">Set for Hyperspherical FF (model.kind = hff): dense layers of <paramref name="Layers"/> with class prototypes.</param>
-/// <param name="Distance">Set for Distance-Forward (model.kind = distance): dense layers of <paramref name="Layers"/> with class centres.</param>
-/// <param name="Cwc">Set for a CwC-FF network (model.kind = cwc): its blocks replace <paramref name="Layers"/>.</param>
+/// <param name="LayerKind">The kind of the model's layers with its own options (model.kind and its section); null = dense.</param>
 /// <param name="Kernel">How dense layers compute their step (model.kernel).</param>
 public sealed record ModelOptions(
     int[] Layers,
@@ -18,14 +16,12 @@ public sealed record ModelOptions(
     LossKind Loss = LossKind.Softplus,
     double PeerNorm = 0,
     double? LabelValue = null,
-    CwcOptions? Cwc = null,
     double SymBaAlpha = 4.0,
-    HffOptions? Hff = null,
-    DistanceOptions? Distance = null,
+    ILayerKind? LayerKind = null,
     DenseKernel Kernel = DenseKernel.Blocked)
 {
     /// <summary>The layer kind of this model (<see cref="LayerKinds"/>).</summary>
-    public ILayerKind Kind => LayerKinds.Of(this);
+    public ILayerKind Kind => LayerKind ?? DenseKind.Instance;
 
     /// <summary>The model's layers learn from labels in one pass: no overlay, no negatives (<see cref="LayerSpec.LabelDriven"/>).</summary>
     public bool LabelDriven => Kind.LabelDriven;

@@ -35,7 +35,16 @@ public sealed class FFNetwork : IDisposable
     /// <param name="collaboration">When on, its remedy (and the depth-scaled divisor of each layer) goes into every dense layer's objective.</param>
     public static IReadOnlyList<LayerSpec> SpecsFor(ModelOptions model, OptimizerOptions optimizer, IReadOnlyList<EpochWindow>? windows = null,
         bool sharedHalves = false, CollaborationOptions? collaboration = null) =>
-        LayerKinds.Specs(model, new NetworkContext(optimizer, windows, sharedHalves, collaboration));
+        SpecsFor(model, new NetworkContext(optimizer, windows, sharedHalves, collaboration));
+
+    /// <summary>The layer specs of <paramref name="model"/>, its ILT windows checked against its layer count.</summary>
+    public static IReadOnlyList<LayerSpec> SpecsFor(ModelOptions model, NetworkContext context)
+    {
+        var specs = model.Kind.Specs(model, context);
+        if (context.Windows is { } w && w.Count != specs.Count)
+            throw new ArgumentException($"train.ilt: {w.Count} windows for {specs.Count} layers");
+        return specs;
+    }
 
     /// <summary>A CwC-FF, Hyperspherical FF or Distance-Forward network: it reads plain images (no label overlay) and learns from labels, without negatives.</summary>
     public bool LabelDriven => Layers.Count > 0 && Layers[0].Spec.LabelDriven;

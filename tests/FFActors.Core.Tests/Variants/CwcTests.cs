@@ -26,7 +26,7 @@ public class CwcTests
     [Fact]
     public void Layer_work_counts_the_multiply_adds_of_each_block_and_dense_layer()
     {
-        var cwc = new ModelOptions([784], Cwc: new CwcOptions([1, 28, 28], [20, 80])).LayerWork();
+        var cwc = new ModelOptions([784], LayerKind: new CwcKind(new CwcOptions([1, 28, 28], [20, 80]))).LayerWork();
         Assert.Equal([9.0 * 1 * 20 * 28 * 28, 9.0 * 20 / 10 * 80 * 28 * 28], cwc);
         Assert.Equal([784.0 * 500, 500.0 * 10], new ModelOptions([784, 500, 10]).LayerWork());
     }
@@ -93,7 +93,7 @@ public class CwcTests
 
     static IFFLayer Trainer(EpochWindow? window)
     {
-        var model = new ModelOptions([784, 10], Cwc: new CwcOptions([1, 8, 8], [10, 20]));
+        var model = new ModelOptions([784, 10], LayerKind: new CwcKind(new CwcOptions([1, 8, 8], [10, 20])));
         var options = FFNetwork.SpecsFor(model, new OptimizerOptions(LearningRate: 0.01), window is null ? null : [window.Value, window.Value])[1];
         return options.Create(9, CPU);
     }

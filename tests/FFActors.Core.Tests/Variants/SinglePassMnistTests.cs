@@ -17,7 +17,7 @@ public class SinglePassMnistTests(Xunit.Abstractions.ITestOutputHelper output)
     public void A_single_pass_network_learns_mnist_from_labels_in_one_pass_per_batch(string kind, double lr, double bar)
     {
         var model = new ModelOptions([784, 200, 200]);
-        model = kind == "hff" ? model with { Hff = new HffOptions() } : model with { Distance = new DistanceOptions() };
+        model = kind == "hff" ? model with { LayerKind = new HffKind(new HffOptions()) } : model with { LayerKind = new DistanceKind(new DistanceOptions()) };
         var config = new FFConfig(new RunOptions(Seed: 3), new DataOptions(Dir: DataDir, TrainLimit: 3000, TestLimit: 1000), model,
             new TrainOptions(Schedule.Simultaneous, 2, 50, Optimizer: new OptimizerOptions(LearningRate: lr, Schedule: LrSchedule.Constant)),
             new EvalOptions(ScoreLayers: [1], HeadEpochs: 0, ValidateEachEpoch: false));

@@ -63,11 +63,11 @@ public interface IModelKind : IKeyGroup
 /// <summary>The registry of model kinds, keyed by <c>model.kind</c>.</summary>
 public static class ModelKinds
 {
-    public static IReadOnlyList<IModelKind> All { get; } = [new DenseKind(), new CwcKind(), new HffKind(), new DistanceKind()];
+    public static IReadOnlyList<IModelKind> All { get; } = [new DenseKeys(), new CwcKeys(), new HffKeys(), new DistanceKeys()];
 
     public static IModelKind Of(string name) => All.First(k => k.Name == name);
 
-    sealed class DenseKind : IModelKind
+    sealed class DenseKeys : IModelKind
     {
         public string Name => "dense";
 
@@ -80,7 +80,7 @@ public static class ModelKinds
 }
 
 /// <summary><c>model.cwc { }</c>: CwC-FF conv blocks (Papachristodoulou et al., AAAI 2024).</summary>
-public sealed class CwcKind : IModelKind
+public sealed class CwcKeys : IModelKind
 {
     public static readonly ConfigKey<int[]> Input = Key.Ints("model.cwc.input", [1, 28, 28],
         new IntListKind(3, 3, 1, 4096, what: "channels, height, width"), "image shape [channels, height, width] of a data row");
@@ -98,11 +98,11 @@ public sealed class CwcKind : IModelKind
     public IReadOnlyList<ConfigKey> Keys => [Input, Channels, Cfse, Loss, HeadPool];
 
     public ModelOptions Apply(ModelOptions dense, ConfigReader r) =>
-        dense with { Cwc = new CwcOptions(r.Get(Input), r.Get(Channels), Cfse: r.Get(Cfse), Loss: r.Get(Loss), HeadPool: r.Get(HeadPool)) };
+        dense with { LayerKind = new CwcKind(new CwcOptions(r.Get(Input), r.Get(Channels), Cfse: r.Get(Cfse), Loss: r.Get(Loss), HeadPool: r.Get(HeadPool))) };
 }
 
 /// <summary><c>model.hff { }</c>: Hyperspherical FF.</summary>
-public sealed class HffKind : IModelKind
+public sealed class HffKeys : IModelKind
 {
     public static readonly ConfigKey<double> Scale = Key.Above("model.hff.scale", 10, 0, "logit scale (inverse temperature) of the prototype cosines");
 
@@ -112,11 +112,11 @@ public sealed class HffKind : IModelKind
 
     public IReadOnlyList<ConfigKey> Keys => [Scale];
 
-    public ModelOptions Apply(ModelOptions dense, ConfigReader r) => dense with { Hff = new HffOptions(Scale: r.Get(Scale)) };
+    public ModelOptions Apply(ModelOptions dense, ConfigReader r) => dense with { LayerKind = new HffKind(new HffOptions(Scale: r.Get(Scale))) };
 }
 
 /// <summary><c>model.distance { }</c>: Distance-Forward (Wu et al. 2024).</summary>
-public sealed class DistanceKind : IModelKind
+public sealed class DistanceKeys : IModelKind
 {
     public static readonly ConfigKey<double> Margin = Key.Number("model.distance.margin", 1, 0, double.PositiveInfinity, "the true class's goodness must beat every other class's by m");
     public static readonly ConfigKey<double> Scale = Key.Above("model.distance.scale", 1000, 0, "multiplies the mean squared distance to a centre (the logit scale)");
@@ -127,5 +127,5 @@ public sealed class DistanceKind : IModelKind
 
     public IReadOnlyList<ConfigKey> Keys => [Margin, Scale];
 
-    public ModelOptions Apply(ModelOptions dense, ConfigReader r) => dense with { Distance = new DistanceOptions(Margin: r.Get(Margin), Scale: r.Get(Scale)) };
+    public ModelOptions Apply(ModelOptions dense, ConfigReader r) => dense with { LayerKind = new DistanceKind(new DistanceOptions(Margin: r.Get(Margin), Scale: r.Get(Scale))) };
 }

@@ -38,11 +38,11 @@ public enum DenseKernel
 }
 
 /// <summary>Dense FF networks: <c>model.layers</c> sizes, each layer with the model's objective.</summary>
-public sealed class DenseKind : ILayerKind
+public sealed record DenseKind : ILayerKind
 {
-    public string Name => DenseSpec.Name;
+    public static DenseKind Instance { get; } = new();
 
-    public bool Describes(ModelOptions model) => model.Cwc is null && model.Hff is null && model.Distance is null;
+    public string Name => DenseSpec.Name;
 
     public bool LabelDriven => false;
 

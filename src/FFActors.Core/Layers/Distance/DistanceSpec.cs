@@ -46,11 +46,9 @@ public sealed class DistanceLayer(DistanceSpec spec, long seed, Device device) :
 public sealed record DistanceOptions(int Classes = 10, double Margin = 1.0, double Scale = 1000.0);
 
 /// <summary>Distance-Forward networks: the dense layers of <c>model.layers</c>, each with class centres.</summary>
-public sealed class DistanceKind : ILayerKind
+public sealed record DistanceKind(DistanceOptions Options) : ILayerKind
 {
     public string Name => DistanceSpec.Name;
-
-    public bool Describes(ModelOptions model) => model.Distance is not null;
 
     public bool LabelDriven => true;
 
@@ -58,13 +56,13 @@ public sealed class DistanceKind : ILayerKind
     {
         DenseKind.CheckLayers(model);
         return Enumerable.Range(0, model.Layers.Length - 1).Select(i => new DistanceSpec(
-            i, model.Layers[i], model.Layers[i + 1], context.Optimizer, context.Window(i), model.InputNorm, model.Distance!)).ToArray();
+            i, model.Layers[i], model.Layers[i + 1], context.Optimizer, context.Window(i), model.InputNorm, Options)).ToArray();
     }
 
     public string Describe(ModelOptions model) =>
-        $"distance-forward layers [{string.Join(", ", model.Layers)}] margin {model.Distance!.Margin} scale {model.Distance.Scale}";
+        $"distance-forward layers [{string.Join(", ", model.Layers)}] margin {Options.Margin} scale {Options.Scale}";
 
-    public string Fingerprint(ModelOptions model) => $";distance={model.Distance!.Margin:R},{model.Distance.Scale:R}";
+    public string Fingerprint(ModelOptions model) => $";distance={Options.Margin:R},{Options.Scale:R}";
 
     public double[] LayerWork(ModelOptions model) => DenseKind.DenseWork(model);
 }

@@ -42,11 +42,9 @@ public sealed class HffLayer(HffSpec spec, long seed, Device device) : LabelDriv
 public sealed record HffOptions(int Classes = 10, double Scale = 10.0);
 
 /// <summary>Hyperspherical FF networks: the dense layers of <c>model.layers</c>, each with class prototypes.</summary>
-public sealed class HffKind : ILayerKind
+public sealed record HffKind(HffOptions Options) : ILayerKind
 {
     public string Name => HffSpec.Name;
-
-    public bool Describes(ModelOptions model) => model.Hff is not null;
 
     public bool LabelDriven => true;
 
@@ -54,12 +52,12 @@ public sealed class HffKind : ILayerKind
     {
         DenseKind.CheckLayers(model);
         return Enumerable.Range(0, model.Layers.Length - 1).Select(i => new HffSpec(
-            i, model.Layers[i], model.Layers[i + 1], context.Optimizer, context.Window(i), model.InputNorm, model.Hff!)).ToArray();
+            i, model.Layers[i], model.Layers[i + 1], context.Optimizer, context.Window(i), model.InputNorm, Options)).ToArray();
     }
 
     public string Describe(ModelOptions model) => $"hff layers [{string.Join(", ", model.Layers)}]";
 
-    public string Fingerprint(ModelOptions model) => $";hff={model.Hff!.Scale:R}";
+    public string Fingerprint(ModelOptions model) => $";hff={Options.Scale:R}";
 
     public double[] LayerWork(ModelOptions model) => DenseKind.DenseWork(model);
 }
