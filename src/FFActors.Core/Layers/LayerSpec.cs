@@ -14,7 +14,7 @@ namespace FFActors.Core.Layers;
 /// <param name="Window">Epochs in which the layer learns (ILT); null = every epoch.</param>
 public abstract record LayerSpec(int Index, int InputSize, int OutputSize, OptimizerOptions Optimizer, EpochWindow? Window)
 {
-    /// <summary>The kind's name, as <c>model.kind</c> spells it (see <see cref="LayerKinds"/>).</summary>
+    /// <summary>The kind's name, as <c>model.kind</c> spells it (see <see cref="ILayerKind"/>).</summary>
     public abstract string Kind { get; }
 
     /// <summary>

@@ -20,7 +20,7 @@ public sealed record ModelOptions(
     ILayerKind? LayerKind = null,
     DenseKernel Kernel = DenseKernel.Blocked)
 {
-    /// <summary>The layer kind of this model (<see cref="LayerKinds"/>).</summary>
+    /// <summary>The layer kind of this model: <see cref="LayerKind"/>, dense when none is set.</summary>
     public ILayerKind Kind => LayerKind ?? DenseKind.Instance;
 
     /// <summary>The model's layers learn from labels in one pass: no overlay, no negatives (<see cref="LayerSpec.LabelDriven"/>).</summary>

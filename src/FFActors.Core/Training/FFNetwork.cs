@@ -29,7 +29,7 @@ public sealed class FFNetwork : IDisposable
     {
     }
 
-    /// <summary>The layer specs of <paramref name="model"/> (<see cref="LayerKinds"/>).</summary>
+    /// <summary>The layer specs of <paramref name="model"/>, as its <see cref="ModelOptions.Kind"/> builds them.</summary>
     /// <param name="windows">Per layer, the epochs in which it learns (ILT); null = always.</param>
     /// <param name="sharedHalves">Layer 0 reads pairs of image-wide halves with shared weights (SCFF).</param>
     /// <param name="collaboration">When on, its remedy (and the depth-scaled divisor of each layer) goes into every dense layer's objective.</param>

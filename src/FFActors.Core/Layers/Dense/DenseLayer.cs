@@ -39,7 +39,7 @@ public sealed class DenseLayer : FFLayer
 
     public override Tensor Score(Tensor h) => Objective.GoodnessOf(h);
 
-    /// <summary>The activities under the layer's own input normalisation (L2 when it has none): what the next layer reads.</summary>
+    /// <summary>What a softmax head or a probe reads: the activities under the layer's own input normalisation (L2 without one).</summary>
     public override Tensor Features(Tensor h) => FFDenseLayer.Readout(h, Spec.InputNorm);
 
     public override PendingStep Begin(StepInput input)
