@@ -20,10 +20,11 @@ public static class ConfigValidation
 
     public static void CheckTrain(ConfigReader r)
     {
-        int layers = LayerCount(r);
+        var model = ModelKeys.Bind(r);
+        int layers = model.LayerCount;
         CheckIlt(r, layers);
         CheckEvalLayers(r, layers);
-        if (ModelKeys.Bind(r).LabelDriven && r.Get(TrainKeys.CollaborationScale) != 0)
+        if (model.LabelDriven && r.Get(TrainKeys.CollaborationScale) != 0)
             throw r.Fail(TrainKeys.CollaborationScale.Path, $"collaboration is not supported for model.kind = {r.Get(ModelKeys.Kind)} (its layers learn from labels in one pass); use 0");
         CheckNegatives(r);
     }
