@@ -17,8 +17,8 @@ internal sealed record FeederSettings(CoordinatorSettings Run, IReadOnlyList<Lay
 /// <summary>
 /// The only actor that sends work to layer 0, and the owner of its credit window. Builds each batch's
 /// positives and negatives (the same generators, in the same order, as <see cref="FFTrainer"/>), keeps the
-/// model view of model-driven negative strategies fresh, gets exact γ through the signal exchange or stale
-/// γ from its table, completes batches in order for the observer, and streams the evaluator's passes.
+/// model view of model-driven negative strategies fresh, gets the signals of a probe pass (exact γ, a kind's
+/// modulation) through the signal exchange or stale γ from its table, completes batches in order for the observer, and streams the evaluator's passes.
 /// States: idle (no generation or between epochs), feeding, held (drained at a checkpoint point or after a
 /// stop request, until the supervisor answers) and epoch-done (drained at the epoch end, until closed).
 /// </summary>
@@ -38,7 +38,7 @@ internal sealed class EpochFeeder : CoordinatorPart
     bool open, stopRequested;
     byte[] epochOrderState = [];
     readonly EpochLedger ledger;
-    readonly ExactGammaStage? exactStage;
+    readonly ProbeStage? probeStage;
     readonly PassStream passes = new();
 
     public EpochFeeder(FeederSettings settings) : base(settings.Run.CoordinatorThreads)
@@ -52,8 +52,8 @@ internal sealed class EpochFeeder : CoordinatorPart
         window = s.Runtime.CreditWindow;
         epochs = config.Train.Epochs;
         source = new BatchSource(s, settings.Layers);
-        var collab = config.Train.CollaborationOrDefault;
-        if (collab.Enabled && collab.Exchange == GammaExchange.Exact) exactStage = new ExactGammaStage(collab, layerCount);
+        var rules = ProbeRules.For(config);
+        if (rules.Count > 0) probeStage = new ProbeStage(rules, layerCount);
         ledger = new EpochLedger(layerCount);
         viewRefresh = new ViewRefresh(config.Train.ModelViewRefresh);
         Become(Idle);
@@ -198,7 +198,7 @@ internal sealed class EpochFeeder : CoordinatorPart
         ? Math.Min(source.Count, (ledger.Completed / every + 1) * every)
         : source.Count;
 
-    bool Drained => ledger.Completed == next && exactStage is not { Empty: false };
+    bool Drained => ledger.Completed == next && probeStage is not { Empty: false };
 
     /// <summary>Decides what happens next while feeding.</summary>
     void Advance()
@@ -229,7 +229,7 @@ internal sealed class EpochFeeder : CoordinatorPart
     void Pump()
     {
         int limit = stopRequested ? next : Math.Min(holdAt, source.Count);
-        if (exactStage is null)
+        if (probeStage is null)
         {
             while (next < limit && outstanding < window && ViewReady(next))
             {
@@ -239,7 +239,7 @@ internal sealed class EpochFeeder : CoordinatorPart
             }
             return;
         }
-        var stage = exactStage!;
+        var stage = probeStage!;
         while (true)
         {
             if (stage.Empty)
@@ -269,12 +269,12 @@ internal sealed class EpochFeeder : CoordinatorPart
 
     void OnSignals(SignalsDelivered d)
     {
-        if (exactStage is null)
+        if (probeStage is null)
         {
             d.Dispose();
             return;
         }
-        exactStage.Take(d);
+        probeStage.Take(d);
         Advance();
     }
 
@@ -296,7 +296,7 @@ internal sealed class EpochFeeder : CoordinatorPart
 
     // ---------------------------------------------------------------- model view
 
-    bool ViewReady(int batch) => viewRefresh.Ready(source.View, StampFor(batch), ledger.Completed == batch && exactStage is not { Empty: false }, layers, Self);
+    bool ViewReady(int batch) => viewRefresh.Ready(source.View, StampFor(batch), ledger.Completed == batch && probeStage is not { Empty: false }, layers, Self);
 
     void OnWeights(LayerWeights w)
     {
@@ -319,7 +319,7 @@ internal sealed class EpochFeeder : CoordinatorPart
     void DisposeTransient()
     {
         ledger.Dispose();
-        exactStage?.Dispose();
+        probeStage?.Dispose();
         source.CloseOrder();
         open = false;
         passes.Stop();
