@@ -58,6 +58,9 @@ static class WireSamples
         var reference = options with { SharedHalves = true, Kernel = DenseKernel.Reference };
         yield return ("CreateLayer, dense layer with shared halves and the reference kernel", () => new CreateLayer("r", 2, reference, 42, 5, 3, 1, a, null, null, false));
         yield return ("CreateLayer, Distance-Forward layer", () => new CreateLayer("r", 2, df, 42, 5, 3, 1, a, null, null, false));
+        var threeFactor = new ThreeFactorSpec(options.Index, options.InputSize, options.OutputSize, options.Optimizer, null, InputNorm.L2,
+            options.Objective, 0.03, new ThreeFactorOptions(Modulation.RewardPrediction, ModulationFormulation.Seed, 1.5, 0.9), Top: true);
+        yield return ("CreateLayer, three-factor top layer", () => new CreateLayer("r", 2, threeFactor, 42, 5, 3, 1, a, null, null, false));
         var gated = options with { Objective = options.Objective with { Remedy = CollaborationRemedy.HardnessGated } };
         yield return ("CreateLayer, hardness-gated collaboration", () => new CreateLayer("r", 2, gated, 42, 5, 3, 1, a, b, null, false));
         var depth = options with { Objective = options.Objective with { Remedy = CollaborationRemedy.DepthScaled, CumulativeDivisor = 3.0 } };

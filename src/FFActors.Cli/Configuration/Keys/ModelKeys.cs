@@ -26,7 +26,7 @@ public static class ModelKeys
     public static readonly ConfigKey<DenseKernel> Kernel = Key.Choice("model.kernel", DenseKernel.Blocked,
         "how dense layers compute their step: blocked row blocks (fast) or autograd (the reference)",
         ("blocked", DenseKernel.Blocked), ("reference", DenseKernel.Reference));
-    public static readonly ConfigKey<string> Kind = Key.Word("model.kind", "dense", "layer kind: the dense FF layers or a label-driven kind with keys of its own",
+    public static readonly ConfigKey<string> Kind = Key.Word("model.kind", "dense", "layer kind: the dense FF layers, or a kind with keys of its own",
         ModelKinds.All.Select(k => k.Name));
 
     public static IKeyGroup Group { get; } = new KeyGroup("model", [Layers, InputNorm, Goodness, Threshold, Loss, SymBaAlpha, PeerNorm, LabelValue, Kernel, Kind]);
@@ -63,7 +63,7 @@ public interface IModelKind : IKeyGroup
 /// <summary>The registry of model kinds, keyed by <c>model.kind</c>.</summary>
 public static class ModelKinds
 {
-    public static IReadOnlyList<IModelKind> All { get; } = [new DenseKeys(), new CwcKeys(), new HffKeys(), new DistanceKeys()];
+    public static IReadOnlyList<IModelKind> All { get; } = [new DenseKeys(), new CwcKeys(), new HffKeys(), new DistanceKeys(), new ThreeFactorKeys()];
 
     public static IModelKind Of(string name) => All.First(k => k.Name == name);
 
