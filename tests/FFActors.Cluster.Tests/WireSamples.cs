@@ -61,6 +61,9 @@ static class WireSamples
         var threeFactor = new ThreeFactorSpec(options.Index, options.InputSize, options.OutputSize, options.Optimizer, null, InputNorm.L2,
             options.Objective, 0.03, new ThreeFactorOptions(Modulation.RewardPrediction, ModulationFormulation.Seed, 1.5, 0.9), Top: true);
         yield return ("CreateLayer, three-factor top layer", () => new CreateLayer("r", 2, threeFactor, 42, 5, 3, 1, a, null, null, false));
+        var pcl = new PclSpec(options.Index, options.InputSize, options.OutputSize, options.Optimizer, new EpochWindow(1, 3), InputNorm.L2,
+            options.Objective, new PclOptions(PclFormulation.Seed, 0.25, 0.05, 0.75, 3.0, 0.95));
+        yield return ("CreateLayer, PCL-FF layer", () => new CreateLayer("r", 2, pcl, 42, 5, 3, 1, a, b, null, false));
         var gated = options with { Objective = options.Objective with { Remedy = CollaborationRemedy.HardnessGated } };
         yield return ("CreateLayer, hardness-gated collaboration", () => new CreateLayer("r", 2, gated, 42, 5, 3, 1, a, b, null, false));
         var depth = options with { Objective = options.Objective with { Remedy = CollaborationRemedy.DepthScaled, CumulativeDivisor = 3.0 } };

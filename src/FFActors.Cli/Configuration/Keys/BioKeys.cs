@@ -33,3 +33,34 @@ public sealed class ThreeFactorKeys : IModelKind
         return dense with { LayerKind = new ThreeFactorKind(options) };
     }
 }
+
+/// <summary><c>model.pcl { }</c>: predictive-coding-light FF, the seed study's §5.3.</summary>
+public sealed class PclKeys : IModelKind
+{
+    public static readonly ConfigKey<PclFormulation> Formulation = Key.Choice("model.pcl.formulation", PclFormulation.Corrected,
+        "corrected (relative error, gate centred on the running mean error) or the seed study's (mean squared error of the normalised input)",
+        ("corrected", PclFormulation.Corrected), ("seed", PclFormulation.Seed));
+    public static readonly ConfigKey<double> Alpha = Key.Number("model.pcl.alpha", 0.5, 0, 1000, "α: weight of the reconstruction loss (and of the seed's reconstruction bonus)");
+    public static readonly ConfigKey<double> Sparsity = Key.Number("model.pcl.sparsity", 0.1, 0, 1000, "seed: the goodness loses λ·mean|h|");
+    public static readonly ConfigKey<double> SurpriseScale = Key.Number("model.pcl.surprise-scale", 1.0, 0, 1,
+        "seed: how much of the activity the surprise can suppress, h·(1 - scale·(1 - surprise))");
+    public static readonly ConfigKey<double> Sharpness = Key.Above("model.pcl.sharpness", 1, 0, "corrected: κ of the surprise weight 2σ(κ(e/ē - 1)) of each sample's FF loss");
+    public static readonly ConfigKey<double> ErrorMomentum = Key.Number("model.pcl.error-momentum", 0.99, 0, 1, "corrected: momentum of the running mean error ē, below 1");
+
+    public string Name => PclSpec.Name;
+
+    public string Section => "model.pcl";
+
+    public IReadOnlyList<ConfigKey> Keys => [Formulation, Alpha, Sparsity, SurpriseScale, Sharpness, ErrorMomentum];
+
+    public ModelOptions Apply(ModelOptions dense, ConfigReader r)
+    {
+        if (dense.PeerNorm > 0)
+            throw r.Fail(ModelKeys.PeerNorm.Path, $"{dense.PeerNorm}, but the pcl kind has no peer normalisation; set 0");
+        if (r.Get(ErrorMomentum) >= 1) throw r.Fail(ErrorMomentum.Path, $"{r.Get(ErrorMomentum)}: must be below 1");
+        return dense with
+        {
+            LayerKind = new PclKind(new PclOptions(r.Get(Formulation), r.Get(Alpha), r.Get(Sparsity), r.Get(SurpriseScale), r.Get(Sharpness), r.Get(ErrorMomentum))),
+        };
+    }
+}

@@ -53,6 +53,7 @@ public static class LayerSpecWire
         new HffSpecCodec(),
         new DistanceSpecCodec(),
         new ThreeFactorSpecCodec(),
+        new PclSpecCodec(),
     }.ToDictionary(c => c.Kind);
 
     public static WireLayerSpec Pack(LayerSpec s, MessagePackSerializerOptions options)
