@@ -77,7 +77,7 @@ public class PipelineBenchmarkTests(ITestOutputHelper output)
     {
         int[][] networks = [[784, 40, 30], [784, 20, 20, 20]];
         var report = PipelineBenchmark.Run(new PipelineBenchmarkOptions(
-            Configs: networks, BatchSizes: [50], Samples: 400, DataDir: TestSupport.DataDir, GemmSeconds: 0.1, FreeRunSeconds: 0.3, Rounds: 2));
+            Configs: networks, BatchSizes: [50], Samples: 400, DataDir: RepoPaths.Data, GemmSeconds: 0.1, FreeRunSeconds: 0.3, Rounds: 2));
         string table = PipelineBenchmark.Format(report);
         output.WriteLine(table);
         int cores = Environment.ProcessorCount;

@@ -38,7 +38,7 @@ public class ConfigBindingTests
     [Fact]
     public void Every_cluster_key_binds_to_its_option()
     {
-        var cert = Path.Combine(RepoPaths.TempDir(), "node.pfx");
+        var cert = Path.Combine(TempFolder.New(), "node.pfx");
         File.WriteAllText(cert, "not read while binding");
         var c = Binder(null, "cluster.host=10.0.0.5", "cluster.port=4053", "cluster.seed-nodes=[\"akka.ssl.tcp://ffactors@10.0.0.1:4053\"]",
             "cluster.node-name=gpu-a", "cluster.min-layer-hosts=2", "cluster.placement=explicit", "cluster.layer-nodes=[gpu-a, gpu-b]",
@@ -135,7 +135,7 @@ public class ConfigBindingTests
     [Fact]
     public void A_score_layer_the_model_lacks_is_refused_before_any_run_folder_is_written()
     {
-        var outDir = RepoPaths.TempDir();
+        var outDir = TempFolder.New();
         var e = Fails(() => TrainCommand.Run(null, [$"data.dir={RepoPaths.Data}", "model.layers=[784, 20, 20, 20]", "eval.score-layers=[5]",
             $"run.out-dir={outDir}", "run.name=never"]));
         Assert.Equal("eval.score-layers", e.Key);
@@ -145,7 +145,7 @@ public class ConfigBindingTests
     [Fact]
     public void Include_in_a_config_file_reads_the_file_beside_it()
     {
-        var dir = RepoPaths.TempDir();
+        var dir = TempFolder.New();
         File.WriteAllText(Path.Combine(dir, "base.conf"), "train { epochs = 4, batch-size = 50 }\n");
         File.WriteAllText(Path.Combine(dir, "run.conf"), "include \"base.conf\"\ntrain.epochs = 6\n");
         var c = Binder(Path.Combine(dir, "run.conf")).Bind();
@@ -156,7 +156,7 @@ public class ConfigBindingTests
     [Fact]
     public void A_bad_value_in_an_included_file_names_that_file()
     {
-        var dir = RepoPaths.TempDir();
+        var dir = TempFolder.New();
         File.WriteAllText(Path.Combine(dir, "base.conf"), "train { batch-size = -3 }\n");
         File.WriteAllText(Path.Combine(dir, "run.conf"), "include \"base.conf\"\n");
         var e = Fails(() => Binder(Path.Combine(dir, "run.conf")).Bind());
@@ -174,7 +174,7 @@ public class ConfigBindingTests
     [InlineData("include \"run.conf\"\n", "include cycle (run.conf -> run.conf)")]
     public void A_broken_include_is_one_line_naming_the_file(string text, string problem)
     {
-        var dir = RepoPaths.TempDir();
+        var dir = TempFolder.New();
         var file = Path.Combine(dir, "run.conf");
         File.WriteAllText(file, text);
         var e = Fails(() => ConfigLoader.Load(file, []));

@@ -29,7 +29,7 @@ public class ExperimentTests
     [Fact]
     public void Transfer_quick_profile_writes_table_and_charts_with_one_head_budget_and_resumes()
     {
-        var outDir = RepoPaths.TempDir();
+        var outDir = TempFolder.New();
         Assert.Equal(0, ExperimentCommand.Run(Shipped("transfer.conf"), quick: true, outDir: outDir, parallel: 1, sets: Data));
 
         foreach (var png in new[] { "accuracy.png", "curves.png", "embedding.png" }) AssertPng(Path.Combine(outDir, png));
@@ -76,7 +76,7 @@ public class ExperimentTests
     [Fact]
     public void Negatives_quick_profile_trains_every_kind_of_strategy_and_scores_label_free_ones_by_the_probe_alone()
     {
-        var outDir = RepoPaths.TempDir();
+        var outDir = TempFolder.New();
         Assert.Equal(0, ExperimentCommand.Run(Shipped("negatives.conf"), quick: true, outDir: outDir, parallel: 1, sets: Data));
 
         AssertPng(Path.Combine(outDir, "accuracy.png"));
@@ -100,7 +100,7 @@ public class ExperimentTests
     [Fact]
     public void Collaboration_quick_profile_runs_and_reruns_only_the_arm_whose_config_changed()
     {
-        var dir = RepoPaths.TempDir();
+        var dir = TempFolder.New();
         var file = Path.Combine(dir, "collaboration.conf");
         File.Copy(Shipped("collaboration.conf"), file);
         var outDir = Path.Combine(dir, "out");
@@ -134,7 +134,7 @@ public class ExperimentTests
     [Fact]
     public void Free_riding_quick_profile_runs_every_remedy_and_reports_each_layers_own_separation()
     {
-        var outDir = RepoPaths.TempDir();
+        var outDir = TempFolder.New();
         Assert.Equal(0, ExperimentCommand.Run(Shipped("free-riding.conf"), quick: true, outDir: outDir, parallel: 2, sets: Data));
         var runs = Results(outDir).GetProperty("runs").EnumerateArray().ToList();
         Assert.Equal(new[] { "depth-scaled", "hardness-gated", "none", "per-block" }, runs.Select(r => r.GetProperty("arm").GetString()!).Order());
@@ -179,7 +179,7 @@ public class ExperimentTests
     [Fact]
     public void A_failing_arm_is_reported_and_the_others_finish()
     {
-        var dir = RepoPaths.TempDir();
+        var dir = TempFolder.New();
         var file = Path.Combine(dir, "tiny.conf");
         File.WriteAllText(file, Tiny);
         var outDir = Path.Combine(dir, "out");
@@ -200,7 +200,7 @@ public class ExperimentTests
 
     static ConfigException LoadFails(string text)
     {
-        var file = Path.Combine(RepoPaths.TempDir(), "bad.conf");
+        var file = Path.Combine(TempFolder.New(), "bad.conf");
         File.WriteAllText(file, text);
         var e = Assert.Throws<ConfigException>(() => ExperimentLoader.Load(file, quick: true));
         Assert.Contains(file, e.Message);
@@ -231,7 +231,7 @@ public class ExperimentTests
     {
         // negatives.conf (written later) sets only the strategy (and its parameters) per arm.
         var key = ConfigLoader.Reference.HasPath("train.negatives.strategy") ? "train.negatives.strategy" : "train.negatives";
-        var file = Path.Combine(RepoPaths.TempDir(), "negatives.conf");
+        var file = Path.Combine(TempFolder.New(), "negatives.conf");
         File.WriteAllText(file, $"experiment {{\n arms {{\n cc {{ set {{ {key} = class-confusion }} }}\n wl {{ set {{ {key} = wrong-label }} }}\n }}\n}}");
         var spec = ExperimentLoader.Load(file, quick: false);
         Assert.Equal(["cc", "wl"], spec.Arms.Select(a => a.Name));

@@ -26,7 +26,7 @@ public class FaultInjectionTests
     /// <summary>A finished tiny run with a checkpoint after each of its two epochs; returns its folder.</summary>
     static string FinishedRun(string name = "r", params string[] extra)
     {
-        var outDir = RepoPaths.TempDir();
+        var outDir = TempFolder.New();
         Assert.Equal(0, TrainCommand.Run(null, Tiny(outDir, name, extra)));
         return Path.Combine(outDir, name);
     }
@@ -50,7 +50,7 @@ public class FaultInjectionTests
     [Fact]
     public void Runs_started_at_once_under_one_generated_name_get_a_folder_each()
     {
-        var outDir = RepoPaths.TempDir();
+        var outDir = TempFolder.New();
         using var start = new Barrier(8);
         var folders = Enumerable.Range(0, 8).AsParallel().WithDegreeOfParallelism(8).Select(_ =>
         {
@@ -72,7 +72,7 @@ public class FaultInjectionTests
     [Fact]
     public void An_explicitly_named_folder_that_a_running_run_just_claimed_is_refused()
     {
-        var outDir = RepoPaths.TempDir();
+        var outDir = TempFolder.New();
         using var first = RunFolder.Create(outDir, "named");
         var e = Assert.Throws<IOException>(() => RunFolder.Create(outDir, "named"));
         Assert.Contains(Path.Combine(outDir, "named"), e.Message);
@@ -86,7 +86,7 @@ public class FaultInjectionTests
     [InlineData("..")]
     public void A_run_name_outside_the_out_dir_is_refused_before_anything_is_written(string name)
     {
-        var root = RepoPaths.TempDir();
+        var root = TempFolder.New();
         var outDir = Path.Combine(root, "a", "b", "runs");
         var e = Assert.ThrowsAny<IOException>(() => TrainCommand.Run(null, Tiny(outDir, name)));
         Assert.Contains("run.name", e.Message);
@@ -253,7 +253,7 @@ public class FaultInjectionTests
 
     static string DataCopy()
     {
-        var dir = RepoPaths.TempDir();
+        var dir = TempFolder.New();
         var mnist = Directory.CreateDirectory(Path.Combine(dir, "mnist")).FullName;
         foreach (var f in Directory.GetFiles(Path.Combine(RepoPaths.Data, "mnist"))) File.Copy(f, Path.Combine(mnist, Path.GetFileName(f)));
         return dir;
@@ -334,12 +334,9 @@ public class FaultInjectionTests
     [Fact]
     public void A_wrong_certificate_password_or_a_crt_for_a_pfx_names_the_file_and_the_key()
     {
-        var dir = RepoPaths.TempDir();
-        using var key = RSA.Create(2048);
-        var request = new CertificateRequest("CN=ffactors-test", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        using var cert = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
-        var pfx = Path.Combine(dir, "node.pfx");
-        File.WriteAllBytes(pfx, cert.Export(X509ContentType.Pfx, "right"));
+        var dir = TempFolder.New();
+        var pfx = Certificates.SelfSigned(dir, "node", "right");
+        using var cert = X509CertificateLoader.LoadPkcs12FromFile(pfx, "right");
         var crt = Path.Combine(dir, "node.crt");
         File.WriteAllText(crt, cert.ExportCertificatePem());
         foreach (var (path, password) in new[] { (pfx, "wrong"), (crt, "right") })
@@ -353,23 +350,9 @@ public class FaultInjectionTests
 
     // ------------------------------------------------------------------ the executable
 
-    static ProcessStartInfo Command(params string[] args)
-    {
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "ffactors.dll"));
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        return psi;
-    }
+    static ProcessStartInfo Command(params string[] args) => FfactorsProcess.Command(args);
 
-    static (int Code, string Out, string Err) Ffactors(params string[] args)
-    {
-        using var p = Process.Start(Command(args))!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        Assert.True(p.WaitForExit(180_000), "no exit within 180 s");
-        p.WaitForExit();
-        return (p.ExitCode, stdout.Result, stderr.Result.Trim());
-    }
+    static (int Code, string Out, string Err) Ffactors(params string[] args) => FfactorsProcess.Run(FfactorsProcess.Command(args), TimeSpan.FromSeconds(180));
 
     static string[] TinyArgs(string outDir, string name, params string[] extra) =>
         [.. Tiny(outDir, name, extra).SelectMany(s => new[] { "--set", s })];
@@ -377,7 +360,7 @@ public class FaultInjectionTests
     [Fact]
     public void A_diverging_run_exits_3_saying_so_in_one_line_and_in_its_run_log()
     {
-        var outDir = RepoPaths.TempDir();
+        var outDir = TempFolder.New();
         var (code, stdout, err) = Ffactors(["train", .. TinyArgs(outDir, "div", "train.optimizer.lr=1e20")]);
         Assert.True(code == ExitCode.Diverged, $"exit {code}: {err}\n{stdout}");
         var first = err.Split('\n')[0];
@@ -393,7 +376,7 @@ public class FaultInjectionTests
     [InlineData("bad-syntax")]
     public void Bad_input_on_the_command_line_exits_2_with_one_line_naming_it(string fault)
     {
-        var dir = RepoPaths.TempDir();
+        var dir = TempFolder.New();
         var file = Path.Combine(dir, "a-file");
         File.WriteAllText(file, "x");
         var (args, named) = fault switch
@@ -411,25 +394,15 @@ public class FaultInjectionTests
     [Fact]
     public void A_second_SIGTERM_ends_the_process_at_once_with_exit_130()
     {
-        var outDir = RepoPaths.TempDir();
-        var psi = Command(["train", .. TinyArgs(outDir, "term", "train.epochs=200", "data.train-limit=20000")]);
-        using var p = Process.Start(psi)!;
-        var lines = new System.Collections.Concurrent.ConcurrentQueue<string>();
-        p.OutputDataReceived += (_, e) => { if (e.Data is not null) lines.Enqueue(e.Data); };
-        p.ErrorDataReceived += (_, e) => { if (e.Data is not null) lines.Enqueue("err: " + e.Data); };
-        p.BeginOutputReadLine();
-        p.BeginErrorReadLine();
-        var clock = Stopwatch.StartNew();
-        while (!lines.Any(l => l.StartsWith("run ")) && !p.HasExited && clock.Elapsed < TimeSpan.FromSeconds(120)) Thread.Sleep(50);
-        Assert.False(p.HasExited, string.Join("\n", lines));
+        var outDir = TempFolder.New();
+        using var p = FfactorsProcess.Start(Command(["train", .. TinyArgs(outDir, "term", "train.epochs=200", "data.train-limit=20000")]));
+        p.WaitForLine(l => l.StartsWith("run ", StringComparison.Ordinal), TimeSpan.FromSeconds(120), "the run line");
         for (int i = 0; i < 2; i++)
         {
-            using (var kill = Process.Start("kill", ["-TERM", p.Id.ToString()])) kill.WaitForExit();
+            p.Signal("TERM");
             Thread.Sleep(300);
         }
-        Assert.True(p.WaitForExit(10_000), "no exit within 10 s of the second SIGTERM:\n" + string.Join("\n", lines));
-        p.WaitForExit();
-        Assert.Equal(ExitCode.Stopped, p.ExitCode);
-        Assert.Contains(lines, l => l.Contains("SIGTERM again: aborting"));
+        Assert.Equal(ExitCode.Stopped, p.WaitForExit(TimeSpan.FromSeconds(10)));
+        Assert.Contains(p.Lines, l => l.Contains("SIGTERM again: aborting"));
     }
 }

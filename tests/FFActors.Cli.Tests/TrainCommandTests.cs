@@ -16,7 +16,7 @@ public class TrainCommandTests
     [Fact]
     public void Train_writes_a_complete_run_folder()
     {
-        var outDir = RepoPaths.TempDir();
+        var outDir = TempFolder.New();
         Assert.Equal(0, TrainCommand.Run(null, Small(outDir, "a")));
         var run = Path.Combine(outDir, "a");
         foreach (var f in new[] { "config.conf", "metrics.json", "metrics.csv", "results.json", "curves.png", "weights/layer0.pt", "weights/layer1.pt" })
@@ -47,7 +47,7 @@ public class TrainCommandTests
     [Fact]
     public void A_cwc_run_reports_its_blocks_sizes_and_no_negatives()
     {
-        var outDir = RepoPaths.TempDir();
+        var outDir = TempFolder.New();
         var args = Small(outDir, "cwc").Concat(["train.epochs=1", "model.cwc.channels=[20, 40]", "train.ilt.start=[0, 0]", "train.ilt.end=[1, 1]",
             "data.train-limit=300", "data.validation=0", "eval.score-layers=[1]", "eval.head.layers=[1]"]).ToArray();
         Assert.Equal(0, TrainCommand.Run(Path.Combine(RepoPaths.Root, "samples", "mnist-cwc.conf"), args));
@@ -60,7 +60,7 @@ public class TrainCommandTests
     [Fact]
     public void Label_free_run_is_judged_by_the_linear_probe_and_writes_diagnostics()
     {
-        var outDir = RepoPaths.TempDir();
+        var outDir = TempFolder.New();
         var args = Small(outDir, "lf").Concat(["train.negatives=hinton-hybrid", "train.epochs=1", "eval.diagnostics.samples=300", "eval.head.epochs=10"]).ToArray();
         Assert.Equal(0, TrainCommand.Run(null, args));
         var run = Path.Combine(outDir, "lf");
@@ -83,7 +83,7 @@ public class TrainCommandTests
     [Fact]
     public void Same_seed_gives_identical_weight_files_and_another_seed_does_not()
     {
-        var outDir = RepoPaths.TempDir();
+        var outDir = TempFolder.New();
         TrainCommand.Run(null, Small(outDir, "s1"));
         TrainCommand.Run(null, Small(outDir, "s2"));
         TrainCommand.Run(null, Small(outDir, "s3", seed: 4));
@@ -95,7 +95,7 @@ public class TrainCommandTests
     [Fact]
     public void A_run_with_the_default_folder_name_resumes_from_its_own_config()
     {
-        var outDir = RepoPaths.TempDir();
+        var outDir = TempFolder.New();
         var args = Small(outDir, "unused").Where(a => !a.StartsWith("run.name=", StringComparison.Ordinal)).ToArray();
         Assert.Equal(0, TrainCommand.Run(null, args));
         var run = Assert.Single(Directory.GetDirectories(outDir));
@@ -108,7 +108,7 @@ public class TrainCommandTests
     [Fact]
     public void Existing_run_folder_is_not_overwritten()
     {
-        var outDir = RepoPaths.TempDir();
+        var outDir = TempFolder.New();
         Directory.CreateDirectory(Path.Combine(outDir, "taken"));
         File.WriteAllText(Path.Combine(outDir, "taken", "keep.txt"), "x");
         var e = Assert.Throws<IOException>(() => TrainCommand.Run(null, Small(outDir, "taken")));
@@ -119,7 +119,7 @@ public class TrainCommandTests
     [Fact]
     public void Missing_data_fails_before_creating_a_run_folder()
     {
-        var outDir = RepoPaths.TempDir();
+        var outDir = TempFolder.New();
         var args = Small(outDir, "nodata").Append("data.dir=/nonexistent-ffactors").ToArray();
         var e = Assert.Throws<DirectoryNotFoundException>(() => TrainCommand.Run(null, args));
         Assert.Contains("/nonexistent-ffactors", e.Message);
@@ -131,7 +131,7 @@ public class TrainCommandTests
     [InlineData("data.augment.shift=-1", "data.augment.shift")]
     public void A_shift_the_images_cannot_take_fails_before_creating_a_run_folder(string setting, string message)
     {
-        var outDir = RepoPaths.TempDir();
+        var outDir = TempFolder.New();
         var args = Small(outDir, "badshift").Append(setting).ToArray();
         var e = Assert.ThrowsAny<Exception>(() => TrainCommand.Run(null, args));
         Assert.Contains(message, e.Message);
@@ -142,7 +142,7 @@ public class TrainCommandTests
     [Fact]
     public void An_augmented_run_trains_and_its_config_keeps_the_augmentation()
     {
-        var outDir = RepoPaths.TempDir();
+        var outDir = TempFolder.New();
         var args = Small(outDir, "aug").Concat(["train.epochs=1", "data.augment.shift=2", "data.augment.flip=true"]).ToArray();
         Assert.Equal(0, TrainCommand.Run(null, args));
         var resolved = new ConfigBinder(ConfigLoader.Load(Path.Combine(outDir, "aug", "config.conf"), [])).Bind();

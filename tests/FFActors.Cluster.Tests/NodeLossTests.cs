@@ -14,13 +14,13 @@ public class NodeLossTests(ITestOutputHelper output)
     [InlineData("down")]
     public void A_lost_layer_host_is_replaced_from_the_last_checkpoint_and_every_batch_is_trained(string how)
     {
-        var config = TestSupport.Config(epochs: 2, batch: 50, train: 400);
-        using var data = TestSupport.Load(config);
-        var runtime = TestSupport.Runtime(every: 2);
+        var config = Mnist.Config(epochs: 2, batch: 50, train: 400);
+        using var data = Mnist.Load(config);
+        var runtime = ClusterSupport.Runtime(every: 2);
         using var local = PipelineRunner.Train(config, runtime, data, null, false, null, CancellationToken.None).Network;
 
         long frame = FrameBudget.FrameFor(config, data.Train.Count);
-        var hosts = TestSupport.StartHosts(frame, ("a", null), ("b", null), ("c", null));
+        var hosts = ClusterSupport.StartHosts(frame, ("a", null), ("b", null), ("c", null));
         var built = new ConcurrentQueue<(int Generation, int Epoch, int Batch)>();
         int lost = 0;
         var hooks = new RuntimeHooks
@@ -39,8 +39,8 @@ public class NodeLossTests(ITestOutputHelper output)
         };
         try
         {
-            var result = ClusterRunner.Train(config, runtime, data, TestSupport.TempDir(), false, null, CancellationToken.None,
-                TestSupport.CoordinatorOptions(hosts[0], 3), hooks: hooks, extra: TestSupport.Strict);
+            var result = ClusterRunner.Train(config, runtime, data, TempFolder.New(), false, null, CancellationToken.None,
+                ClusterSupport.CoordinatorOptions(hosts[0], 3), hooks: hooks, extra: ClusterSupport.Strict);
             using var net = result.Network;
             foreach (var line in result.Log) output.WriteLine(line);
             Assert.True(result.Completed);
@@ -55,11 +55,11 @@ public class NodeLossTests(ITestOutputHelper output)
                 for (int b = 0; b < batches; b++)
                     Assert.True(final.Contains((e, b)) || before.Contains((e, b)), $"epoch {e} batch {b} never trained");
             Assert.Equal(2, result.Metrics.Count);
-            TestSupport.AssertSameWeights(local, net, "after losing a node vs uninterrupted local run");
+            Weights.AssertSame(local, net, "after losing a node vs uninterrupted local run");
         }
         finally
         {
-            TestSupport.StopAll(hosts);
+            ClusterSupport.StopAll(hosts);
         }
     }
 }

@@ -21,9 +21,9 @@ public class TlsTests(ITestOutputHelper output)
     [Fact]
     public void A_node_without_the_clusters_certificate_cannot_join()
     {
-        var dir = TestSupport.TempDir();
-        var clusterCert = TestSupport.Certificate(dir, "ffactors-cluster", "secret");
-        var otherCert = TestSupport.Certificate(dir, "intruder", "secret");
+        var dir = TempFolder.New();
+        var clusterCert = Certificates.SelfSigned(dir, "ffactors-cluster", "secret");
+        var otherCert = Certificates.SelfSigned(dir, "intruder", "secret");
         var systems = new List<ActorSystem>();
         try
         {
@@ -48,7 +48,7 @@ public class TlsTests(ITestOutputHelper output)
         }
         finally
         {
-            TestSupport.StopAll(systems);
+            ClusterSupport.StopAll(systems);
         }
     }
 }

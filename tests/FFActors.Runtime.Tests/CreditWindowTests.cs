@@ -74,14 +74,14 @@ public class CreditWindowTests() : TestKit(RuntimeConfig.Config)
     public void The_coordinator_feeds_at_most_W_batches_to_the_first_layer()
     {
         const int W = 3;
-        var config = TestSupport.Config(layers: [784, 20, 10], epochs: 1, batch: 20, train: 200);
-        using var data = TestSupport.Load(config);
+        var config = Mnist.Config(layers: [784, 20, 10], epochs: 1, batch: 20, train: 200);
+        using var data = Mnist.Load(config);
         var first = CreateTestProbe();
         var second = CreateTestProbe();
         var done = new TaskCompletionSource<RunOutcome>();
         var start = new RunSnapshot(0, 0, null, "", StateOf(config, SeedStreams.DataOrder), StateOf(config, SeedStreams.Negatives),
             new StatsSums(2), 0, [], null);
-        var settings = new CoordinatorSettings("t", config, TestSupport.Runtime(ExecutionMode.Pipeline, W, checkpoints: false), data, CPU,
+        var settings = new CoordinatorSettings("t", config, RuntimeSupport.Runtime(ExecutionMode.Pipeline, W, checkpoints: false), data, CPU,
             null, start, NullObserver.Instance, null, RuntimeConfig.PinnedDispatcher, 1, 1, done, [],
             (_, _) => [first.Ref, second.Ref]);
         var coordinator = Sys.ActorOf(RunSupervisor.Props(settings, RuntimeConfig.PinnedDispatcher));
@@ -116,9 +116,9 @@ public class CreditWindowTests() : TestKit(RuntimeConfig.Config)
     [InlineData(ExecutionMode.Sequential, 2)]
     public void In_a_real_run_no_layer_queues_or_sends_more_than_W(ExecutionMode mode, int window)
     {
-        var config = TestSupport.Config(layers: [784, 50, 40, 30, 20], epochs: 1, batch: 20, train: 400, validation: 100, validate: true);
-        using var data = TestSupport.Load(config);
-        var outcome = PipelineRunner.Run(config, TestSupport.Runtime(mode, window, checkpoints: false), data, null, false, null, CancellationToken.None, null);
+        var config = Mnist.Config(layers: [784, 50, 40, 30, 20], epochs: 1, batch: 20, train: 400, validation: 100, validate: true);
+        using var data = Mnist.Load(config);
+        var outcome = PipelineRunner.Run(config, RuntimeSupport.Runtime(mode, window, checkpoints: false), data, null, false, null, CancellationToken.None, null);
         outcome.Result.Network.Dispose();
         Assert.Equal(4, outcome.Timings.Count);
         foreach (var t in outcome.Timings)

@@ -19,13 +19,13 @@ public class CwcMnistTests(ITestOutputHelper output)
     {
         // Three blocks (the paper's first three, narrower), three epochs of 24 000 MNIST images, batch 25; a 10-epoch head.
         var config = new FFConfig(new RunOptions(Seed: 1),
-            new DataOptions(Dir: TestSupport.DataDir, TrainLimit: 24000, TestLimit: 2000),
+            new DataOptions(Dir: RepoPaths.Data, TrainLimit: 24000, TestLimit: 2000),
             new ModelOptions([784, 10], LayerKind: new CwcKind(new CwcOptions([1, 28, 28], [20, 80, 160], Loss: CwcLoss.CwcCe, HeadPool: 0))),
             new TrainOptions(Schedule.Simultaneous, 3, 25, Optimizer: new OptimizerOptions(LearningRate: 0.03, Schedule: LrSchedule.Constant)),
             new EvalOptions(ScoreLayers: [2], HeadLayers: [2], HeadEpochs: 10, BatchSize: 500, ValidateEachEpoch: false));
-        using var data = TestSupport.Load(config);
+        using var data = Mnist.Load(config);
         var sw = Stopwatch.StartNew();
-        var result = PipelineRunner.Train(config, TestSupport.Runtime(ExecutionMode.Pipeline, checkpoints: false), data, null, false, null,
+        var result = PipelineRunner.Train(config, RuntimeSupport.Runtime(ExecutionMode.Pipeline, checkpoints: false), data, null, false, null,
             CancellationToken.None, evaluate: true);
         using var net = result.Network;
         var e = result.Evaluation ?? throw new Xunit.Sdk.XunitException("no evaluation");

@@ -26,12 +26,12 @@ public class LifecycleTests(ITestOutputHelper output)
             "stale" => new CollaborationOptions(0.7, CollaborationMode.All, GammaExchange.Stale),
             _ => null,
         };
-        var config = TestSupport.Config(epochs: 4, batch: 50, train: 300, validation: 100, validate: true, collab: collab);
-        using var data = TestSupport.Load(config);
+        var config = Mnist.Config(epochs: 4, batch: 50, train: 300, validation: 100, validate: true, collab: collab);
+        using var data = Mnist.Load(config);
         long residue = Residue(config);
-        long baseline = TestSupport.LiveTensorsAfterGc();
+        long baseline = RuntimeSupport.LiveTensorsAfterGc();
         var observer = new RecordingObserver();
-        TrainAndDispose(() => PipelineRunner.Train(config, TestSupport.Runtime(mode, every: 2), data, null, false, observer, CancellationToken.None));
+        TrainAndDispose(() => PipelineRunner.Train(config, RuntimeSupport.Runtime(mode, every: 2), data, null, false, observer, CancellationToken.None));
         output.WriteLine($"live tensors at epoch ends: {string.Join(", ", observer.LiveTensorsAtEpochEnd)} (baseline {baseline})");
         Assert.Equal(4, observer.LiveTensorsAtEpochEnd.Count);
         Assert.All(observer.LiveTensorsAtEpochEnd.Skip(1), c => Assert.Equal(observer.LiveTensorsAtEpochEnd[0], c));
@@ -39,15 +39,15 @@ public class LifecycleTests(ITestOutputHelper output)
         // disposing the same network leaves (TorchSharp 0.107 keeps counting 2 tensors per disposed
         // nn.Linear even after a GC). A run builds each layer twice: the actor's (disposed when it is
         // released as checkpoint bytes) and the coordinator's copy loaded from those bytes.
-        Assert.Equal(baseline + 2 * residue, TestSupport.LiveTensorsAfterGc());
+        Assert.Equal(baseline + 2 * residue, RuntimeSupport.LiveTensorsAfterGc());
     }
 
     /// <summary>Tensors still counted after building and disposing the untrained network of <paramref name="config"/>.</summary>
     static long Residue(FFActors.Core.FFConfig config)
     {
-        long before = TestSupport.LiveTensorsAfterGc();
+        long before = RuntimeSupport.LiveTensorsAfterGc();
         BuildAndDispose(config);
-        return TestSupport.LiveTensorsAfterGc() - before;
+        return RuntimeSupport.LiveTensorsAfterGc() - before;
     }
 
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
@@ -60,33 +60,33 @@ public class LifecycleTests(ITestOutputHelper output)
     [Fact]
     public void Cancelling_before_the_start_checkpoints_and_returns_not_completed()
     {
-        var config = TestSupport.Config(epochs: 2, train: 300);
-        using var data = TestSupport.Load(config);
-        var dir = TestSupport.TempDir();
+        var config = Mnist.Config(epochs: 2, train: 300);
+        using var data = Mnist.Load(config);
+        var dir = TempFolder.New();
         long residue = Residue(config);
-        long baseline = TestSupport.LiveTensorsAfterGc();
+        long baseline = RuntimeSupport.LiveTensorsAfterGc();
         using var cancel = new CancellationTokenSource();
         cancel.Cancel();
         TrainAndDispose(() =>
         {
-            var r = PipelineRunner.Train(config, TestSupport.Runtime(ExecutionMode.Pipeline), data, dir, false, null, cancel.Token);
+            var r = PipelineRunner.Train(config, RuntimeSupport.Runtime(ExecutionMode.Pipeline), data, dir, false, null, cancel.Token);
             Assert.False(r.Completed);
             Assert.Empty(r.Metrics);
             Assert.Equal(3, r.Network.Layers.Count);
             return r;
         });
-        Assert.Equal(baseline + 2 * residue, TestSupport.LiveTensorsAfterGc()); // each layer built twice, as above
+        Assert.Equal(baseline + 2 * residue, RuntimeSupport.LiveTensorsAfterGc()); // each layer built twice, as above
         Assert.Equal("e0000-b000000", File.ReadAllText(Path.Combine(dir, "checkpoints", "latest")).Trim());
     }
 
     [Fact]
     public void The_actor_system_is_terminated_and_its_threads_are_gone_after_a_run()
     {
-        var config = TestSupport.Config(layers: [784, 30, 30, 30, 30], epochs: 1, train: 200);
-        using var data = TestSupport.Load(config);
+        var config = Mnist.Config(layers: [784, 30, 30, 30, 30], epochs: 1, train: 200);
+        using var data = Mnist.Load(config);
         int before = System.Diagnostics.Process.GetCurrentProcess().Threads.Count;
         for (int i = 0; i < 3; i++)
-            PipelineRunner.Train(config, TestSupport.Runtime(ExecutionMode.Pipeline), data, null, false, null, CancellationToken.None).Network.Dispose();
+            PipelineRunner.Train(config, RuntimeSupport.Runtime(ExecutionMode.Pipeline), data, null, false, null, CancellationToken.None).Network.Dispose();
         Thread.Sleep(2000);
         int after = System.Diagnostics.Process.GetCurrentProcess().Threads.Count;
         output.WriteLine($"threads before {before}, after three runs of 5 pinned actors each: {after}");

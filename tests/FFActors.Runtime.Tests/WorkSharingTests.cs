@@ -83,19 +83,19 @@ public class WorkSharingTests(ITestOutputHelper output)
         // Layers wide enough and batches tall enough to be cut into several row blocks (GemmChunks).
         // A thread per layer shares only while the layers do not outnumber the cores (two here; CI has two).
         int[] layers = lanes == 0 ? [784, 256, 128] : [784, 256, 128, 128];
-        var config = TestSupport.Config(layers: layers, epochs: 2, batch: 200, train: 1200);
-        using var data = TestSupport.Load(config);
-        var (reference, _) = TestSupport.Reference(config, data);
+        var config = Mnist.Config(layers: layers, epochs: 2, batch: 200, train: 1200);
+        using var data = Mnist.Load(config);
+        var (reference, _) = RuntimeSupport.Reference(config, data);
         using var _ = reference;
 
         long helped = 0;
         foreach (bool sharing in new[] { true, false })
         {
-            var runtime = TestSupport.Runtime(ExecutionMode.Pipeline, checkpoints: false) with { WorkSharing = sharing, Lanes = lanes };
+            var runtime = RuntimeSupport.Runtime(ExecutionMode.Pipeline, checkpoints: false) with { WorkSharing = sharing, Lanes = lanes };
             var outcome = PipelineRunner.Run(config, runtime, data, null, false, null, CancellationToken.None, null);
             using var net = outcome.Result.Network;
             Assert.True(outcome.Result.Completed);
-            TestSupport.AssertSameWeights(reference, net, $"pipeline (lanes {lanes}, work sharing {sharing}) vs FFTrainer");
+            Weights.AssertSame(reference, net, $"pipeline (lanes {lanes}, work sharing {sharing}) vs FFTrainer");
             long shared = outcome.Timings.Sum(t => t.ChunksShared);
             long ran = outcome.Timings.Sum(t => t.ChunksHelped);
             output.WriteLine($"lanes {lanes}, sharing {sharing}: chunks run for others per layer {string.Join(" ", outcome.Timings.Select(t => t.ChunksHelped))}");

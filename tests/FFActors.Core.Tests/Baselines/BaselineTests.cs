@@ -13,7 +13,7 @@ public class BaselineTests
     [Fact]
     public void Backprop_mlp_learns_mnist_and_is_reproducible_per_seed()
     {
-        using var data = TestSupport.LoadMnist(trainLimit: 3000, testLimit: 1000);
+        using var data = Mnist.Load(trainLimit: 3000, testLimit: 1000);
         double Train(long seed, out float[] weights)
         {
             using var init = new Generator((ulong)seed);
@@ -21,7 +21,7 @@ public class BaselineTests
             using var mlp = new BackpropMlp([784, 64, 64], 10, init);
             var losses = mlp.Fit(data.Train, new BackpropOptions(Epochs: 3), order);
             Assert.True(losses[1] < losses[0], $"loss did not fall: {losses[0]} → {losses[1]}");
-            weights = TestSupport.Floats(mlp.parameters().First());
+            weights = Tensors.Floats(mlp.parameters().First());
             return mlp.Accuracy(data.Test, 500);
         }
         double acc = Train(5, out var w1);
@@ -41,14 +41,14 @@ public class BaselineTests
         using var f = mlp.Features(x, [0, 1], InputNorm.L2);
         Assert.Equal([5L, 14L], f.shape);
         using var last = mlp.Features(x, [1], InputNorm.L2);
-        var norms = TestSupport.Floats(last.square().sum(1).sqrt());
+        var norms = Tensors.Floats(last.square().sum(1).sqrt());
         Assert.All(norms, n => Assert.True(n < 1.0001f));
     }
 
     [Fact]
     public void Linear_probe_reports_the_last_epoch_and_a_validation_curve_of_the_budget_length()
     {
-        using var data = TestSupport.LoadMnist(trainLimit: 2000, testLimit: 500, validation: 500);
+        using var data = Mnist.Load(trainLimit: 2000, testLimit: 500, validation: 500);
         var budget = new ProbeBudget(Epochs: 3, BatchSize: 100);
         var r = LinearProbe.Fit((data.Train.Images, data.Train.Labels), (data.Validation!.Images, data.Validation.Labels),
             (data.Test.Images, data.Test.Labels), 10, budget, seed: 1);
@@ -82,7 +82,7 @@ public class BaselineTests
     {
         using var eye = torch.eye(labels.Length, dtype: ScalarType.Bool);
         using var d = cdist(y, y).masked_fill(eye, KeptScalars.Of(float.PositiveInfinity));
-        var nn = TestSupport.Longs(d.argmin(1));
+        var nn = Tensors.Longs(d.argmin(1));
         return Enumerable.Range(0, labels.Length).Count(i => labels[nn[i]] == labels[i]) / (double)labels.Length;
     }
 

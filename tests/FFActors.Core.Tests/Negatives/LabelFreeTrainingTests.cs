@@ -16,7 +16,7 @@ public class LabelFreeTrainingTests(ITestOutputHelper log)
     static FFConfig Config(string negatives, int[] layers, int epochs = 1, Schedule schedule = Schedule.Simultaneous,
         IReadOnlyDictionary<string, double>? options = null, EvalReadout readout = EvalReadout.Auto, int headEpochs = 5, int train = 300, int test = 200) =>
         new(new RunOptions(Seed: 3),
-            new DataOptions(Dir: TestSupport.DataDir, TrainLimit: train, TestLimit: test),
+            new DataOptions(Dir: RepoPaths.Data, TrainLimit: train, TestLimit: test),
             new ModelOptions(layers, InputNorm.Rms, GoodnessKind.Sum, Threshold: null, PeerNorm: 0.03),
             new TrainOptions(schedule, epochs, 50, negatives, new OptimizerOptions(LearningRate: 0.003), NegativeOptions: options),
             new EvalOptions(HeadEpochs: headEpochs, BatchSize: 100, Readout: readout));
@@ -31,7 +31,7 @@ public class LabelFreeTrainingTests(ITestOutputHelper log)
     [MemberData(nameof(LabelFreeStrategies))]
     public void Label_free_positives_carry_no_label(string name, string? flag)
     {
-        using var data = TestSupport.LoadMnist(trainLimit: 100, testLimit: 10);
+        using var data = Mnist.Load(trainLimit: 100, testLimit: 10);
         var overlay = new LabelOverlay();
         var options = flag is null ? new Dictionary<string, double>() : new Dictionary<string, double> { [flag] = 1 };
         var strategy = NegativeStrategies.Create(name, overlay, options);
@@ -44,7 +44,7 @@ public class LabelFreeTrainingTests(ITestOutputHelper log)
         var (pos, neg) = builder.Build(x, y);
         var (posShifted, _) = builder.Build(x, (y + KeptScalars.Of(1)).remainder(KeptScalars.Of(10)));
         // The positives do not depend on the labels at all, and every label slot holds the neutral value.
-        Assert.True(TestSupport.Same(pos, posShifted));
+        Assert.True(Tensors.Same(pos, posShifted));
         int width = (int)x.shape[1];
         for (long start = 0; start < pos.shape[1]; start += width)
             Assert.True(pos.narrow(1, start, overlay.Classes).eq(KeptScalars.Of((float)LabelOverlay.NeutralValue)).all().item<bool>());
@@ -56,13 +56,13 @@ public class LabelFreeTrainingTests(ITestOutputHelper log)
     [Fact]
     public void Labelled_positives_carry_their_true_label()
     {
-        using var data = TestSupport.LoadMnist(trainLimit: 50, testLimit: 10);
+        using var data = Mnist.Load(trainLimit: 50, testLimit: 10);
         var overlay = new LabelOverlay();
         using var gen = new Generator(5);
         var builder = new BatchBuilder(overlay, NegativeStrategies.Create("wrong-label", overlay), gen);
         using var scope = NewDisposeScope();
         var (pos, _) = builder.Build(data.Train.Images, data.Train.Labels);
-        Assert.True(TestSupport.Same(pos.narrow(1, 0, 10).argmax(1), data.Train.Labels));
+        Assert.True(Tensors.Same(pos.narrow(1, 0, 10).argmax(1), data.Train.Labels));
     }
 
     [Fact]
@@ -84,7 +84,7 @@ public class LabelFreeTrainingTests(ITestOutputHelper log)
         var pair = cat([a, b], 1);
         Assert.True(shared.forward(pair).allclose(plain.forward(pair), rtol: 1e-5, atol: 1e-6));
         // One image is read as the positive pair [x ‖ x].
-        Assert.True(TestSupport.Same(shared.forward(a), shared.forward(cat([a, a], 1))));
+        Assert.True(Tensors.Same(shared.forward(a), shared.forward(cat([a, a], 1))));
         Assert.Throws<ArgumentException>(() => shared.forward(randn([5, 7])));
         Assert.Equal(6, shared.Weight.shape[1]);
     }
@@ -92,23 +92,23 @@ public class LabelFreeTrainingTests(ITestOutputHelper log)
     [Fact]
     public void Model_replica_reads_the_network_only_when_refreshed()
     {
-        using var data = TestSupport.LoadMnist(trainLimit: 100, testLimit: 10);
+        using var data = Mnist.Load(trainLimit: 100, testLimit: 10);
         using var net = new FFNetwork(new ModelOptions([784, 20, 16]), new OptimizerOptions(LearningRate: 0.05), 1, CPU);
         using var replica = new ModelReplica(net.Layers.Select(l => l.Spec).ToArray(), [1], CPU);
         var live = new NetworkView(net, [1]);
         using var scope = NewDisposeScope();
         var x = new LabelOverlay().Apply(data.Train.Images, data.Train.Labels);
         replica.LoadFrom(net);
-        using (no_grad()) Assert.True(TestSupport.Same(live.Goodness(x), replica.Goodness(x)));
+        using (no_grad()) Assert.True(Tensors.Same(live.Goodness(x), replica.Goodness(x)));
         var before = replica.Goodness(x).detach();
         var (pos, neg) = (x, x.flip(0));
         foreach (var l in net.Layers) (pos, neg) = l.Step(pos, neg).Output;
         using (no_grad())
         {
-            Assert.True(TestSupport.Same(before, replica.Goodness(x)));
-            Assert.False(TestSupport.Same(live.Goodness(x), replica.Goodness(x)));
+            Assert.True(Tensors.Same(before, replica.Goodness(x)));
+            Assert.False(Tensors.Same(live.Goodness(x), replica.Goodness(x)));
             replica.LoadFrom(net);
-            Assert.True(TestSupport.Same(live.Goodness(x), replica.Goodness(x)));
+            Assert.True(Tensors.Same(live.Goodness(x), replica.Goodness(x)));
         }
     }
 

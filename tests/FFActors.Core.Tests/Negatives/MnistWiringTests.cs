@@ -15,7 +15,7 @@ namespace FFActors.Core.Tests.Negatives;
 /// </summary>
 public class MnistWiringTests(ITestOutputHelper log)
 {
-    static readonly Lazy<DataSplits> Mnist = new(() => TestSupport.LoadMnist(trainLimit: 200, testLimit: 10));
+    static readonly Lazy<DataSplits> Digits = new(() => Mnist.Load(trainLimit: 200, testLimit: 10));
 
     public static TheoryData<string> AllNames()
     {
@@ -28,7 +28,7 @@ public class MnistWiringTests(ITestOutputHelper log)
     [MemberData(nameof(AllNames))]
     public void Strategy_trains_a_small_network_on_mnist_batches(string name)
     {
-        var train = Mnist.Value.Train;
+        var train = Digits.Value.Train;
         var overlay = new LabelOverlay();
         var strategy = NegativeStrategies.Create(name, overlay);
         using var net = new FFNetwork(new ModelOptions([strategy.InputWidth(train.Features), 32, 32]),

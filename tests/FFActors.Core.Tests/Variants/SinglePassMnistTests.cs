@@ -4,7 +4,7 @@ using FFActors.Core.Layers;
 using FFActors.Core.Platform;
 using FFActors.Core.Training;
 using static TorchSharp.torch;
-using static FFActors.Core.Tests.TestSupport;
+using static FFActors.TestSupport.Tensors;
 
 namespace FFActors.Core.Tests.Variants;
 
@@ -18,10 +18,10 @@ public class SinglePassMnistTests(Xunit.Abstractions.ITestOutputHelper output)
     {
         var model = new ModelOptions([784, 200, 200]);
         model = kind == "hff" ? model with { LayerKind = new HffKind(new HffOptions()) } : model with { LayerKind = new DistanceKind(new DistanceOptions()) };
-        var config = new FFConfig(new RunOptions(Seed: 3), new DataOptions(Dir: DataDir, TrainLimit: 3000, TestLimit: 1000), model,
+        var config = new FFConfig(new RunOptions(Seed: 3), new DataOptions(Dir: RepoPaths.Data, TrainLimit: 3000, TestLimit: 1000), model,
             new TrainOptions(Schedule.Simultaneous, 2, 50, Optimizer: new OptimizerOptions(LearningRate: lr, Schedule: LrSchedule.Constant)),
             new EvalOptions(ScoreLayers: [1], HeadEpochs: 0, ValidateEachEpoch: false));
-        using var data = LoadMnist(trainLimit: 3000, testLimit: 1000);
+        using var data = Mnist.Load(trainLimit: 3000, testLimit: 1000);
         using var net = new FFNetwork(config, CPU);
         Assert.True(net.LabelDriven);
         var metrics = new FFTrainer(config).Train(net, data);

@@ -4,7 +4,8 @@ using FFActors.Core.Objectives;
 using FFActors.Core.Platform;
 using FFActors.Core.Training;
 using static TorchSharp.torch;
-using static FFActors.Core.Tests.TestSupport;
+using static FFActors.TestSupport.Tensors;
+using static FFActors.Core.Tests.TestSetup;
 
 namespace FFActors.Core.Tests.Variants;
 
@@ -30,7 +31,7 @@ public class SymBaTests(Xunit.Abstractions.ITestOutputHelper output)
     [Fact]
     public void A_dense_network_trained_with_SymBa_separates_positives_from_negatives_on_mnist()
     {
-        using var data = LoadMnist(trainLimit: 4000, testLimit: 1000);
+        using var data = Mnist.Load(trainLimit: 4000, testLimit: 1000);
         var config = new FFConfig(new RunOptions(Seed: 3), new DataOptions(TrainLimit: 4000, TestLimit: 1000),
             new ModelOptions([784, 200, 200], InputNorm: InputNorm.Rms, Goodness: GoodnessKind.Mean, Loss: LossKind.SymBa),
             new TrainOptions(Schedule.Simultaneous, 3, 50, Optimizer: new OptimizerOptions(LearningRate: 0.01, Schedule: LrSchedule.Constant)),
