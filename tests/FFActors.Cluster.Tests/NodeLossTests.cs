@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Text.RegularExpressions;
 using FFActors.Runtime;
 using FFActors.Runtime.Cluster;
 using Xunit;
@@ -47,13 +48,21 @@ public class NodeLossTests(ITestOutputHelper output)
             Assert.Contains(result.Log, l => l.Contains("layer host c is gone"));
             var restore = Assert.Single(result.Log, l => l.Contains("Restoring every layer from checkpoint"));
             Assert.Contains("batches completed", restore);
-            // Every batch of both epochs was trained in the generation that finished the run or before the checkpoint it restored.
+            // The generation that finished the run built exactly the batches from the restored checkpoint on, each once and
+            // in order; the generation before it had built every batch up to that checkpoint. Nothing lost, nothing twice.
+            var at = Regex.Match(restore, @"from checkpoint \S+ \(epoch (\d+), batch (\d+)\)");
+            Assert.True(at.Success, restore);
+            var from = (Epoch: int.Parse(at.Groups[1].Value) - 1, Batch: int.Parse(at.Groups[2].Value));
             int batches = (data.Train.Count + 49) / 50;
-            var final = built.Where(b => b.Generation == built.Max(x => x.Generation)).Select(b => (b.Epoch, b.Batch)).ToHashSet();
-            var before = built.Where(b => b.Generation < built.Max(x => x.Generation)).Select(b => (b.Epoch, b.Batch)).ToHashSet();
-            for (int e = 0; e < 2; e++)
-                for (int b = 0; b < batches; b++)
-                    Assert.True(final.Contains((e, b)) || before.Contains((e, b)), $"epoch {e} batch {b} never trained");
+            var all = Enumerable.Range(0, 2).SelectMany(e => Enumerable.Range(0, batches).Select(b => (Epoch: e, Batch: b))).ToList();
+            bool FromCheckpoint((int Epoch, int Batch) x) => x.Epoch > from.Epoch || (x.Epoch == from.Epoch && x.Batch >= from.Batch);
+            var generations = built.Select(b => b.Generation).Distinct().Order().ToList();
+            Assert.Equal(2, generations.Count);
+            var final = built.Where(b => b.Generation == generations[1]).Select(b => (b.Epoch, b.Batch)).ToList();
+            var before = built.Where(b => b.Generation == generations[0]).Select(b => (b.Epoch, b.Batch)).ToHashSet();
+            Assert.Equal(all.Where(FromCheckpoint), final);
+            Assert.All(all.Where(x => !FromCheckpoint(x)), x => Assert.Contains(x, before));
+            Assert.True(from.Epoch > 0 || from.Batch > 0, $"restored from the initial state, not a checkpoint: {restore}");
             Assert.Equal(2, result.Metrics.Count);
             Weights.AssertSame(local, net, "after losing a node vs uninterrupted local run");
         }

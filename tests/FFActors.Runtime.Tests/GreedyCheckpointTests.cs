@@ -89,11 +89,31 @@ public class GreedyCheckpointTests(ITestOutputHelper output)
     [Fact]
     public void A_greedy_checkpoint_is_not_resumed_by_a_simultaneous_run_or_the_other_way_round()
     {
+        RuntimeSupport.OneThread();
         var greedy = Config(augment: false);
         var simultaneous = greedy with { Train = greedy.Train with { Schedule = Schedule.Simultaneous } };
-        Assert.NotEqual(Actors.RunFingerprint.Of(greedy, 600), Actors.RunFingerprint.Of(simultaneous, 600));
+        using var data = Mnist.Load(greedy);
+        var runtime = RuntimeSupport.Runtime(ExecutionMode.Sequential);
+        var greedyRun = TempFolder.New();
+        GreedyRunner.Train(greedy, runtime, data, greedyRun, false, null, CancellationToken.None).Network.Dispose();
+        var simultaneousRun = TempFolder.New();
+        PipelineRunner.Train(simultaneous, runtime, data, simultaneousRun, false, null, CancellationToken.None).Network.Dispose();
+        string Latest(string run) => File.ReadAllText(Path.Combine(run, "checkpoints", "latest")).Trim();
+        var (greedyLatest, simultaneousLatest) = (Latest(greedyRun), Latest(simultaneousRun));
+
+        void Refused(Func<PipelineResult> resume, string what)
+        {
+            var e = Assert.Throws<ArgumentException>(() => resume());
+            output.WriteLine($"{what}: {e.Message}");
+            Assert.Contains("different configuration", e.Message);
+        }
+        Refused(() => PipelineRunner.Train(simultaneous, runtime, data, greedyRun, true, null, CancellationToken.None), "simultaneous from greedy");
+        Refused(() => GreedyRunner.Train(greedy, runtime, data, simultaneousRun, true, null, CancellationToken.None), "greedy from simultaneous");
         // Greedy counts its epochs over the whole schedule, so the epochs per layer are part of what must match.
-        Assert.NotEqual(Actors.RunFingerprint.Of(greedy, 600),
-            Actors.RunFingerprint.Of(greedy with { Train = greedy.Train with { Epochs = 3 } }, 600));
+        Refused(() => GreedyRunner.Train(greedy with { Train = greedy.Train with { Epochs = 3 } }, runtime, data, greedyRun, true, null, CancellationToken.None),
+            "greedy with other epochs per layer");
+        // Refused before anything was written: each run still ends at its own checkpoint.
+        Assert.Equal(greedyLatest, Latest(greedyRun));
+        Assert.Equal(simultaneousLatest, Latest(simultaneousRun));
     }
 }

@@ -49,6 +49,9 @@ sealed class RecordingObserver : ITrainingObserver
     public readonly List<long> LiveTensorsAtEpochEnd = [];
     public Action<int>? AfterBatch { get; set; }
 
+    /// <summary>Count the live tensors at each epoch end after a garbage collection (see <see cref="RuntimeSupport.LiveTensorsAfterGc"/>).</summary>
+    public bool CollectAtEpochEnd { get; init; }
+
     public void BatchCompleted(int samples, IReadOnlyList<(int Layer, LayerStepStats Stats)> stats)
     {
         BatchSamples.Add(samples);
@@ -58,6 +61,6 @@ sealed class RecordingObserver : ITrainingObserver
     public void EpochCompleted(EpochMetrics metrics)
     {
         Epochs.Add(metrics);
-        LiveTensorsAtEpochEnd.Add(Tensor.TotalCount);
+        LiveTensorsAtEpochEnd.Add(CollectAtEpochEnd ? RuntimeSupport.LiveTensorsAfterGc() : Tensor.TotalCount);
     }
 }
