@@ -4,7 +4,7 @@ using FFActors.Cli.Configuration;
 
 namespace FFActors.Cli.Tests;
 
-public class TrainCommandTests
+public class TrainCommandTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     static string[] Small(string outDir, string name, long seed = 3) =>
     [
@@ -12,6 +12,9 @@ public class TrainCommandTests
         "model.layers=[784, 64, 64]", "train.epochs=2", "eval.head.epochs=1",
         $"run.out-dir={outDir}", $"run.name={name}", $"run.seed={seed}", "run.threads=1",
     ];
+
+    /// <summary>The accuracy floor of the small run (<see cref="Small"/>); chance on its 500 test images is below 17 %.</summary>
+    const double Floor = 0.6;
 
     [Fact]
     public void Train_writes_a_complete_run_folder()
@@ -24,15 +27,21 @@ public class TrainCommandTests
 
         using var results = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "results.json")));
         var acc = results.RootElement.GetProperty("goodness_accuracy").GetDouble();
-        Assert.InRange(acc, 0.0, 1.0);
+        var head = results.RootElement.GetProperty("head_accuracy").GetDouble();
+        var metrics = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "metrics.json"))).RootElement;
+        double validation = metrics[1].GetProperty("validation_accuracy").GetDouble();
+        output.WriteLine($"784-64-64, 2 epochs of 1500, seed 3: validation {validation:P2}, test goodness {acc:P2}, head {head:P2} (chance bound {Chance.Bound(10, 500):P2})");
+        // Seeded floors far below what this run measures and far above chance on 500 samples: a run whose labels or
+        // images do not reach the readout fails them, another machine's rounding does not.
+        Assert.True(acc > Floor, $"goodness accuracy {acc:P2}");
+        Assert.True(head > Floor, $"head accuracy {head:P2}");
+        Assert.True(validation > Floor, $"validation accuracy after epoch 2 {validation:P2}");
         Assert.Equal([784, 64, 64], results.RootElement.GetProperty("layers").EnumerateArray().Select(e => e.GetInt32()));
         // Training and evaluation time are separate parts of the total.
         double train = results.RootElement.GetProperty("train_seconds").GetDouble(), eval = results.RootElement.GetProperty("eval_seconds").GetDouble();
         Assert.True(train > 0 && eval > 0);
         Assert.True(train + eval <= results.RootElement.GetProperty("total_seconds").GetDouble() + 1e-3);
-        var metrics = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "metrics.json"))).RootElement;
         Assert.Equal(2, metrics.GetArrayLength());
-        Assert.True(metrics[1].GetProperty("validation_accuracy").GetDouble() > 0.1);
         var csv = File.ReadAllLines(Path.Combine(run, "metrics.csv"));
         Assert.Equal(3, csv.Length);
         Assert.StartsWith("epoch,phase,seconds", csv[0]);
@@ -69,7 +78,10 @@ public class TrainCommandTests
         using var results = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "results.json")));
         Assert.Equal("linear-probe", results.RootElement.GetProperty("evaluation").GetString());
         Assert.Equal(JsonValueKind.Null, results.RootElement.GetProperty("goodness_accuracy").ValueKind);
-        Assert.InRange(results.RootElement.GetProperty("head_accuracy").GetDouble(), 0.3, 1.0);
+        // One label-free epoch, a 10-epoch probe: judged against chance on the 500 test images, not against a claim of learning.
+        double probe = results.RootElement.GetProperty("head_accuracy").GetDouble();
+        output.WriteLine($"hinton-hybrid, 1 epoch: probe {probe:P2}");
+        Assert.True(probe > Math.Max(0.3, Chance.Bound(10, 500)), $"probe {probe:P2}");
         var metrics = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "metrics.json"))).RootElement;
         // No label-goodness validation for a network that never saw a label.
         Assert.Equal(JsonValueKind.Null, metrics[0].GetProperty("validation_accuracy").ValueKind);
@@ -99,11 +111,23 @@ public class TrainCommandTests
         var args = Small(outDir, "unused").Where(a => !a.StartsWith("run.name=", StringComparison.Ordinal)).ToArray();
         Assert.Equal(0, TrainCommand.Run(null, args));
         var run = Assert.Single(Directory.GetDirectories(outDir));
-        var before = File.ReadAllBytes(Path.Combine(run, "weights", "layer1.pt"));
-        // The run is complete: resuming it reads config.conf back, restores the last checkpoint and evaluates again.
+        var before = Weights(run);
+        // Take the run back to its first epoch: the epoch-2 checkpoint and everything written after it are gone.
+        var checkpoints = Path.Combine(run, "checkpoints");
+        Directory.Delete(Path.Combine(checkpoints, "e0002-b000000"), recursive: true);
+        File.WriteAllText(Path.Combine(checkpoints, "latest"), "e0001-b000000\n");
+        Directory.Delete(Path.Combine(run, "weights"), recursive: true);
+        File.Delete(Path.Combine(run, "results.json"));
+
+        // Resuming reads config.conf back (no command-line settings: the defaults would train another network) and
+        // trains epoch 2 again: the same weights as the uninterrupted run, bit for bit.
         Assert.Equal(0, TrainCommand.Resume(run, null, []));
-        Assert.Equal(before, File.ReadAllBytes(Path.Combine(run, "weights", "layer1.pt")));
+        Assert.Contains("resumed from checkpoint e0001-b000000", File.ReadAllText(Path.Combine(run, "run.log")));
+        Assert.Equal(before, Weights(run));
+        Assert.True(File.Exists(Path.Combine(run, "results.json")));
     }
+
+    static byte[][] Weights(string run) => [.. new[] { "layer0.pt", "layer1.pt" }.Select(f => File.ReadAllBytes(Path.Combine(run, "weights", f)))];
 
     [Fact]
     public void Existing_run_folder_is_not_overwritten()

@@ -95,7 +95,7 @@ public class GreedyCheckpointTests(ITestOutputHelper output)
         using var data = Mnist.Load(greedy);
         var runtime = RuntimeSupport.Runtime(ExecutionMode.Sequential);
         var greedyRun = TempFolder.New();
-        GreedyRunner.Train(greedy, runtime, data, greedyRun, false, null, CancellationToken.None).Network.Dispose();
+        GreedyRunner.Train(greedy, runtime, data, greedyRun, false, new RecordingObserver(), CancellationToken.None).Network.Dispose();
         var simultaneousRun = TempFolder.New();
         PipelineRunner.Train(simultaneous, runtime, data, simultaneousRun, false, null, CancellationToken.None).Network.Dispose();
         string Latest(string run) => File.ReadAllText(Path.Combine(run, "checkpoints", "latest")).Trim();
@@ -108,9 +108,9 @@ public class GreedyCheckpointTests(ITestOutputHelper output)
             Assert.Contains("different configuration", e.Message);
         }
         Refused(() => PipelineRunner.Train(simultaneous, runtime, data, greedyRun, true, null, CancellationToken.None), "simultaneous from greedy");
-        Refused(() => GreedyRunner.Train(greedy, runtime, data, simultaneousRun, true, null, CancellationToken.None), "greedy from simultaneous");
+        Refused(() => GreedyRunner.Train(greedy, runtime, data, simultaneousRun, true, new RecordingObserver(), CancellationToken.None), "greedy from simultaneous");
         // Greedy counts its epochs over the whole schedule, so the epochs per layer are part of what must match.
-        Refused(() => GreedyRunner.Train(greedy with { Train = greedy.Train with { Epochs = 3 } }, runtime, data, greedyRun, true, null, CancellationToken.None),
+        Refused(() => GreedyRunner.Train(greedy with { Train = greedy.Train with { Epochs = 3 } }, runtime, data, greedyRun, true, new RecordingObserver(), CancellationToken.None),
             "greedy with other epochs per layer");
         // Refused before anything was written: each run still ends at its own checkpoint.
         Assert.Equal(greedyLatest, Latest(greedyRun));

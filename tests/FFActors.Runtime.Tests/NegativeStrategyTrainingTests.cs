@@ -49,7 +49,9 @@ public class NegativeStrategyTrainingTests(ITestOutputHelper output)
         // Label-free networks are judged by the linear probe alone, never by label goodness.
         Assert.Equal(setup.LabelFree, eval.ProbeOnly);
         Assert.Equal(setup.LabelFree, double.IsNaN(eval.GoodnessAccuracy));
-        Assert.InRange(eval.HeadAccuracy, 0.0, 1.0);
+        // Four batches of FF barely move 784-32-24, so the head (or probe) is judged against chance on the 200 test images:
+        // a path that loses the image or the labels on the way to the readout stays at chance.
+        Assert.True(eval.HeadAccuracy > Chance.Bound(10, data.Test.Count), $"{name}: head {eval.HeadAccuracy:P1} is not above chance");
         output.WriteLine($"{name}: {sw.ElapsedMilliseconds} ms; {(eval.ProbeOnly ? "probe" : $"goodness {eval.GoodnessAccuracy:P1}, head")} {eval.HeadAccuracy:P1}");
     }
 
