@@ -149,26 +149,45 @@ public class LabelFreeTrainingTests(ITestOutputHelper log)
     }
 
     /// <summary>
-    /// Hinton's unsupervised FF (hinton-hybrid negatives) on 2000 real MNIST digits, 2 epochs, judged only
-    /// by the linear probe (30 head epochs) on 1000 test digits. Measured here: 82.8 %, while the same
-    /// probe on the randomly initialised network gives 85.3 % (at this budget the label-free features do
-    /// not yet beat random ones). The bar is low on purpose: a broken label-free path (features that
-    /// ignore the image, a probe that sees labels) lands far from it on one side or the other.
+    /// Hinton's unsupervised FF (hinton-hybrid negatives) on 2000 real MNIST digits, 2 epochs, judged only by the linear
+    /// probe (30 head epochs, layers 0 and 1) on 1000 test digits, against the same probe on the same seed's untrained
+    /// network (random features). At budgets a test can afford, label-free features do not beat random ones: measured
+    /// here 82.8 % against 85.3 %; 10 epochs 84.7 % against 85.3 %; 10 000 digits × 3 epochs 87.8 % against 89.9 %, and
+    /// with 500-wide layers 92.3 % against 92.0 %; at lr 0.01 training collapses (15.6 %). So the test claims what holds:
+    /// training separates hybrid negatives from images far better than the untrained layer does, and the features keep
+    /// the image's information (within 5 points of random features, far above chance), which a broken label-free path
+    /// (features that ignore the image, a probe that never sees the labels) does not.
     /// </summary>
     [Fact]
-    public void Hinton_unsupervised_features_reach_a_low_honest_bar_under_the_linear_probe()
+    public void Hinton_unsupervised_training_separates_hybrids_and_keeps_what_random_features_know()
     {
         var config = Config("hinton-hybrid", [784, 200, 200], epochs: 2, headEpochs: 30, train: 2000, test: 1000);
         using var data = DatasetLoader.Load(config.Data, CPU);
+        using var untrained = new FFNetwork(config, CPU);
         using var net = new FFNetwork(config, CPU);
         var sw = System.Diagnostics.Stopwatch.StartNew();
-        var metrics = new FFTrainer(config).Train(net, data);
-        var result = Evaluator.Evaluate(net, data.Train, data.Test, new LabelOverlay(), config.Eval with { HeadLayers = [0, 1] }, config.Run.Seed, probeOnly: true);
-        log.WriteLine($"hinton-hybrid 784-200-200, 2 epochs on 2000: probe {result.HeadAccuracy:P2} on 1000 test digits in {sw.Elapsed.TotalSeconds:F1} s; " +
-            $"separation {string.Join(", ", metrics[^1].Layers.Select(l => l.Separation.ToString("P1")))}");
+        new FFTrainer(config).Train(net, data);
+        var eval = config.Eval with { HeadLayers = [0, 1] };
+        var result = Evaluator.Evaluate(net, data.Train, data.Test, new LabelOverlay(), eval, config.Run.Seed, probeOnly: true);
+        var random = Evaluator.Evaluate(untrained, data.Train, data.Test, new LabelOverlay(), eval, config.Run.Seed, probeOnly: true);
         Assert.True(result.ProbeOnly);
         Assert.True(double.IsNaN(result.GoodnessAccuracy));
-        Assert.InRange(result.HeadAccuracy, 0.75, 0.99);
-        Assert.True(metrics[^1].Layers[0].Separation > 0.6, $"layer 0 separation {metrics[^1].Layers[0].Separation:P1}");
+
+        // Layer 0's separation of one batch of images from their hybrids (the step's statistics come before its update).
+        double Separation(FFNetwork n)
+        {
+            var overlay = new LabelOverlay();
+            using var gen = new Generator(13);
+            using var scope = NewDisposeScope();
+            var (pos, neg) = new BatchBuilder(overlay, NegativeStrategies.Create("hinton-hybrid", overlay), gen)
+                .Build(data.Train.Images.narrow(0, 0, 500), data.Train.Labels.narrow(0, 0, 500));
+            return n.Layers[0].Step(pos, neg).Stats.Separation;
+        }
+        double separation0 = Separation(untrained), separation = Separation(net);
+        log.WriteLine($"hinton-hybrid 784-200-200, 2 epochs on 2000: probe {result.HeadAccuracy:P2} (random features {random.HeadAccuracy:P2}) " +
+            $"on 1000 test digits; layer-0 separation {separation0:P1} untrained → {separation:P1}; {sw.Elapsed.TotalSeconds:F1} s");
+        Assert.True(separation > separation0 + 0.2, $"layer 0 separation {separation:P1}, untrained {separation0:P1}");
+        Assert.True(result.HeadAccuracy > random.HeadAccuracy - 0.05, $"probe {result.HeadAccuracy:P2}, random features {random.HeadAccuracy:P2}");
+        Assert.True(result.HeadAccuracy > Chance.Bound(10, 1000), $"probe {result.HeadAccuracy:P2}");
     }
 }

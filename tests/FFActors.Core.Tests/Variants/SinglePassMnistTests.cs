@@ -12,8 +12,11 @@ namespace FFActors.Core.Tests.Variants;
 public class SinglePassMnistTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     [Theory]
-    [InlineData("hff", 0.003, 0.85)]       // measured 89.60 %
-    [InlineData("distance", 0.01, 0.89)]   // measured 90.70 %
+    // Measured with seed 3: hff 89.60 %, distance 90.70 %. The floor sits 5 points below the better of them (about five
+    // binomial standard deviations on 1000 test images), where another machine's float rounding does not reach it, and
+    // far above the untrained network of the same seed, which the test measures (chance).
+    [InlineData("hff", 0.003, 0.85)]
+    [InlineData("distance", 0.01, 0.85)]
     public void A_single_pass_network_learns_mnist_from_labels_in_one_pass_per_batch(string kind, double lr, double bar)
     {
         var model = new ModelOptions([784, 200, 200]);
@@ -24,11 +27,13 @@ public class SinglePassMnistTests(Xunit.Abstractions.ITestOutputHelper output)
         using var data = Mnist.Load(trainLimit: 3000, testLimit: 1000);
         using var net = new FFNetwork(config, CPU);
         Assert.True(net.LabelDriven);
+        double untrained = GoodnessScorer.Accuracy(net, data.Test, new LabelOverlay(), [1], 500);
         var metrics = new FFTrainer(config).Train(net, data);
         Assert.All(metrics[^1].Layers, l => Assert.True(l.GoodPos > l.GoodNeg, $"layer {l.Layer}: true-class score {l.GoodPos} ≤ others {l.GoodNeg}"));
         double accuracy = GoodnessScorer.Accuracy(net, data.Test, new LabelOverlay(), [1], 500);
-        output.WriteLine($"{kind} 784-200-200, 2 epochs of 3000 samples: single-pass accuracy {accuracy:P2} on 1000 test samples; " +
+        output.WriteLine($"{kind} 784-200-200, 2 epochs of 3000 samples: single-pass accuracy {untrained:P2} untrained → {accuracy:P2} on 1000 test samples; " +
             $"last-epoch train separation {string.Join(", ", metrics[^1].Layers.Select(l => l.Separation.ToString("P1")))}");
-        Assert.True(accuracy > bar, $"{kind} accuracy {accuracy:P2}");
+        Assert.True(untrained < Chance.Bound(10, 1000), $"{kind}: the untrained network scores {untrained:P2}");
+        Assert.True(accuracy > bar, $"{kind} accuracy {accuracy:P2} (untrained {untrained:P2})");
     }
 }
