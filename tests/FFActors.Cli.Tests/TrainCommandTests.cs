@@ -13,14 +13,22 @@ public class TrainCommandTests(Xunit.Abstractions.ITestOutputHelper output)
         $"run.out-dir={outDir}", $"run.name={name}", $"run.seed={seed}", "run.threads=1",
     ];
 
-    /// <summary>The accuracy floor of the small run (<see cref="Small"/>); chance on its 500 test images is below 17 %.</summary>
+    /// <summary>
+    /// Settings under which the small run learns in its 60 steps (the defaults are Hinton's recipe for long runs: after two
+    /// short epochs they still score at chance): the SymBa loss on mean goodness, Adam 0.01 without decay, both layers scored.
+    /// Measured with seed 3: validation 76.4 %, test goodness 75.4 %, head 79.2 %.
+    /// </summary>
+    static readonly string[] Learns = ["model.loss=symba", "model.goodness=mean", "train.optimizer.lr=0.01", "train.optimizer.schedule=constant",
+        "train.batch-size=50", "eval.head.lr=0.01", "eval.score-layers=[0, 1]"];
+
+    /// <summary>The floor for a run with <see cref="Learns"/>: 15 points under what it measures, far above chance (under 17 % on 500 test images).</summary>
     const double Floor = 0.6;
 
     [Fact]
     public void Train_writes_a_complete_run_folder()
     {
         var outDir = TempFolder.New();
-        Assert.Equal(0, TrainCommand.Run(null, Small(outDir, "a")));
+        Assert.Equal(0, TrainCommand.Run(null, [.. Small(outDir, "a"), .. Learns]));
         var run = Path.Combine(outDir, "a");
         foreach (var f in new[] { "config.conf", "metrics.json", "metrics.csv", "results.json", "curves.png", "weights/layer0.pt", "weights/layer1.pt" })
             Assert.True(File.Exists(Path.Combine(run, f)), $"missing {f}");
@@ -30,7 +38,7 @@ public class TrainCommandTests(Xunit.Abstractions.ITestOutputHelper output)
         var head = results.RootElement.GetProperty("head_accuracy").GetDouble();
         var metrics = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "metrics.json"))).RootElement;
         double validation = metrics[1].GetProperty("validation_accuracy").GetDouble();
-        output.WriteLine($"784-64-64, 2 epochs of 1500, seed 3: validation {validation:P2}, test goodness {acc:P2}, head {head:P2} (chance bound {Chance.Bound(10, 500):P2})");
+        output.WriteLine($"784-64-64 SymBa, 2 epochs of 1500, seed 3: validation {validation:P2}, test goodness {acc:P2}, head {head:P2} (chance bound {Chance.Bound(10, 500):P2})");
         // Seeded floors far below what this run measures and far above chance on 500 samples: a run whose labels or
         // images do not reach the readout fails them, another machine's rounding does not.
         Assert.True(acc > Floor, $"goodness accuracy {acc:P2}");

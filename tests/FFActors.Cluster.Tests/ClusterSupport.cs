@@ -30,7 +30,12 @@ static class ClusterSupport
     public static List<ActorSystem> StartHosts(long frame, double heartbeatPause, bool crashOnTerminate, params (string Name, RuntimeHooks? Hooks)[] hosts) =>
         StartHosts(frame, heartbeatPause, crashOnTerminate, true, hosts);
 
-    public static List<ActorSystem> StartHosts(long frame, double heartbeatPause, bool crashOnTerminate, bool dataPlane, params (string Name, RuntimeHooks? Hooks)[] hosts)
+    public static List<ActorSystem> StartHosts(long frame, double heartbeatPause, bool crashOnTerminate, bool dataPlane, params (string Name, RuntimeHooks? Hooks)[] hosts) =>
+        StartHosts(frame, o => o with { HeartbeatPause = heartbeatPause, DataPlane = o.DataPlane! with { Enabled = dataPlane } }, crashOnTerminate, hosts);
+
+    /// <param name="configure">Settings every host shares beyond its name and seed (TLS, wire precision…).</param>
+    public static List<ActorSystem> StartHosts(long frame, Func<ClusterOptions, ClusterOptions> configure, bool crashOnTerminate = false,
+        params (string Name, RuntimeHooks? Hooks)[] hosts)
     {
         var extra = crashOnTerminate
             ? ConfigurationFactory.ParseString("akka.coordinated-shutdown.run-by-actor-system-terminate = off").WithFallback(Strict)
@@ -39,8 +44,8 @@ static class ClusterSupport
         foreach (var (name, hooks) in hosts)
         {
             var seeds = systems.Count == 0 ? null : new[] { ClusterSystem.SelfAddress(systems[0]).ToString() };
-            systems.Add(LayerHostNode.Start(new ClusterOptions(NodeName: name, SeedNodes: seeds, HeartbeatPause: heartbeatPause,
-                DataPlane: new DataPlaneOptions(Enabled: dataPlane, Threshold: SmallThreshold)), frame, extra, hooks));
+            systems.Add(LayerHostNode.Start(configure(new ClusterOptions(NodeName: name, SeedNodes: seeds,
+                DataPlane: new DataPlaneOptions(Threshold: SmallThreshold))), frame, extra, hooks));
         }
         return systems;
     }
