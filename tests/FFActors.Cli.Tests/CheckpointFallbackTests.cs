@@ -20,15 +20,13 @@ public class CheckpointFallbackTests
         return Path.Combine(outDir, "r");
     }
 
-    static byte[][] Weights(string run) => [.. new[] { "layer0.pt", "layer1.pt" }.Select(f => File.ReadAllBytes(Path.Combine(run, "weights", f)))];
-
     static string File_(string run, string name) => Path.Combine(run, "checkpoints", Newest, name);
 
     public static TheoryData<string, string> Damages() => new()
     {
         { "truncated-layer", "layer1.bin has " },
         { "manifest-garbage", "manifest.sha256: not a checkpoint manifest" },
-        { "manifest-missing", "incomplete (no manifest: writing it was interrupted)" },
+        { "interrupted-before-its-manifest", "incomplete (no manifest: writing it was interrupted)" },
         { "layer-not-a-checkpoint", "layer0.bin is not a layer checkpoint" },
         { "latest-names-a-missing-checkpoint", "which does not exist" },
     };
@@ -38,7 +36,7 @@ public class CheckpointFallbackTests
     public void A_damaged_newest_checkpoint_is_set_aside_and_the_resume_ends_with_the_uninterrupted_weights(string damage, string reported)
     {
         var run = FinishedRun();
-        var before = Weights(run);
+        var before = RunFiles.Weights(run);
         switch (damage)
         {
             case "truncated-layer":
@@ -48,8 +46,10 @@ public class CheckpointFallbackTests
             case "manifest-garbage":
                 File.WriteAllText(File_(run, "manifest.sha256"), "not a manifest\n");
                 break;
-            case "manifest-missing":
+            case "interrupted-before-its-manifest":
+                // What a crash between a checkpoint's files and its manifest leaves: no manifest, latest still on the older one.
                 File.Delete(File_(run, "manifest.sha256"));
+                File.WriteAllText(Path.Combine(run, "checkpoints", "latest"), Older + "\n");
                 break;
             case "layer-not-a-checkpoint":
                 // Replaced by another file and the manifest written for it: the checksums agree, the content is no layer.
@@ -76,6 +76,6 @@ public class CheckpointFallbackTests
             Assert.Contains($"skipped checkpoint {Path.Combine(run, "checkpoints", Newest)}", log);
             Assert.True(Directory.Exists(Path.Combine(run, "checkpoints", Newest + ".damaged")), "the damaged checkpoint was not moved aside");
         }
-        Assert.Equal(before, Weights(run));
+        Assert.Equal(before, RunFiles.Weights(run));
     }
 }

@@ -33,8 +33,6 @@ public class FaultInjectionTests
 
     static string Checkpoint(string run, string id) => Path.Combine(run, "checkpoints", id);
 
-    static byte[][] Weights(string run) => [.. new[] { "layer0.pt", "layer1.pt" }.Select(f => File.ReadAllBytes(Path.Combine(run, "weights", f)))];
-
     static string RunLog(string run) => File.ReadAllText(Path.Combine(run, "run.log"));
 
     /// <summary>Runs <paramref name="action"/> with a bound: a hang fails the test instead of stalling the suite.</summary>
@@ -104,11 +102,11 @@ public class FaultInjectionTests
         {
             File.WriteAllText(Path.Combine(run, RunLock.FileName),
                 $"pid={holder.Id}\nhost={Environment.MachineName}\nstarted={holder.StartTime.ToUniversalTime():O}\n");
-            var before = Weights(run);
+            var before = RunFiles.Weights(run);
             var e = Assert.Throws<RunFolderException>(() => TrainCommand.Resume(run, null, []));
             Assert.Contains($"in use by process {holder.Id}", e.Message);
             Assert.DoesNotContain("\n", e.Message);
-            Assert.Equal(before, Weights(run));
+            Assert.Equal(before, RunFiles.Weights(run));
         }
         finally
         {
@@ -154,7 +152,7 @@ public class FaultInjectionTests
     public void A_bit_flip_in_the_newest_checkpoint_falls_back_to_the_previous_one_and_ends_with_the_same_weights()
     {
         var run = FinishedRun();
-        var before = Weights(run);
+        var before = RunFiles.Weights(run);
         var layer0 = Path.Combine(Checkpoint(run, "e0002-b000000"), "layer0.bin");
         var bytes = File.ReadAllBytes(layer0);
         bytes[^40] ^= 0x01; // a low bit of a stored value: a silent change in the result without the checksum
@@ -167,7 +165,7 @@ public class FaultInjectionTests
         Assert.Contains("falling back to checkpoint", log);
         Assert.True(Directory.Exists(Checkpoint(run, "e0002-b000000.damaged")));
         // Epoch 2 was trained again from the epoch-1 checkpoint: the weights of the uninterrupted run.
-        Assert.Equal(before, Weights(run));
+        Assert.Equal(before, RunFiles.Weights(run));
     }
 
     [Fact]
@@ -203,13 +201,13 @@ public class FaultInjectionTests
     public void A_missing_latest_pointer_resumes_from_the_newest_intact_checkpoint_instead_of_starting_over()
     {
         var run = FinishedRun();
-        var before = Weights(run);
+        var before = RunFiles.Weights(run);
         File.Delete(Path.Combine(run, "checkpoints", "latest"));
         var metrics = EpochSeconds(run);
         Assert.Equal(0, TrainCommand.Resume(run, null, []));
         Assert.Contains("latest is missing", RunLog(run));
         Assert.Contains("using the newest intact checkpoint", RunLog(run));
-        Assert.Equal(before, Weights(run));
+        Assert.Equal(before, RunFiles.Weights(run));
         // Nothing was trained again: both epochs keep the times they were trained in.
         Assert.Equal(metrics, EpochSeconds(run));
     }
@@ -221,12 +219,12 @@ public class FaultInjectionTests
     public void A_checkpoint_written_before_manifests_resumes_unverified_and_says_so()
     {
         var run = FinishedRun();
-        var before = Weights(run);
+        var before = RunFiles.Weights(run);
         foreach (var dir in Directory.GetDirectories(Path.Combine(run, "checkpoints"))) File.Delete(Path.Combine(dir, "manifest.sha256"));
         Assert.Equal(0, TrainCommand.Resume(run, null, []));
         Assert.Contains("has no manifest", RunLog(run));
         Assert.Contains("unverified", RunLog(run));
-        Assert.Equal(before, Weights(run));
+        Assert.Equal(before, RunFiles.Weights(run));
     }
 
     // ------------------------------------------------------------------ data
@@ -251,18 +249,10 @@ public class FaultInjectionTests
         gz.Write(idx);
     }
 
-    static string DataCopy()
-    {
-        var dir = TempFolder.New();
-        var mnist = Directory.CreateDirectory(Path.Combine(dir, "mnist")).FullName;
-        foreach (var f in Directory.GetFiles(Path.Combine(RepoPaths.Data, "mnist"))) File.Copy(f, Path.Combine(mnist, Path.GetFileName(f)));
-        return dir;
-    }
-
     [Fact]
     public void A_test_set_of_another_image_size_is_refused_before_a_run_folder_exists()
     {
-        var data = DataCopy();
+        var data = Mnist.CopyOfShippedData();
         var test = Path.Combine(data, "mnist", "t10k-images-idx3-ubyte.gz");
         WriteImages(test, 10000, 32);
         var outDir = Path.Combine(data, "runs");
@@ -276,7 +266,7 @@ public class FaultInjectionTests
     [Fact]
     public void Images_of_another_size_under_the_mnist_name_are_refused_even_when_the_model_fits_them()
     {
-        var data = DataCopy();
+        var data = Mnist.CopyOfShippedData();
         WriteImages(Path.Combine(data, "mnist", "train-images-idx3-ubyte.gz"), 60000, 32);
         WriteImages(Path.Combine(data, "mnist", "t10k-images-idx3-ubyte.gz"), 10000, 32);
         var outDir = Path.Combine(data, "runs");
@@ -289,7 +279,7 @@ public class FaultInjectionTests
     [Fact]
     public void A_gz_file_that_is_not_gzip_is_reported_as_such()
     {
-        var data = DataCopy();
+        var data = Mnist.CopyOfShippedData();
         var test = Path.Combine(data, "mnist", "t10k-images-idx3-ubyte.gz");
         WriteImages(test, 10, 28, gzip: false);
         var e = Assert.ThrowsAny<Exception>(() => TrainCommand.Run(null, [.. Tiny(Path.Combine(data, "runs"), "gz"), $"data.dir={data}"]));

@@ -32,10 +32,8 @@ public class ProcessTests
     [Fact]
     public void Corrupted_data_file_gives_one_line_naming_the_file()
     {
-        var dir = TempFolder.New();
-        var mnist = Directory.CreateDirectory(Path.Combine(dir, "mnist")).FullName;
-        foreach (var f in Directory.GetFiles(Path.Combine(RepoPaths.Data, "mnist")))
-            File.Copy(f, Path.Combine(mnist, Path.GetFileName(f)));
+        var dir = Mnist.CopyOfShippedData();
+        var mnist = Path.Combine(dir, "mnist");
         var broken = Path.Combine(mnist, "t10k-labels-idx1-ubyte.gz");
         var bytes = File.ReadAllBytes(broken);
         File.WriteAllBytes(broken, bytes[..(bytes.Length / 2)]); // truncated gzip stream

@@ -119,7 +119,7 @@ public class TrainCommandTests(Xunit.Abstractions.ITestOutputHelper output)
         var args = Small(outDir, "unused").Where(a => !a.StartsWith("run.name=", StringComparison.Ordinal)).ToArray();
         Assert.Equal(0, TrainCommand.Run(null, args));
         var run = Assert.Single(Directory.GetDirectories(outDir));
-        var before = Weights(run);
+        var before = RunFiles.Weights(run);
         // Take the run back to its first epoch: the epoch-2 checkpoint and everything written after it are gone.
         var checkpoints = Path.Combine(run, "checkpoints");
         Directory.Delete(Path.Combine(checkpoints, "e0002-b000000"), recursive: true);
@@ -131,11 +131,9 @@ public class TrainCommandTests(Xunit.Abstractions.ITestOutputHelper output)
         // trains epoch 2 again: the same weights as the uninterrupted run, bit for bit.
         Assert.Equal(0, TrainCommand.Resume(run, null, []));
         Assert.Contains("resumed from checkpoint e0001-b000000", File.ReadAllText(Path.Combine(run, "run.log")));
-        Assert.Equal(before, Weights(run));
+        Assert.Equal(before, RunFiles.Weights(run));
         Assert.True(File.Exists(Path.Combine(run, "results.json")));
     }
-
-    static byte[][] Weights(string run) => [.. new[] { "layer0.pt", "layer1.pt" }.Select(f => File.ReadAllBytes(Path.Combine(run, "weights", f)))];
 
     [Fact]
     public void Existing_run_folder_is_not_overwritten()

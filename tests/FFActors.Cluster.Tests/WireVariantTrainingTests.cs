@@ -1,5 +1,8 @@
 using FFActors.Core.Data;
 using FFActors.Core.Evaluation;
+using FFActors.Core.Layers;
+using FFActors.Core.Objectives;
+using FFActors.Core.Training;
 using FFActors.Runtime;
 using FFActors.Runtime.Cluster;
 using FFActors.Runtime.Serialization;
@@ -45,8 +48,16 @@ public class WireVariantTrainingTests(ITestOutputHelper output)
     [Fact]
     public void A_run_with_float16_activations_on_the_wire_trains_about_as_well_as_float32_and_is_not_the_same_run()
     {
-        var config = Mnist.Config(layers: [784, 100, 100], epochs: 2, batch: 50, train: 1000);
+        // A loss that learns to score labels within these 40 steps (SymBa on RMS-normalised inputs, Adam 0.01 without decay):
+        // the small runs' default objective is still at chance after them, where two runs cannot be told apart.
+        var small = Mnist.Config(layers: [784, 100, 100], epochs: 2, batch: 50, train: 1000);
+        var config = small with
+        {
+            Model = small.Model with { Loss = LossKind.SymBa, InputNorm = InputNorm.Rms },
+            Train = small.Train with { Optimizer = new OptimizerOptions(LearningRate: 0.01, Schedule: LrSchedule.Constant) },
+        };
         using var data = Mnist.Load(config);
+        using var test = Mnist.Load(trainLimit: 1, testLimit: 1000);
         using var local = PipelineRunner.Train(config, ClusterSupport.Runtime(), data, null, false, null, CancellationToken.None).Network;
 
         var hosts = ClusterSupport.StartHosts(FrameBudget.FrameFor(config, data.Train.Count), o => o with { Precision = WirePrecision.Float16 }, false,
@@ -61,11 +72,11 @@ public class WireVariantTrainingTests(ITestOutputHelper output)
             // Rounded activations change the math (not vacuous), but not what the network learns.
             Assert.False(Weights.Equal(local, net), "float16 on the wire left the weights of a float32 run");
             var overlay = new LabelOverlay(config.Model.LabelValue);
-            int[] layers = config.Eval.ScoreLayersFor(net.Layers.Count);
-            double half = GoodnessScorer.Accuracy(net, data.Test, overlay, layers, 100);
-            double full = GoodnessScorer.Accuracy(local, data.Test, overlay, layers, 100);
-            output.WriteLine($"784-100-100, 2 epochs of 1000: goodness accuracy float32 {full:P2}, float16 wire {half:P2} on {data.Test.Count} test images");
-            Assert.True(half > Chance.Bound(10, (int)data.Test.Count), $"float16: {half:P2}");
+            int[] layers = [0, 1];
+            double half = GoodnessScorer.Accuracy(net, test.Test, overlay, layers, 500);
+            double full = GoodnessScorer.Accuracy(local, test.Test, overlay, layers, 500);
+            output.WriteLine($"784-100-100 SymBa, 2 epochs of 1000: goodness accuracy float32 {full:P2}, float16 wire {half:P2} on {test.Test.Count} test images");
+            Assert.True(full > 0.5, $"float32: {full:P2}: the comparison needs a run that learned");
             Assert.True(Math.Abs(half - full) <= 0.05, $"float16 {half:P2} vs float32 {full:P2}");
         }
         finally

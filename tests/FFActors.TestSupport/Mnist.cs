@@ -15,6 +15,15 @@ public static class Mnist
     public static DataSplits Load(int trainLimit = 0, int testLimit = 0, int validation = 0, Normalization normalization = Normalization.MeanStd) =>
         DatasetLoader.Load(new DataOptions("mnist", RepoPaths.Data, normalization, validation, trainLimit, testLimit), CPU);
 
+    /// <summary>A fresh folder holding a copy of the shipped MNIST files (data.dir for a test that damages them); returns it.</summary>
+    public static string CopyOfShippedData()
+    {
+        var dir = TempFolder.New();
+        var mnist = Directory.CreateDirectory(Path.Combine(dir, "mnist")).FullName;
+        foreach (var f in Directory.GetFiles(Path.Combine(RepoPaths.Data, "mnist"))) File.Copy(f, Path.Combine(mnist, Path.GetFileName(f)));
+        return dir;
+    }
+
     /// <summary>The data a configuration names.</summary>
     public static DataSplits Load(FFConfig config) => DatasetLoader.Load(config.Data, CPU);
 
