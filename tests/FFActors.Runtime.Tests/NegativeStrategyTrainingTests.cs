@@ -33,10 +33,7 @@ public class NegativeStrategyTrainingTests(ITestOutputHelper output)
     [MemberData(nameof(AllNames))]
     public void Every_strategy_trains_a_few_steps_through_the_pipeline(string name)
     {
-        // A head (or probe) of 10 epochs at 0.01 on the 200 training images: with 1 epoch at the default 0.001 (two Adam
-        // steps) every strategy's head answered one class for every image.
-        var config = Config(name, headEpochs: 10);
-        config = config with { Eval = config.Eval with { HeadLearningRate = 0.01 } };
+        var config = Config(name, headEpochs: 1);
         using var data = Mnist.Load(config);
         var setup = NegativeSetup.Of(config);
         var sw = System.Diagnostics.Stopwatch.StartNew();
@@ -52,15 +49,14 @@ public class NegativeStrategyTrainingTests(ITestOutputHelper output)
         // Label-free networks are judged by the linear probe alone, never by label goodness.
         Assert.Equal(setup.LabelFree, eval.ProbeOnly);
         Assert.Equal(setup.LabelFree, double.IsNaN(eval.GoodnessAccuracy));
-        // Four batches of FF barely move 784-32-24, so the head (or probe) is judged against chance on the 200 test images:
-        // a path that loses the image or the labels on the way to the readout stays at chance.
-        Assert.True(eval.HeadAccuracy > Chance.Bound(10, data.Test.Count), $"{name}: head {eval.HeadAccuracy:P1} is not above chance");
-        using (var scope = TorchSharp.torch.NewDisposeScope())
-        {
-            var f = SoftmaxHead.Features(net, data.Test.Images.narrow(0, 0, 50), new LabelOverlay(config.Model.LabelValue), config.Eval.HeadLayersFor(net.Layers.Count));
-            output.WriteLine($"{name}: head features {f.shape[1]} wide, mean |f| {f.abs().mean().item<float>():F4}, distinct rows {f.unique(dim: 0).Item1.shape[0]}");
-        }
         output.WriteLine($"{name}: {sw.ElapsedMilliseconds} ms; {(eval.ProbeOnly ? "probe" : $"goodness {eval.GoodnessAccuracy:P1}, head")} {eval.HeadAccuracy:P1}");
+        // Four batches of FF leave 784-32-24 at chance under both readouts (measured: goodness 10.0 %, head 14.0 % for every
+        // strategy, also with a 30-epoch head at 0.05), so a floor could only be a range. What can go wrong here is the
+        // readout through the actors: it must give exactly what Core's evaluator gives on the gathered network.
+        RuntimeSupport.OneThread();
+        var core = Evaluator.Evaluate(net, data.Train, data.Test, new LabelOverlay(config.Model.LabelValue), config.Eval, config.Run.Seed, setup.ProbeOnly);
+        Assert.Equal(core.HeadAccuracy, eval.HeadAccuracy);
+        Assert.Equal(core.GoodnessAccuracy, eval.GoodnessAccuracy);
     }
 
     [Theory]
