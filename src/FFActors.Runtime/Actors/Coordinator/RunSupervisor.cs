@@ -166,7 +166,7 @@ internal sealed partial class RunSupervisor : ReceiveActor
         Receive<PartFailed>(m => Fail(m.Cause));
         Receive<LayerFailed>(f =>
         {
-            if (f.RunId == s.RunId && f.Generation == generation) OnLayerLost(f.Layer, f.Reason);
+            if (f.RunId == s.RunId && f.Generation == generation) OnLayerLost(f.Layer, f.Reason, f.NonFinite);
         });
         Receive<LayerHostInfo>(_ => unexplained is { } u && Sender.Equals(u.Host), _ =>
         {
@@ -260,12 +260,12 @@ internal sealed partial class RunSupervisor : ReceiveActor
 
     // ---------------------------------------------------------------- faults
 
-    void OnLayerLost(int layer, string reason)
+    void OnLayerLost(int layer, string reason, bool nonFinite = false)
     {
         unexplained = null;
         if (placement!.Hosts.Count == 0)
         {
-            Fail(new PipelineFaultException($"layer {layer} lost ({reason}) and no layer host is left", s.Log));
+            Fail(new PipelineFaultException(PipelineFault.ClusterLost, $"layer {layer} lost ({reason}) and no layer host is left", s.Log));
             return;
         }
         string key = last.CheckpointId ?? "initial";
@@ -274,7 +274,7 @@ internal sealed partial class RunSupervisor : ReceiveActor
         if (recoveries > MaxRecoveriesPerCheckpoint)
         {
             log.Info($"layer {layer} failed again ({reason}); giving up after {MaxRecoveriesPerCheckpoint} restores from {last.Describe()}");
-            Fail(new PipelineFaultException($"layer {layer} keeps failing ({reason}); gave up after {MaxRecoveriesPerCheckpoint} restores from {last.Describe()}", s.Log));
+            Fail(new PipelineFaultException(nonFinite ? PipelineFault.Diverged : PipelineFault.LayerFailing, $"layer {layer} keeps failing ({reason}); gave up after {MaxRecoveriesPerCheckpoint} restores from {last.Describe()}", s.Log));
             return;
         }
         log.Info($"layer {layer} failed: {reason}; it was stopped (not restarted). Restoring every layer from {last.Describe()} and replaying the batches since" +
