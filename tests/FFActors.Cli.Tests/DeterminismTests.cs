@@ -5,9 +5,9 @@ namespace FFActors.Cli.Tests;
 /// <summary>
 /// The promise of the README as a user checks it: <c>ffactors train</c> with the default thread settings ends with the same
 /// weight files, byte for byte, in sequential and pipeline mode, and so does a resume that finishes in the other mode.
-/// Sequential mode used to give its layers all cores and the pipeline max(1, cores / layers): on two or more cores the
-/// CwC-FF case failed (oneDNN's convolutions sum in another order with another thread count), and so did dense layers
-/// where oneMKL takes its Intel code paths. Only runs on one core cannot tell the two rules apart.
+/// Were the layers' intra-op thread count chosen per mode (all cores in sequential, max(1, cores / layers) in the
+/// pipeline), the CwC-FF case would fail on two or more cores (oneDNN's convolutions sum in another order with another
+/// thread count), and so would dense layers where oneMKL takes its Intel code paths. On one core the two rules agree.
 /// </summary>
 [Collection("real executable")]
 public class DeterminismTests

@@ -7,8 +7,8 @@ namespace FFActors.Cluster.Tests;
 /// A coordinator process killed with SIGKILL in the middle of a TLS cluster run: the layer hosts stay up, stop its layers
 /// and wait; <c>ffactors train --resume RUN --cluster</c>, started at once and given nothing else, joins with the run's
 /// recorded cluster settings, waits until the dead coordinator is removed, and ends with the weights of the local run.
-/// (Before, the split-brain resolver kept the coordinator's side, so the hosts downed themselves and exited, and a resume
-/// of a TLS run needed every cluster.tls key again.)
+/// With a split-brain resolver that keeps the coordinator's side (keep-majority on its role) the hosts down themselves
+/// and exit, and this test fails.
 /// </summary>
 public partial class ProcessSmokeTests
 {
