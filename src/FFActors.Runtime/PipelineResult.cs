@@ -27,7 +27,7 @@ public sealed record RunAccounting(IReadOnlyList<LayerTimings> Layers, double Bu
 /// <summary>Why the runtime gave up on a run (<see cref="PipelineFaultException.Kind"/>).</summary>
 public enum PipelineFault
 {
-    /// <summary>A layer kept failing with an error after its restores.</summary>
+    /// <summary>A layer kept failing with an error after its restores, or was lost when it could not be restored any more.</summary>
     LayerFailing,
     /// <summary>A layer kept producing non-finite values (loss or goodness NaN/Inf) after its restores: the training diverged.</summary>
     Diverged,

@@ -301,7 +301,8 @@ internal sealed class RunSupervisor : ReceiveActor
     {
         Receive<LayersGathered>(Complete);
         Receive<LayerLost>(l => l.Generation == generation, l =>
-            Fail(new PipelineFaultException($"layer {l.Layer} was lost before handing over its weights ({l.Reason})", s.Log)));
+            Fail(new PipelineFaultException(l.HostsLeft == 0 ? PipelineFault.ClusterLost : PipelineFault.LayerFailing,
+                $"layer {l.Layer} was lost before handing over its weights ({l.Reason})", s.Log)));
         Faults();
     }
 
