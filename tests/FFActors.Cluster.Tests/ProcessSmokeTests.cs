@@ -6,7 +6,7 @@ using Xunit.Abstractions;
 namespace FFActors.Cluster.Tests;
 
 /// <summary>Real separate processes on 127.0.0.1: a coordinator and layer hosts started with the ffactors executable.</summary>
-public class ProcessSmokeTests(ITestOutputHelper output)
+public partial class ProcessSmokeTests(ITestOutputHelper output)
 {
     string Config(string dir, int epochs)
     {
@@ -37,8 +37,9 @@ public class ProcessSmokeTests(ITestOutputHelper output)
     /// <summary>The address a layer host started on port 0 says it listens on.</summary>
     static string AddressOf(FfactorsProcess host)
     {
-        var line = host.WaitForLine(l => l.StartsWith("layer host ", StringComparison.Ordinal) && l.Contains(" at akka.tcp://"), TimeSpan.FromSeconds(60), "the host's address");
-        return Regex.Match(line, @" at (akka\.tcp://ffactors@[^ ]+) \(").Groups[1].Value;
+        var line = host.WaitForLine(l => l.StartsWith("layer host ", StringComparison.Ordinal) && Regex.IsMatch(l, @" at akka(\.ssl)?\.tcp://"),
+            TimeSpan.FromSeconds(60), "the host's address");
+        return Regex.Match(line, @" at (akka(\.ssl)?\.tcp://ffactors@[^ ]+) \(").Groups[1].Value;
     }
 
     static void AssertSameWeightFiles(string expectedRun, string actualRun)
