@@ -22,7 +22,7 @@ public class ReportTests
 
     static RunResults Figures(long seed, double goodness, double head, double train) => new(
         "mnist", seed, [784, 10, 10], "layers [784, 10, 10]", "simultaneous", "pipeline", 2, "wrong-label", false,
-        "goodness-scoring+softmax-head", 1000, goodness, [1], head, [1], train, 1, train + 1);
+        "goodness-scoring+softmax-head", 1000, goodness, [1], head, [1], train, 1, train + 1, 500_000_000);
 
     const string Config = "# resolved\n  run : {\n    seed : 1\n    out-dir : runs\n    name : \"\"\n  }\n  train : {\n    epochs : 2\n  }\n";
 
@@ -81,7 +81,7 @@ public class ReportTests
 
         var readme = File.ReadAllText(Path.Combine(root, "README.md"));
         Assert.DoesNotContain("old table", readme);
-        Assert.Contains("| tiny net | 90.12 % | 92.34 % | 1 | 12 | 13 | `ffactors train` | [main.json](results/main/main.json) |", readme);
+        Assert.Contains("| tiny net | 90.12 % | 92.34 % | 1 | 12 | 13 | 0.50 | `ffactors train` | [main.json](results/main/main.json) |", readme);
         Assert.EndsWith("<!-- /report -->\n\ntext after\n", readme);
         var docs = File.ReadAllText(Path.Combine(root, "docs", "results.md"));
         Assert.Contains("| negatives=wrong-label | 2 | 70.00 ± 14.14 % | 90.00 ± 0.00 % | 6 ± 1 |", docs);

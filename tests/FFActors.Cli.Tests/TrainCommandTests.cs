@@ -30,6 +30,8 @@ public class TrainCommandTests
         double train = results.RootElement.GetProperty("train_seconds").GetDouble(), eval = results.RootElement.GetProperty("eval_seconds").GetDouble();
         Assert.True(train > 0 && eval > 0);
         Assert.True(train + eval <= results.RootElement.GetProperty("total_seconds").GetDouble() + 1e-3);
+        // libtorch alone maps more than 100 MB; the process's peak is at least what it holds now.
+        Assert.InRange(results.RootElement.GetProperty("peak_resident_bytes").GetInt64(), Math.Max(100_000_000L, Environment.WorkingSet / 2), 64L << 30);
         var metrics = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "metrics.json"))).RootElement;
         Assert.Equal(2, metrics.GetArrayLength());
         Assert.True(metrics[1].GetProperty("validation_accuracy").GetDouble() > 0.1);

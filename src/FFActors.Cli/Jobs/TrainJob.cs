@@ -95,7 +95,8 @@ public sealed class TrainJob
             HeadLayers: result.HeadLayers,
             TrainSeconds: trainSeconds,
             EvalSeconds: result.Seconds,
-            TotalSeconds: clock.Elapsed.TotalSeconds);
+            TotalSeconds: clock.Elapsed.TotalSeconds,
+            PeakResidentBytes: PeakResidentSet.Bytes());
         run.WriteResults(figures);
         MetricsChart.Save(run.File("curves.png"), outcome.Metrics, $"{config.Data.Dataset} {Describe(config.Model)} {How}");
         SaveDiagnostics(run, outcome.Metrics, outcome.Network, data);

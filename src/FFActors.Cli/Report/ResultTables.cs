@@ -24,14 +24,14 @@ public static class ResultTables
     public static string TrainTable(IReadOnlyList<(string RepoPath, ResultFile File)> files, Func<string, string> link)
     {
         var sb = new StringBuilder();
-        sb.AppendLine("| run | test accuracy, goodness scoring | test accuracy, softmax head | seeds | train (s) | train + evaluation (s) | command | result file |");
-        sb.AppendLine("|---|---:|---:|---|---:|---:|---|---|");
+        sb.AppendLine("| run | test accuracy, goodness scoring | test accuracy, softmax head | seeds | train (s) | train + evaluation (s) | peak resident set (GB) | command | result file |");
+        sb.AppendLine("|---|---:|---:|---|---:|---:|---:|---|---|");
         foreach (var (repoPath, file) in files)
         {
             var row = file.Rows[0];
             var s = row.Summary;
             sb.AppendLine(C, $"| {file.Title} | {Percent(s, "goodness_accuracy")} | {Percent(s, "head_accuracy")} | {string.Join(", ", file.Seeds)} | " +
-                $"{Plain(s, "train_seconds")} | {Plain(s, "total_seconds")} | {Commands(file)} | [{Path.GetFileName(repoPath)}]({link(repoPath)}) |");
+                $"{Plain(s, "train_seconds")} | {Plain(s, "total_seconds")} | {Plain(s, "peak_rss_gb", "F2")} | {Commands(file)} | [{Path.GetFileName(repoPath)}]({link(repoPath)}) |");
         }
         sb.AppendLine();
         sb.AppendLine(string.Join(" ", files.SelectMany(f => f.File.Invocations.Select(i => $"Measured on {i.Machine.Cpu}, {i.Machine.Cores} cores.")).Distinct()
@@ -74,8 +74,8 @@ public static class ResultTables
             ? v.N < 2 ? string.Create(C, $"{v.Mean * 100:F2} %") : string.Create(C, $"{v.Mean * 100:F2} ± {v.Sd * 100:F2} %")
             : "–";
 
-    static string Plain(IReadOnlyDictionary<string, Spread> s, string key) =>
+    static string Plain(IReadOnlyDictionary<string, Spread> s, string key, string format = "F0") =>
         s.TryGetValue(key, out var v) && v.N > 0
-            ? v.N < 2 ? string.Create(C, $"{v.Mean:F0}") : string.Create(C, $"{v.Mean:F0} ± {v.Sd:F0}")
+            ? v.N < 2 ? v.Mean.ToString(format, C) : $"{v.Mean.ToString(format, C)} ± {v.Sd.ToString(format, C)}"
             : "–";
 }
