@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using FFActors.Cli.Commands;
+using FFActors.Cli.Experiments;
 using FFActors.Cli.Jobs;
 using FFActors.Cli.Output;
 using FFActors.Cli.Report;
@@ -95,6 +96,50 @@ public class ReportTests
         File.WriteAllText(Path.Combine(root, "README.md"), readme.Replace("90.12 %", "91.12 %"));
         Assert.Equal(1, ReportCommand.Run(root, check: true));
         Assert.Equal(["README.md"], DocsReport.Render(root).Where(p => p.Stale).Select(p => p.RepoPath));
+    }
+
+    [Fact]
+    public void A_grid_of_arms_becomes_a_heat_map_with_the_baseline_in_every_row()
+    {
+        static ResultRow Row(string name, double goodness, params string[] overrides) =>
+            new(name, overrides, [new SeedFigures(1, new Dictionary<string, double?> { ["goodness"] = goodness, ["head"] = goodness + 0.01, ["seconds"] = 3 })]);
+        const string scale = "train.collaboration.scale", mode = "train.collaboration.mode", exchange = "train.collaboration.exchange";
+        var file = new ResultFile
+        {
+            Kind = ResultFile.ExperimentKind, Title = "collaboration (quick profile)", Config = ["experiment { }"],
+            Invocations = [new Invocation("ffactors experiment c.conf --quick", "1.0.0", "unknown", DateTime.UnixEpoch, MachineFacts.Current(), [1])],
+            Rows =
+            [
+                Row("s0", 0.80, $"{scale}=0"),
+                Row("a", 0.81, $"{scale}=0.1", $"{mode}=all", $"{exchange}=exact"),
+                Row("b", 0.82, $"{scale}=0.1", $"{mode}=next", $"{exchange}=exact"),
+                Row("c", 0.83, $"{scale}=0.5", $"{mode}=all", $"{exchange}=exact"),
+                // No figures (the arm-seed failed): its cell stays empty.
+                new ResultRow("d", [$"{scale}=0.5", $"{mode}=next", $"{exchange}=exact"], []),
+            ],
+        };
+        var grid = ExperimentCharts.ResultGrid(file)!;
+        Assert.Equal(scale, grid.ColumnKey);
+        Assert.Equal(["0", "0.1", "0.5"], grid.Columns);
+        // exchange has one value in every arm: not an axis.
+        Assert.Equal([mode], grid.RowKeys);
+        Assert.Equal(["mode=all", "mode=next"], grid.Rows);
+        var g = grid.Cells["goodness"];
+        Assert.Equal([0.80, 0.81, 0.83, 0.80, 0.82], new[] { g[0, 0], g[0, 1], g[0, 2], g[1, 0], g[1, 1] });
+        Assert.True(double.IsNaN(g[1, 2]));
+        Assert.Equal(0.84, grid.Cells["head"][0, 2], 12);
+
+        // The negatives experiment varies one key: no grid.
+        Assert.Null(ExperimentCharts.ResultGrid(file with { Rows = [Row("x", 0.5, "train.negatives=wrong-label"), Row("y", 0.6, "train.negatives=hard-label")] }));
+
+        var root = RepoPaths.TempDir();
+        file.Write(Path.Combine(root, "results", "experiments", "collaboration-quick.json"));
+        Directory.CreateDirectory(Path.Combine(root, "docs"));
+        File.WriteAllText(Path.Combine(root, "docs", "variants.md"), "<!-- report results/experiments/collaboration-quick.json -->\n<!-- /report -->\n");
+        Assert.Equal(0, ReportCommand.Run(root, check: false));
+        Assert.Contains("](img/experiments-collaboration-quick-grid.png)", File.ReadAllText(Path.Combine(root, "docs", "variants.md")));
+        var png = File.ReadAllBytes(Path.Combine(root, "docs", "img", "experiments-collaboration-quick-grid.png"));
+        Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], png.Take(4));
     }
 
     [Fact]

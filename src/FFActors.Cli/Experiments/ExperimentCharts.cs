@@ -12,6 +12,26 @@ public static class ExperimentCharts
         Bars(Path.Combine(spec.OutDir, "accuracy.png"), spec, arms, metrics);
         Curves(Path.Combine(spec.OutDir, "curves.png"), spec, arms);
         if (spec.Embedding.Enabled && spec.HasFeatureArms) Embedding(Path.Combine(spec.OutDir, "embedding.png"), spec);
+        var grid = GridHeatmap.Of(arms.Where(a => a.Runs > 0).Select(a => new GridHeatmap.Arm(a.Overrides, a.Metrics.ToDictionary(m => m.Key, m => m.Value.Mean))).ToList(),
+            GridFigures.Select(f => f.Key).ToList());
+        if (grid is not null) GridHeatmap.Save(Path.Combine(spec.OutDir, "grid.png"), spec.Name + (spec.Quick ? " (quick)" : ""), grid, GridFigures);
+    }
+
+    /// <summary>The accuracies a grid's heat map shows, one panel each.</summary>
+    static readonly (string Key, string Header)[] GridFigures = [("goodness", "goodness scoring"), ("head", "softmax head")];
+
+    /// <summary>The grid an experiment result's arms form (<see cref="GridHeatmap"/>), or null when they form none.</summary>
+    public static GridHeatmap.Layout? ResultGrid(Report.ResultFile file) =>
+        GridHeatmap.Of(file.Rows.Where(r => r.Seeds.Count > 0)
+            .Select(r => new GridHeatmap.Arm(r.Overrides, r.Summary.Where(f => f.Value.N > 0).ToDictionary(f => f.Key, f => f.Value.Mean))).ToList(),
+            GridFigures.Select(f => f.Key).ToList());
+
+    /// <summary>The heat map of an experiment result whose arms form a grid (docs/img); false when they form none.</summary>
+    public static bool SaveResultGrid(string path, Report.ResultFile file)
+    {
+        if (ResultGrid(file) is not { } grid) return false;
+        GridHeatmap.Save(path, file.Title, grid, GridFigures);
+        return true;
     }
 
     static void Bars(string path, ExperimentSpec spec, IReadOnlyList<ArmSummary> arms, (string Key, string Header)[] metrics) =>
