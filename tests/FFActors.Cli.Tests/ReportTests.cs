@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using FFActors.Benchmarks;
 using FFActors.Cli.Commands;
 using FFActors.Cli.Experiments;
 using FFActors.Cli.Jobs;
@@ -140,6 +141,34 @@ public class ReportTests
         Assert.Contains("](img/experiments-collaboration-quick-grid.png)", File.ReadAllText(Path.Combine(root, "docs", "variants.md")));
         var png = File.ReadAllBytes(Path.Combine(root, "docs", "img", "experiments-collaboration-quick-grid.png"));
         Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], png.Take(4));
+    }
+
+    [Fact]
+    public void A_benchmark_report_becomes_a_result_file_and_a_table_of_its_headline_figures()
+    {
+        static ModeMeasurement Mode(string mode, double samplesPerSecond) => new(mode, 1, 1, samplesPerSecond, [0.5], [0.4], 0.1, 0.05);
+        var row = PipelineBenchmarkRow.Of([784, 100], 100, 1000, 2, 150, [Mode("sequential-1", 100), Mode("sequential-2", 160), Mode("pipeline", 180), Mode("pipeline-unshared", 170)],
+            [1], [2], 400, referenceLoop: 90);
+        var report = new PipelineBenchmarkReport(2, 48, 25, [row], 10, (0.5, 1.5), 49, "vendor dispatch");
+        var root = RepoPaths.TempDir();
+        var path = Path.Combine(root, "results", "benchmarks", "pipeline.json");
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        BenchmarkResults.Pipeline(report, ["--samples 1000"], "ffactors bench pipeline --samples 1000").Write(path);
+
+        var file = ResultFile.Read(path);
+        Assert.Equal(ResultFile.BenchmarkKind, file.Kind);
+        Assert.Equal(48, file.Invocations[0].Machine.MatmulGflops);
+        Assert.Contains("load average 0.50 before and 1.50 after", file.Note);
+        Assert.Equal(2.0, file.Rows[0].Summary["vs_reference"].Mean, 12);
+
+        File.WriteAllText(Path.Combine(root, "README.md"), "<!-- report results/benchmarks -->\n<!-- /report -->\n");
+        Assert.Equal(0, ReportCommand.Run(root, check: false));
+        var readme = File.ReadAllText(Path.Combine(root, "README.md"));
+        Assert.Contains("| bench pipeline | reference loop | core loop, 1 thread | sequential, 1 thread | sequential, all cores | pipeline |", readme);
+        // 180 samples/s against a bound of 1 GFLOP/s / (8 · 78 400 FLOPs) = 1 594 samples/s: 11 % of it.
+        Assert.Contains("| [784, 100] batch 100 | 90 | 150 | 100 | 160 | 180 | 1.80 | 2.00 | 1 | 11 % |", readme);
+        Assert.Contains("Command: `ffactors bench pipeline --samples 1000`; result file [results/benchmarks/pipeline.json](results/benchmarks/pipeline.json).", readme);
+        Assert.Contains("Matmul rate at the start: 48 GFLOP/s.", readme);
     }
 
     [Fact]

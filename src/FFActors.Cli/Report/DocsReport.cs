@@ -81,6 +81,11 @@ public static partial class DocsReport
         var sb = new StringBuilder();
         var train = files.Where(f => f.File.Kind == ResultFile.TrainKind).ToList();
         if (train.Count > 0) sb.Append(ResultTables.TrainTable(train, link));
+        foreach (var (repoPath, file) in files.Where(f => f.File.Kind == ResultFile.BenchmarkKind))
+        {
+            if (sb.Length > 0) sb.AppendLine();
+            sb.Append(ResultTables.BenchmarkTable(repoPath, file, link));
+        }
         foreach (var (repoPath, file) in files.Where(f => f.File.Kind == ResultFile.ExperimentKind))
         {
             if (sb.Length > 0) sb.AppendLine();
