@@ -135,7 +135,7 @@ public static class ExperimentCharts
                 if (idx.Length == 0) continue;
                 var s = plot.Add.ScatterPoints(idx.Select(i => (double)p.X[i]).ToArray(), idx.Select(i => (double)p.Y[i]).ToArray(), palette.GetColor(cls));
                 s.MarkerSize = 3;
-                s.LegendText = $"class {cls}";
+                s.LegendText = spec.Transfer.Target == "fashion-mnist" && cls < FashionClasses.Length ? FashionClasses[cls] : $"class {cls}";
             }
             if (k == 0) plot.ShowLegend(Alignment.UpperRight);
             else plot.HideLegend();
@@ -144,6 +144,9 @@ public static class ExperimentCharts
         var image = multi.Render(600 * panels.Count, 600);
         Write(path, image.GetImageBytes(ImageFormat.Png, 100));
     }
+
+    /// <summary>Fashion-MNIST's labels 0-9 (Xiao et al. 2017).</summary>
+    static readonly string[] FashionClasses = ["T-shirt/top", "trouser", "pullover", "dress", "coat", "sandal", "shirt", "sneaker", "bag", "ankle boot"];
 
     static void Write(string path, byte[] bytes) => AtomicFile.Write(path, s => s.Write(bytes));
 }
