@@ -44,6 +44,12 @@ public class TrainCommandTests
         var png = File.ReadAllBytes(Path.Combine(run, "curves.png"));
         Assert.Equal(0x89, png[0]);
         Assert.Equal((byte)'P', png[1]);
+
+        // ffactors plot draws the pictures again from the folder's files alone, as training drew them.
+        var again = Path.Combine(outDir, "plot");
+        Assert.Equal(0, PlotCommand.Run(run, again));
+        foreach (var f in new[] { "curves.png", "receptive-fields.png", "goodness-layer0.png", "goodness-layer1.png" })
+            Assert.Equal(File.ReadAllBytes(Path.Combine(run, f)), File.ReadAllBytes(Path.Combine(again, f)));
     }
 
     [Fact]

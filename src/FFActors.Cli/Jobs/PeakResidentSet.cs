@@ -17,7 +17,7 @@ public static class PeakResidentSet
         {
             foreach (var line in File.ReadLines(status))
             {
-                // "VmHWM:     1153024 kB"
+                // The line reads "VmHWM:", spaces, the peak in kibibytes, " kB".
                 if (!line.StartsWith("VmHWM:", StringComparison.Ordinal)) continue;
                 var parts = line["VmHWM:".Length..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
                 if (parts.Length == 2 && parts[1] == "kB" && long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out long kb))
