@@ -10,6 +10,7 @@ root.Subcommands.Add(NodeCommand.Create());
 root.Subcommands.Add(ExperimentCommand.Create());
 root.Subcommands.Add(ConfigCommand.Create());
 root.Subcommands.Add(ReportCommand.Create());
+root.Subcommands.Add(PlotCommand.Create());
 
 try
 {

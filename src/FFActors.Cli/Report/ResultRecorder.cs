@@ -34,6 +34,7 @@ public static partial class ResultRecorder
             ["train_seconds"] = figures.TrainSeconds,
             ["eval_seconds"] = figures.EvalSeconds,
             ["total_seconds"] = figures.TotalSeconds,
+            ["peak_rss_gb"] = figures.PeakResidentBytes / 1e9,
         });
         var invocation = new Invocation(command, BuildInfo.Version, BuildInfo.Commit, DateTime.UtcNow, MachineFacts.Current(), [figures.Seed]);
         if (!File.Exists(path))
