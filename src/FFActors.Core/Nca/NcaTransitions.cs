@@ -17,7 +17,7 @@ namespace FFActors.Core.Nca;
 /// <param name="Steps">Steps of each trajectory (and of the grown pattern).</param>
 /// <param name="TrainTrajectories">Trajectories whose transitions are the training set.</param>
 /// <param name="TestTrajectories">Further trajectories, from other random streams, whose transitions are the test set.</param>
-public sealed record NcaOptions(int Size = 32, int Radius = 8, double FireRate = 0.5, int Steps = 40, int TrainTrajectories = 24, int TestTrajectories = 6)
+public sealed record NcaOptions(int Size = 32, int Radius = 8, double FireRate = 0.5, int Steps = 40, int TrainTrajectories = 12, int TestTrajectories = 3)
 {
     public static readonly DatasetInfo Info = new("nca-rings", "", 0, 1, RingCells.MaxStates, 0);
 
