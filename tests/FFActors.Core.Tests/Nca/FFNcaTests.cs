@@ -12,7 +12,7 @@ namespace FFActors.Core.Tests.Nca;
 /// <summary>FF-NCA: a cellular automaton whose update rule is learned with FF from the teacher's transitions.</summary>
 public class FFNcaTests(Xunit.Abstractions.ITestOutputHelper output)
 {
-    static readonly NcaOptions Small = new(Size: 24, Radius: 6, Steps: 24, TrainTrajectories: 6, TestTrajectories: 2);
+    static readonly NcaOptions Small = new(Size: 24, Radius: 6, Steps: 24, TrainTrajectories: 8, TestTrajectories: 2);
 
     [Fact]
     public void The_teacher_grows_the_target_rings_from_the_seed_whatever_the_firing_order()
@@ -65,9 +65,9 @@ public class FFNcaTests(Xunit.Abstractions.ITestOutputHelper output)
     [Fact]
     public void A_rule_learned_with_ff_grows_the_pattern_closer_to_the_target_than_the_seed_and_an_untrained_rule()
     {
-        var model = new ModelOptions([NcaOptions.Features, 128, 128], InputNorm.Rms, GoodnessKind.Sum, Threshold: null, PeerNorm: 0);
+        var model = new ModelOptions([NcaOptions.Features, 256, 256], InputNorm.Rms, GoodnessKind.Sum, Threshold: null, PeerNorm: 0.03);
         var config = new FFConfig(new RunOptions(Seed: 1), new DataOptions(), model,
-            new TrainOptions(Schedule.Simultaneous, 4, 100, Optimizer: new OptimizerOptions(LearningRate: 0.003, Schedule: LrSchedule.Constant)),
+            new TrainOptions(Schedule.Simultaneous, 6, 100, Optimizer: new OptimizerOptions(LearningRate: 0.002, Schedule: LrSchedule.Linear)),
             new EvalOptions(HeadEpochs: 0, ValidateEachEpoch: false));
         using var data = NcaTransitions.Build(Small, seed: 1);
         using var untrained = new FFNetwork(config, CPU);
