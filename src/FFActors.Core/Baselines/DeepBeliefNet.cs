@@ -55,8 +55,9 @@ public sealed class DeepBeliefNet : IDisposable
     /// </summary>
     public double[][] Fit(Dataset train, RbmOptions options, Generator order, Generator gibbs, Action<int, int, double>? onEpoch = null)
     {
-        if (train.Images.min().item<float>() < 0 || train.Images.max().item<float>() > 1)
-            throw new ArgumentException("RBM: visible units read pixel intensities in [0, 1] (data.normalization = unit)");
+        using (NewDisposeScope())
+            if (train.Images.min().item<float>() < 0 || train.Images.max().item<float>() > 1)
+                throw new ArgumentException("RBM: visible units read pixel intensities in [0, 1] (data.normalization = unit)");
         var curves = new double[rbms.Length][];
         for (int l = 0; l < rbms.Length; l++)
         {
