@@ -58,7 +58,7 @@ public static class PipelineRunner
 
     internal static RunOutcome Run(FFConfig config, RuntimeOptions runtime, DataSplits data, string? runDir, bool resume,
         ITrainingObserver? observer, CancellationToken cancel, RuntimeHooks? hooks,
-        Func<IUntypedActorContext, int, IActorRef[]>? layerFactory = null, bool evaluate = false,
+        bool evaluate = false,
         ActorSystem? cluster = null, IReadOnlyList<LayerHostRef>? hosts = null, IReadOnlyList<string>? layerNodes = null, IReadOnlyList<double>? contiguousWork = null)
     {
         runtime.ValidateRun(runDir, resume);
@@ -101,8 +101,8 @@ public static class PipelineRunner
         try
         {
             var settings = new CoordinatorSettings(runId, config, runtime, data, device, store, start,
-                observer ?? NullObserver.Instance, hooks, dispatcher, layerThreads, pipeline ? 1 : layerThreads,
-                done, log, layerFactory, StopAtStart: cancel.IsCancellationRequested, Evaluate: evaluate, Hosts: hosts, LayerNodes: layerNodes,
+                observer ?? NullObserver.Instance, hooks, dispatcher, layerThreads, CoordinatorThreads: 1,
+                done, log, StopAtStart: cancel.IsCancellationRequested, Evaluate: evaluate, Hosts: hosts, LayerNodes: layerNodes,
                 LayerDispatchers: layerDispatchers, ContiguousWork: contiguousWork);
             coordinator = system.ActorOf(RunSupervisor.Props(settings, dispatcher), name);
             using var registration = cancel.Register(() => coordinator.Tell(new StopTraining(new Stamp(runId, -1, -1, -1))));

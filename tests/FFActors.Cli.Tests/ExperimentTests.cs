@@ -6,9 +6,30 @@ using FFActors.Cli.Experiments;
 namespace FFActors.Cli.Tests;
 
 /// <summary>The experiment runner on the shipped quick profiles (real MNIST / Fashion-MNIST subsets, fixed seeds).</summary>
-public class ExperimentTests
+public class ExperimentTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     static readonly string[] Data = [$"data.dir={RepoPaths.Data}"];
+
+    /// <summary>
+    /// The quick profiles (60–120 Adam steps) have not yet learned to score labels by goodness (measured 0.4–40 %: the
+    /// early phase, at or below chance), but their softmax head is far above chance (27–62 %): the head is held to chance
+    /// on the 1000 test images, and the goodness figure to being the arm's run's own (<see cref="AssertFiguresAreTheRuns"/>).
+    /// </summary>
+    static readonly double HeadFloor = Chance.Bound(10, 1000);
+
+    /// <summary>An arm's reported figures are its run folder's: the experiment neither recomputes nor mixes them up.</summary>
+    static void AssertFiguresAreTheRuns(string outDir)
+    {
+        var files = Directory.GetFiles(Path.Combine(outDir, "arms"), ArmRunner.ResultFile, SearchOption.AllDirectories);
+        Assert.NotEmpty(files);
+        foreach (var file in files)
+        {
+            var metrics = JsonDocument.Parse(File.ReadAllText(file)).RootElement.GetProperty("metrics");
+            var run = JsonDocument.Parse(File.ReadAllText(Path.Combine(Path.GetDirectoryName(file)!, "run", "results.json"))).RootElement;
+            Assert.Equal(run.GetProperty("goodness_accuracy").GetDouble(), metrics.GetProperty("goodness").GetDouble());
+            Assert.Equal(run.GetProperty("head_accuracy").GetDouble(), metrics.GetProperty("head").GetDouble());
+        }
+    }
 
     static string Shipped(string name) => Path.Combine(RepoPaths.Root, "samples", "experiments", name);
 
@@ -29,7 +50,7 @@ public class ExperimentTests
     [Fact]
     public void Transfer_quick_profile_writes_table_and_charts_with_one_head_budget_and_resumes()
     {
-        var outDir = RepoPaths.TempDir();
+        var outDir = TempFolder.New();
         Assert.Equal(0, ExperimentCommand.Run(Shipped("transfer.conf"), quick: true, outDir: outDir, parallel: 1, sets: Data));
 
         foreach (var png in new[] { "accuracy.png", "curves.png", "embedding.png" }) AssertPng(Path.Combine(outDir, png));
@@ -82,7 +103,7 @@ public class ExperimentTests
     [Fact]
     public void Negatives_quick_profile_trains_every_kind_of_strategy_and_scores_label_free_ones_by_the_probe_alone()
     {
-        var outDir = RepoPaths.TempDir();
+        var outDir = TempFolder.New();
         Assert.Equal(0, ExperimentCommand.Run(Shipped("negatives.conf"), quick: true, outDir: outDir, parallel: 1, sets: Data));
 
         AssertPng(Path.Combine(outDir, "accuracy.png"));
@@ -106,21 +127,27 @@ public class ExperimentTests
     [Fact]
     public void Collaboration_quick_profile_runs_and_reruns_only_the_arm_whose_config_changed()
     {
-        var dir = RepoPaths.TempDir();
+        var dir = TempFolder.New();
         var file = Path.Combine(dir, "collaboration.conf");
         File.Copy(Shipped("collaboration.conf"), file);
         var outDir = Path.Combine(dir, "out");
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         Assert.Equal(0, ExperimentCommand.Run(file, quick: true, outDir: outDir, parallel: 2, sets: Data));
+        double wall = clock.Elapsed.TotalSeconds;
         var runs = Results(outDir).GetProperty("runs").EnumerateArray().ToList();
         Assert.Equal(5, runs.Count);
         foreach (var r in runs)
         {
             Assert.Equal("ok", r.GetProperty("status").GetString());
             var m = r.GetProperty("metrics");
-            Assert.InRange(m.GetProperty("goodness").GetDouble(), 0.0, 1.0);
-            Assert.InRange(m.GetProperty("head").GetDouble(), 0.0, 1.0);
-            Assert.True(m.GetProperty("samples_per_s").GetDouble() > 0);
+            double goodness = m.GetProperty("goodness").GetDouble(), head = m.GetProperty("head").GetDouble(), rate = m.GetProperty("samples_per_s").GetDouble();
+            output.WriteLine($"{r.GetProperty("arm").GetString()}: goodness {goodness:P2}, head {head:P2}, {rate:F0} samples/s");
+            Assert.True(head > HeadFloor, $"head {head:P2}");
+            // An epoch of the 3000 training images cannot have taken longer than the whole experiment: a rate in the wrong
+            // unit (per ms) or of the wrong count (batches) falls below this.
+            Assert.True(rate >= 3000 / wall, $"{rate:F1} samples/s, but the experiment took {wall:F0} s");
         }
+        AssertFiguresAreTheRuns(outDir);
         var md = File.ReadAllText(Path.Combine(outDir, "results.md"));
         Assert.Contains("`train.collaboration.exchange=stale`", md);
         AssertPng(Path.Combine(outDir, "accuracy.png"));
@@ -140,7 +167,7 @@ public class ExperimentTests
     [Fact]
     public void Free_riding_quick_profile_runs_every_remedy_and_reports_each_layers_own_separation()
     {
-        var outDir = RepoPaths.TempDir();
+        var outDir = TempFolder.New();
         Assert.Equal(0, ExperimentCommand.Run(Shipped("free-riding.conf"), quick: true, outDir: outDir, parallel: 2, sets: Data));
         var runs = Results(outDir).GetProperty("runs").EnumerateArray().ToList();
         Assert.Equal(new[] { "depth-scaled", "hardness-gated", "none", "per-block" }, runs.Select(r => r.GetProperty("arm").GetString()!).Order());
@@ -148,9 +175,14 @@ public class ExperimentTests
         {
             Assert.Equal("ok", r.GetProperty("status").GetString());
             var m = r.GetProperty("metrics");
-            // The quick profile checks the plumbing (4000 images, 3 epochs): the numbers are not results.
-            Assert.InRange(m.GetProperty("goodness").GetDouble(), 0.0, 1.0);
-            Assert.InRange(m.GetProperty("head").GetDouble(), 0.3, 1.0);
+            // The quick profile (4000 images, 3 epochs) is no finding about the remedies, but every arm learns: its head is
+            // above chance, and the first layer (whose γ is empty in mode previous, so no remedy touches it) separates
+            // positives from negatives better than an untrained layer's half (measured 69–73 %).
+            double goodness = m.GetProperty("goodness").GetDouble(), head = m.GetProperty("head").GetDouble();
+            output.WriteLine($"{r.GetProperty("arm").GetString()}: goodness {goodness:P2}, head {head:P2}, own separation per layer " +
+                string.Join(", ", Enumerable.Range(0, 3).Select(l => m.GetProperty($"sep_layer{l}").GetDouble().ToString("P1"))));
+            Assert.True(head > HeadFloor, $"head {head:P2}");
+            Assert.True(m.GetProperty("sep_layer0").GetDouble() > 0.6, $"layer 0 separation {m.GetProperty("sep_layer0").GetDouble():P1}");
             for (int l = 0; l < 3; l++)
             {
                 Assert.InRange(m.GetProperty($"sep_layer{l}").GetDouble(), 0.0, 1.0);
@@ -158,6 +190,7 @@ public class ExperimentTests
             }
             Assert.Equal(3, r.GetProperty("curves").GetProperty("layer 2 goodness gap").GetArrayLength());
         }
+        AssertFiguresAreTheRuns(outDir);
         var md = File.ReadAllText(Path.Combine(outDir, "results.md"));
         Assert.Contains("`train.collaboration.remedy=hardness-gated`", md);
         Assert.Contains("layer 2 own separation at θ", md);
@@ -185,7 +218,7 @@ public class ExperimentTests
     [Fact]
     public void A_failing_arm_is_reported_and_the_others_finish()
     {
-        var dir = RepoPaths.TempDir();
+        var dir = TempFolder.New();
         var file = Path.Combine(dir, "tiny.conf");
         File.WriteAllText(file, Tiny);
         var outDir = Path.Combine(dir, "out");
@@ -206,7 +239,7 @@ public class ExperimentTests
 
     static ConfigException LoadFails(string text)
     {
-        var file = Path.Combine(RepoPaths.TempDir(), "bad.conf");
+        var file = Path.Combine(TempFolder.New(), "bad.conf");
         File.WriteAllText(file, text);
         var e = Assert.Throws<ConfigException>(() => ExperimentLoader.Load(file, quick: true));
         Assert.Contains(file, e.Message);
@@ -241,7 +274,7 @@ public class ExperimentTests
     {
         // negatives.conf (written later) sets only the strategy (and its parameters) per arm.
         var key = ConfigLoader.Reference.HasPath("train.negatives.strategy") ? "train.negatives.strategy" : "train.negatives";
-        var file = Path.Combine(RepoPaths.TempDir(), "negatives.conf");
+        var file = Path.Combine(TempFolder.New(), "negatives.conf");
         File.WriteAllText(file, $"experiment {{\n arms {{\n cc {{ set {{ {key} = class-confusion }} }}\n wl {{ set {{ {key} = wrong-label }} }}\n }}\n}}");
         var spec = ExperimentLoader.Load(file, quick: false);
         Assert.Equal(["cc", "wl"], spec.Arms.Select(a => a.Name));

@@ -29,7 +29,7 @@ public class ReportTests
     [Fact]
     public void Train_results_merge_seeds_of_one_configuration_and_refuse_another()
     {
-        var path = Path.Combine(RepoPaths.TempDir(), "results", "main", "main.json");
+        var path = Path.Combine(TempFolder.New(), "results", "main", "main.json");
         ResultRecorder.AddTrainRun(path, "tiny", Config, Figures(1, 0.90, 0.92, 10), "ffactors train --seed 1");
         ResultRecorder.AddTrainRun(path, "tiny", Config.Replace("seed : 1", "seed : 2").Replace("out-dir : runs", "out-dir : other"),
             Figures(2, 0.80, 0.94, 20), "ffactors train --seed 2");
@@ -57,7 +57,7 @@ public class ReportTests
     [Fact]
     public void Report_fills_regions_draws_charts_and_notices_an_edited_table()
     {
-        var root = RepoPaths.TempDir();
+        var root = TempFolder.New();
         ResultRecorder.AddTrainRun(Path.Combine(root, "results", "main", "main.json"), "tiny net", Config, Figures(1, 0.9012, 0.9234, 12.3), "ffactors train");
         new ResultFile
         {
@@ -100,7 +100,7 @@ public class ReportTests
     [Fact]
     public void A_region_naming_a_missing_result_is_an_error_naming_it()
     {
-        var root = RepoPaths.TempDir();
+        var root = TempFolder.New();
         Directory.CreateDirectory(Path.Combine(root, "results"));
         File.WriteAllText(Path.Combine(root, "README.md"), "<!-- report results/nothing -->\n<!-- /report -->\n");
         var e = Assert.Throws<IOException>(() => DocsReport.Render(root));
@@ -108,13 +108,17 @@ public class ReportTests
     }
 
     [Fact]
-    public void The_version_names_the_commit_the_binary_was_built_from()
+    public void The_version_names_the_commit_of_its_informational_version()
     {
         Assert.Equal("c9c4c944770286ed24f5acd48bcf5175e24e5c54", BuildInfo.CommitOf("1.0.0+c9c4c944770286ed24f5acd48bcf5175e24e5c54"));
         Assert.Equal("unknown", BuildInfo.CommitOf("1.0.0"));
         Assert.Equal("unknown", BuildInfo.CommitOf("1.0.0+local"));
-        // Built inside a git checkout (a clone or a worktree), the build stamps the commit checked out at build time.
-        if (!Path.Exists(Path.Combine(RepoPaths.Root, ".git"))) return;
+    }
+
+    /// <summary>Built inside a git checkout (a clone or a worktree), the build stamps the commit checked out at build time.</summary>
+    [GitCheckoutFact]
+    public void A_build_in_a_git_checkout_names_a_commit_of_that_repository()
+    {
         Assert.Matches("^[0-9a-f]{40}$", BuildInfo.Commit);
         var git = Process.Start(new ProcessStartInfo("git", ["-C", RepoPaths.Root, "cat-file", "-t", BuildInfo.Commit]) { RedirectStandardOutput = true, RedirectStandardError = true })!;
         Assert.Equal("commit", git.StandardOutput.ReadToEnd().Trim());
@@ -128,12 +132,10 @@ public class ReportTests
     [Fact]
     public async Task Json_prints_one_object_and_tables_fit_a_pipe()
     {
-        var outDir = RepoPaths.TempDir();
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in (string[])[Path.Combine(AppContext.BaseDirectory, "ffactors.dll"), "train", "--set", $"data.dir={RepoPaths.Data}",
-                     "--set", "data.train-limit=2000", "--set", "data.test-limit=300", "--set", "model.layers=[784,64,64,64]",
-                     "--set", "train.epochs=2", "--set", "eval.head.epochs=1", "--set", "run.name=json", "--out", outDir, "--json"])
-            psi.ArgumentList.Add(a);
+        var outDir = TempFolder.New();
+        var psi = FfactorsProcess.Command("train", "--set", $"data.dir={RepoPaths.Data}",
+            "--set", "data.train-limit=2000", "--set", "data.test-limit=300", "--set", "model.layers=[784,64,64,64]",
+            "--set", "train.epochs=2", "--set", "eval.head.epochs=1", "--set", "run.name=json", "--out", outDir, "--json");
         using var p = Process.Start(psi)!;
         var stderr = p.StandardError.ReadToEndAsync();
         var stdout = await p.StandardOutput.ReadToEndAsync();

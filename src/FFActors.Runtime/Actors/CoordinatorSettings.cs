@@ -9,7 +9,7 @@ namespace FFActors.Runtime.Actors;
 
 /// <summary>Everything the coordinator is built from.</summary>
 /// <param name="Start">Where training starts: the initial state or a checkpoint.</param>
-/// <param name="LayerFactory">Tests only: supplies the layer actors instead of creating them.</param>
+/// <param name="LayerFactory">Tests only: supplies the layer actors (children of the layer keeper) instead of placing them on hosts.</param>
 /// <param name="Hosts">Layer hosts to place the layers on (cluster); null = one local host, a child of the coordinator.</param>
 /// <param name="LayerNodes">Explicit placement: the node name of each layer's host.</param>
 /// <param name="ContiguousWork">Contiguous placement: each layer's work; with neither, round-robin.</param>

@@ -1,5 +1,6 @@
 using Akka.Actor;
 using FFActors.Core.Data;
+using FFActors.Core.Training;
 using FFActors.Runtime.Checkpoints;
 
 namespace FFActors.Runtime.Protocol;
@@ -27,21 +28,18 @@ internal sealed record CloseEpoch : INoSerializationVerificationNeeded;
 /// <summary>Start feeding the epoch after the one closed.</summary>
 internal sealed record OpenEpoch : INoSerializationVerificationNeeded;
 
-/// <summary>Report the time spent building batches (<see cref="BuildTime"/>).</summary>
-internal sealed record ReportBuildTime : INoSerializationVerificationNeeded;
-
-internal sealed record BuildTime(double Seconds) : INoSerializationVerificationNeeded;
-
 /// <summary>What the feeder contributes to a checkpoint at (<paramref name="Epoch"/>, <paramref name="Batch"/>).</summary>
 internal sealed record FeederState(int Epoch, int Batch, byte[] OrderState, byte[] NegativeState, StatsSums Sums, double ElapsedSeconds, byte[]? StaleTable) : INoSerializationVerificationNeeded;
 
 internal enum HoldReason { HoldPoint, Stop }
 
-/// <summary>The pipeline is drained at a checkpoint point (or after a stop request) inside an epoch.</summary>
-internal sealed record FeederHeld(FeederState State, HoldReason Reason) : INoSerializationVerificationNeeded;
+/// <summary>The pipeline is drained at a checkpoint point (or after a stop request) inside an epoch.
+/// <paramref name="BuildSeconds"/>: the feeder's time building batches so far in this process.</summary>
+internal sealed record FeederHeld(FeederState State, HoldReason Reason, double BuildSeconds) : INoSerializationVerificationNeeded;
 
-/// <summary>Every batch of epoch <paramref name="Epoch"/> has completed; the pipeline is drained.</summary>
-internal sealed record EpochDrained(int Epoch, double Seconds, StatsSums Sums) : INoSerializationVerificationNeeded;
+/// <summary>Every batch of epoch <paramref name="Epoch"/> has completed; the pipeline is drained. <paramref name="Metrics"/>
+/// lacks only the validation figures, which the evaluator adds.</summary>
+internal sealed record EpochDrained(int Epoch, EpochMetrics Metrics, double BuildSeconds) : INoSerializationVerificationNeeded;
 
 /// <summary>The epoch is closed; <paramref name="State"/> is the boundary checkpoint's part (batch 0 of the next epoch).</summary>
 internal sealed record EpochClosed(FeederState State) : INoSerializationVerificationNeeded;

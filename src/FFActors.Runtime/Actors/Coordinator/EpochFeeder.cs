@@ -25,48 +25,37 @@ internal sealed record FeederSettings(CoordinatorSettings Run, IReadOnlyList<Lay
 internal sealed class EpochFeeder : CoordinatorPart
 {
     readonly CoordinatorSettings s;
-    readonly FFConfig config;
-    readonly DataSplits data;
     readonly RunLog log;
     readonly IActorRef exchange;
+    readonly IReadOnlyList<LayerSpec> specs;
     readonly int layerCount, window, epochs;
     readonly BatchSource source;
-    readonly CollaborationOptions collab;
-    readonly bool exact;
-    readonly int[] allLayers;
     readonly ViewRefresh viewRefresh;
 
     int generation;
     IReadOnlyList<IActorRef> layers = [];
-    int epoch, next, completed, holdAt, outstanding;
-    bool open;
+    int epoch, next, holdAt, outstanding;
+    bool open, stopRequested;
     byte[] epochOrderState = [];
-    readonly BatchLedger pending;
-    StatsSums sums;
-    double elapsedBefore;
-    readonly Stopwatch watch = new();
-    StagedBatch? staged;
-    bool stopRequested;
-    StreamPasses? passes;
-    int nextUnit;
+    readonly EpochLedger ledger;
+    readonly ExactGammaStage? exactStage;
+    readonly PassStream passes = new();
 
     public EpochFeeder(FeederSettings settings) : base(settings.Run.CoordinatorThreads)
     {
         s = settings.Run;
-        config = s.Config;
-        data = s.Data;
+        var config = s.Config;
         log = settings.Log;
         exchange = settings.Exchange;
-        layerCount = settings.Layers.Count;
-        allLayers = Enumerable.Range(0, layerCount).ToArray();
+        specs = settings.Layers;
+        layerCount = specs.Count;
         window = s.Runtime.CreditWindow;
         epochs = config.Train.Epochs;
         source = new BatchSource(s, settings.Layers);
-        collab = config.Train.CollaborationOrDefault;
-        exact = collab.Enabled && collab.Exchange == GammaExchange.Exact;
-        pending = new BatchLedger(layerCount);
+        var collab = config.Train.CollaborationOrDefault;
+        if (collab.Enabled && collab.Exchange == GammaExchange.Exact) exactStage = new ExactGammaStage(collab, layerCount);
+        ledger = new EpochLedger(layerCount);
         viewRefresh = new ViewRefresh(config.Train.ModelViewRefresh);
-        sums = new StatsSums(layerCount);
         Become(Idle);
     }
 
@@ -74,6 +63,8 @@ internal sealed class EpochFeeder : CoordinatorPart
         Akka.Actor.Props.Create(() => new EpochFeeder(settings)).WithDispatcher(dispatcher);
 
     Stamp StampFor(int batch) => new(s.RunId, generation, epoch, batch);
+
+    double BuildSeconds => source.BuildTicks / (double)Stopwatch.Frequency;
 
     // ---------------------------------------------------------------- states
 
@@ -137,11 +128,10 @@ internal sealed class EpochFeeder : CoordinatorPart
         Receive<StreamPasses>(p =>
         {
             if (p.Stamp.Generation != generation) return;
-            (passes, nextUnit) = (p, 0);
+            passes.Start(p);
             PumpPasses();
         });
         Receive<StopFeeding>(_ => RequestStop());
-        Receive<ReportBuildTime>(_ => Sender.Tell(new BuildTime(source.BuildTicks / (double)Stopwatch.Frequency), Self));
         Receive<IDisposable>(m => m.Dispose());
     }
 
@@ -149,7 +139,7 @@ internal sealed class EpochFeeder : CoordinatorPart
     {
         if (stopRequested) return;
         stopRequested = true;
-        log.Info($"stop requested during epoch {epoch + 1} at batch {completed}: finishing the batches in flight");
+        log.Info($"stop requested during epoch {epoch + 1} at batch {ledger.Completed}: finishing the batches in flight");
     }
 
     // ---------------------------------------------------------------- restore, epochs
@@ -161,8 +151,7 @@ internal sealed class EpochFeeder : CoordinatorPart
         DisposeTransient();
         var snap = f.From;
         epoch = snap.Epoch;
-        sums = snap.Sums.Clone();
-        elapsedBefore = snap.ElapsedSeconds;
+        ledger.Restore(snap.Sums, snap.ElapsedSeconds);
         stopRequested = f.Stopping;
         source.Restore(snap);
         outstanding = 0;
@@ -177,13 +166,13 @@ internal sealed class EpochFeeder : CoordinatorPart
         epochOrderState = orderState;
         source.OpenEpoch(epoch);
         open = true;
-        next = completed = fromBatch;
-        watch.Restart();
+        next = fromBatch;
+        ledger.Start(fromBatch);
         holdAt = NextHold();
         s.Observer.PhaseStarted(fromBatch == 0
                 ? $"epoch {epoch + 1}/{epochs}"
                 : $"epoch {epoch + 1}/{epochs} (from batch {fromBatch})",
-            data.Train.Count - (long)fromBatch * source.BatchSize);
+            s.Data.Train.Count - (long)fromBatch * source.BatchSize);
         Become(Feeding);
         Advance();
     }
@@ -193,27 +182,23 @@ internal sealed class EpochFeeder : CoordinatorPart
         source.CloseEpoch();
         open = false;
         epoch++;
-        sums = new StatsSums(layerCount);
-        elapsedBefore = 0;
+        ledger.NextEpoch();
         Sender.Tell(new EpochClosed(StateAt(0, source.OrderState)), Self);
         Become(Idle);
     }
 
     FeederState StateAt(int batch, byte[] orderState)
     {
-        double elapsed = batch == 0 ? 0 : elapsedBefore + watch.Elapsed.TotalSeconds;
-        return new FeederState(epoch, batch, orderState, source.NegativeState, sums.Clone(), elapsed, source.StaleTable());
+        double elapsed = batch == 0 ? 0 : ledger.Seconds;
+        return new FeederState(epoch, batch, orderState, source.NegativeState, ledger.Sums.Clone(), elapsed, source.StaleTable());
     }
 
-    int NextHold()
-    {
-        int n = source.Count;
-        int every = s.Runtime.CheckpointEvery;
-        if (s.Store is not null && every > 0) return Math.Min(n, (completed / every + 1) * every);
-        return n;
-    }
+    /// <summary>The next checkpoint point of the epoch (every <c>runtime.checkpoint-every</c> batches), or its end.</summary>
+    int NextHold() => s.Store is not null && s.Runtime.CheckpointEvery is > 0 and var every
+        ? Math.Min(source.Count, (ledger.Completed / every + 1) * every)
+        : source.Count;
 
-    bool Drained => completed == next && staged is null;
+    bool Drained => ledger.Completed == next && exactStage is not { Empty: false };
 
     /// <summary>Decides what happens next while feeding.</summary>
     void Advance()
@@ -221,15 +206,17 @@ internal sealed class EpochFeeder : CoordinatorPart
         if (!open) return;
         if (Drained)
         {
-            if (completed == source.Count)
+            if (ledger.Completed == source.Count)
             {
-                Context.Parent.Tell(new EpochDrained(epoch, elapsedBefore + watch.Elapsed.TotalSeconds, sums.Clone()), Self);
+                double seconds = ledger.Seconds;
+                var metrics = new EpochMetrics(epoch + 1, 0, seconds, s.Data.Train.Count / seconds, ledger.Sums.Means(l => specs[l].LearningRateAt(epoch, epochs)), null);
+                Context.Parent.Tell(new EpochDrained(epoch, metrics, BuildSeconds), Self);
                 Become(EpochDone);
                 return;
             }
-            if (stopRequested || completed == holdAt)
+            if (stopRequested || ledger.Completed == holdAt)
             {
-                Context.Parent.Tell(new FeederHeld(StateAt(completed, epochOrderState), stopRequested ? HoldReason.Stop : HoldReason.HoldPoint), Self);
+                Context.Parent.Tell(new FeederHeld(StateAt(ledger.Completed, epochOrderState), stopRequested ? HoldReason.Stop : HoldReason.HoldPoint, BuildSeconds), Self);
                 Become(Held);
                 return;
             }
@@ -242,59 +229,46 @@ internal sealed class EpochFeeder : CoordinatorPart
     void Pump()
     {
         int limit = stopRequested ? next : Math.Min(holdAt, source.Count);
-        if (!exact)
+        while (outstanding < window)
         {
-            while (next < limit && outstanding < window && ViewReady(next))
+            if (exactStage is { Empty: false } stage)
             {
-                layers[0].Tell(Build(next), Self);
-                outstanding++;
+                // Exact γ: the staged batch trains once every layer's goodness for it is in.
+                if (!stage.Ready) return;
+                layers[0].Tell(stage.Release(), Self);
                 next++;
             }
-            return;
-        }
-        // Exact γ: probe batch t right behind TrainBatch(t − 1), so every layer probes after its update on t − 1.
-        while (true)
-        {
-            if (staged is null)
+            else if (next < limit && ViewReady(next))
             {
-                if (next < limit && outstanding < window && ViewReady(next))
+                if (exactStage is null) layers[0].Tell(Build(next++), Self);
+                else
                 {
-                    var built = Build(next);
-                    var (pos, neg) = (built.Positive, built.Negative);
-                    staged = new StagedBatch(next, pos, neg);
-                    var stamp = StampFor(next);
-                    exchange.Tell(new SubscribeSignals(SignalKey.For(stamp, SignalKinds.GoodnessPositive), allLayers, Self), Self);
-                    exchange.Tell(new SubscribeSignals(SignalKey.For(stamp, SignalKinds.GoodnessNegative), allLayers, Self), Self);
-                    layers[0].Tell(new ProbeBatch(stamp, pos.clone().DetachFromDisposeScope(), neg.clone().DetachFromDisposeScope()), Self);
-                    outstanding++;
+                    // Probe batch t right behind TrainBatch(t − 1), so every layer probes after its update on t − 1.
+                    var (subscriptions, probe) = exactStage.Stage(Build(next), Self);
+                    foreach (var sub in subscriptions) exchange.Tell(sub, Self);
+                    layers[0].Tell(probe, Self);
                 }
-                return;
             }
-            if (!staged.Ready || outstanding >= window) return;
-            staged.Sent = true;
-            layers[0].Tell(new TrainBatch(StampFor(staged.Batch), staged.Positive, staged.Negative, staged.GammaPos, staged.GammaNeg), Self);
+            else return;
             outstanding++;
-            next++;
-            staged.Dispose();
-            staged = null;
         }
     }
 
     TrainBatch Build(int batch)
     {
         var (built, p) = source.Build(StampFor(batch), batch);
-        pending.Add(batch, p);
+        ledger.Add(batch, p);
         return built;
     }
 
     void OnSignals(SignalsDelivered d)
     {
-        if (d.Key.Generation != generation || staged is null || d.Key.Batch != staged.Batch || d.Key.Epoch != epoch)
+        if (exactStage is null)
         {
             d.Dispose();
             return;
         }
-        staged.Take(d, collab);
+        exactStage.Take(d);
         Advance();
     }
 
@@ -305,73 +279,44 @@ internal sealed class EpochFeeder : CoordinatorPart
             m.Dispose();
             return;
         }
-        if (!pending.Take(m)) return;
-        CompleteInOrder();
-        Advance();
-    }
-
-    void CompleteInOrder()
-    {
-        while (pending.TakeComplete(completed) is { } p)
+        if (!ledger.Take(m)) return;
+        foreach (var p in ledger.CompleteInOrder())
         {
-            var stats = new (int, LayerStepStats)[layerCount];
-            for (int l = 0; l < layerCount; l++)
-            {
-                sums.Add(l, p.Stats[l]);
-                stats[l] = (l, p.Stats[l]);
-            }
             source.Record(p);
-            p.Dispose();
-            completed++;
-            s.Observer.BatchCompleted(p.Samples, stats);
+            s.Observer.BatchCompleted(p.Samples, p.Stats.Select((stats, l) => (l, stats)).ToArray());
         }
+        Advance();
     }
 
     // ---------------------------------------------------------------- model view
 
-    /// <summary>True when batch <paramref name="batch"/> may be built: the strategy needs no model, or the view holds
-    /// the weights it must see; otherwise asks the layers for them once every earlier batch has completed (so every
-    /// layer has made exactly the updates before this batch).</summary>
-    bool ViewReady(int batch)
-    {
-        var view = source.View;
-        return view is null || viewRefresh.Ready(StampFor(batch), completed == batch && staged is null, view.LayerCount, stamp =>
-        {
-            for (int l = 0; l < view.LayerCount; l++) layers[l].Tell(new ReadWeights(stamp), Self);
-        });
-    }
+    bool ViewReady(int batch) => viewRefresh.Ready(source.View, StampFor(batch), ledger.Completed == batch && exactStage is not { Empty: false }, layers, Self);
 
     void OnWeights(LayerWeights w)
     {
-        if (source.View is { } view && viewRefresh.Load(w, view)) Advance();
-        else if (source.View is null) w.Dispose();
+        if (viewRefresh.Load(w, source.View)) Advance();
     }
 
     // ---------------------------------------------------------------- evaluation passes
 
     void PumpPasses()
     {
-        var p = passes;
-        if (p is null) return;
-        int units = p.Batches * (p.Kind == PassKind.Score ? p.Classes : 1);
-        while (nextUnit < units && outstanding < window)
+        while (outstanding < window && passes.TryNext(source, out var item))
         {
-            layers[0].Tell(source.PassItem(p, nextUnit++), Self);
+            layers[0].Tell(item, Self);
             outstanding++;
         }
-        if (nextUnit == units) passes = null;
     }
 
     // ---------------------------------------------------------------- the end
 
     void DisposeTransient()
     {
-        pending.Dispose();
-        staged?.Dispose();
-        staged = null;
+        ledger.Dispose();
+        exactStage?.Dispose();
         source.CloseOrder();
         open = false;
-        passes = null;
+        passes.Stop();
         viewRefresh.Reset();
     }
 

@@ -1,5 +1,8 @@
+using System.Diagnostics;
+using Akka.Actor;
 using FFActors.Core.Layers;
 using FFActors.Core.Training;
+using FFActors.Runtime.Checkpoints;
 using FFActors.Runtime.Protocol;
 using static TorchSharp.torch;
 
@@ -38,52 +41,104 @@ internal sealed class PendingBatch(int samples, Tensor indices, int layers) : ID
     }
 }
 
-/// <summary>Exact γ: the batch being probed, waiting for every layer's goodness from the signal exchange.</summary>
-internal sealed class StagedBatch(int batch, Tensor pos, Tensor neg) : IDisposable
+/// <summary>
+/// Exact γ: batch t is probed right behind the training of batch t − 1, so every layer reports its goodness for
+/// t after its update on t − 1; once every layer's goodness of positives and of negatives has come through the
+/// signal exchange, the batch is trained with s·γ. One batch is staged at a time.
+/// </summary>
+internal sealed class ExactGammaStage(CollaborationOptions collab, int layers) : IDisposable
 {
-    public int Batch { get; } = batch;
-    public Tensor Positive { get; } = pos;
-    public Tensor Negative { get; } = neg;
-    public Tensor[]? GoodPos, GoodNeg;
-    public Tensor? GammaPos, GammaNeg;
-    public bool Ready => GammaPos is not null;
-    public bool Sent;
+    readonly int[] sources = Enumerable.Range(0, layers).ToArray();
+    TrainBatch? built;
+    Tensor[]? goodPos, goodNeg;
+    Tensor? gammaPos, gammaNeg;
 
-    /// <summary>Takes one delivered goodness set; once both are in, computes s·γ for every layer ([L, B]).</summary>
-    public void Take(SignalsDelivered d, CollaborationOptions collab)
+    public bool Empty => built is null;
+    public bool Ready => gammaPos is not null;
+
+    /// <summary>Stages <paramref name="batch"/>; returns the subscriptions to send the exchange and the probe to send layer 0.</summary>
+    public (SubscribeSignals[] Subscriptions, ProbeBatch Probe) Stage(TrainBatch batch, IActorRef subscriber)
+    {
+        built = batch;
+        var stamp = batch.Stamp;
+        using var scope = NewDisposeScope();
+        return ([
+                new SubscribeSignals(SignalKey.For(stamp, SignalKinds.GoodnessPositive), sources, subscriber),
+                new SubscribeSignals(SignalKey.For(stamp, SignalKinds.GoodnessNegative), sources, subscriber),
+            ],
+            new ProbeBatch(stamp, batch.Positive.clone().DetachFromDisposeScope(), batch.Negative.clone().DetachFromDisposeScope()));
+    }
+
+    /// <summary>Takes one delivered goodness set of the staged batch (anything else is disposed); once both are in,
+    /// computes s·γ for every layer ([L, B]).</summary>
+    public void Take(SignalsDelivered d)
     {
         bool positive = d.Key.Kind == SignalKinds.GoodnessPositive;
-        if ((positive ? GoodPos : GoodNeg) is not null)
+        var stamp = built?.Stamp;
+        if (stamp is null || d.Key != SignalKey.For(stamp.Value, d.Key.Kind) || (positive ? goodPos : goodNeg) is not null)
         {
             d.Dispose();
             return;
         }
-        if (positive) GoodPos = d.Values;
-        else GoodNeg = d.Values;
-        if (GoodPos is null || GoodNeg is null) return;
+        if (positive) goodPos = d.Values;
+        else goodNeg = d.Values;
+        if (goodPos is null || goodNeg is null) return;
         using var scope = NewDisposeScope();
-        GammaPos = Collaboration.ScaledGammas(GoodPos, collab).DetachFromDisposeScope();
-        GammaNeg = Collaboration.ScaledGammas(GoodNeg, collab).DetachFromDisposeScope();
+        gammaPos = Collaboration.ScaledGammas(goodPos, collab).DetachFromDisposeScope();
+        gammaNeg = Collaboration.ScaledGammas(goodNeg, collab).DetachFromDisposeScope();
+    }
+
+    /// <summary>The staged batch with its γ, to train; the stage is empty afterwards.</summary>
+    public TrainBatch Release()
+    {
+        var batch = built! with { GammaPositive = gammaPos, GammaNegative = gammaNeg };
+        (built, gammaPos, gammaNeg) = (null, null, null);
+        DisposeGoodness();
+        return batch;
+    }
+
+    void DisposeGoodness()
+    {
+        foreach (var t in goodPos ?? []) t.Dispose();
+        foreach (var t in goodNeg ?? []) t.Dispose();
+        (goodPos, goodNeg) = (null, null);
     }
 
     public void Dispose()
     {
-        if (!Sent)
-        {
-            Positive.Dispose();
-            Negative.Dispose();
-            GammaPos?.Dispose();
-            GammaNeg?.Dispose();
-        }
-        foreach (var t in GoodPos ?? []) t.Dispose();
-        foreach (var t in GoodNeg ?? []) t.Dispose();
+        built?.Dispose();
+        gammaPos?.Dispose();
+        gammaNeg?.Dispose();
+        (built, gammaPos, gammaNeg) = (null, null, null);
+        DisposeGoodness();
     }
 }
 
-/// <summary>The batches sent and not yet completed; completes them in batch order once every layer has reported.</summary>
-internal sealed class BatchLedger(int layers) : IDisposable
+/// <summary>
+/// The current epoch's account: the batches sent and not yet completed (completed in batch order once every
+/// layer has reported), how many have completed, the step statistics summed over those, and the epoch's time
+/// (including the part before a restore).
+/// </summary>
+internal sealed class EpochLedger(int layers) : IDisposable
 {
     readonly Dictionary<int, PendingBatch> pending = new();
+    readonly Stopwatch watch = new();
+    double before;
+
+    public int Completed { get; private set; }
+    public StatsSums Sums { get; private set; } = new(layers);
+    public double Seconds => before + watch.Elapsed.TotalSeconds;
+
+    /// <summary>Carries on an epoch restored at <paramref name="batch"/> with its sums and elapsed time so far.</summary>
+    public void Restore(StatsSums sums, double elapsedSeconds) => (Sums, before) = (sums.Clone(), elapsedSeconds);
+
+    public void Start(int fromBatch)
+    {
+        Completed = fromBatch;
+        watch.Restart();
+    }
+
+    public void NextEpoch() => (Sums, before) = (new StatsSums(layers), 0);
 
     public void Add(int batch, PendingBatch p) => pending[batch] = p;
 
@@ -99,18 +154,41 @@ internal sealed class BatchLedger(int layers) : IDisposable
         return true;
     }
 
-    /// <summary>Removes and returns batch <paramref name="batch"/> if every layer has reported it; the caller disposes it.</summary>
-    public PendingBatch? TakeComplete(int batch)
+    /// <summary>Completes, in batch order, every batch that all layers have reported, and yields each; a batch is
+    /// disposed once the caller has seen it.</summary>
+    public IEnumerable<PendingBatch> CompleteInOrder()
     {
-        if (!pending.TryGetValue(batch, out var p) || p.Count < layers) return null;
-        pending.Remove(batch);
-        return p;
+        while (pending.TryGetValue(Completed, out var p) && p.Count == layers)
+        {
+            pending.Remove(Completed);
+            for (int l = 0; l < layers; l++) Sums.Add(l, p.Stats[l]);
+            Completed++;
+            using (p) yield return p;
+        }
     }
 
     public void Dispose()
     {
         foreach (var p in pending.Values) p.Dispose();
         pending.Clear();
+    }
+}
+
+/// <summary>The evaluator's passes (<see cref="StreamPasses"/>), handed out one item at a time as credits allow.</summary>
+internal sealed class PassStream
+{
+    StreamPasses? passes;
+    int next, units;
+
+    public void Start(StreamPasses p) => (passes, next, units) = (p, 0, p.Batches * (p.Kind == PassKind.Score ? p.Classes : 1));
+
+    public void Stop() => passes = null;
+
+    public bool TryNext(BatchSource source, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out ILayerWork? item)
+    {
+        item = passes is null || next == units ? null : source.PassItem(passes, next++);
+        if (next == units) passes = null;
+        return item is not null;
     }
 }
 
@@ -123,25 +201,28 @@ internal sealed class ViewRefresh(int every)
     int viewEpoch = -1, viewBatch = -1, pending;
     Stamp? reading;
 
-    /// <summary>True when the view holds what batch <paramref name="stamp"/> must see; otherwise, when
-    /// <paramref name="drained"/>, starts a read of <paramref name="layers"/> layers through <paramref name="ask"/>.</summary>
-    public bool Ready(Stamp stamp, bool drained, int layers, Action<Stamp> ask)
+    /// <summary>True when batch <paramref name="stamp"/> may be built: there is no <paramref name="view"/> (the
+    /// strategy needs no model), or it holds the weights the batch must see. Otherwise, once
+    /// <paramref name="drained"/> (every earlier batch completed, so every layer has made exactly the updates
+    /// before this batch), asks the layers for their weights, answered to <paramref name="self"/>.</summary>
+    public bool Ready(FFActors.Core.Negatives.ModelReplica? view, Stamp stamp, bool drained, IReadOnlyList<IActorRef> layers, IActorRef self)
     {
+        if (view is null) return true;
         bool fresh = viewEpoch == stamp.Epoch && viewBatch == stamp.Batch;
         if (fresh || (viewEpoch >= 0 && stamp.Batch % every != 0)) return true;
         if (reading is not null || !drained) return false;
         reading = stamp;
-        pending = layers;
-        ask(stamp);
+        pending = view.LayerCount;
+        for (int l = 0; l < view.LayerCount; l++) layers[l].Tell(new ReadWeights(stamp), self);
         return false;
     }
 
-    /// <summary>Loads a weight copy into <paramref name="view"/>; true once the read is complete.</summary>
-    public bool Load(LayerWeights w, FFActors.Core.Negatives.ModelReplica view)
+    /// <summary>Loads a weight copy into <paramref name="view"/> (disposing it); true once the read is complete.</summary>
+    public bool Load(LayerWeights w, FFActors.Core.Negatives.ModelReplica? view)
     {
         using (w)
         {
-            if (w.Stamp != reading) return false;
+            if (view is null || w.Stamp != reading) return false;
             view.Load(w.Layer, w.Weight, w.Bias);
         }
         if (--pending > 0) return false;

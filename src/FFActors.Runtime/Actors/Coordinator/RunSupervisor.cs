@@ -13,25 +13,23 @@ namespace FFActors.Runtime.Actors.Coordinator;
 
 /// <summary>
 /// The coordinator: drives one run through placing → training → evaluating → releasing, restoring every
-/// layer from the last checkpoint (placing again) when one fails. Its parts do the work: the
-/// <see cref="EpochFeeder"/> feeds layer 0, the <see cref="SignalExchange"/> relays per-sample signals, the
-/// <see cref="CheckpointWriter"/> writes checkpoints and the <see cref="Evaluator"/> scores. It is the
-/// address the layers report to, and routes each report to the part it is for.
+/// layer from the last checkpoint (placing again) when one is lost. Its parts do the work: the
+/// <see cref="LayerKeeper"/> places, watches and gathers the layers, the <see cref="EpochFeeder"/> feeds
+/// layer 0, the <see cref="SignalExchange"/> relays per-sample signals, the <see cref="CheckpointWriter"/>
+/// writes checkpoints and the <see cref="Evaluator"/> scores. It is the address the layers report to, and
+/// routes each report to the part it is for.
 /// Layer failures are never restarted in place: the host stops the failed layer, and the supervisor
 /// rebuilds every layer from the last consistent checkpoint and replays from there.
 /// </summary>
-internal sealed partial class RunSupervisor : ReceiveActor
+internal sealed class RunSupervisor : ReceiveActor
 {
-    const int MaxRecoveriesPerCheckpoint = 3;
-
     readonly CoordinatorSettings s;
     readonly FFConfig config;
     readonly int layerCount, epochs;
     readonly IReadOnlyList<LayerSpec> layerOptions;
-    readonly bool staleMode;
     readonly RunLog log;
     readonly Stopwatch trainWatch = new();
-    IActorRef feeder = ActorRefs.Nobody, exchange = ActorRefs.Nobody, evaluator = ActorRefs.Nobody;
+    IActorRef keeper = ActorRefs.Nobody, feeder = ActorRefs.Nobody, exchange = ActorRefs.Nobody, evaluator = ActorRefs.Nobody;
     IActorRef? writer;
 
     int generation, epoch;
@@ -40,11 +38,11 @@ internal sealed partial class RunSupervisor : ReceiveActor
     List<EpochMetrics> metrics = [];
     EpochDrained? drained;
     EvaluationResult? evaluation;
-    bool stopRequested, done;
+    bool stopRequested, done, finishedCompleted;
     Exception? lastFailure;
-    string? recoveriesAt;
-    int recoveries;
+    readonly RecoveryBudget recoveries = new(perCheckpoint: 3);
     readonly TrainingProgress progress;
+    double buildSeconds;
 
     public RunSupervisor(CoordinatorSettings settings)
     {
@@ -57,8 +55,6 @@ internal sealed partial class RunSupervisor : ReceiveActor
         progress = new TrainingProgress(layerCount);
         if (layerCount > 62) throw new ArgumentException("model.layers: at most 62 layers");
         epochs = config.Train.Epochs;
-        var collab = config.Train.CollaborationOrDefault;
-        staleMode = collab.Enabled && collab.Exchange == GammaExchange.Stale;
         log = new RunLog(settings.Log, Context.GetLogger());
         last = settings.Start;
     }
@@ -80,11 +76,13 @@ internal sealed partial class RunSupervisor : ReceiveActor
     {
         trainWatch.Start();
         int threads = s.CoordinatorThreads;
+        var collab = config.Train.CollaborationOrDefault;
+        bool staleGamma = collab.Enabled && collab.Exchange == GammaExchange.Stale;
+        keeper = Part(LayerKeeper.Props(new KeeperSettings(s, layerOptions, staleGamma, log), s.LayerDispatcher), "keeper");
         exchange = Part(SignalExchange.Props(threads, s.LayerDispatcher), "signals");
         feeder = Part(EpochFeeder.Props(new FeederSettings(s, layerOptions, exchange, log), s.LayerDispatcher), "feeder");
         evaluator = Part(Evaluator.Props(new EvaluatorSettings(s, layerOptions, feeder), s.LayerDispatcher), "evaluator");
         if (s.Store is not null) writer = Part(CheckpointWriter.Props(s.Store, threads, s.LayerDispatcher), "checkpoints");
-        StartPlacement();
         if (s.StopAtStart)
         {
             stopRequested = true;
@@ -95,23 +93,23 @@ internal sealed partial class RunSupervisor : ReceiveActor
 
     IActorRef Part(Props props, string name) => Context.Watch(Context.ActorOf(props, name));
 
-    bool IsPart(IActorRef actor) => actor.Equals(feeder) || actor.Equals(exchange) || actor.Equals(evaluator) || actor.Equals(writer);
-
     // ---------------------------------------------------------------- states
 
     void Training()
     {
-        Receive<FeederHeld>(m => Checkpoint(m.State, m.Reason == HoldReason.Stop ? CheckpointReason.Stop : CheckpointReason.HoldPoint));
+        Receive<FeederHeld>(m =>
+        {
+            buildSeconds = m.BuildSeconds;
+            Checkpoint(m.State, m.Reason == HoldReason.Stop ? CheckpointReason.Stop : CheckpointReason.HoldPoint);
+        });
         Receive<EpochDrained>(m =>
         {
-            drained = m;
+            (drained, buildSeconds) = (m, m.BuildSeconds);
             evaluator.Tell(new EvaluateEpoch(StampFor(m.Epoch, 0), layers), Self);
         });
         Receive<EpochEvaluated>(m => m.Stamp.Generation == generation && drained is not null, m =>
         {
-            var d = drained!;
-            var em = new EpochMetrics(d.Epoch + 1, 0, d.Seconds, s.Data.Train.Count / d.Seconds,
-                d.Sums.Means(l => layerOptions[l].LearningRateAt(d.Epoch, epochs)), m.ValidationAccuracy) { Diagnostics = m.Diagnostics };
+            var em = drained!.Metrics with { ValidationAccuracy = m.ValidationAccuracy, Diagnostics = m.Diagnostics };
             metrics.Add(em);
             s.Observer.EpochCompleted(em);
             drained = null;
@@ -151,31 +149,25 @@ internal sealed partial class RunSupervisor : ReceiveActor
             progress.Record(m.Stamp, m.Layer, generation);
             feeder.Forward(m);
         });
-        Receive<ProbeGoodness>(g =>
-        {
-            if (g.Stamp.Generation != generation)
-            {
-                g.Dispose();
-                return;
-            }
-            exchange.Tell(new PublishSignal(SignalKey.For(g.Stamp, SignalKinds.GoodnessPositive), g.Layer, g.GoodPositive), Self);
-            exchange.Tell(new PublishSignal(SignalKey.For(g.Stamp, SignalKinds.GoodnessNegative), g.Layer, g.GoodNegative), Self);
-        });
+        Receive<ProbeGoodness>(g => exchange.Forward(g));
         Receive<ScoreGoodness>(m => evaluator.Forward(m));
         Receive<LayerFeatures>(m => evaluator.Forward(m));
+        Receive<LayerFailed>(f => keeper.Forward(f));
+        Receive<LayerLost>(l => l.Generation == generation, OnLayerLost);
+        Faults();
+    }
+
+    /// <summary>Handled until the end: a part that fails or stops ends the run; old reports are dropped.</summary>
+    void Faults()
+    {
         Receive<PartFailed>(m => Fail(m.Cause));
-        Receive<LayerFailed>(f =>
+        Receive<Terminated>(t =>
         {
-            if (f.RunId == s.RunId && f.Generation == generation) OnLayerLost(f.Layer, f.Reason);
+            var cause = lastFailure is ActorInitializationException { InnerException: { } inner } ? inner : lastFailure;
+            Fail(cause ?? new InvalidOperationException($"the coordinator's {t.ActorRef.Path.Name} stopped"));
         });
-        Receive<LayerHostInfo>(_ => unexplained is { } u && Sender.Equals(u.Host), _ =>
-        {
-            // The lost layer's host is alive, so the layer alone stopped.
-            var u = unexplained!.Value;
-            unexplained = null;
-            if (u.Generation == generation) OnLayerLost(u.Layer, u.Reason);
-        });
-        Receive<Terminated>(OnTerminated);
+        Receive<LayerLost>(_ => { });
+        Receive<LayersPlaced>(_ => { });
         Receive<IDisposable>(m => m.Dispose());
     }
 
@@ -190,7 +182,6 @@ internal sealed partial class RunSupervisor : ReceiveActor
     void Restore(RunSnapshot snap)
     {
         generation++;
-        RetireLayers();
         exchange.Tell(new RetireSignals(generation), Self);
         evaluator.Tell(new CancelEvaluation(generation), Self);
         feeder.Tell(new SuspendFeeding(generation), Self);
@@ -199,15 +190,22 @@ internal sealed partial class RunSupervisor : ReceiveActor
         metrics = [.. snap.Metrics];
         drained = null;
         last = snap;
-        PlaceLayers(snap.CheckpointId);
+        layers = [];
+        keeper.Tell(new PlaceLayers(generation, snap.CheckpointId), Self);
+        Become(Placing);
     }
 
-    /// <summary>The layers of this generation are up: carry on from the last snapshot.</summary>
-    void Placed()
+    void Placing()
     {
-        feeder.Tell(new Feed(generation, layers, last, stopRequested), Self);
-        if (epoch >= epochs) AfterTraining();
-        else Become(Training);
+        Receive<LayersPlaced>(p => p.Generation == generation, p =>
+        {
+            // The layers of this generation are up: carry on from the last snapshot.
+            layers = p.Layers;
+            feeder.Tell(new Feed(generation, layers, last, stopRequested), Self);
+            if (epoch >= epochs) AfterTraining();
+            else Become(Training);
+        });
+        Running();
     }
 
     // ---------------------------------------------------------------- checkpoints, epochs
@@ -260,21 +258,20 @@ internal sealed partial class RunSupervisor : ReceiveActor
 
     // ---------------------------------------------------------------- faults
 
-    void OnLayerLost(int layer, string reason)
+    void OnLayerLost(LayerLost lost)
     {
-        unexplained = null;
-        if (placement!.Hosts.Count == 0)
+        var (layer, reason) = (lost.Layer, lost.Reason);
+        if (lost.HostsLeft == 0)
         {
-            Fail(new PipelineFaultException($"layer {layer} lost ({reason}) and no layer host is left", s.Log));
+            Fail(new PipelineFaultException(PipelineFault.ClusterLost, $"layer {layer} lost ({reason}) and no layer host is left", s.Log));
             return;
         }
-        string key = last.CheckpointId ?? "initial";
-        recoveries = recoveriesAt == key ? recoveries + 1 : 1;
-        recoveriesAt = key;
-        if (recoveries > MaxRecoveriesPerCheckpoint)
+        if (!recoveries.TryRestore(last.CheckpointId))
         {
-            log.Info($"layer {layer} failed again ({reason}); giving up after {MaxRecoveriesPerCheckpoint} restores from {last.Describe()}");
-            Fail(new PipelineFaultException($"layer {layer} keeps failing ({reason}); gave up after {MaxRecoveriesPerCheckpoint} restores from {last.Describe()}", s.Log));
+            string gaveUp = $"gave up after {recoveries.PerCheckpoint} restores from {last.Describe()}";
+            log.Info($"layer {layer} failed again ({reason}); {gaveUp}");
+            Fail(new PipelineFaultException(lost.NonFinite ? PipelineFault.Diverged : PipelineFault.LayerFailing,
+                $"layer {layer} keeps failing ({reason}); {gaveUp}", s.Log));
             return;
         }
         log.Info($"layer {layer} failed: {reason}; it was stopped (not restarted). Restoring every layer from {last.Describe()} and replaying the batches since" +
@@ -287,14 +284,41 @@ internal sealed partial class RunSupervisor : ReceiveActor
         if (done) return;
         done = true;
         Become(Finished);
-        RetireLayers(int.MaxValue);
+        keeper.Tell(new RetireAllLayers(), Self);
         s.Done.TrySetException(e);
+    }
+
+    // ---------------------------------------------------------------- the end
+
+    void Finish(bool completed)
+    {
+        finishedCompleted = completed;
+        keeper.Tell(new GatherLayers(StampFor(epoch, 0)), Self);
+        Become(Releasing);
+    }
+
+    void Releasing()
+    {
+        Receive<LayersGathered>(Complete);
+        Receive<LayerLost>(l => l.Generation == generation, l =>
+            Fail(new PipelineFaultException(l.HostsLeft == 0 ? PipelineFault.ClusterLost : PipelineFault.LayerFailing,
+                $"layer {l.Layer} was lost before handing over its weights ({l.Reason})", s.Log)));
+        Faults();
+    }
+
+    void Complete(LayersGathered g)
+    {
+        done = true;
+        Become(Finished);
+        trainWatch.Stop();
+        string[] lines;
+        lock (s.Log) lines = s.Log.ToArray();
+        var result = new PipelineResult(metrics.ToArray(), new FFNetwork(g.Layers), finishedCompleted, lines) { Evaluation = evaluation };
+        s.Done.TrySetResult(new RunOutcome(result, g.Timings, buildSeconds, trainWatch.Elapsed.TotalSeconds));
     }
 
     protected override void PostStop()
     {
-        if (!done && placement is not null && s.LayerFactory is null)
-            foreach (var h in placement.Hosts) h.Host.Tell(new RetireLayers(s.RunId, int.MaxValue), Self);
         if (!done) s.Done.TrySetException(new InvalidOperationException("the coordinator stopped before the run finished"));
     }
 }

@@ -24,6 +24,12 @@ internal sealed class SignalExchange : CoordinatorPart
     public SignalExchange(int threads) : base(threads)
     {
         Receive<PublishSignal>(Publish);
+        // A layer's probe report (exact γ) publishes its goodness of positives and of negatives.
+        Receive<ProbeGoodness>(g =>
+        {
+            Publish(new PublishSignal(SignalKey.For(g.Stamp, SignalKinds.GoodnessPositive), g.Layer, g.GoodPositive));
+            Publish(new PublishSignal(SignalKey.For(g.Stamp, SignalKinds.GoodnessNegative), g.Layer, g.GoodNegative));
+        });
         Receive<SubscribeSignals>(Subscribe);
         Receive<RetireSignals>(r => Retire(r.BelowGeneration));
     }

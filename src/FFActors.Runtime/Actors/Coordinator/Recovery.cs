@@ -28,3 +28,24 @@ internal sealed class TrainingProgress(int layers)
         ? $" (epoch {epoch + 1}: {next.Min()} batches completed, {next[0]} stepped by layer 0)"
         : "";
 }
+
+/// <summary>
+/// How often the run may be restored from one checkpoint: a layer that fails again and again from the same
+/// state would otherwise replay forever. Restoring from a newer checkpoint starts a new count.
+/// </summary>
+internal sealed class RecoveryBudget(int perCheckpoint)
+{
+    string? at;
+    int used;
+
+    public int PerCheckpoint => perCheckpoint;
+
+    /// <summary>Counts a restore from <paramref name="checkpointId"/> (null: the initial state); false once the budget is spent.</summary>
+    public bool TryRestore(string? checkpointId)
+    {
+        string key = checkpointId ?? "initial";
+        used = at == key ? used + 1 : 1;
+        at = key;
+        return used <= perCheckpoint;
+    }
+}
