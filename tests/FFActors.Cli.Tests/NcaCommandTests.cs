@@ -20,7 +20,7 @@ public class NcaCommandTests
     [Fact]
     public void Sequential_and_pipeline_runs_learn_the_same_rule_and_grow_the_same_pattern()
     {
-        var outDir = RepoPaths.TempDir();
+        var outDir = TempFolder.New();
         var result = Path.Combine(outDir, "nca.json");
         Assert.Equal(ExitCode.Done, NcaCommand.Run(Sample, Small(outDir, "seq", "sequential")));
         Assert.Equal(ExitCode.Done, NcaCommand.Run(Sample, Small(outDir, "pipe", "pipeline"), result));
@@ -52,7 +52,7 @@ public class NcaCommandTests
     public void Settings_the_automaton_cannot_take_are_refused_in_one_line_naming_the_key(string set, string message)
     {
         // A label-free strategy's probe needs head epochs; with them, the automaton still refuses it.
-        var e = Assert.Throws<ConfigException>(() => NcaCommand.Run(Sample, [set, "eval.head.epochs=1", $"run.out-dir={RepoPaths.TempDir()}"]));
+        var e = Assert.Throws<ConfigException>(() => NcaCommand.Run(Sample, [set, "eval.head.epochs=1", $"run.out-dir={TempFolder.New()}"]));
         Assert.Contains(message, e.Message);
         Assert.DoesNotContain('\n', e.Message);
     }

@@ -184,7 +184,7 @@ public class RbmTests(Xunit.Abstractions.ITestOutputHelper output)
     [Fact]
     public void An_rbm_learns_features_a_linear_probe_reads_better_than_random_features()
     {
-        using var data = TestSupport.LoadMnist(trainLimit: 5000, testLimit: 1000, validation: 1000, normalization: Normalization.Unit);
+        using var data = Mnist.Load(trainLimit: 5000, testLimit: 1000, validation: 1000, normalization: Normalization.Unit);
         var budget = new ProbeBudget(Epochs: 5);
         double Probe(Func<Tensor, Tensor> features)
         {

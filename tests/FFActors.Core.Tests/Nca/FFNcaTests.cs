@@ -40,8 +40,8 @@ public class FFNcaTests(Xunit.Abstractions.ITestOutputHelper output)
         Assert.Equal(0, x.narrow(1, 0, 10).abs().sum().item<float>());
         // Cell (4, 4) is the seed: it is the centre (neighbour 4) of its own perception and the lower-left (neighbour 6) of (3, 5)'s.
         var seed = RingCells.Vector(RingCells.Living(0));
-        Assert.Equal(seed, TestSupport.Floats(x[0].narrow(0, 10 + 4 * 13, 13)));
-        Assert.Equal(seed, TestSupport.Floats(x[1].narrow(0, 10 + 6 * 13, 13)));
+        Assert.Equal(seed, Tensors.Floats(x[0].narrow(0, 10 + 4 * 13, 13)));
+        Assert.Equal(seed, Tensors.Floats(x[1].narrow(0, 10 + 6 * 13, 13)));
         Assert.Equal(1, x[1].narrow(0, 10, 9 * 13).reshape(9, 13).select(1, 3).sum().item<float>());
         Assert.Equal([(3, 3), (3, 4), (3, 5), (4, 3), (4, 4), (4, 5), (5, 3), (5, 4), (5, 5)], g.ActiveCells());
     }
@@ -51,7 +51,7 @@ public class FFNcaTests(Xunit.Abstractions.ITestOutputHelper output)
     {
         using var data = NcaTransitions.Build(Small, seed: 1);
         Assert.Equal(NcaOptions.Features, data.Train.Features);
-        var labels = TestSupport.Longs(data.Train.Labels);
+        var labels = Tensors.Longs(data.Train.Labels);
         Assert.All(labels, l => Assert.InRange(l, 0, 7));
         Assert.Equal(8, labels.Distinct().Count()); // empty and all 7 rings occur
         output.WriteLine($"{data.Train.Count} train / {data.Test.Count} test transitions; label counts {string.Join(", ", labels.GroupBy(l => l).OrderBy(g => g.Key).Select(g => $"{g.Key}: {g.Count()}"))}");

@@ -4,7 +4,7 @@ using FFActors.Core.Layers;
 using FFActors.Core.Platform;
 using FFActors.Core.Training;
 using static TorchSharp.torch;
-using static FFActors.Core.Tests.TestSupport;
+using static FFActors.TestSupport.Tensors;
 
 namespace FFActors.Core.Tests.Variants;
 
@@ -108,10 +108,10 @@ public class MonoForwardTests(Xunit.Abstractions.ITestOutputHelper output)
     public void A_mono_forward_network_learns_mnist_well_above_its_untrained_self()
     {
         var model = new ModelOptions([784, 200, 200], InputNorm: InputNorm.None, LayerKind: new MonoForwardKind(new MonoForwardOptions()));
-        var config = new FFConfig(new RunOptions(Seed: 3), new DataOptions(Dir: DataDir, TrainLimit: 3000, TestLimit: 1000), model,
+        var config = new FFConfig(new RunOptions(Seed: 3), new DataOptions(Dir: RepoPaths.Data, TrainLimit: 3000, TestLimit: 1000), model,
             new TrainOptions(Schedule.Simultaneous, 2, 50, Optimizer: new OptimizerOptions(LearningRate: 0.003, Schedule: LrSchedule.Constant)),
             new EvalOptions(ScoreLayers: [1], HeadEpochs: 0, ValidateEachEpoch: false));
-        using var data = LoadMnist(trainLimit: 3000, testLimit: 1000);
+        using var data = Mnist.Load(trainLimit: 3000, testLimit: 1000);
         using var net = new FFNetwork(config, CPU);
         double untrained = GoodnessScorer.Accuracy(net, data.Test, new LabelOverlay(), [1], 500);
         var metrics = new FFTrainer(config).Train(net, data);
