@@ -147,10 +147,11 @@ public class BenchmarkReportTests
         Assert.Equal(ClusterBenchmark.Format(cluster), ClusterBenchmark.Format(back));
         Assert.Contains("\"SerializeGBps\": 1.5", json);
 
-        var inference = new InferenceBenchmarkReport([784, 100], 1000, 10, [0], 2, [1.0, 2.0, 3.0], [0.25, 0.5, 0.75], 2.0, 0.5, 4.0, [0.5, 1, 1.5], 1, 2);
+        var inference = new InferenceBenchmarkReport([784, 100], 1000, 10, [0], 2, [1.0, 2.0, 3.0], [0.25, 0.5, 0.75], 2.0, 0.5, 4.0, [0.5, 1, 1.5], 1, 2,
+            [0.2, 0.4, 0.6], 0.4, 5);
         json = BenchmarkJson.Serialize(inference);
         Assert.Equal(json, BenchmarkJson.Serialize(BenchmarkJson.Deserialize<InferenceBenchmarkReport>(json)));
-        Assert.Contains("speed-up of inference: HFF 4.0x, Distance-Forward 2.0x", InferenceBenchmark.Format(inference));
+        Assert.Contains("speed-up of inference: HFF 4.0x, Distance-Forward 2.0x, Mono-Forward 5.0x", InferenceBenchmark.Format(inference));
     }
 
     [Fact]

@@ -181,6 +181,16 @@ public class ConfigTests
     }
 
     [Fact]
+    public void Mono_forward_binds_from_its_sample_with_the_paper_s_unnormalised_inputs()
+    {
+        var c = Bind(Path.Combine(RepoPaths.Root, "samples", "mnist-mono-forward.conf"));
+        Assert.Equal(new MonoForwardKind(new MonoForwardOptions(10)), c.Model.LayerKind);
+        Assert.True(c.Model.LabelDriven);
+        Assert.Equal(InputNorm.None, c.Model.InputNorm);
+        Assert.Equal([2], c.Eval.ScoreLayers!);
+    }
+
+    [Fact]
     public void Every_sample_config_is_valid()
     {
         var samples = Directory.GetFiles(Path.Combine(RepoPaths.Root, "samples"), "*.conf");

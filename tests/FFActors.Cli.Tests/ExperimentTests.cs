@@ -56,10 +56,10 @@ public class ExperimentTests(Xunit.Abstractions.ITestOutputHelper output)
         foreach (var png in new[] { "accuracy.png", "curves.png", "embedding.png" }) AssertPng(Path.Combine(outDir, png));
         var md = File.ReadAllText(Path.Combine(outDir, "results.md"));
         Assert.Contains("Head budget, identical for every arm: 3 epochs of Adam, lr 0.001, batch 100", md);
-        foreach (var arm in new[] { "| ff |", "| random |", "| backprop |", "| pixels |", "| cwc |", "| cwc-random |" }) Assert.Contains(arm, md);
+        foreach (var arm in new[] { "| ff |", "| random |", "| backprop |", "| pixels |", "| rbm |", "| dbn |", "| cwc |", "| cwc-random |" }) Assert.Contains(arm, md);
 
         var runs = Results(outDir).GetProperty("runs").EnumerateArray().ToList();
-        Assert.Equal(6, runs.Count);
+        Assert.Equal(8, runs.Count);
         Assert.All(runs, r => Assert.Equal("ok", r.GetProperty("status").GetString()));
         // Every arm was probed with the same budget, and it is the one the experiment states.
         var budgets = runs.Select(r => r.GetProperty("probe").GetRawText()).Distinct().ToList();
@@ -77,6 +77,12 @@ public class ExperimentTests(Xunit.Abstractions.ITestOutputHelper output)
             if (r.GetProperty("arm").GetString() != "pixels") Assert.InRange(m.GetProperty("probe_last").GetDouble(), 0.4, 1.0);
         }
         Assert.True(runs.Single(r => r.GetProperty("arm").GetString() == "backprop").GetProperty("metrics").GetProperty("source_accuracy").GetDouble() > 0.85);
+        // The RBM arms: one RBM of 500 hidden units, and a DBN of the FF widths (two RBMs, one reconstruction curve each).
+        var rbm = runs.Single(r => r.GetProperty("arm").GetString() == "rbm");
+        Assert.Equal(500, rbm.GetProperty("metrics").GetProperty("features_all").GetDouble());
+        var dbn = runs.Single(r => r.GetProperty("arm").GetString() == "dbn");
+        Assert.Equal(200 + 200, dbn.GetProperty("metrics").GetProperty("features_all").GetDouble());
+        Assert.Equal(2, dbn.GetProperty("curves").EnumerateObject().Count(c => c.Name.EndsWith("reconstruction error", StringComparison.Ordinal)));
         // The CwC arm learned its source task (GA of two small blocks after 2 short epochs: 32.50 % here, chance 10 %)
         // and its features are the pooled blocks: 2×2 per channel.
         var cwc = runs.Single(r => r.GetProperty("arm").GetString() == "cwc").GetProperty("metrics");
@@ -91,7 +97,7 @@ public class ExperimentTests(Xunit.Abstractions.ITestOutputHelper output)
         var before = FinishTimes(outDir);
         Assert.Equal(0, ExperimentCommand.Run(Shipped("transfer.conf"), quick: true, outDir: outDir, parallel: 1, sets: Data));
         Assert.Equal(before, FinishTimes(outDir));
-        Assert.Equal(6, Results(outDir).GetProperty("runs").GetArrayLength());
+        Assert.Equal(8, Results(outDir).GetProperty("runs").GetArrayLength());
     }
 
     [Fact]
@@ -256,6 +262,10 @@ public class ExperimentTests(Xunit.Abstractions.ITestOutputHelper output)
         Assert.Contains("experiment.arms.a.kind: 'magic' is not one of train, ff-features", LoadFails("experiment { arms { a { kind = magic } } }").Message);
         Assert.Contains("train.epochs: expected an integer, got 'many'", LoadFails("experiment { arms { a { set { train.epochs = many } } } }").Message);
         Assert.Contains("transfer.probe.epochs", LoadFails("experiment {\n arms { a {} }\n transfer { probe { epochs = 0 } }\n}").Message);
+        Assert.Contains("transfer.rbm.k", LoadFails("experiment {\n arms { a {} }\n transfer { rbm { k = 0 } }\n}").Message);
+        // Bernoulli visible units need pixels in [0, 1]: an RBM arm on standardised pixels is refused before anything runs.
+        Assert.Contains("experiment.arms.r: data.normalization: rbm-features reads pixel intensities as the probabilities of Bernoulli units and needs unit",
+            LoadFails("experiment { arms { r { kind = rbm-features } } }").Message);
         Assert.Contains("quick profile cannot change arms", LoadFails("experiment {\n arms { a {} }\n quick { arms { b {} } }\n}").Message);
         Assert.Contains("experiment.grid: train.collaboration.scale: expected a non-empty list", LoadFails("experiment { grid { train.collaboration.scale = 0.5 } }").Message);
         Assert.Contains("only: no arm named 'c'", LoadFails("experiment {\n arms { a {} }\n quick { only = [c] }\n}").Message);
@@ -287,7 +297,12 @@ public class ExperimentTests(Xunit.Abstractions.ITestOutputHelper output)
         Assert.EndsWith("collaboration-quick", quick.OutDir);
 
         var transfer = ExperimentLoader.Load(Shipped("transfer.conf"), quick: false);
-        Assert.Equal(["ff-features", "random-features", "backprop-features", "pixels", "ff-features", "random-features"], transfer.Arms.Select(a => a.Kind));
+        Assert.Equal(["ff-features", "random-features", "backprop-features", "pixels", "rbm-features", "rbm-features", "ff-features", "random-features"],
+            transfer.Arms.Select(a => a.Kind));
+        Assert.Equal(new Core.Baselines.RbmOptions(K: 1, Epochs: 10), transfer.Transfer.Rbm);
+        var rbmMnist = ExperimentLoader.Load(Shipped("rbm-mnist.conf"), quick: false);
+        Assert.Equal("mnist", rbmMnist.Transfer.Target);
+        Assert.Equal(["ff", "rbm", "dbn", "random", "pixels"], rbmMnist.Arms.Select(a => a.Name));
         Assert.Equal(10, transfer.Transfer.Probe.Epochs);
         var quickTransfer = ExperimentLoader.Load(Shipped("transfer.conf"), quick: true);
         Assert.Equal(3, quickTransfer.Transfer.Probe.Epochs);

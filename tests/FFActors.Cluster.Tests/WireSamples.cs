@@ -53,6 +53,8 @@ static class WireSamples
         var reference = options with { SharedHalves = true, Kernel = DenseKernel.Reference };
         yield return ("CreateLayer, dense layer with shared halves and the reference kernel", () => new CreateLayer("r", 2, reference, 42, 5, 3, 1, a, null, null, false));
         yield return ("CreateLayer, Distance-Forward layer", () => new CreateLayer("r", 2, df, 42, 5, 3, 1, a, null, null, false));
+        var mf = new MonoForwardSpec(options.Index, options.InputSize, options.OutputSize, options.Optimizer, null, InputNorm.None, new MonoForwardOptions(7));
+        yield return ("CreateLayer, Mono-Forward layer", () => new CreateLayer("r", 2, mf, 42, 5, 3, 1, a, null, null, false));
         var gated = options with { Objective = options.Objective with { Remedy = CollaborationRemedy.HardnessGated } };
         yield return ("CreateLayer, hardness-gated collaboration", () => new CreateLayer("r", 2, gated, 42, 5, 3, 1, a, b, null, false));
         var depth = options with { Objective = options.Objective with { Remedy = CollaborationRemedy.DepthScaled, CumulativeDivisor = 3.0 } };

@@ -143,6 +143,7 @@ public class CheckpointTests(ITestOutputHelper output)
             c with { Data = c.Data with { Augment = new AugmentOptions(Shift: 2, Rotate: 10) } },
             c with { Data = c.Data with { Augment = new AugmentOptions(Shift: 2, Rotate: 10, Scale: 0.1) } },
             c with { Data = c.Data with { Augment = new AugmentOptions(Scale: 0.1) } },
+            c with { Model = c.Model with { LayerKind = new MonoForwardKind(new MonoForwardOptions()) } },
         };
         var prints = variants.Select(v => RunFingerprint.Of(v, 100)).ToList();
         // Augmentation off (the default) prints as before it existed, so older checkpoints still resume.

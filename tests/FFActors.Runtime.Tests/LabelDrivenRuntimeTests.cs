@@ -57,13 +57,22 @@ public class LabelDrivenRuntimeTests(ITestOutputHelper output)
     [Theory]
     [InlineData("hff")]
     [InlineData("distance")]
+    [InlineData("mono-forward")]
     public void Single_pass_dense_variants_train_through_the_actors_with_the_same_weights_in_every_mode(string kind)
     {
         var c = Mnist.Config(layers: [784, 64, 48], epochs: 2, batch: 50, train: 300, validation: 100, validate: true);
         var config = c with
         {
-            // Hyperspherical FF (class prototypes, cosine) or Distance-Forward (class centres, distance).
-            Model = kind == "hff" ? c.Model with { LayerKind = new HffKind(new HffOptions()) } : c.Model with { LayerKind = new DistanceKind(new DistanceOptions()) },
+            // Hyperspherical FF (class prototypes, cosine), Distance-Forward (class centres, distance) or Mono-Forward (projection to the classes).
+            Model = c.Model with
+            {
+                LayerKind = kind switch
+                {
+                    "hff" => new HffKind(new HffOptions()),
+                    "distance" => new DistanceKind(new DistanceOptions()),
+                    _ => new MonoForwardKind(new MonoForwardOptions()),
+                },
+            },
             Eval = c.Eval with { ScoreLayers = [1], HeadLayers = [1], HeadEpochs = 1, BatchSize = 64 },
         };
         using var data = Mnist.Load(config);

@@ -52,6 +52,7 @@ public static class LayerSpecWire
         new CwcSpecCodec(),
         new HffSpecCodec(),
         new DistanceSpecCodec(),
+        new MonoForwardSpecCodec(),
     }.ToDictionary(c => c.Kind);
 
     public static WireLayerSpec Pack(LayerSpec s, MessagePackSerializerOptions options)
