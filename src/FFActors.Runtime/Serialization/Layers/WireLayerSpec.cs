@@ -52,6 +52,8 @@ public static class LayerSpecWire
         new CwcSpecCodec(),
         new HffSpecCodec(),
         new DistanceSpecCodec(),
+        new DendriticSpecCodec(),
+        new ProspectiveSpecCodec(),
     }.ToDictionary(c => c.Kind);
 
     public static WireLayerSpec Pack(LayerSpec s, MessagePackSerializerOptions options)
