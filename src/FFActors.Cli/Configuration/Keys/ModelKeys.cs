@@ -155,7 +155,7 @@ public sealed class ProspectiveKeys : IModelKind
         "seed: weight κ of MSE(target, h) added to the FF loss");
     public static readonly ConfigKey<int> Steps = Key.Int("model.prospective.steps", 20, 1, 1000, "paper: relaxation steps of the inference phase");
     public static readonly ConfigKey<double> Rate = Key.Number("model.prospective.rate", 0.2, 0, 1, "paper: relaxation step size η (0 < η <= 1)", exclusiveMin: true);
-    public static readonly ConfigKey<double> Energy = Key.Number("model.prospective.energy", 0.25, 0, 0.45, "paper: λ, weight of the FF loss in the energy");
+    public static readonly ConfigKey<double> Energy = Key.Number("model.prospective.energy", 0.25, 0, 0.45, "paper: λ, weight of the FF loss in the energy", exclusiveMin: true);
 
     public string Name => ProspectiveSpec.Name;
 

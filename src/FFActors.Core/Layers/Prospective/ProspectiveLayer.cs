@@ -16,13 +16,15 @@ namespace FFActors.Core.Layers;
 /// </code>
 /// <para><b>paper</b> (inference by relaxation of an energy, then consolidation toward the relaxed activity):</para>
 /// <code>
-/// E(x) = k·(½‖x − h‖² − σ·β·⟨F·c, x⟩) + λ·ℓ(g(x))     ℓ the sample's FF loss (softplus of θ − g or g − θ), k = ½·∂g/∂h ÷ h
+/// E(x) = k·(½‖x − h‖² − σ·β·⟨F·c, x⟩) + λ·ℓ(g(x))     ℓ the sample's FF loss (softplus of θ − g or g − θ), k below
 /// x₀ = h;  x ← ReLU(x − η·∇E(x)/k)  for T steps     = x − η·((x − h) − σ·β·F·c + 2λ·ℓ'(z)·x)
-/// L  = mean (x⁺ − h⁺)² + mean (x⁻ − h⁻)²          x detached: the weights move h toward the relaxed activity
+/// L  = (1/λ)·mean over the 2B samples of ½·D(x − h)  x detached: the weights move h toward the relaxed activity
 /// </code>
-/// Dividing the gradient by k (1 for the sum of squares, 1/width for the mean) makes η and λ mean the same for either
-/// goodness. ℓ'(z) is the hardness weight of the model's objective: −(1 − σ(z)) for a positive, σ(z) for a negative
-/// (one pair weight under SymBa), z = g + s·γ − θ with collaboration.
+/// D is the goodness functional (sum or mean of squares) and k = D(v)/‖v‖² (1 or 1/width): dividing the gradient by k
+/// makes η and λ mean the same for either goodness. ℓ'(z) is the hardness weight of the model's objective: −(1 − σ(z))
+/// for a positive, σ(z) for a negative (one pair weight under SymBa), z = g + s·γ − θ with collaboration. Without
+/// feedback (β = 0) the relaxed activity is h scaled per sample (up for positives below θ, down for negatives above it),
+/// so consolidating it moves the weights along the FF gradient, weighted by how far the inference moved each sample.
 /// </summary>
 public sealed class ProspectiveLayer(ProspectiveSpec spec, long seed, Device device)
     : ContextLayer(spec, seed, device, spec.Objective, spec.InputNorm, spec.PeerNorm, spec.Prospective.Classes)
@@ -38,7 +40,7 @@ public sealed class ProspectiveLayer(ProspectiveSpec spec, long seed, Device dev
     protected override Tensor StepLoss(StepInput input, ContextForward positive, ContextForward negative) => Options.Formulation switch
     {
         ProspectiveFormulation.Seed => SeedLoss(input, positive, negative),
-        ProspectiveFormulation.Paper => ConsolidationLoss(positive, negative, Relax(input, positive, negative)),
+        ProspectiveFormulation.Paper => Consolidation(positive, negative, Relax(input, positive, negative)),
         _ => throw new ArgumentOutOfRangeException(nameof(Options.Formulation)),
     };
 
@@ -54,7 +56,8 @@ public sealed class ProspectiveLayer(ProspectiveSpec spec, long seed, Device dev
             targetNeg = nn.functional.relu(negative.Units.detach() - Push(negative.Context.detach()));
         }
         var ff = Objective.LossOf(positive.Goodness, negative.Goodness, input.CollabPositive, input.CollabNegative);
-        return ff + ConsolidationLoss(positive, negative, (targetPos, targetNeg)).mul(KeptScalars.Of(Options.Consolidation));
+        var mse = (targetPos - positive.Units).Squared().mean() + (targetNeg - negative.Units).Squared().mean();
+        return ff + mse.mul(KeptScalars.Of(Options.Consolidation));
     }
 
     /// <summary>The inference phase of the paper formulation: the relaxed activities of the positives and the negatives.</summary>
@@ -80,7 +83,14 @@ public sealed class ProspectiveLayer(ProspectiveSpec spec, long seed, Device dev
         return (xPos, xNeg);
     }
 
-    /// <summary>mean (x⁺ − h⁺)² + mean (x⁻ − h⁻)² with the targets x fixed: the weights move to produce them.</summary>
-    static Tensor ConsolidationLoss(ContextForward positive, ContextForward negative, (Tensor Positive, Tensor Negative) target) =>
-        (target.Positive - positive.Units).Squared().mean() + (target.Negative - negative.Units).Squared().mean();
+    /// <summary>
+    /// The consolidation phase: (1/λ) · the mean over all 2B samples of ½·D(x − h), D the goodness functional (sum or
+    /// mean of squares), with the relaxed activities x fixed, so the weights move h toward them. At the relaxation's
+    /// fixed point its gradient in h equals the FF loss's gradient at x (with β = 0), so it has the FF loss's scale.
+    /// </summary>
+    Tensor Consolidation(ContextForward positive, ContextForward negative, (Tensor Positive, Tensor Negative) relaxed)
+    {
+        var deviation = cat([Objective.GoodnessOf(relaxed.Positive - positive.Units), Objective.GoodnessOf(relaxed.Negative - negative.Units)]);
+        return deviation.mean().mul(KeptScalars.Of(0.5 / Options.Energy));
+    }
 }

@@ -35,7 +35,7 @@ public sealed class ProspectiveSpecCodec : ILayerSpecCodec
     {
         var d = LayerSpecWire.Read<WireProspectiveSpec>(body, options, Kind);
         if (d.Classes < 1 || c.OutputSize <= d.Classes || c.InputSize <= d.Classes || !(d.PeerNorm >= 0) || !(d.Beta >= 0) || !(d.FeedbackGain >= 0)
-            || !(d.Consolidation >= 0) || d.Steps < 1 || !(d.Rate > 0 && d.Rate <= 1) || !(d.Energy >= 0 && d.Energy < 0.5))
+            || !(d.Consolidation >= 0) || d.Steps < 1 || !(d.Rate > 0 && d.Rate <= 1) || !(d.Energy > 0 && d.Energy < 0.5))
             throw new SerializationException($"layer spec: prospective layer {c.InputSize}→{c.OutputSize}, classes {d.Classes}, beta {d.Beta}, " +
                 $"feedback gain {d.FeedbackGain}, consolidation {d.Consolidation}, steps {d.Steps}, rate {d.Rate}, energy {d.Energy}");
         return new ProspectiveSpec(c.Index, c.InputSize, c.OutputSize, c.OptimizerOptions, c.EpochWindow, LayerSpecWire.E<InputNorm>(d.InputNorm),
