@@ -27,7 +27,6 @@ internal sealed class RunSupervisor : ReceiveActor
     readonly FFConfig config;
     readonly int layerCount, epochs;
     readonly IReadOnlyList<LayerSpec> layerOptions;
-    readonly bool staleMode;
     readonly RunLog log;
     readonly Stopwatch trainWatch = new();
     IActorRef keeper = ActorRefs.Nobody, feeder = ActorRefs.Nobody, exchange = ActorRefs.Nobody, evaluator = ActorRefs.Nobody;
@@ -56,8 +55,6 @@ internal sealed class RunSupervisor : ReceiveActor
         progress = new TrainingProgress(layerCount);
         if (layerCount > 62) throw new ArgumentException("model.layers: at most 62 layers");
         epochs = config.Train.Epochs;
-        var collab = config.Train.CollaborationOrDefault;
-        staleMode = collab.Enabled && collab.Exchange == GammaExchange.Stale;
         log = new RunLog(settings.Log, Context.GetLogger());
         last = settings.Start;
     }
@@ -79,7 +76,9 @@ internal sealed class RunSupervisor : ReceiveActor
     {
         trainWatch.Start();
         int threads = s.CoordinatorThreads;
-        keeper = Part(LayerKeeper.Props(new KeeperSettings(s, layerOptions, staleMode, log), s.LayerDispatcher), "keeper");
+        var collab = config.Train.CollaborationOrDefault;
+        bool staleGamma = collab.Enabled && collab.Exchange == GammaExchange.Stale;
+        keeper = Part(LayerKeeper.Props(new KeeperSettings(s, layerOptions, staleGamma, log), s.LayerDispatcher), "keeper");
         exchange = Part(SignalExchange.Props(threads, s.LayerDispatcher), "signals");
         feeder = Part(EpochFeeder.Props(new FeederSettings(s, layerOptions, exchange, log), s.LayerDispatcher), "feeder");
         evaluator = Part(Evaluator.Props(new EvaluatorSettings(s, layerOptions, feeder), s.LayerDispatcher), "evaluator");
