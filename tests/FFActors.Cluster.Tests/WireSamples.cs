@@ -53,7 +53,7 @@ static class WireSamples
         var reference = options with { SharedHalves = true, Kernel = DenseKernel.Reference };
         yield return ("CreateLayer, dense layer with shared halves and the reference kernel", () => new CreateLayer("r", 2, reference, 42, 5, 3, 1, a, null, null, false));
         yield return ("CreateLayer, Distance-Forward layer", () => new CreateLayer("r", 2, df, 42, 5, 3, 1, a, null, null, false));
-        var dendritic = new DendriticSpec(1, 74, 58, options.Optimizer, new EpochWindow(1, 3), InputNorm.L2, options.Objective, 0.03, Classes: 10);
+        var dendritic = new DendriticSpec(1, 74, 58, options.Optimizer, new EpochWindow(1, 3), InputNorm.L2, options.Objective, 0.03, Classes: 10, BasalLabel: true);
         yield return ("CreateLayer, dendritic layer", () => new CreateLayer("r", 2, dendritic, 42, 5, 3, 1, a, b, null, false));
         var prospective = new ProspectiveSpec(1, 74, 58, options.Optimizer, null, InputNorm.Rms, options.Objective with { Remedy = CollaborationRemedy.DepthScaled, CumulativeDivisor = 2.5 }, 0,
             new ProspectiveOptions(ProspectiveFormulation.Seed, 0.75, 0.125, 0.02, 7, 0.3, 0.125, 10));

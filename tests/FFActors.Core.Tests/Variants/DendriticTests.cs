@@ -44,6 +44,23 @@ public class DendriticTests(Xunit.Abstractions.ITestOutputHelper output)
         Assert.Equal([6L, 4], net.Layers[1].Features(acts[1]).shape);
     }
 
+    [Fact]
+    public void With_basal_label_layer_0_sees_the_overlay_in_both_compartments_as_the_seeds_unit_does()
+    {
+        using var scope = NewDisposeScope();
+        var model = new ModelOptions([16, 5, 4], InputNorm: InputNorm.L2, LayerKind: new DendriticKind(Classes: 3, BasalLabel: true));
+        using var net = new FFNetwork(FFNetwork.SpecsFor(model, Sgd).Select(s => s.Create(3, CPU)).ToArray());
+        using var gen = new Generator(4);
+        var overlay = new LabelOverlay(Classes: 3);
+        var x = overlay.Apply(randn([6, 16], generator: gen), 1);
+        var before = net.Layers[0].Forward(x);
+        x.narrow(1, 0, 3).mul_(KeptScalars.Of(7.0));
+        // The context is the same one-hot vector, but the basal drive now reads the larger label pixel.
+        var after = net.Layers[0].Forward(x);
+        Assert.True(after.narrow(1, 0, 3).allclose(before.narrow(1, 0, 3)));
+        Assert.False(after.narrow(1, 3, 5).allclose(before.narrow(1, 3, 5), rtol: 1e-3, atol: 1e-5));
+    }
+
     /// <summary>
     /// Layer 1 of a hand-set network: 2 context columns, 2 units below, 2 units. Positive: label 0 over activities
     /// [3, 4]; negative: label 1 (on value 2) over the same activities. Expected values computed here in double.

@@ -130,16 +130,19 @@ public sealed class DistanceKeys : IModelKind
     public ModelOptions Apply(ModelOptions dense, ConfigReader r) => dense with { LayerKind = new DistanceKind(new DistanceOptions(Margin: r.Get(Margin), Scale: r.Get(Scale))) };
 }
 
-/// <summary><c>model.kind = dendritic</c>: two-compartment units whose apical compartment hears the label (no keys of its own).</summary>
+/// <summary><c>model.dendritic { }</c>: two-compartment units whose apical compartment hears the label.</summary>
 public sealed class DendriticKeys : IModelKind
 {
+    public static readonly ConfigKey<bool> BasalLabel = Key.Bool("model.dendritic.basal-label", false,
+        "layer 0's basal compartment also sees the label overlay (the seed's unit); false = the label reaches units only apically");
+
     public string Name => DendriticSpec.Name;
 
-    public string Section => "model";
+    public string Section => "model.dendritic";
 
-    public IReadOnlyList<ConfigKey> Keys => [];
+    public IReadOnlyList<ConfigKey> Keys => [BasalLabel];
 
-    public ModelOptions Apply(ModelOptions dense, ConfigReader r) => dense with { LayerKind = new DendriticKind() };
+    public ModelOptions Apply(ModelOptions dense, ConfigReader r) => dense with { LayerKind = new DendriticKind(BasalLabel: r.Get(BasalLabel)) };
 }
 
 /// <summary><c>model.prospective { }</c>: prospective-configuration FF (Song et al. 2024), the seed's formulation or the paper's.</summary>

@@ -24,13 +24,16 @@ public sealed class DendriticModule : nn.Module<Tensor, Tensor>
     readonly Linear apical;
 
     /// <param name="inputSize">Columns of an input row: layer 0 the image (its first <paramref name="classes"/> pixels the label slots), deeper layers the context and the previous layer's units.</param>
-    /// <param name="readsImage">Layer 0: the basal compartment reads the whole image with its label slots blanked; deeper
-    /// layers read the activities after the context.</param>
-    public DendriticModule(int inputSize, int units, int classes, bool readsImage, InputNorm inputNorm, Generator init, string name = "dendritic")
+    /// <param name="readsImage">Layer 0: the basal compartment reads the whole image with its label slots blanked (with
+    /// <paramref name="basalLabel"/>, the overlaid image as it is); deeper layers read the activities after the context.</param>
+    /// <param name="basalLabel">Layer 0's basal compartment also sees the label overlay, as in the seed's code.</param>
+    public DendriticModule(int inputSize, int units, int classes, bool readsImage, InputNorm inputNorm, Generator init, string name = "dendritic",
+        bool basalLabel = false)
         : base(name)
     {
         Classes = classes;
         ReadsImage = readsImage;
+        BasalLabel = basalLabel;
         InputNorm = inputNorm;
         int basalInputs = readsImage ? inputSize : inputSize - classes;
         basal = nn.Linear(basalInputs, units);
@@ -49,6 +52,8 @@ public sealed class DendriticModule : nn.Module<Tensor, Tensor>
 
     public bool ReadsImage { get; }
 
+    public bool BasalLabel { get; }
+
     public InputNorm InputNorm { get; }
 
     /// <summary>Basal weights [units, basal inputs]: for layer 0, images of the input.</summary>
@@ -60,7 +65,7 @@ public sealed class DendriticModule : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor x)
     {
         var context = LabelContext.Of(x, Classes);
-        var bottomUp = ReadsImage ? LabelContext.Blanked(x, Classes) : LabelContext.After(x, Classes);
+        var bottomUp = !ReadsImage ? LabelContext.After(x, Classes) : BasalLabel ? x : LabelContext.Blanked(x, Classes);
         var drive = basal.forward(FFDenseLayer.Normalize(bottomUp, InputNorm));
         var gate = nn.functional.sigmoid(apical.forward(context));
         return LabelContext.Join(context, nn.functional.relu(drive.mul(gate)));
