@@ -56,4 +56,29 @@ public class ContextKindRuntimeTests(ITestOutputHelper output)
         Assert.Equal(core.GoodnessAccuracy, actors.GoodnessAccuracy);
         Assert.Equal(core.HeadAccuracy, actors.HeadAccuracy);
     }
+
+    [Fact]
+    public void A_stopped_prospective_run_resumes_from_its_checkpoint_to_the_weights_of_an_uninterrupted_run()
+    {
+        // The checkpoint keeps what a context layer adds: the feedback buffer, and the peer-normalisation means in the
+        // units' part of the state vector.
+        var c = TestSupport.Config(layers: [784, 64, 48], epochs: 2, batch: 50, train: 400);
+        var config = c with { Model = c.Model with { LayerKind = new ProspectiveKind(new ProspectiveOptions(Steps: 3)) } };
+        using var data = TestSupport.Load(config);
+        var runtime = TestSupport.Runtime(ExecutionMode.Pipeline, every: 3);
+        var whole = PipelineRunner.Train(config, runtime, data, TestSupport.TempDir(), false, null, CancellationToken.None);
+        using var wholeNet = whole.Network;
+
+        var dir = TestSupport.TempDir();
+        using var cancel = new CancellationTokenSource();
+        var observer = new RecordingObserver { AfterBatch = n => { if (n == 8 + 4) cancel.Cancel(); } };
+        var stopped = PipelineRunner.Train(config, runtime, data, dir, false, observer, cancel.Token);
+        stopped.Network.Dispose();
+        Assert.False(stopped.Completed);
+        var resumed = PipelineRunner.Train(config, runtime with { Mode = ExecutionMode.Sequential }, data, dir, true, null, CancellationToken.None);
+        using var resumedNet = resumed.Network;
+        Assert.True(resumed.Completed);
+        Assert.Contains(resumed.Log, l => l.Contains("resumed from checkpoint"));
+        TestSupport.AssertSameWeights(wholeNet, resumedNet, "resumed vs uninterrupted");
+    }
 }
