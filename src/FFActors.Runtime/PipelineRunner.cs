@@ -101,7 +101,7 @@ public static class PipelineRunner
         try
         {
             var settings = new CoordinatorSettings(runId, config, runtime, data, device, store, start,
-                observer ?? NullObserver.Instance, hooks, dispatcher, layerThreads, pipeline ? 1 : layerThreads,
+                observer ?? NullObserver.Instance, hooks, dispatcher, layerThreads, CoordinatorThreads: 1,
                 done, log, StopAtStart: cancel.IsCancellationRequested, Evaluate: evaluate, Hosts: hosts, LayerNodes: layerNodes,
                 LayerDispatchers: layerDispatchers, ContiguousWork: contiguousWork);
             coordinator = system.ActorOf(RunSupervisor.Props(settings, dispatcher), name);

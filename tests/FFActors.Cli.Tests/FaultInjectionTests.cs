@@ -303,8 +303,10 @@ public class FaultInjectionTests
     [Fact]
     public void Exceptions_map_to_the_documented_exit_codes_with_one_line()
     {
-        Assert.Equal(ExitCode.Diverged, Failure.Of(new PipelineFaultException("layer 0 keeps failing (layer 0 at epoch 1 batch 1: non-finite result (loss NaN, goodness NaN/NaN)); gave up", [])).Code);
-        Assert.Equal(ExitCode.ClusterLost, Failure.Of(new PipelineFaultException("layer 1 lost (host down) and no layer host is left", [])).Code);
+        Assert.Equal(ExitCode.Diverged, Failure.Of(new PipelineFaultException(PipelineFault.Diverged, "layer 0 keeps failing (layer 0 at epoch 1 batch 1: non-finite result (loss NaN, goodness NaN/NaN)); gave up", [])).Code);
+        Assert.Equal(ExitCode.ClusterLost, Failure.Of(new PipelineFaultException(PipelineFault.ClusterLost, "layer 1 lost (host down) and no layer host is left", [])).Code);
+        // The kind decides, not the words: an error whose text happens to say "non-finite" is no divergence.
+        Assert.Equal(ExitCode.Other, Failure.Of(new PipelineFaultException(PipelineFault.LayerFailing, "layer 0 keeps failing (reading non-finite.bin: denied)", [])).Code);
         var denied = Failure.Of(new AggregateException(new UnauthorizedAccessException("Access to the path '/data/mnist/train-images-idx3-ubyte.gz' is denied.")));
         Assert.Equal(ExitCode.BadInput, denied.Code);
         Assert.Contains("/data/mnist/train-images-idx3-ubyte.gz", denied.Line);
@@ -319,7 +321,7 @@ public class FaultInjectionTests
     public void A_failure_in_a_run_with_a_checkpoint_is_logged_and_names_the_resume_command()
     {
         var run = FinishedRun();
-        var e = new PipelineFaultException("layer 1 lost (node gone) and no layer host is left", ["layer 1 lost"]);
+        var e = new PipelineFaultException(PipelineFault.ClusterLost, "layer 1 lost (node gone) and no layer host is left", ["layer 1 lost"]);
         Assert.False(Failure.InRun(e, run));
         var err = new StringWriter();
         Assert.Equal(ExitCode.ClusterLost, Failure.Report(e, verbose: false, err));

@@ -8,7 +8,7 @@ using Xunit.Abstractions;
 namespace FFActors.Cluster.Tests;
 
 /// <summary>Real separate processes on 127.0.0.1: a coordinator and layer hosts started with the ffactors executable.</summary>
-public class ProcessSmokeTests(ITestOutputHelper output)
+public partial class ProcessSmokeTests(ITestOutputHelper output)
 {
     sealed class Node(Process process, ConcurrentQueue<string> lines) : IDisposable
     {

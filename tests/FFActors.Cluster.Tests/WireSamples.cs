@@ -64,7 +64,7 @@ static class WireSamples
         yield return ("CreateLayer, depth-scaled collaboration", () => new CreateLayer("r", 2, depth, 42, 5, 3, 1, a, b, null, false));
         yield return ("CreateLayer, last layer, fresh", () => new CreateLayer("r", 2, options, 42, 5, 3, 1, a, null, null, false));
         yield return ("LayerCreated", () => new LayerCreated("r", 2, 1, b));
-        yield return ("LayerFailed", () => new LayerFailed("r", 2, 1, "layer 1 at epoch 1 batch 3: injected fault"));
+        yield return ("LayerFailed", () => new LayerFailed("r", 2, 1, "layer 1 at epoch 1 batch 3: non-finite result (loss NaN, goodness NaN/NaN)", NonFinite: true));
         yield return ("RetireLayers", () => new RetireLayers("r", int.MaxValue));
         yield return ("DescribeHost", () => new DescribeHost("r"));
         yield return ("LayerHostInfo", () => new LayerHostInfo("host-a", 4 << 20));

@@ -48,14 +48,17 @@ public class FaultTests(ITestOutputHelper output)
         TestSupport.AssertSameWeights(whole, net, "restarted vs uninterrupted");
     }
 
-    [Fact]
-    public void A_layer_that_keeps_failing_ends_the_run_with_an_error()
+    [Theory]
+    [InlineData(FaultKind.Throw, PipelineFault.LayerFailing)]
+    [InlineData(FaultKind.NaN, PipelineFault.Diverged)]
+    public void A_layer_that_keeps_failing_ends_the_run_with_an_error_of_its_kind(FaultKind fault, PipelineFault expected)
     {
         var config = TestSupport.Config(epochs: 1, train: 300);
         using var data = TestSupport.Load(config);
         var e = Assert.Throws<PipelineFaultException>(() => PipelineRunner.Train(config, TestSupport.Runtime(ExecutionMode.Pipeline), data,
-            null, false, null, CancellationToken.None, new RuntimeHooks { Fault = new FaultInjection(0, 0, 2, FaultKind.Throw, times: 100) }));
+            null, false, null, CancellationToken.None, new RuntimeHooks { Fault = new FaultInjection(0, 0, 2, fault, times: 100) }));
         Assert.Contains("keeps failing", e.Message);
+        Assert.Equal(expected, e.Kind);
         Assert.Equal(3, e.RunLog.Count(l => l.Contains("Restoring every layer")));
     }
 }

@@ -128,9 +128,14 @@ public static class ConfigValidation
         bool tls = r.Get(ClusterKeys.TlsEnabled);
         string scheme = tls ? "akka.ssl.tcp" : "akka.tcp";
         foreach (var seed in r.Get(ClusterKeys.SeedNodes))
+        {
+            if (!tls && seed.StartsWith($"akka.ssl.tcp://{ClusterOptions.SystemName}@", StringComparison.Ordinal))
+                throw r.Fail(ClusterKeys.SeedNodes.Path, $"'{seed}' is the address of a TLS cluster, but {ClusterKeys.TlsEnabled.Path} = false " +
+                    $"(set it and {ClusterKeys.CertificatePath.Path}; a --resume --cluster of a TLS run reads both from the run folder)");
             if (!seed.StartsWith($"{scheme}://{ClusterOptions.SystemName}@", StringComparison.Ordinal))
                 throw r.Fail(ClusterKeys.SeedNodes.Path, $"'{seed}' is not {scheme}://{ClusterOptions.SystemName}@HOST:PORT" +
                     (tls ? " (cluster.tls.enabled = true)" : ""));
+        }
         if (tls)
         {
             var path = r.Get(ClusterKeys.CertificatePath);

@@ -9,6 +9,7 @@ using FFActors.Core.Negatives;
 using FFActors.Core.Training;
 using FFActors.Runtime;
 using FFActors.Runtime.Cluster;
+using FFActors.Runtime.Serialization;
 
 namespace FFActors.Cli.Jobs;
 
@@ -44,6 +45,22 @@ public sealed class TrainJob
 
     public string How => Greedy ? "greedy (in-process)"
         : $"simultaneous, {runtime.Mode.ToString().ToLowerInvariant()} mode{(cluster is null ? "" : ", layers on the cluster")}";
+
+    /// <summary>The intra-op threads training computes with, for the run's header.</summary>
+    public string Threads => Greedy
+        ? $"intra-op threads: {(config.Run.Threads > 0 ? config.Run.Threads : Environment.ProcessorCount)} (run.threads)"
+        : $"intra-op threads: {runtime.ThreadsFor(config.Model.LayerCount, Environment.ProcessorCount)} per layer, 1 for the coordinator (both modes)";
+
+    /// <summary>
+    /// The settings that make this run end with other weights than the same seed and configuration in the other mode or in
+    /// one process, one line each; said at the start of the run and kept in run.log.
+    /// </summary>
+    public IEnumerable<string> Divergences()
+    {
+        if (cluster is { Precision: not WirePrecision.Float32 } c)
+            yield return $"cluster.wire-precision = {c.Precision.ToString().ToLowerInvariant()}: activations cross the network narrowed, so the weights " +
+                "differ from a local run's and from a float32 cluster run's";
+    }
 
     /// <summary>Trains only; the caller owns the returned network.</summary>
     public PipelineResult Train(DataSplits data, RunFolder run, ITrainingObserver observer, CancellationToken cancel)

@@ -69,6 +69,9 @@ public sealed class RunFolder(string path, RunLock? runLock = null) : IDisposabl
 
     public void WriteConfig(string hocon) => AtomicFile.WriteText(File("config.conf"), hocon);
 
+    /// <summary>Writes <paramref name="name"/> in the run folder atomically.</summary>
+    public void WriteText(string name, string text) => AtomicFile.WriteText(File(name), text);
+
     public void WriteMetrics(IReadOnlyList<EpochMetrics> metrics)
     {
         AtomicFile.WriteText(File("metrics.json"), JsonSerializer.Serialize(metrics, Json));

@@ -263,14 +263,15 @@ internal sealed class RunSupervisor : ReceiveActor
         var (layer, reason) = (lost.Layer, lost.Reason);
         if (lost.HostsLeft == 0)
         {
-            Fail(new PipelineFaultException($"layer {layer} lost ({reason}) and no layer host is left", s.Log));
+            Fail(new PipelineFaultException(PipelineFault.ClusterLost, $"layer {layer} lost ({reason}) and no layer host is left", s.Log));
             return;
         }
         if (!recoveries.TryRestore(last.CheckpointId))
         {
             string gaveUp = $"gave up after {recoveries.PerCheckpoint} restores from {last.Describe()}";
             log.Info($"layer {layer} failed again ({reason}); {gaveUp}");
-            Fail(new PipelineFaultException($"layer {layer} keeps failing ({reason}); {gaveUp}", s.Log));
+            Fail(new PipelineFaultException(lost.NonFinite ? PipelineFault.Diverged : PipelineFault.LayerFailing,
+                $"layer {layer} keeps failing ({reason}); {gaveUp}", s.Log));
             return;
         }
         log.Info($"layer {layer} failed: {reason}; it was stopped (not restarted). Restoring every layer from {last.Describe()} and replaying the batches since" +
@@ -300,7 +301,8 @@ internal sealed class RunSupervisor : ReceiveActor
     {
         Receive<LayersGathered>(Complete);
         Receive<LayerLost>(l => l.Generation == generation, l =>
-            Fail(new PipelineFaultException($"layer {l.Layer} was lost before handing over its weights ({l.Reason})", s.Log)));
+            Fail(new PipelineFaultException(l.HostsLeft == 0 ? PipelineFault.ClusterLost : PipelineFault.LayerFailing,
+                $"layer {l.Layer} was lost before handing over its weights ({l.Reason})", s.Log)));
         Faults();
     }
 
