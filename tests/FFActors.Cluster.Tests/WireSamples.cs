@@ -55,6 +55,11 @@ static class WireSamples
         yield return ("CreateLayer, Distance-Forward layer", () => new CreateLayer("r", 2, df, 42, 5, 3, 1, a, null, null, false));
         var mf = new MonoForwardSpec(options.Index, options.InputSize, options.OutputSize, options.Optimizer, null, InputNorm.None, new MonoForwardOptions(7));
         yield return ("CreateLayer, Mono-Forward layer", () => new CreateLayer("r", 2, mf, 42, 5, 3, 1, a, null, null, false));
+        var dendritic = new DendriticSpec(1, 74, 58, options.Optimizer, new EpochWindow(1, 3), InputNorm.L2, options.Objective, 0.03, Classes: 10, BasalLabel: true);
+        yield return ("CreateLayer, dendritic layer", () => new CreateLayer("r", 2, dendritic, 42, 5, 3, 1, a, b, null, false));
+        var prospective = new ProspectiveSpec(1, 74, 58, options.Optimizer, null, InputNorm.Rms, options.Objective with { Remedy = CollaborationRemedy.DepthScaled, CumulativeDivisor = 2.5 }, 0,
+            new ProspectiveOptions(ProspectiveFormulation.Seed, 0.75, 0.125, 0.02, 7, 0.3, 0.125, 10));
+        yield return ("CreateLayer, prospective layer", () => new CreateLayer("r", 2, prospective, 42, 5, 3, 1, a, null, null, false));
         var gated = options with { Objective = options.Objective with { Remedy = CollaborationRemedy.HardnessGated } };
         yield return ("CreateLayer, hardness-gated collaboration", () => new CreateLayer("r", 2, gated, 42, 5, 3, 1, a, b, null, false));
         var depth = options with { Objective = options.Objective with { Remedy = CollaborationRemedy.DepthScaled, CumulativeDivisor = 3.0 } };

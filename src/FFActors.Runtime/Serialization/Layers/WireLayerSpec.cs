@@ -53,6 +53,8 @@ public static class LayerSpecWire
         new HffSpecCodec(),
         new DistanceSpecCodec(),
         new MonoForwardSpecCodec(),
+        new DendriticSpecCodec(),
+        new ProspectiveSpecCodec(),
     }.ToDictionary(c => c.Kind);
 
     public static WireLayerSpec Pack(LayerSpec s, MessagePackSerializerOptions options)
