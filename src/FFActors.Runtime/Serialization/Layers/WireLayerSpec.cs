@@ -55,6 +55,8 @@ public static class LayerSpecWire
         new MonoForwardSpecCodec(),
         new DendriticSpecCodec(),
         new ProspectiveSpecCodec(),
+        new ThreeFactorSpecCodec(),
+        new PclSpecCodec(),
     }.ToDictionary(c => c.Kind);
 
     public static WireLayerSpec Pack(LayerSpec s, MessagePackSerializerOptions options)
