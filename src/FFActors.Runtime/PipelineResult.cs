@@ -24,14 +24,21 @@ public sealed record PipelineResult(IReadOnlyList<EpochMetrics> Metrics, FFNetwo
 /// <param name="TrainSeconds">Wall time the coordinator spent training, up to the release of the layers.</param>
 public sealed record RunAccounting(IReadOnlyList<LayerTimings> Layers, double BuildSeconds, double TrainSeconds);
 
-/// <summary>A layer kept failing after being restored from its checkpoint.</summary>
-public sealed class PipelineFaultException(string message, IReadOnlyList<string> log) : Exception(message)
+/// <summary>Why the runtime gave up on a run (<see cref="PipelineFaultException.Kind"/>).</summary>
+public enum PipelineFault
 {
+    /// <summary>A layer kept failing with an error after its restores, or was lost when it could not be restored any more.</summary>
+    LayerFailing,
+    /// <summary>A layer kept producing non-finite values (loss or goodness NaN/Inf) after its restores: the training diverged.</summary>
+    Diverged,
+    /// <summary>A layer was lost and no layer host was left to place it on: the cluster is gone.</summary>
+    ClusterLost,
+}
+
+/// <summary>The runtime gave up on a run: a layer kept failing after being restored from its checkpoint, or had nowhere to run.</summary>
+public sealed class PipelineFaultException(PipelineFault kind, string message, IReadOnlyList<string> log) : Exception(message)
+{
+    public PipelineFault Kind { get; } = kind;
+
     public IReadOnlyList<string> RunLog { get; } = log.ToArray();
-
-    /// <summary>The layer kept producing non-finite values after its restores: the training diverged.</summary>
-    public bool Diverged => Message.Contains("non-finite", StringComparison.Ordinal);
-
-    /// <summary>No layer host was left to place the lost layer on: the cluster is gone.</summary>
-    public bool ClusterLost => Message.Contains("no layer host is left", StringComparison.Ordinal);
 }

@@ -12,7 +12,8 @@ public enum ExecutionMode
 /// <summary>Settings of the actor runtime, bound from HOCON <c>runtime { ... }</c>.</summary>
 /// <param name="Mode">Sequential or pipeline.</param>
 /// <param name="CreditWindow">Batches (work items) in flight per layer: a layer sends at most this many to the next one before it returns credits.</param>
-/// <param name="ThreadsPerLayer">Intra-op threads per lane thread; 0 = max(1, cores / lanes) in pipeline mode and all cores in sequential mode.</param>
+/// <param name="ThreadsPerLayer">Intra-op threads of every layer actor; 0 = max(1, cores / layers), in both modes and with any lanes
+/// (see <see cref="ThreadsFor"/>).</param>
 /// <param name="CheckpointEvery">Batches between checkpoints; 0 = only at epoch end.</param>
 /// <param name="CheckpointKeep">Checkpoints kept in the run folder (the newest ones): a resume falls back to an older one when the newest is damaged.</param>
 /// <param name="Checkpoints">Write checkpoints (also what fault recovery restores from).</param>
@@ -39,12 +40,13 @@ public sealed record RuntimeOptions(
         return Lanes > 0 ? Math.Min(Lanes, Math.Max(1, layers)) : Math.Max(1, layers);
     }
 
-    /// <summary>Intra-op threads each lane thread uses for a network of <paramref name="layers"/> layers.</summary>
-    public int ThreadsFor(int layers, int cores)
-    {
-        if (ThreadsPerLayer > 0) return ThreadsPerLayer;
-        return Math.Max(1, cores / LanesFor(layers, cores));
-    }
+    /// <summary>
+    /// Intra-op threads each layer actor computes with, for a network of <paramref name="layers"/> layers: the same in
+    /// both modes and with any lanes, because some kernels give other bits with another thread count (oneMKL's GEMM on
+    /// its Intel code paths, oneDNN's convolutions), and the modes promise the same weights. The coordinator's actors
+    /// compute with one thread in both modes for the same reason.
+    /// </summary>
+    public int ThreadsFor(int layers, int cores) => ThreadsPerLayer > 0 ? ThreadsPerLayer : Math.Max(1, cores / Math.Max(1, layers));
 
     public void Validate()
     {

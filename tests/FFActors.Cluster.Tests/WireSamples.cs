@@ -58,6 +58,13 @@ static class WireSamples
         var reference = options with { SharedHalves = true, Kernel = DenseKernel.Reference };
         yield return ("CreateLayer, dense layer with shared halves and the reference kernel", () => new CreateLayer("r", 2, reference, 42, 5, 3, 1, a, null, null, false));
         yield return ("CreateLayer, Distance-Forward layer", () => new CreateLayer("r", 2, df, 42, 5, 3, 1, a, null, null, false));
+        var mf = new MonoForwardSpec(options.Index, options.InputSize, options.OutputSize, options.Optimizer, null, InputNorm.None, new MonoForwardOptions(7));
+        yield return ("CreateLayer, Mono-Forward layer", () => new CreateLayer("r", 2, mf, 42, 5, 3, 1, a, null, null, false));
+        var dendritic = new DendriticSpec(1, 74, 58, options.Optimizer, new EpochWindow(1, 3), InputNorm.L2, options.Objective, 0.03, Classes: 10, BasalLabel: true);
+        yield return ("CreateLayer, dendritic layer", () => new CreateLayer("r", 2, dendritic, 42, 5, 3, 1, a, b, null, false));
+        var prospective = new ProspectiveSpec(1, 74, 58, options.Optimizer, null, InputNorm.Rms, options.Objective with { Remedy = CollaborationRemedy.DepthScaled, CumulativeDivisor = 2.5 }, 0,
+            new ProspectiveOptions(ProspectiveFormulation.Seed, 0.75, 0.125, 0.02, 7, 0.3, 0.125, 10));
+        yield return ("CreateLayer, prospective layer", () => new CreateLayer("r", 2, prospective, 42, 5, 3, 1, a, null, null, false));
         var threeFactor = new ThreeFactorSpec(options.Index, options.InputSize, options.OutputSize, options.Optimizer, null, InputNorm.L2,
             options.Objective, 0.03, new ThreeFactorOptions(Modulation.RewardPrediction, ModulationFormulation.Seed, 1.5, 0.9), Top: true);
         yield return ("CreateLayer, three-factor top layer", () => new CreateLayer("r", 2, threeFactor, 42, 5, 3, 1, a, null, null, false));
@@ -70,7 +77,7 @@ static class WireSamples
         yield return ("CreateLayer, depth-scaled collaboration", () => new CreateLayer("r", 2, depth, 42, 5, 3, 1, a, b, null, false));
         yield return ("CreateLayer, last layer, fresh", () => new CreateLayer("r", 2, options, 42, 5, 3, 1, a, null, null, false));
         yield return ("LayerCreated", () => new LayerCreated("r", 2, 1, b));
-        yield return ("LayerFailed", () => new LayerFailed("r", 2, 1, "layer 1 at epoch 1 batch 3: injected fault"));
+        yield return ("LayerFailed", () => new LayerFailed("r", 2, 1, "layer 1 at epoch 1 batch 3: non-finite result (loss NaN, goodness NaN/NaN)", NonFinite: true));
         yield return ("RetireLayers", () => new RetireLayers("r", int.MaxValue));
         yield return ("DescribeHost", () => new DescribeHost("r"));
         yield return ("LayerHostInfo", () => new LayerHostInfo("host-a", 4 << 20));

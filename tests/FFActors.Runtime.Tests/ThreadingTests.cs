@@ -13,8 +13,8 @@ public class ThreadingTests
     [InlineData(ExecutionMode.Pipeline, 0, 2, 2)]
     public void Sequential_runs_every_layer_on_one_thread_and_pipeline_gives_each_lane_its_own(ExecutionMode mode, int threadsPerLayer, int expectedThreads, int lanes = 0)
     {
-        var config = TestSupport.Config(layers: [784, 20, 20, 20, 20], epochs: 1, train: 200);
-        using var data = TestSupport.Load(config);
+        var config = Mnist.Config(layers: [784, 20, 20, 20, 20], epochs: 1, train: 200);
+        using var data = Mnist.Load(config);
         var seen = new ConcurrentDictionary<int, ConcurrentDictionary<int, int>>();
         var intraOp = new ConcurrentDictionary<int, int>();
         var hooks = new RuntimeHooks
@@ -31,8 +31,22 @@ public class ThreadingTests
 
         Assert.All(seen.Values, threads => Assert.Single(threads));
         Assert.Equal(expectedThreads, seen.Values.SelectMany(t => t.Keys).Distinct().Count());
-        int expectedIntraOp = runtime.ThreadsFor(4, Environment.ProcessorCount);
+        // The same count in both modes and with lanes: another count changes the bits of some kernels.
+        int expectedIntraOp = threadsPerLayer > 0 ? threadsPerLayer : Math.Max(1, Environment.ProcessorCount / 4);
         Assert.All(intraOp.Values, n => Assert.Equal(expectedIntraOp, n));
         Assert.Equal(callerBefore, get_num_threads());
+    }
+
+    [Theory]
+    [InlineData(2, 3, 1)]
+    [InlineData(2, 1, 2)]
+    [InlineData(16, 3, 5)]
+    [InlineData(8, 4, 2)]
+    public void Layers_compute_with_the_same_intra_op_threads_in_both_modes_and_with_any_lanes(int cores, int layers, int expected)
+    {
+        Assert.Equal(expected, new RuntimeOptions(ExecutionMode.Sequential).ThreadsFor(layers, cores));
+        Assert.Equal(expected, new RuntimeOptions(ExecutionMode.Pipeline).ThreadsFor(layers, cores));
+        Assert.Equal(expected, new RuntimeOptions(ExecutionMode.Pipeline, Lanes: 2).ThreadsFor(layers, cores));
+        Assert.Equal(3, new RuntimeOptions(ExecutionMode.Sequential, ThreadsPerLayer: 3).ThreadsFor(layers, cores));
     }
 }

@@ -30,8 +30,8 @@ public sealed record Failure(int Code, string Line)
         string message = e.Message.ReplaceLineEndings(" ").Trim();
         return e switch
         {
-            PipelineFaultException { Diverged: true } => new(ExitCode.Diverged, $"training diverged: {message} (a lower train.optimizer.lr may help)"),
-            PipelineFaultException { ClusterLost: true } => new(ExitCode.ClusterLost, $"cluster lost: {message}"),
+            PipelineFaultException { Kind: PipelineFault.Diverged } => new(ExitCode.Diverged, $"training diverged: {message} (a lower train.optimizer.lr may help)"),
+            PipelineFaultException { Kind: PipelineFault.ClusterLost } => new(ExitCode.ClusterLost, $"cluster lost: {message}"),
             PipelineFaultException => new(ExitCode.Other, message),
             OperationCanceledException => new(ExitCode.Stopped, "stopped"),
             ConfigException or IdxFormatException or ArgumentException or ClusterSetupException or InvalidDataException

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using FFActors.Cli.Configuration;
+using FFActors.Cli.Configuration.Keys;
 using FFActors.Cli.Jobs;
 using FFActors.Cli.Output;
 using FFActors.Cli.Platform;
@@ -64,10 +65,11 @@ public static class TrainCommand
     public static int Resume(string runDir, string? configFile, IReadOnlyList<string> overrides, CancellationToken cancel = default, bool cluster = false, RunOutput? output = null)
     {
         if (configFile is not null || overrides.Any(o => !o.StartsWith("runtime.mode=", StringComparison.Ordinal) && !o.StartsWith("cluster.", StringComparison.Ordinal)))
-            throw new ConfigException("--resume: the run continues with its own config.conf; only --mode may be given with it");
+            throw new ConfigException("--resume: the run continues with its own config.conf; only --mode and the cluster's options (--host, --port, --seed-nodes, --set cluster.*) may be given with it");
         var saved = Path.Combine(runDir, "config.conf");
         if (!File.Exists(saved)) throw new ConfigException($"{saved}: not a run folder (no config.conf)");
-        return Execute(ConfigLoader.Load(saved, overrides), runDir, cancel, cluster, output);
+        var loaded = ConfigLoader.Load(saved, overrides);
+        return Execute(cluster ? RecordedClusterSettings.Apply(loaded, runDir) : loaded, runDir, cancel, cluster, output);
     }
 
     static int Execute(LoadedConfig hocon, string? resumeDir, CancellationToken cancel, bool clustered, RunOutput? output)
@@ -77,6 +79,14 @@ public static class TrainCommand
         var runtime = binder.BindRuntime();
         var cluster = clustered ? binder.BindCluster() : null;
         runtime.Validate();
+        if (resumeDir is null && runtime.ThreadsPerLayer == 0)
+        {
+            // Recorded as resolved, so a resume on a machine with another core count computes with the same bits.
+            int threads = runtime.ThreadsFor(config.Model.LayerCount, Environment.ProcessorCount);
+            runtime = runtime with { ThreadsPerLayer = threads };
+            hocon = hocon.With(RuntimeKeys.ThreadsPerLayer.Path, threads.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                $"{RuntimeKeys.ThreadsPerLayer.Path} = 0 on {Environment.ProcessorCount} cores");
+        }
         var job = new TrainJob(config, runtime, cluster, say: line => AnsiConsole.MarkupLine("[grey]" + Markup.Escape(line) + "[/]"), resumeDir);
         var device = TorchSetup.Configure(config.Run);
         using var data = DatasetLoader.Load(config.Data, device);
@@ -89,6 +99,7 @@ public static class TrainCommand
         try
         {
             if (resumeDir is null) run.WriteConfig(hocon.Render());
+            if (resumeDir is null && clustered) run.WriteText(RecordedClusterSettings.FileName, RecordedClusterSettings.Render(hocon));
             var said = resumeDir is not null && runtime.Checkpoints ? CheckCheckpoints(run, config, runtime, data, Say) : [];
             return Train(config, job, data, run, resumeDir is not null, cancel, clustered: cluster is not null, said, output);
         }
@@ -128,7 +139,10 @@ public static class TrainCommand
         AnsiConsole.MarkupLine((resuming ? "[bold]resuming[/] " : "[bold]run[/] ") + Markup.Escape(
             $"{run.Path}: {config.Data.Dataset} {data.Train.Count} train / {data.Test.Count} test, {TrainJob.Describe(config.Model)}, {how}, {config.Train.Epochs} epochs, batch {config.Train.BatchSize}, seed {config.Run.Seed}" +
             (config.Model.LabelDriven ? "" : $", negatives {config.Train.Negatives}{(negatives.LabelFree ? " (label-free)" : "")}, evaluation: {negatives.Evaluation}")));
-        AnsiConsole.MarkupLine("[grey]" + Markup.Escape(ProcessTuning.Describe()) + "[/]");
+        AnsiConsole.MarkupLine("[grey]" + Markup.Escape($"{ProcessTuning.Describe()}; {job.Threads}") + "[/]");
+        var divergences = job.Divergences().ToArray();
+        foreach (var line in divergences) AnsiConsole.MarkupLine("[yellow]" + Markup.Escape(line) + "[/]");
+        if (divergences.Length > 0) run.AppendLog(divergences);
 
         var clock = Stopwatch.StartNew();
         PipelineResult? trained = null;
@@ -151,7 +165,7 @@ public static class TrainCommand
                 : $"stopped after a checkpoint; continue with: ffactors train --resume {run.Path}"));
             return ExitCode.Stopped;
         }
-        Summary.Print(trained.Metrics, result, done.TrainSeconds, done.TotalSeconds, run.Path);
+        Summary.Print(trained.Metrics, result, done.TrainSeconds, done.TotalSeconds, done.Figures!.PeakResidentBytes, run.Path);
         if (output is not null) output.Finished(run, File.ReadAllText(run.File("config.conf")), done.Figures!,
             $"{config.Data.Dataset} {TrainJob.Describe(config.Model)}, {config.Train.Epochs} epochs, {how}", trained.Metrics, result);
         return ExitCode.Done;

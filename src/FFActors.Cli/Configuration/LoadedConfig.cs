@@ -11,6 +11,14 @@ public sealed record LoadedConfig(Config Hocon, IReadOnlyDictionary<string, stri
         Origins.TryGetValue(key, out var o) ? o
         : Reference ?? (key.StartsWith("cluster.", StringComparison.Ordinal) ? "hocon/cluster.conf" : "hocon/ffactors.conf");
 
+    /// <summary>This configuration with <paramref name="key"/> set to <paramref name="value"/> (a HOCON value), its origin <paramref name="origin"/>.</summary>
+    public LoadedConfig With(string key, string value, string origin) =>
+        this with
+        {
+            Hocon = ConfigurationFactory.ParseString($"{key} = {value}").WithFallback(Hocon),
+            Origins = new Dictionary<string, string>(Origins) { [key] = origin },
+        };
+
     /// <summary>The full resolved configuration (reference + file + overrides) as HOCON that loads back: a run's config.conf.</summary>
     public string Render() =>
         "# Resolved configuration of this run (reference defaults + --config file + --set overrides).\n" +

@@ -9,6 +9,7 @@ using FFActors.Core.Negatives;
 using FFActors.Core.Training;
 using FFActors.Runtime;
 using FFActors.Runtime.Cluster;
+using FFActors.Runtime.Serialization;
 
 namespace FFActors.Cli.Jobs;
 
@@ -44,6 +45,22 @@ public sealed class TrainJob
 
     public string How => Greedy ? "greedy (in-process)"
         : $"simultaneous, {runtime.Mode.ToString().ToLowerInvariant()} mode{(cluster is null ? "" : ", layers on the cluster")}";
+
+    /// <summary>The intra-op threads training computes with, for the run's header.</summary>
+    public string Threads => Greedy
+        ? $"intra-op threads: {(config.Run.Threads > 0 ? config.Run.Threads : Environment.ProcessorCount)} (run.threads)"
+        : $"intra-op threads: {runtime.ThreadsFor(config.Model.LayerCount, Environment.ProcessorCount)} per layer, 1 for the coordinator (both modes)";
+
+    /// <summary>
+    /// The settings that make this run end with other weights than the same seed and configuration in the other mode or in
+    /// one process, one line each; said at the start of the run and kept in run.log.
+    /// </summary>
+    public IEnumerable<string> Divergences()
+    {
+        if (cluster is { Precision: not WirePrecision.Float32 } c)
+            yield return $"cluster.wire-precision = {c.Precision.ToString().ToLowerInvariant()}: activations cross the network narrowed, so the weights " +
+                "differ from a local run's and from a float32 cluster run's";
+    }
 
     /// <summary>Trains only; the caller owns the returned network.</summary>
     public PipelineResult Train(DataSplits data, RunFolder run, ITrainingObserver observer, CancellationToken cancel)
@@ -95,26 +112,32 @@ public sealed class TrainJob
             HeadLayers: result.HeadLayers,
             TrainSeconds: trainSeconds,
             EvalSeconds: result.Seconds,
-            TotalSeconds: clock.Elapsed.TotalSeconds);
+            TotalSeconds: clock.Elapsed.TotalSeconds,
+            PeakResidentBytes: PeakResidentSet.Bytes());
         run.WriteResults(figures);
-        MetricsChart.Save(run.File("curves.png"), outcome.Metrics, $"{config.Data.Dataset} {Describe(config.Model)} {How}");
-        SaveDiagnostics(run, outcome.Metrics, outcome.Network, data);
+        DrawPictures(run.Path, config, How, outcome.Metrics, outcome.Network, data.Train.Features);
         return new TrainJobResult(outcome, result, trainSeconds, clock.Elapsed.TotalSeconds, figures);
     }
 
     /// <summary>The model in a few words: its kind and sizes.</summary>
     public static string Describe(ModelOptions model) => model.Kind.Describe(model);
 
-    /// <summary>The last epoch's goodness histograms per layer and the first (dense) layer's receptive fields.</summary>
-    void SaveDiagnostics(RunFolder run, IReadOnlyList<EpochMetrics> metrics, FFNetwork net, DataSplits data)
+    /// <summary>
+    /// A finished run's pictures in <paramref name="folder"/>: curves.png, the last epoch's goodness histograms per layer and the
+    /// first (dense) layer's receptive fields. <c>ffactors plot</c> draws them again from a run folder's files.
+    /// </summary>
+    /// <param name="how">The schedule and mode in words (<see cref="How"/>), for the titles.</param>
+    /// <param name="features">Input features per sample (784 for 28×28 images).</param>
+    public static void DrawPictures(string folder, FFConfig config, string how, IReadOnlyList<EpochMetrics> metrics, FFNetwork net, int features)
     {
+        MetricsChart.Save(Path.Combine(folder, "curves.png"), metrics, $"{config.Data.Dataset} {Describe(config.Model)} {how}");
         var last = metrics.LastOrDefault(m => m.Diagnostics is not null);
         if (last is not null)
-            DiagnosticsChart.SaveHistograms(run.Path, last.Diagnostics!, last.Epoch, $"{config.Data.Dataset} {config.Train.Negatives}");
-        int side = (int)Math.Round(Math.Sqrt(data.Train.Features));
+            DiagnosticsChart.SaveHistograms(folder, last.Diagnostics!, last.Epoch, $"{config.Data.Dataset} {config.Train.Negatives}");
+        int side = (int)Math.Round(Math.Sqrt(features));
         // Receptive fields are the rows of a dense first layer; a CwC block's 3×3 kernels are not images of the input.
-        if (side * side == data.Train.Features && net.Layers[0].InputWeights is { } weights && weights.shape[1] == data.Train.Features)
-            DiagnosticsChart.SaveReceptiveFields(run.File("receptive-fields.png"), ReceptiveFields.Grid(weights, 100, side, side),
+        if (side * side == features && net.Layers[0].InputWeights is { } weights && weights.shape[1] == features)
+            DiagnosticsChart.SaveReceptiveFields(Path.Combine(folder, "receptive-fields.png"), ReceptiveFields.Grid(weights, 100, side, side),
                 $"layer 0 receptive fields (first 100 units, each scaled to its max |w|), {config.Train.Negatives}");
     }
 }

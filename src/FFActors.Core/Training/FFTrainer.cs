@@ -33,7 +33,7 @@ public sealed class FFTrainer(FFConfig config, ITrainingObserver? observer = nul
         if (net.LabelDriven && config.Train.Schedule == Schedule.Greedy)
             throw new ArgumentException("train.schedule: a CwC-FF network trains with the simultaneous schedule (its ILT windows stage the layers)");
         if (net.LabelDriven && config.Train.CollaborationOrDefault.Enabled)
-            throw new ArgumentException("train.collaboration: not supported for a CwC-FF, HFF or Distance-Forward network");
+            throw new ArgumentException("train.collaboration: not supported for a label-driven network (CwC-FF, HFF, Distance-Forward, Mono-Forward)");
         var setup = NegativeSetup.Of(config);
         setup.CheckInput(config, data.Train.Features);
         labelFree = setup.LabelFree;

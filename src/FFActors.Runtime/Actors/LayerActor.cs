@@ -207,7 +207,7 @@ internal sealed class LayerActor : ReceiveActor
         computeTicks += Stopwatch.GetTimestamp() - c0;
         var (output, stats) = (step.Output, step.Stats);
         if (!double.IsFinite(stats.Loss) || !double.IsFinite(stats.GoodPos) || !double.IsFinite(stats.GoodNeg))
-            throw new LayerFaultException(index, b.Stamp, $"non-finite result (loss {stats.Loss}, goodness {stats.GoodPos}/{stats.GoodNeg})");
+            throw new LayerFaultException(index, b.Stamp, $"non-finite result (loss {stats.Loss}, goodness {stats.GoodPos}/{stats.GoodNeg})", nonFinite: true);
 
         Tensor? goodPos = null, goodNeg = null;
         var trace = s.Hooks?.OnLayerStep;

@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Actor.Internal;
+using Akka.Event;
 using FFActors.Runtime.Protocol;
 using FFActors.Runtime.WorkSharing;
 
@@ -11,6 +12,9 @@ namespace FFActors.Runtime.Actors;
 /// every local run, so the coordinator places layers the same way wherever they run. A failing layer
 /// is stopped, never restarted (a restart would silently re-initialise its weights); the host tells
 /// the layer's coordinator why (<see cref="LayerFailed"/>), and the coordinator restores from its checkpoint.
+/// It watches every coordinator it creates layers for: when one is gone (its process crashed, its node was downed),
+/// the layers of its runs are stopped, so a layer-host node outlives its coordinators and serves the next one
+/// (a <c>--resume</c> of the run) with nothing left over.
 /// </summary>
 internal sealed class LayerHostActor : ReceiveActor
 {
@@ -19,6 +23,7 @@ internal sealed class LayerHostActor : ReceiveActor
     readonly LayerHostSettings s;
     readonly Dictionary<IActorRef, Child> children = new();
     readonly Dictionary<(string RunId, int Generation), LaneGroup> groups = new();
+    readonly HashSet<IActorRef> coordinators = new();
     long created;
 
     public LayerHostActor(LayerHostSettings settings)
@@ -29,6 +34,7 @@ internal sealed class LayerHostActor : ReceiveActor
         Receive<DescribeHost>(_ => Sender.Tell(new LayerHostInfo(s.NodeName, s.MaximumFrameSize), Self));
         Receive<Terminated>(t =>
         {
+            if (coordinators.Remove(t.ActorRef)) RetireLayersOf(t.ActorRef);
             children.Remove(t.ActorRef);
             DropGroupsWithoutLayers();
         });
@@ -49,6 +55,7 @@ internal sealed class LayerHostActor : ReceiveActor
         var layer = Context.ActorOf(LayerActor.Props(settings, dispatcher), $"layer{c.Options.Index}-g{c.Generation}-{++created}");
         Context.Watch(layer);
         children[layer] = new Child(c.RunId, c.Generation, c.Options.Index, c.Coordinator);
+        if (coordinators.Add(c.Coordinator)) Context.Watch(c.Coordinator);
         Sender.Tell(new LayerCreated(c.RunId, c.Generation, c.Options.Index, layer), Self);
     }
 
@@ -64,6 +71,20 @@ internal sealed class LayerHostActor : ReceiveActor
         DropGroupsWithoutLayers();
     }
 
+    void RetireLayersOf(IActorRef coordinator)
+    {
+        var orphans = children.Where(kv => kv.Value.Coordinator.Equals(coordinator)).ToArray();
+        foreach (var (layer, _) in orphans)
+        {
+            Context.Unwatch(layer);
+            Context.Stop(layer);
+            children.Remove(layer);
+        }
+        if (orphans.Length > 0)
+            Context.GetLogger().Warning("layer host {0}: coordinator {1} is gone; stopped its {2} layer(s), waiting for the next coordinator",
+                s.NodeName, coordinator.Path, orphans.Length);
+    }
+
     /// <summary>A run generation's lane group goes when its last layer does (a layer-host node outlives many runs).</summary>
     void DropGroupsWithoutLayers()
     {
@@ -75,7 +96,7 @@ internal sealed class LayerHostActor : ReceiveActor
     {
         if (!children.TryGetValue(layer, out var child)) return;
         var reason = cause is ActorInitializationException { InnerException: { } inner } ? $"could not start: {inner.Message}" : cause.Message;
-        child.Coordinator.Tell(new LayerFailed(child.RunId, child.Generation, child.Layer, reason), Self);
+        child.Coordinator.Tell(new LayerFailed(child.RunId, child.Generation, child.Layer, reason, cause is LayerFaultException { NonFinite: true }), Self);
     }
 
     protected override SupervisorStrategy SupervisorStrategy() => new ReportingStopStrategy(Failed);

@@ -45,12 +45,15 @@ public static class ClusterHocon
                 role.{{ClusterOptions.LayerHostRole}}.min-nr-of-members = {{(role == ClusterOptions.CoordinatorRole ? o.MinLayerHosts : 1)}}
                 log-info = off
                 failure-detector.acceptable-heartbeat-pause = {{o.HeartbeatPause}}s
-                # The side that keeps the coordinator (the run's state) survives a partition; layer hosts
-                # cut off from it are downed, and the coordinator re-creates their layers elsewhere.
+                # The side with the oldest member (the first layer host) survives; a member alone on its side
+                # is downed instead, even the oldest. So a crashed coordinator is downed and its layer hosts stay
+                # up for the next one (a --resume), and a crashed layer host is downed while the coordinator
+                # re-creates its layers on the others. Keeping the coordinator's side instead (keep-majority
+                # on its role) made the layer hosts down themselves whenever the coordinator died.
                 downing-provider-class = "Akka.Cluster.SBR.SplitBrainResolverProvider, Akka.Cluster"
                 split-brain-resolver {
-                  active-strategy = keep-majority
-                  keep-majority.role = {{ClusterOptions.CoordinatorRole}}
+                  active-strategy = keep-oldest
+                  keep-oldest.down-if-alone = on
                   stable-after = {{o.StableAfter}}s
                   down-all-when-unstable = on
                 }

@@ -37,11 +37,13 @@ public static class ClusterRunner
         var hocon = ClusterHocon.Build(cluster, ClusterOptions.CoordinatorRole, frame);
         if (extra is not null) hocon = extra.WithFallback(hocon);
         var system = ClusterSystem.Create(hocon, cluster);
+        var removed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Akka.Cluster.Cluster.Get(system).RegisterOnMemberRemoved(() => removed.TrySetResult());
         try
         {
             say($"coordinator at {ClusterSystem.SelfAddress(system)}; {DataPlane.Describe(system)}");
             ClusterSystem.Join(system, cluster);
-            var hosts = WaitForHosts(system, cluster, needed, say, cancel);
+            var hosts = WaitForHosts(system, cluster, needed, say, removed.Task, cancel);
             var nodes = cluster.Placement == PlacementKind.Explicit ? cluster.LayerNodes : null;
             if (nodes is not null && nodes.Count != config.Model.LayerCount)
                 throw new ArgumentException($"cluster.layer-nodes: {nodes.Count} names for {config.Model.LayerCount} layers");
@@ -50,6 +52,13 @@ public static class ClusterRunner
             say("placement: " + string.Join(", ", Enumerable.Range(0, config.Model.LayerCount).Select(l => $"layer {l} → {placement.HostFor(l).NodeName}")));
             return PipelineRunner.Run(config, runtime, data, runDir, resume, observer, cancel, hooks, evaluate: evaluate,
                 cluster: system, hosts: hosts, layerNodes: nodes, contiguousWork: work);
+        }
+        catch (Exception e) when (e is not (PipelineFaultException or OperationCanceledException or ClusterSetupException) && removed.Task.IsCompleted)
+        {
+            // Downed by the split-brain resolver (cut off from the oldest member's side, or left alone): its actors were
+            // stopped with the system, whatever they were doing. The checkpoints on disk are intact.
+            throw new PipelineFaultException(PipelineFault.ClusterLost,
+                $"this coordinator ({ClusterSystem.SelfAddress(system)}) was removed from the cluster: its layer hosts became unreachable", []);
         }
         finally
         {
@@ -60,7 +69,8 @@ public static class ClusterRunner
     }
 
     /// <summary>Blocks until enough layer hosts are Up; returns them, each described by its node name.</summary>
-    static IReadOnlyList<LayerHostRef> WaitForHosts(ActorSystem system, ClusterOptions options, long needed, Action<string> say, CancellationToken cancel)
+    static IReadOnlyList<LayerHostRef> WaitForHosts(ActorSystem system, ClusterOptions options, long needed, Action<string> say, Task removed,
+        CancellationToken cancel)
     {
         var cluster = Akka.Cluster.Cluster.Get(system);
         var clock = Stopwatch.StartNew();
@@ -69,6 +79,8 @@ public static class ClusterRunner
         while (true)
         {
             cancel.ThrowIfCancellationRequested();
+            if (removed.IsCompleted)
+                throw new PipelineFaultException(PipelineFault.ClusterLost, $"this coordinator ({cluster.SelfAddress}) was removed from the cluster while it waited for layer hosts", []);
             var state = cluster.State;
             var up = state.Members.Where(m => m.Status == MemberStatus.Up && m.HasRole(ClusterOptions.LayerHostRole)).ToArray();
             bool selfUp = state.Members.Any(m => m.Address.Equals(cluster.SelfAddress) && m.Status == MemberStatus.Up);
@@ -81,7 +93,8 @@ public static class ClusterRunner
                 lastSaid = clock.Elapsed;
             }
             if (clock.Elapsed.TotalSeconds > options.JoinTimeoutSeconds)
-                throw new ClusterSetupException($"cluster: only {up.Length} of {options.MinLayerHosts} layer hosts up after {options.JoinTimeoutSeconds:0} s (cluster.join-timeout)");
+                throw new ClusterSetupException($"cluster: only {up.Length} of {options.MinLayerHosts} layer hosts up after {options.JoinTimeoutSeconds:0} s (cluster.join-timeout)" +
+                    (selfUp ? "" : $"; this node never joined the seed nodes {string.Join(", ", options.SeedNodes ?? [])} (cluster.seed-nodes): is one of them running and reachable?"));
             Thread.Sleep(200);
         }
     }

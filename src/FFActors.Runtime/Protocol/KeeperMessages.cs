@@ -16,8 +16,9 @@ internal sealed record PlaceLayers(int Generation, string? CheckpointId) : INoSe
 internal sealed record LayersPlaced(int Generation, IActorRef[] Layers) : INoSerializationVerificationNeeded;
 
 /// <summary>Layer <paramref name="Layer"/> of <paramref name="Generation"/> is gone (it failed, stopped, or its
-/// host or node did, or it was never created); <paramref name="HostsLeft"/> layer hosts are still there.</summary>
-internal sealed record LayerLost(int Generation, int Layer, string Reason, int HostsLeft) : INoSerializationVerificationNeeded;
+/// host or node did, or it was never created); <paramref name="HostsLeft"/> layer hosts are still there.
+/// <paramref name="NonFinite"/>: it failed on a NaN or infinite result.</summary>
+internal sealed record LayerLost(int Generation, int Layer, string Reason, int HostsLeft, bool NonFinite = false) : INoSerializationVerificationNeeded;
 
 /// <summary>The run is over: stop every layer of it on every host.</summary>
 internal sealed record RetireAllLayers : INoSerializationVerificationNeeded;

@@ -28,7 +28,8 @@ public sealed record CreateLayer(
 public sealed record LayerCreated(string RunId, int Generation, int Layer, IActorRef Actor) : IWireMessage;
 
 /// <summary>A layer failed and its host stopped it (never restarted); sent to the coordinator that created it.</summary>
-public sealed record LayerFailed(string RunId, int Generation, int Layer, string Reason) : IWireMessage;
+/// <param name="NonFinite">The layer's loss or goodness was NaN or infinite: repeated after restores, the run diverged.</param>
+public sealed record LayerFailed(string RunId, int Generation, int Layer, string Reason, bool NonFinite = false) : IWireMessage;
 
 /// <summary>Stop every layer of run <paramref name="RunId"/> whose generation is below <paramref name="BelowGeneration"/>.</summary>
 public sealed record RetireLayers(string RunId, int BelowGeneration) : IWireMessage;

@@ -18,7 +18,8 @@ public sealed record WireLayerFailed(
     [property: Key(0)] string RunId,
     [property: Key(1)] int Generation,
     [property: Key(2)] int Layer,
-    [property: Key(3)] string Reason);
+    [property: Key(3)] string Reason,
+    [property: Key(4)] bool NonFinite);
 
 /// <summary>Wire contract of RetireLayers.</summary>
 [MessagePackObject]

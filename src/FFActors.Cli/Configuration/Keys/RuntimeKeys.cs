@@ -14,7 +14,7 @@ public static class RuntimeKeys
         ("pipeline", ExecutionMode.Pipeline), ("sequential", ExecutionMode.Sequential));
     public static readonly ConfigKey<int> CreditWindow = Key.Int("runtime.credit-window", 3, 1, 64, "batches in flight per layer (pipeline)");
     public static readonly ConfigKey<int> Lanes = Key.Int("runtime.lanes", 0, 0, RunKeys.MaxThreads, "pipeline threads for the layer actors; 0 = one per layer");
-    public static readonly ConfigKey<int> ThreadsPerLayer = Key.Int("runtime.threads-per-layer", 0, 0, RunKeys.MaxThreads, "intra-op threads per lane; 0 = max(1, cores / lanes)");
+    public static readonly ConfigKey<int> ThreadsPerLayer = Key.Int("runtime.threads-per-layer", 0, 0, RunKeys.MaxThreads, "intra-op threads of each layer actor, in both modes; 0 = max(1, cores / layers)");
     public static readonly ConfigKey<bool> WorkSharing = Key.Bool("runtime.work-sharing", true, "an idle layer thread runs row blocks of the other layers' matmuls (same weights)");
     public static readonly ConfigKey<int> CheckpointEvery = Key.Int("runtime.checkpoint-every", 0, 0, int.MaxValue, "batches between checkpoints; 0 = at epoch end only");
     public static readonly ConfigKey<bool> Checkpoints = Key.Bool("runtime.checkpoints", true, "write checkpoints into the run folder");

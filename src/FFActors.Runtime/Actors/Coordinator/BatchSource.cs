@@ -33,7 +33,7 @@ internal sealed class BatchSource : IDisposable
     StaleGoodnessTable? stale;
     EpochBatches? order;
 
-    /// <summary>CwC-FF / HFF / Distance-Forward: batches are plain images with their labels, scoring is one pass per batch.</summary>
+    /// <summary>CwC-FF / HFF / Distance-Forward / Mono-Forward: batches are plain images with their labels, scoring is one pass per batch.</summary>
     public bool Competitive { get; }
 
     /// <summary>Model view (DESIGN.md): the copy model-driven strategies read, null when the strategy needs none.</summary>

@@ -229,34 +229,28 @@ internal sealed class EpochFeeder : CoordinatorPart
     void Pump()
     {
         int limit = stopRequested ? next : Math.Min(holdAt, source.Count);
-        if (probeStage is null)
+        while (outstanding < window)
         {
-            while (next < limit && outstanding < window && ViewReady(next))
+            if (probeStage is { Empty: false } stage)
             {
-                layers[0].Tell(Build(next), Self);
-                outstanding++;
+                // The staged batch trains once every signal its probe pass publishes is in.
+                if (!stage.Ready) return;
+                layers[0].Tell(stage.Release(), Self);
                 next++;
             }
-            return;
-        }
-        var stage = probeStage!;
-        while (true)
-        {
-            if (stage.Empty)
+            else if (next < limit && ViewReady(next))
             {
-                if (next < limit && outstanding < window && ViewReady(next))
+                if (probeStage is null) layers[0].Tell(Build(next++), Self);
+                else
                 {
-                    var (subscriptions, probe) = stage.Stage(Build(next), Self);
+                    // Probe batch t right behind TrainBatch(t − 1), so every layer probes after its update on t − 1.
+                    var (subscriptions, probe) = probeStage.Stage(Build(next), Self);
                     foreach (var sub in subscriptions) exchange.Tell(sub, Self);
                     layers[0].Tell(probe, Self);
-                    outstanding++;
                 }
-                return;
             }
-            if (!stage.Ready || outstanding >= window) return;
-            layers[0].Tell(stage.Release(), Self);
+            else return;
             outstanding++;
-            next++;
         }
     }
 

@@ -106,7 +106,7 @@ internal sealed class LayerKeeper : CoordinatorPart
     {
         Receive<PlaceLayers>(Place);
         Receive<RetireAllLayers>(_ => Retire(int.MaxValue));
-        Receive<LayerFailed>(f => f.RunId == s.RunId && f.Generation == generation, f => Lost(f.Layer, f.Reason));
+        Receive<LayerFailed>(f => f.RunId == s.RunId && f.Generation == generation, f => Lost(f.Layer, f.Reason, f.NonFinite));
         Receive<LayerFailed>(_ => { });
         Receive<LayerHostInfo>(_ => unexplained is { } u && Sender.Equals(u.Host), _ =>
         {
@@ -178,11 +178,11 @@ internal sealed class LayerKeeper : CoordinatorPart
 
     // ---------------------------------------------------------------- losses
 
-    void Lost(int layer, string reason)
+    void Lost(int layer, string reason, bool nonFinite = false)
     {
         unexplained = null;
         Context.SetReceiveTimeout(null);
-        Context.Parent.Tell(new LayerLost(generation, layer, reason, placement.Hosts.Count), Self);
+        Context.Parent.Tell(new LayerLost(generation, layer, reason, placement.Hosts.Count, nonFinite), Self);
     }
 
     void OnTerminated(Terminated t)

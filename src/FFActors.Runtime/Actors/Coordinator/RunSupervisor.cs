@@ -27,7 +27,6 @@ internal sealed class RunSupervisor : ReceiveActor
     readonly FFConfig config;
     readonly int layerCount, epochs;
     readonly IReadOnlyList<LayerSpec> layerOptions;
-    readonly bool staleMode;
     readonly RunLog log;
     readonly Stopwatch trainWatch = new();
     IActorRef keeper = ActorRefs.Nobody, feeder = ActorRefs.Nobody, exchange = ActorRefs.Nobody, evaluator = ActorRefs.Nobody;
@@ -56,8 +55,6 @@ internal sealed class RunSupervisor : ReceiveActor
         progress = new TrainingProgress(layerCount);
         if (layerCount > 62) throw new ArgumentException("model.layers: at most 62 layers");
         epochs = config.Train.Epochs;
-        var collab = config.Train.CollaborationOrDefault;
-        staleMode = collab.Enabled && collab.Exchange == GammaExchange.Stale;
         log = new RunLog(settings.Log, Context.GetLogger());
         last = settings.Start;
     }
@@ -79,7 +76,9 @@ internal sealed class RunSupervisor : ReceiveActor
     {
         trainWatch.Start();
         int threads = s.CoordinatorThreads;
-        keeper = Part(LayerKeeper.Props(new KeeperSettings(s, layerOptions, staleMode, log), s.LayerDispatcher), "keeper");
+        var collab = config.Train.CollaborationOrDefault;
+        bool staleGamma = collab.Enabled && collab.Exchange == GammaExchange.Stale;
+        keeper = Part(LayerKeeper.Props(new KeeperSettings(s, layerOptions, staleGamma, log), s.LayerDispatcher), "keeper");
         exchange = Part(SignalExchange.Props(threads, s.LayerDispatcher), "signals");
         feeder = Part(EpochFeeder.Props(new FeederSettings(s, layerOptions, exchange, log), s.LayerDispatcher), "feeder");
         evaluator = Part(Evaluator.Props(new EvaluatorSettings(s, layerOptions, feeder), s.LayerDispatcher), "evaluator");
@@ -264,14 +263,15 @@ internal sealed class RunSupervisor : ReceiveActor
         var (layer, reason) = (lost.Layer, lost.Reason);
         if (lost.HostsLeft == 0)
         {
-            Fail(new PipelineFaultException($"layer {layer} lost ({reason}) and no layer host is left", s.Log));
+            Fail(new PipelineFaultException(PipelineFault.ClusterLost, $"layer {layer} lost ({reason}) and no layer host is left", s.Log));
             return;
         }
         if (!recoveries.TryRestore(last.CheckpointId))
         {
             string gaveUp = $"gave up after {recoveries.PerCheckpoint} restores from {last.Describe()}";
             log.Info($"layer {layer} failed again ({reason}); {gaveUp}");
-            Fail(new PipelineFaultException($"layer {layer} keeps failing ({reason}); {gaveUp}", s.Log));
+            Fail(new PipelineFaultException(lost.NonFinite ? PipelineFault.Diverged : PipelineFault.LayerFailing,
+                $"layer {layer} keeps failing ({reason}); {gaveUp}", s.Log));
             return;
         }
         log.Info($"layer {layer} failed: {reason}; it was stopped (not restarted). Restoring every layer from {last.Describe()} and replaying the batches since" +
@@ -301,7 +301,8 @@ internal sealed class RunSupervisor : ReceiveActor
     {
         Receive<LayersGathered>(Complete);
         Receive<LayerLost>(l => l.Generation == generation, l =>
-            Fail(new PipelineFaultException($"layer {l.Layer} was lost before handing over its weights ({l.Reason})", s.Log)));
+            Fail(new PipelineFaultException(l.HostsLeft == 0 ? PipelineFault.ClusterLost : PipelineFault.LayerFailing,
+                $"layer {l.Layer} was lost before handing over its weights ({l.Reason})", s.Log)));
         Faults();
     }
 

@@ -52,6 +52,9 @@ public static class LayerSpecWire
         new CwcSpecCodec(),
         new HffSpecCodec(),
         new DistanceSpecCodec(),
+        new MonoForwardSpecCodec(),
+        new DendriticSpecCodec(),
+        new ProspectiveSpecCodec(),
         new ThreeFactorSpecCodec(),
         new PclSpecCodec(),
     }.ToDictionary(c => c.Kind);
