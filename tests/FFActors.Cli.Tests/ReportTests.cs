@@ -133,7 +133,7 @@ public class ReportTests
         // The negatives experiment varies one key: no grid.
         Assert.Null(ExperimentCharts.ResultGrid(file with { Rows = [Row("x", 0.5, "train.negatives=wrong-label"), Row("y", 0.6, "train.negatives=hard-label")] }));
 
-        var root = RepoPaths.TempDir();
+        var root = TempFolder.New();
         file.Write(Path.Combine(root, "results", "experiments", "collaboration-quick.json"));
         Directory.CreateDirectory(Path.Combine(root, "docs"));
         File.WriteAllText(Path.Combine(root, "docs", "variants.md"), "<!-- report results/experiments/collaboration-quick.json -->\n<!-- /report -->\n");
@@ -150,7 +150,7 @@ public class ReportTests
         var row = PipelineBenchmarkRow.Of([784, 100], 100, 1000, 2, 150, [Mode("sequential-1", 100), Mode("sequential-2", 160), Mode("pipeline", 180), Mode("pipeline-unshared", 170)],
             [1], [2], 400, referenceLoop: 90);
         var report = new PipelineBenchmarkReport(2, 48, 25, [row], 10, (0.5, 1.5), 49, "vendor dispatch");
-        var root = RepoPaths.TempDir();
+        var root = TempFolder.New();
         var path = Path.Combine(root, "results", "benchmarks", "pipeline.json");
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         BenchmarkResults.Pipeline(report, ["--samples 1000"], "ffactors bench pipeline --samples 1000").Write(path);

@@ -13,7 +13,7 @@ public class ThreeFactorRuntimeTests(ITestOutputHelper output)
 {
     static FFConfig Config(Modulation modulation, ModulationFormulation formulation = ModulationFormulation.Corrected, int epochs = 2)
     {
-        var c = TestSupport.Config(layers: [784, 40, 30, 20], epochs: epochs, batch: 60, train: 300);
+        var c = Mnist.Config(layers: [784, 40, 30, 20], epochs: epochs, batch: 60, train: 300);
         return c with { Model = c.Model with { LayerKind = new ThreeFactorKind(new ThreeFactorOptions(modulation, formulation)) } };
     }
 
@@ -30,16 +30,16 @@ public class ThreeFactorRuntimeTests(ITestOutputHelper output)
     public void Core_sequential_and_pipeline_end_with_bitwise_identical_weights(Modulation modulation, ModulationFormulation formulation)
     {
         var config = Config(modulation, formulation);
-        using var data = TestSupport.Load(config);
-        var (reference, refMetrics) = TestSupport.Reference(config, data);
+        using var data = Mnist.Load(config);
+        var (reference, refMetrics) = RuntimeSupport.Reference(config, data);
         using var _ = reference;
-        using var seq = PipelineRunner.Train(config, TestSupport.Runtime(ExecutionMode.Sequential, checkpoints: false), data, null, false, null, CancellationToken.None).Network;
-        var pipe = PipelineRunner.Train(config, TestSupport.Runtime(ExecutionMode.Pipeline, checkpoints: false), data, null, false, null, CancellationToken.None);
+        using var seq = PipelineRunner.Train(config, RuntimeSupport.Runtime(ExecutionMode.Sequential, checkpoints: false), data, null, false, null, CancellationToken.None).Network;
+        var pipe = PipelineRunner.Train(config, RuntimeSupport.Runtime(ExecutionMode.Pipeline, checkpoints: false), data, null, false, null, CancellationToken.None);
         using var pipeNet = pipe.Network;
         using (var initial = new FFNetwork(config, TorchSharp.torch.CPU))
-            Assert.False(TestSupport.SameWeights(initial, pipeNet));
-        TestSupport.AssertSameWeights(reference, seq, "sequential vs FFTrainer");
-        TestSupport.AssertSameWeights(reference, pipeNet, "pipeline vs FFTrainer");
+            Assert.False(Weights.Equal(initial, pipeNet));
+        Weights.AssertSame(reference, seq, "sequential vs FFTrainer");
+        Weights.AssertSame(reference, pipeNet, "pipeline vs FFTrainer");
         for (int e = 0; e < refMetrics.Count; e++)
             for (int l = 0; l < refMetrics[e].Layers.Count; l++)
                 Assert.Equal(refMetrics[e].Layers[l].Loss, pipe.Metrics[e].Layers[l].Loss, 12);
@@ -55,9 +55,9 @@ public class ThreeFactorRuntimeTests(ITestOutputHelper output)
     public void Each_layer_gets_the_agreement_of_its_neighbours_goodness_for_its_own_samples()
     {
         var config = Config(Modulation.LayerAgreement);
-        using var data = TestSupport.Load(config);
+        using var data = Mnist.Load(config);
         var steps = new ConcurrentBag<LayerStepTrace>();
-        var result = PipelineRunner.Train(config, TestSupport.Runtime(ExecutionMode.Pipeline, checkpoints: false), data, null, false, null,
+        var result = PipelineRunner.Train(config, RuntimeSupport.Runtime(ExecutionMode.Pipeline, checkpoints: false), data, null, false, null,
             CancellationToken.None, new RuntimeHooks { OnLayerStep = steps.Add });
         result.Network.Dispose();
         var step = steps.ToDictionary(s => (s.Epoch, s.Batch, s.Layer));
@@ -89,9 +89,9 @@ public class ThreeFactorRuntimeTests(ITestOutputHelper output)
     public void Top_down_modulation_reaches_every_layer_with_one_value_per_sample()
     {
         var config = Config(Modulation.TopDown, epochs: 1);
-        using var data = TestSupport.Load(config);
+        using var data = Mnist.Load(config);
         var steps = new ConcurrentBag<LayerStepTrace>();
-        PipelineRunner.Train(config, TestSupport.Runtime(ExecutionMode.Pipeline, checkpoints: false), data, null, false, null,
+        PipelineRunner.Train(config, RuntimeSupport.Runtime(ExecutionMode.Pipeline, checkpoints: false), data, null, false, null,
             CancellationToken.None, new RuntimeHooks { OnLayerStep = steps.Add }).Network.Dispose();
         foreach (var group in steps.GroupBy(s => s.Batch))
         {

@@ -5,7 +5,8 @@ using FFActors.Core.Objectives;
 using FFActors.Core.Platform;
 using FFActors.Core.Training;
 using static TorchSharp.torch;
-using static FFActors.Core.Tests.TestSupport;
+using static FFActors.Core.Tests.TestSetup;
+using static FFActors.TestSupport.Tensors;
 
 namespace FFActors.Core.Tests.Variants;
 
@@ -124,7 +125,7 @@ public class PclTests(Xunit.Abstractions.ITestOutputHelper output)
     [Fact]
     public void Under_L2_input_normalisation_the_seeds_surprise_is_below_one_percent_for_every_mnist_image()
     {
-        using var data = LoadMnist(trainLimit: 500, testLimit: 10);
+        using var data = Mnist.Load(trainLimit: 500, testLimit: 10);
         using var scope = NewDisposeScope();
         var spec = new PclSpec(0, 784, 100, new OptimizerOptions(), null, InputNorm.L2, new Objective(GoodnessKind.Mean, 2, LossKind.Softplus),
             new PclOptions(PclFormulation.Seed));
@@ -137,7 +138,7 @@ public class PclTests(Xunit.Abstractions.ITestOutputHelper output)
     }
 
     static FFConfig MnistConfig(PclFormulation formulation) => new(new RunOptions(Seed: 3),
-        new DataOptions(Dir: DataDir, TrainLimit: 20_000, TestLimit: 1000),
+        new DataOptions(Dir: RepoPaths.Data, TrainLimit: 20_000, TestLimit: 1000),
         new ModelOptions([784, 200, 200], InputNorm.L2, GoodnessKind.Mean, 2.0, PeerNorm: 0, LayerKind: new PclKind(new PclOptions(formulation))),
         new TrainOptions(Schedule.Simultaneous, 2, 100, Optimizer: new OptimizerOptions(LearningRate: 0.03, Schedule: LrSchedule.Constant)),
         new EvalOptions(ScoreLayers: [0, 1], HeadEpochs: 0, ValidateEachEpoch: false, DiagnosticSamples: 500));
@@ -151,7 +152,7 @@ public class PclTests(Xunit.Abstractions.ITestOutputHelper output)
     [Fact]
     public void The_seed_formulation_collapses_with_dead_units_and_the_corrected_one_learns_mnist()
     {
-        using var data = LoadMnist(trainLimit: 20_000, testLimit: 1000);
+        using var data = Mnist.Load(trainLimit: 20_000, testLimit: 1000);
         var results = new Dictionary<PclFormulation, (double Accuracy, double[] Dead)>();
         foreach (var f in new[] { PclFormulation.Seed, PclFormulation.Corrected })
         {

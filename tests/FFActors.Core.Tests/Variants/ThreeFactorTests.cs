@@ -5,7 +5,8 @@ using FFActors.Core.Objectives;
 using FFActors.Core.Platform;
 using FFActors.Core.Training;
 using static TorchSharp.torch;
-using static FFActors.Core.Tests.TestSupport;
+using static FFActors.Core.Tests.TestSetup;
+using static FFActors.TestSupport.Tensors;
 
 namespace FFActors.Core.Tests.Variants;
 
@@ -186,7 +187,7 @@ public class ThreeFactorTests(Xunit.Abstractions.ITestOutputHelper output)
     const double Lr = 0.003;
 
     static FFConfig MnistConfig(ThreeFactorOptions options, double lr) => new(new RunOptions(Seed: 3),
-        new DataOptions(Dir: DataDir, TrainLimit: Train, TestLimit: 1000),
+        new DataOptions(Dir: RepoPaths.Data, TrainLimit: Train, TestLimit: 1000),
         new ModelOptions([784, 200, 200], InputNorm.Rms, GoodnessKind.Sum, Threshold: null, PeerNorm: 0.03, LayerKind: new ThreeFactorKind(options)),
         new TrainOptions(Schedule.Simultaneous, Epochs, 100, Optimizer: new OptimizerOptions(LearningRate: lr, Schedule: LrSchedule.Constant)),
         new EvalOptions(ScoreLayers: [0, 1], HeadEpochs: 0, ValidateEachEpoch: false));
@@ -211,7 +212,7 @@ public class ThreeFactorTests(Xunit.Abstractions.ITestOutputHelper output)
     [Fact]
     public void Corrected_modulations_learn_mnist_and_the_seed_reward_prediction_does_not()
     {
-        using var data = LoadMnist(trainLimit: Train, testLimit: 1000);
+        using var data = Mnist.Load(trainLimit: Train, testLimit: 1000);
         var results = new List<(Modulation, double)>();
         foreach (var m in new[] { Modulation.None, Modulation.TopDown, Modulation.LayerAgreement, Modulation.RewardPrediction })
         {
