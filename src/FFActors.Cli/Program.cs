@@ -11,6 +11,7 @@ root.Subcommands.Add(ExperimentCommand.Create());
 root.Subcommands.Add(NcaCommand.Create());
 root.Subcommands.Add(ConfigCommand.Create());
 root.Subcommands.Add(ReportCommand.Create());
+root.Subcommands.Add(PlotCommand.Create());
 
 try
 {

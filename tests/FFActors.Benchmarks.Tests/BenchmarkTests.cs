@@ -24,7 +24,7 @@ public class PipelineBenchmarkTests(ITestOutputHelper output)
     {
         // [784, 100, 100]: work 78 400 and 10 000 per sample.
         var row = PipelineBenchmarkRow.Of([784, 100, 100], 50, 400, cores: 2, coreLoopOneThread: 120, ThreeRounds(),
-            roundGemmGflops: [20, 10, 30], layerStepMs: [4, 1], freeRunning: 500);
+            roundGemmGflops: [20, 10, 30], layerStepMs: [4, 1], freeRunning: 500, referenceLoop: 80);
 
         Assert.Equal(100, row.SequentialOneThread);
         Assert.Equal(160, row.SequentialAllCores);
@@ -47,6 +47,9 @@ public class PipelineBenchmarkTests(ITestOutputHelper output)
         Assert.Equal(0.5, row.FreeRunningFraction, 12);
         Assert.Equal(3, row.Rounds);
         Assert.Equal(3, row.MedianRun("pipeline")!.Round);
+        // The fastest actor mode (the pipeline's 250) against the plain reference loop's 80.
+        Assert.Equal(80, row.ReferenceLoop);
+        Assert.Equal(250.0 / 80, row.ReferenceGain!.Value, 12);
         Assert.Null(row.MedianRun("pipeline-2-lanes"));
     }
 
@@ -55,6 +58,7 @@ public class PipelineBenchmarkTests(ITestOutputHelper output)
     {
         var faster = PipelineBenchmarkRow.Of([784, 100, 100, 100], 50, 400, 2, null, ThreeRounds(lanedMedian: 300), [10], [1, 1, 1], 0);
         Assert.Equal("pipeline-2-lanes", faster.PipelineMode);
+        Assert.Null(faster.ReferenceGain);
         Assert.Equal(300, faster.Pipeline);
         Assert.Equal(3.0, faster.Speedup, 12);
         Assert.Equal(0, faster.FreeRunningFraction);
@@ -114,6 +118,9 @@ public class PipelineBenchmarkTests(ITestOutputHelper output)
             Assert.Contains(row.Runs, r => r.Mode == "sequential-1" && r.SamplesPerSecond == row.SequentialOneThread);
             Assert.Contains(row.Runs, r => r.Mode == row.PipelineMode && r.SamplesPerSecond == row.Pipeline);
             Assert.Equal(2, row.RoundGemmGflops!.Count);
+            // The plain reference loop (autograd and torch.optim.Adam, no actors) ran beside the actor modes.
+            Assert.True(row.ReferenceLoop > 0, $"reference loop {row.ReferenceLoop}");
+            Assert.Equal(new[] { row.Pipeline, row.SequentialOneThread, row.SequentialAllCores }.Max() / row.ReferenceLoop!.Value, row.ReferenceGain!.Value, 12);
             Assert.Equal(layers, row.LayerStepMs!.Count);
             Assert.Contains(table.Split('\n'), line => line.StartsWith($"[{string.Join(",", row.Layers)}]", StringComparison.Ordinal)
                 && line.Contains($" {row.BatchSize} ", StringComparison.Ordinal));

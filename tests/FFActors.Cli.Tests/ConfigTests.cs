@@ -191,6 +191,26 @@ public class ConfigTests
     }
 
     [Fact]
+    public void Dendritic_and_prospective_configs_bind_and_refuse_what_reads_dense_layers()
+    {
+        var d = Bind(Path.Combine(RepoPaths.Root, "samples", "mnist-dendritic.conf"));
+        Assert.Equal(new DendriticKind(), d.Model.LayerKind);
+        Assert.False(d.Model.LabelDriven);
+        var p = Bind(Path.Combine(RepoPaths.Root, "samples", "mnist-prospective-seed.conf"), "model.prospective.energy=0.1");
+        Assert.Equal(new ProspectiveKind(new ProspectiveOptions(ProspectiveFormulation.Seed, 0.5, 0.05, 0.01, 20, 0.2, 0.1)), p.Model.LayerKind);
+
+        // The goodness diagnostics and model-driven negatives read copies of dense layers: one line naming the key.
+        var diagnostics = Fails(null, "model.kind=dendritic");
+        Assert.Equal("eval.diagnostics.samples", diagnostics.Key);
+        Assert.Contains("model.kind = dendritic", diagnostics.Message);
+        var negatives = Fails(null, "model.kind=prospective", "train.negatives=hard-label", "eval.diagnostics.samples=0");
+        Assert.Equal("train.negatives", negatives.Key);
+        Assert.DoesNotContain('\n', negatives.Message);
+        Assert.Equal("model.prospective.energy", Fails(null, "model.kind=prospective", "model.prospective.energy=0.5").Key);
+        Assert.Equal("model.prospective.rate", Fails(null, "model.kind=prospective", "model.prospective.rate=0").Key);
+    }
+
+    [Fact]
     public void Every_sample_config_is_valid()
     {
         var samples = Directory.GetFiles(Path.Combine(RepoPaths.Root, "samples"), "*.conf");

@@ -104,7 +104,8 @@ public class ExperimentTests(Xunit.Abstractions.ITestOutputHelper output)
     public void Negatives_quick_profile_trains_every_kind_of_strategy_and_scores_label_free_ones_by_the_probe_alone()
     {
         var outDir = TempFolder.New();
-        Assert.Equal(0, ExperimentCommand.Run(Shipped("negatives.conf"), quick: true, outDir: outDir, parallel: 1, sets: Data));
+        // 100 batches of the quick profile's network (its own epoch of 600 is what the shipped profile needs to score above chance).
+        Assert.Equal(0, ExperimentCommand.Run(Shipped("negatives.conf"), quick: true, outDir: outDir, parallel: 1, sets: [.. Data, "data.train-limit=10000"]));
 
         AssertPng(Path.Combine(outDir, "accuracy.png"));
         var runs = Results(outDir).GetProperty("runs").EnumerateArray().ToList();
@@ -132,7 +133,10 @@ public class ExperimentTests(Xunit.Abstractions.ITestOutputHelper output)
         File.Copy(Shipped("collaboration.conf"), file);
         var outDir = Path.Combine(dir, "out");
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        Assert.Equal(0, ExperimentCommand.Run(file, quick: true, outDir: outDir, parallel: 2, sets: Data));
+        // Five arms of the grid (--only: both exchanges), on a smaller network and subset than the quick profile's: this checks the plumbing.
+        string[] only = ["s0", "scale=0.7,mode=all,exchange=exact", "scale=0.7,mode=all,exchange=stale", "scale=0.3,mode=previous,exchange=exact", "scale=1.0,mode=next,exchange=stale"];
+        string[] sets = [.. Data, "data.train-limit=4000", "model.layers=[784, 100, 100]", "train.epochs=2"];
+        Assert.Equal(0, ExperimentCommand.Run(file, quick: true, outDir: outDir, parallel: 2, sets: sets, only: only));
         double wall = clock.Elapsed.TotalSeconds;
         var runs = Results(outDir).GetProperty("runs").EnumerateArray().ToList();
         Assert.Equal(5, runs.Count);
@@ -155,7 +159,7 @@ public class ExperimentTests(Xunit.Abstractions.ITestOutputHelper output)
 
         var before = FinishTimes(outDir);
         File.WriteAllText(file, File.ReadAllText(file).Replace("set { train.collaboration.scale = 0 }", "set { train.collaboration.scale = 0, eval.head.lr = 0.002 }"));
-        Assert.Equal(0, ExperimentCommand.Run(file, quick: true, outDir: outDir, parallel: 2, sets: Data));
+        Assert.Equal(0, ExperimentCommand.Run(file, quick: true, outDir: outDir, parallel: 2, sets: sets, only: only));
         var after = FinishTimes(outDir);
         foreach (var (key, time) in before)
         {
@@ -168,7 +172,8 @@ public class ExperimentTests(Xunit.Abstractions.ITestOutputHelper output)
     public void Free_riding_quick_profile_runs_every_remedy_and_reports_each_layers_own_separation()
     {
         var outDir = TempFolder.New();
-        Assert.Equal(0, ExperimentCommand.Run(Shipped("free-riding.conf"), quick: true, outDir: outDir, parallel: 2, sets: Data));
+        Assert.Equal(0, ExperimentCommand.Run(Shipped("free-riding.conf"), quick: true, outDir: outDir, parallel: 2,
+            sets: [.. Data, "data.train-limit=4000", "model.layers=[784, 100, 100, 100]", "train.epochs=3"]));
         var runs = Results(outDir).GetProperty("runs").EnumerateArray().ToList();
         Assert.Equal(new[] { "depth-scaled", "hardness-gated", "none", "per-block" }, runs.Select(r => r.GetProperty("arm").GetString()!).Order());
         foreach (var r in runs)
@@ -287,7 +292,7 @@ public class ExperimentTests(Xunit.Abstractions.ITestOutputHelper output)
         Assert.Equal(["train.collaboration.scale=0.1", "train.collaboration.mode=all", "train.collaboration.exchange=exact"], collaboration.Arms[1].Own);
         Assert.Equal([1L, 2L, 3L], collaboration.Seeds);
         var quick = ExperimentLoader.Load(Shipped("collaboration.conf"), quick: true);
-        Assert.Equal(5, quick.Arms.Count);
+        Assert.Equal(16, quick.Arms.Count);
         Assert.Equal([1L], quick.Seeds);
         Assert.EndsWith("collaboration-quick", quick.OutDir);
 

@@ -59,6 +59,7 @@ public class ProcessTests
     [InlineData("--networks", "100,500", "784")]
     [InlineData("--batch-sizes", "100,0", "'0'")]
     [InlineData("--rounds", "0", "0 must be at least 1")]
+    [InlineData("--result", "/nonexistent-ffactors/pipeline.json", "/nonexistent-ffactors")]
     public void Bad_benchmark_network_or_batch_exits_2_naming_the_option_and_value(string option, string value, string named)
     {
         var (code, _, err) = Ffactors("bench", "pipeline", option, value, "--samples", "1000");

@@ -49,6 +49,8 @@ public class TrainCommandTests(Xunit.Abstractions.ITestOutputHelper output)
         double train = results.RootElement.GetProperty("train_seconds").GetDouble(), eval = results.RootElement.GetProperty("eval_seconds").GetDouble();
         Assert.True(train > 0 && eval > 0);
         Assert.True(train + eval <= results.RootElement.GetProperty("total_seconds").GetDouble() + 1e-3);
+        // libtorch alone maps more than 100 MB; the process's peak is at least what it holds now.
+        Assert.InRange(results.RootElement.GetProperty("peak_resident_bytes").GetInt64(), Math.Max(100_000_000L, Environment.WorkingSet / 2), 64L << 30);
         Assert.Equal(2, metrics.GetArrayLength());
         var csv = File.ReadAllLines(Path.Combine(run, "metrics.csv"));
         Assert.Equal(3, csv.Length);
@@ -59,6 +61,12 @@ public class TrainCommandTests(Xunit.Abstractions.ITestOutputHelper output)
         var png = File.ReadAllBytes(Path.Combine(run, "curves.png"));
         Assert.Equal(0x89, png[0]);
         Assert.Equal((byte)'P', png[1]);
+
+        // ffactors plot draws the pictures again from the folder's files alone, as training drew them.
+        var again = Path.Combine(outDir, "plot");
+        Assert.Equal(0, PlotCommand.Run(run, again));
+        foreach (var f in new[] { "curves.png", "receptive-fields.png", "goodness-layer0.png", "goodness-layer1.png" })
+            Assert.Equal(File.ReadAllBytes(Path.Combine(run, f)), File.ReadAllBytes(Path.Combine(again, f)));
     }
 
     [Fact]

@@ -140,7 +140,7 @@ public class DataPlaneTests
         using var off = System(plane: false);
         using var x = randn(200, 100);
         using var labels = arange(KeptScalars.Of(200));
-        var message = new TrainBatch(new Stamp("r", 1, 0, 3), x.clone(), (x * KeptScalars.Of(2)).clone(), null, null, labels.clone());
+        var message = new TrainBatch(new Stamp("r", 1, 0, 3), x.clone(), (x * KeptScalars.Of(2)).clone(), null, labels.clone());
         var serializer = (WireSerializer)a.Serialization.FindSerializerFor(message);
         var bytes = serializer.ToBinary(message);
         Assert.True(bytes.Length < 4096, $"{bytes.Length} bytes inline: the two 80 000-byte activations belong on the data plane");

@@ -23,7 +23,8 @@ public class FrameBudgetTests
         var serializer = (WireSerializer)system.Serialization.FindSerializerForType(typeof(TrainBatch));
 
         // The widest activation (the 784-wide input) of a full batch, with the [L, B] γ rows.
-        var batch = serializer.ToBinary(new TrainBatch(new Stamp("r", 1, 0, 0), randn(128, 784), randn(128, 784), randn(2, 128), randn(2, 128)));
+        var batch = serializer.ToBinary(new TrainBatch(new Stamp("r", 1, 0, 0), randn(128, 784), randn(128, 784),
+            new Dictionary<string, Tensor> { [SignalNames.GammaPositive] = randn(2, 128), [SignalNames.GammaNegative] = randn(2, 128) }));
         // The largest layer's checkpoint (784×300 with Adam moments), as a layer ships it.
         var options = new DenseSpec(0, 784, 300, new OptimizerOptions(), null, InputNorm.L2, new Objective(GoodnessKind.Sum, 300, LossKind.Softplus), 0.03);
         using var trainer = options.Create(1, CPU);

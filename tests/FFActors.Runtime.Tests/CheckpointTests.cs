@@ -135,6 +135,10 @@ public class CheckpointTests(ITestOutputHelper output)
             c with { Model = c.Model with { LayerKind = new DistanceKind(new DistanceOptions()) } },
             c with { Model = c.Model with { LayerKind = new DistanceKind(new DistanceOptions(Margin: 2)) } },
             c with { Model = c.Model with { LayerKind = new CwcKind(new CwcOptions([1, 28, 28], [20, 80])) } },
+            c with { Model = c.Model with { LayerKind = new DendriticKind() } },
+            c with { Model = c.Model with { LayerKind = new DendriticKind(BasalLabel: true) } },
+            c with { Model = c.Model with { LayerKind = new ProspectiveKind(new ProspectiveOptions()) } },
+            c with { Model = c.Model with { LayerKind = new ProspectiveKind(new ProspectiveOptions(ProspectiveFormulation.Seed)) } },
             c with { Train = c.Train with { Collaboration = new CollaborationOptions(0.5) } },
             c with { Train = c.Train with { Collaboration = new CollaborationOptions(0.5, Remedy: CollaborationRemedy.PerBlock) } },
             c with { Data = c.Data with { Augment = new AugmentOptions(Shift: 2) } },
@@ -149,9 +153,9 @@ public class CheckpointTests(ITestOutputHelper output)
         // Augmentation off (the default) prints as before it existed, so older checkpoints still resume.
         Assert.Equal(prints[0], RunFingerprint.Of(c with { Data = c.Data with { Augment = new AugmentOptions() } }, 100));
         // So does augmentation without rotation or zoom (written before those existed).
-        Assert.EndsWith(";augment=shift2,flipFalse", prints[8]);
+        Assert.EndsWith(";augment=shift2,flipFalse", prints[12]);
         Assert.Equal(prints.Count, prints.Distinct().Count());
         // Checkpoints written before remedies existed carry the record's old text.
-        Assert.Contains("collab=CollaborationOptions { Scale = 0.5, Mode = All, Exchange = Exact, Enabled = True };", prints[6]);
+        Assert.Contains("collab=CollaborationOptions { Scale = 0.5, Mode = All, Exchange = Exact, Enabled = True };", prints[10]);
     }
 }

@@ -113,7 +113,7 @@ public static class NcaCommand
             AnsiConsole.MarkupLine("stopped (an interrupted FF-NCA run is not resumed: start it again)");
             return ExitCode.Stopped;
         }
-        Summary.Print(trained.Metrics, result, done.TrainSeconds, done.TotalSeconds, run.Path);
+        Summary.Print(trained.Metrics, result, done.TrainSeconds, done.TotalSeconds, done.Figures!.PeakResidentBytes, run.Path);
 
         // The pattern each rule grows from the seed, all with the same firing order.
         var cells = new RingCells(nca.Radius);

@@ -36,6 +36,7 @@ public static partial class ResultRecorder
             ["train_seconds"] = figures.TrainSeconds,
             ["eval_seconds"] = figures.EvalSeconds,
             ["total_seconds"] = figures.TotalSeconds,
+            ["peak_rss_gb"] = figures.PeakResidentBytes / 1e9,
         };
         foreach (var (key, value) in extra ?? new Dictionary<string, double>()) values[key] = value;
         var row = new SeedFigures(figures.Seed, values);
