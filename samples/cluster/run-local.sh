@@ -2,6 +2,8 @@
 # Starts a local 3-node cluster on 127.0.0.1 (two layer hosts and the coordinator) and trains
 # samples/cluster/small.conf on it, then trains the same config locally and compares the weights.
 # Usage: samples/cluster/run-local.sh [extra train args, e.g. --set cluster.wire-precision=float16]
+# Expect both runs to print about 91 % test accuracy (goodness) and every layer to have the same
+# weights in both; it takes about a minute on 2 cores.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 dotnet build src/FFActors.Cli -c Release -v quiet -nologo >/dev/null
@@ -21,8 +23,11 @@ $FF node --role layer-host -c "$CONF" --port 0 --node-name b --seed-nodes "$SEED
 pids+=($!)
 
 # The coordinator joins too and waits until cluster.min-layer-hosts (2 in small.conf) are up.
-$FF train --cluster -c "$CONF" --seed-nodes "$SEED" --out "$OUT" --set run.name=cluster "$@"
-$FF train -c "$CONF" --out "$OUT" --set run.name=local
+echo "training $CONF on the cluster, then locally; expect about 91 % test accuracy (goodness) from both"
+$FF train --cluster -c "$CONF" --seed-nodes "$SEED" --out "$OUT" --set run.name=cluster "$@" | tee "$OUT/cluster.out"
+$FF train -c "$CONF" --out "$OUT" --set run.name=local | tee "$OUT/local.out"
+echo "cluster: $(grep 'test accuracy (goodness)' "$OUT/cluster.out")"
+echo "local:   $(grep 'test accuracy (goodness)' "$OUT/local.out")"
 
 for f in "$OUT"/local/weights/*.pt; do
   if cmp -s "$f" "$OUT/cluster/weights/$(basename "$f")"; then echo "$(basename "$f"): same weights as the local run";

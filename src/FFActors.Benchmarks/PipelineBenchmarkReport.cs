@@ -44,6 +44,9 @@ public sealed record PipelineBenchmarkReport(int Cores, double GemmGflops, doubl
 /// <see cref="Ceiling"/> by what the cores cost each other (memory bandwidth, shared cache).</param>
 /// <param name="RoundGemmGflops">The matmul rate measured before each round (<see cref="PipelineBenchmarkReport.BoundRate"/>).</param>
 /// <param name="GemmGflops">The median of <see cref="RoundGemmGflops"/>: the rate this row's GEMM bound uses.</param>
+/// <param name="ReferenceLoop">Samples/s of the plain reference loop's median round (one process, autograd and torch.optim.Adam,
+/// intra-op threads = cores; <see cref="PipelineBenchmarkOptions.IncludeReferenceLoop"/>); null when not measured.</param>
+/// <param name="ReferenceLoopOneThread">The same loop with one intra-op thread (first round only), beside <see cref="CoreLoopOneThread"/>.</param>
 public sealed record PipelineBenchmarkRow(
     int[] Layers,
     int BatchSize,
@@ -65,14 +68,17 @@ public sealed record PipelineBenchmarkRow(
     double Ceiling = 0,
     double FreeRunning = 0,
     IReadOnlyList<double>? RoundGemmGflops = null,
-    double GemmGflops = 0)
+    double GemmGflops = 0,
+    double? ReferenceLoop = null,
+    double? ReferenceLoopOneThread = null)
 {
     /// <summary>
     /// The row of a network from what was measured: every mode's rounds, the matmul rate before each round, each layer's step
     /// time alone and the free-running lanes' samples/s. The pipeline's figure is the faster of a thread per layer and lanes.
     /// </summary>
     public static PipelineBenchmarkRow Of(int[] layers, int batch, int samples, int cores, double? coreLoopOneThread,
-        IReadOnlyList<ModeMeasurement> runs, IReadOnlyList<double> roundGemmGflops, IReadOnlyList<double> layerStepMs, double freeRunning)
+        IReadOnlyList<ModeMeasurement> runs, IReadOnlyList<double> roundGemmGflops, IReadOnlyList<double> layerStepMs, double freeRunning,
+        double? referenceLoop = null, double? referenceLoopOneThread = null)
     {
         ModeMeasurement Required(string mode) => MedianRun(runs, mode) ?? throw new ArgumentException($"mode {mode} was not measured", nameof(runs));
         var seq1 = Required("sequential-1");
@@ -91,8 +97,12 @@ public sealed record PipelineBenchmarkRow(
         double ceiling = batch * 1000.0 / Math.Max(layerStepMs.Max(), layerStepMs.Sum() / cores);
         return new PipelineBenchmarkRow(layers, batch, samples, coreLoopOneThread, seq1.SamplesPerSecond, seqN.SamplesPerSecond, pipe.SamplesPerSecond,
             speedup, ideal, speedup / ideal, pipe.SamplesPerSecond / seqN.SamplesPerSecond, flops, bound, best / bound,
-            runs, pipe.Mode, layerStepMs, ceiling, freeRunning, roundGemmGflops, gemmRate);
+            runs, pipe.Mode, layerStepMs, ceiling, freeRunning, roundGemmGflops, gemmRate, referenceLoop, referenceLoopOneThread);
     }
+
+    /// <summary>The fastest actor mode / the plain reference loop: what the kernels and the actors gain over the straightforward
+    /// way to write FF with the same library; null when the reference loop was not measured.</summary>
+    public double? ReferenceGain => ReferenceLoop is > 0 ? Math.Max(Pipeline, Math.Max(SequentialOneThread, SequentialAllCores)) / ReferenceLoop : null;
 
     /// <summary>The median round of <paramref name="mode"/> among <paramref name="runs"/> by samples/s, or null if it was not measured.</summary>
     public static ModeMeasurement? MedianRun(IReadOnlyList<ModeMeasurement> runs, string mode)

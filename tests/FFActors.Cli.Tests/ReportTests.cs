@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Text.Json;
+using FFActors.Benchmarks;
 using FFActors.Cli.Commands;
+using FFActors.Cli.Experiments;
 using FFActors.Cli.Jobs;
 using FFActors.Cli.Output;
 using FFActors.Cli.Report;
@@ -22,14 +24,14 @@ public class ReportTests
 
     static RunResults Figures(long seed, double goodness, double head, double train) => new(
         "mnist", seed, [784, 10, 10], "layers [784, 10, 10]", "simultaneous", "pipeline", 2, "wrong-label", false,
-        "goodness-scoring+softmax-head", 1000, goodness, [1], head, [1], train, 1, train + 1);
+        "goodness-scoring+softmax-head", 1000, goodness, [1], head, [1], train, 1, train + 1, 500_000_000);
 
     const string Config = "# resolved\n  run : {\n    seed : 1\n    out-dir : runs\n    name : \"\"\n  }\n  train : {\n    epochs : 2\n  }\n";
 
     [Fact]
     public void Train_results_merge_seeds_of_one_configuration_and_refuse_another()
     {
-        var path = Path.Combine(RepoPaths.TempDir(), "results", "main", "main.json");
+        var path = Path.Combine(TempFolder.New(), "results", "main", "main.json");
         ResultRecorder.AddTrainRun(path, "tiny", Config, Figures(1, 0.90, 0.92, 10), "ffactors train --seed 1");
         ResultRecorder.AddTrainRun(path, "tiny", Config.Replace("seed : 1", "seed : 2").Replace("out-dir : runs", "out-dir : other"),
             Figures(2, 0.80, 0.94, 20), "ffactors train --seed 2");
@@ -57,7 +59,7 @@ public class ReportTests
     [Fact]
     public void Report_fills_regions_draws_charts_and_notices_an_edited_table()
     {
-        var root = RepoPaths.TempDir();
+        var root = TempFolder.New();
         ResultRecorder.AddTrainRun(Path.Combine(root, "results", "main", "main.json"), "tiny net", Config, Figures(1, 0.9012, 0.9234, 12.3), "ffactors train");
         new ResultFile
         {
@@ -81,7 +83,7 @@ public class ReportTests
 
         var readme = File.ReadAllText(Path.Combine(root, "README.md"));
         Assert.DoesNotContain("old table", readme);
-        Assert.Contains("| tiny net | 90.12 % | 92.34 % | 1 | 12 | 13 | `ffactors train` | [main.json](results/main/main.json) |", readme);
+        Assert.Contains("| tiny net | 90.12 % | 92.34 % | 1 | 12 | 13 | 0.50 | `ffactors train` | [main.json](results/main/main.json) |", readme);
         Assert.EndsWith("<!-- /report -->\n\ntext after\n", readme);
         var docs = File.ReadAllText(Path.Combine(root, "docs", "results.md"));
         Assert.Contains("| negatives=wrong-label | 2 | 70.00 ± 14.14 % | 90.00 ± 0.00 % | 6 ± 1 |", docs);
@@ -98,9 +100,81 @@ public class ReportTests
     }
 
     [Fact]
+    public void A_grid_of_arms_becomes_a_heat_map_with_the_baseline_in_every_row()
+    {
+        static ResultRow Row(string name, double goodness, params string[] overrides) =>
+            new(name, overrides, [new SeedFigures(1, new Dictionary<string, double?> { ["goodness"] = goodness, ["head"] = goodness + 0.01, ["seconds"] = 3 })]);
+        const string scale = "train.collaboration.scale", mode = "train.collaboration.mode", exchange = "train.collaboration.exchange";
+        var file = new ResultFile
+        {
+            Kind = ResultFile.ExperimentKind, Title = "collaboration (quick profile)", Config = ["experiment { }"],
+            Invocations = [new Invocation("ffactors experiment c.conf --quick", "1.0.0", "unknown", DateTime.UnixEpoch, MachineFacts.Current(), [1])],
+            Rows =
+            [
+                Row("s0", 0.80, $"{scale}=0"),
+                Row("a", 0.81, $"{scale}=0.1", $"{mode}=all", $"{exchange}=exact"),
+                Row("b", 0.82, $"{scale}=0.1", $"{mode}=next", $"{exchange}=exact"),
+                Row("c", 0.83, $"{scale}=0.5", $"{mode}=all", $"{exchange}=exact"),
+                // No figures (the arm-seed failed): its cell stays empty.
+                new ResultRow("d", [$"{scale}=0.5", $"{mode}=next", $"{exchange}=exact"], []),
+            ],
+        };
+        var grid = ExperimentCharts.ResultGrid(file)!;
+        Assert.Equal(scale, grid.ColumnKey);
+        Assert.Equal(["0", "0.1", "0.5"], grid.Columns);
+        // exchange has one value in every arm: not an axis.
+        Assert.Equal([mode], grid.RowKeys);
+        Assert.Equal(["mode=all", "mode=next"], grid.Rows);
+        var g = grid.Cells["goodness"];
+        Assert.Equal([0.80, 0.81, 0.83, 0.80, 0.82], new[] { g[0, 0], g[0, 1], g[0, 2], g[1, 0], g[1, 1] });
+        Assert.True(double.IsNaN(g[1, 2]));
+        Assert.Equal(0.84, grid.Cells["head"][0, 2], 12);
+
+        // The negatives experiment varies one key: no grid.
+        Assert.Null(ExperimentCharts.ResultGrid(file with { Rows = [Row("x", 0.5, "train.negatives=wrong-label"), Row("y", 0.6, "train.negatives=hard-label")] }));
+
+        var root = TempFolder.New();
+        file.Write(Path.Combine(root, "results", "experiments", "collaboration-quick.json"));
+        Directory.CreateDirectory(Path.Combine(root, "docs"));
+        File.WriteAllText(Path.Combine(root, "docs", "variants.md"), "<!-- report results/experiments/collaboration-quick.json -->\n<!-- /report -->\n");
+        Assert.Equal(0, ReportCommand.Run(root, check: false));
+        Assert.Contains("](img/experiments-collaboration-quick-grid.png)", File.ReadAllText(Path.Combine(root, "docs", "variants.md")));
+        var png = File.ReadAllBytes(Path.Combine(root, "docs", "img", "experiments-collaboration-quick-grid.png"));
+        Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], png.Take(4));
+    }
+
+    [Fact]
+    public void A_benchmark_report_becomes_a_result_file_and_a_table_of_its_headline_figures()
+    {
+        static ModeMeasurement Mode(string mode, double samplesPerSecond) => new(mode, 1, 1, samplesPerSecond, [0.5], [0.4], 0.1, 0.05);
+        var row = PipelineBenchmarkRow.Of([784, 100], 100, 1000, 2, 150, [Mode("sequential-1", 100), Mode("sequential-2", 160), Mode("pipeline", 180), Mode("pipeline-unshared", 170)],
+            [1], [2], 400, referenceLoop: 90);
+        var report = new PipelineBenchmarkReport(2, 48, 25, [row], 10, (0.5, 1.5), 49, "vendor dispatch");
+        var root = TempFolder.New();
+        var path = Path.Combine(root, "results", "benchmarks", "pipeline.json");
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        BenchmarkResults.Pipeline(report, ["--samples 1000"], "ffactors bench pipeline --samples 1000").Write(path);
+
+        var file = ResultFile.Read(path);
+        Assert.Equal(ResultFile.BenchmarkKind, file.Kind);
+        Assert.Equal(48, file.Invocations[0].Machine.MatmulGflops);
+        Assert.Contains("load average 0.50 before and 1.50 after", file.Note);
+        Assert.Equal(2.0, file.Rows[0].Summary["vs_reference"].Mean, 12);
+
+        File.WriteAllText(Path.Combine(root, "README.md"), "<!-- report results/benchmarks -->\n<!-- /report -->\n");
+        Assert.Equal(0, ReportCommand.Run(root, check: false));
+        var readme = File.ReadAllText(Path.Combine(root, "README.md"));
+        Assert.Contains("| bench pipeline | reference loop | core loop, 1 thread | sequential, 1 thread | sequential, all cores | pipeline |", readme);
+        // 180 samples/s against a bound of 1 GFLOP/s / (8 · 78 400 FLOPs) = 1 594 samples/s: 11 % of it.
+        Assert.Contains("| [784, 100] batch 100 | 90 | 150 | 100 | 160 | 180 | 1.80 | 2.00 | 1 | 11 % |", readme);
+        Assert.Contains("Command: `ffactors bench pipeline --samples 1000`; result file [results/benchmarks/pipeline.json](results/benchmarks/pipeline.json).", readme);
+        Assert.Contains("Matmul rate at the start: 48 GFLOP/s.", readme);
+    }
+
+    [Fact]
     public void A_region_naming_a_missing_result_is_an_error_naming_it()
     {
-        var root = RepoPaths.TempDir();
+        var root = TempFolder.New();
         Directory.CreateDirectory(Path.Combine(root, "results"));
         File.WriteAllText(Path.Combine(root, "README.md"), "<!-- report results/nothing -->\n<!-- /report -->\n");
         var e = Assert.Throws<IOException>(() => DocsReport.Render(root));
@@ -108,13 +182,17 @@ public class ReportTests
     }
 
     [Fact]
-    public void The_version_names_the_commit_the_binary_was_built_from()
+    public void The_version_names_the_commit_of_its_informational_version()
     {
         Assert.Equal("c9c4c944770286ed24f5acd48bcf5175e24e5c54", BuildInfo.CommitOf("1.0.0+c9c4c944770286ed24f5acd48bcf5175e24e5c54"));
         Assert.Equal("unknown", BuildInfo.CommitOf("1.0.0"));
         Assert.Equal("unknown", BuildInfo.CommitOf("1.0.0+local"));
-        // Built inside a git checkout (a clone or a worktree), the build stamps the commit checked out at build time.
-        if (!Path.Exists(Path.Combine(RepoPaths.Root, ".git"))) return;
+    }
+
+    /// <summary>Built inside a git checkout (a clone or a worktree), the build stamps the commit checked out at build time.</summary>
+    [GitCheckoutFact]
+    public void A_build_in_a_git_checkout_names_a_commit_of_that_repository()
+    {
         Assert.Matches("^[0-9a-f]{40}$", BuildInfo.Commit);
         var git = Process.Start(new ProcessStartInfo("git", ["-C", RepoPaths.Root, "cat-file", "-t", BuildInfo.Commit]) { RedirectStandardOutput = true, RedirectStandardError = true })!;
         Assert.Equal("commit", git.StandardOutput.ReadToEnd().Trim());
@@ -128,12 +206,10 @@ public class ReportTests
     [Fact]
     public async Task Json_prints_one_object_and_tables_fit_a_pipe()
     {
-        var outDir = RepoPaths.TempDir();
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in (string[])[Path.Combine(AppContext.BaseDirectory, "ffactors.dll"), "train", "--set", $"data.dir={RepoPaths.Data}",
-                     "--set", "data.train-limit=2000", "--set", "data.test-limit=300", "--set", "model.layers=[784,64,64,64]",
-                     "--set", "train.epochs=2", "--set", "eval.head.epochs=1", "--set", "run.name=json", "--out", outDir, "--json"])
-            psi.ArgumentList.Add(a);
+        var outDir = TempFolder.New();
+        var psi = FfactorsProcess.Command("train", "--set", $"data.dir={RepoPaths.Data}",
+            "--set", "data.train-limit=2000", "--set", "data.test-limit=300", "--set", "model.layers=[784,64,64,64]",
+            "--set", "train.epochs=2", "--set", "eval.head.epochs=1", "--set", "run.name=json", "--out", outDir, "--json");
         using var p = Process.Start(psi)!;
         var stderr = p.StandardError.ReadToEndAsync();
         var stdout = await p.StandardOutput.ReadToEndAsync();

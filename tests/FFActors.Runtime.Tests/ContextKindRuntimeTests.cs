@@ -22,7 +22,7 @@ public class ContextKindRuntimeTests(ITestOutputHelper output)
     [InlineData("prospective-paper")]
     public void Context_kinds_train_through_the_actors_with_the_same_weights_in_every_mode(string kind)
     {
-        var c = TestSupport.Config(layers: [784, 64, 48], epochs: 2, batch: 50, train: 300, validation: 100, validate: true);
+        var c = Mnist.Config(layers: [784, 64, 48], epochs: 2, batch: 50, train: 300, validation: 100, validate: true);
         ILayerKind layerKind = kind switch
         {
             "dendritic" => new DendriticKind(),
@@ -34,23 +34,23 @@ public class ContextKindRuntimeTests(ITestOutputHelper output)
             Model = c.Model with { LayerKind = layerKind },
             Eval = c.Eval with { ScoreLayers = [0, 1], HeadLayers = [1], HeadEpochs = 1, BatchSize = 64 },
         };
-        using var data = TestSupport.Load(config);
-        var (reference, refMetrics) = TestSupport.Reference(config, data);
+        using var data = Mnist.Load(config);
+        var (reference, refMetrics) = RuntimeSupport.Reference(config, data);
         using var _ = reference;
         Assert.False(reference.LabelDriven);
-        using (var seq = PipelineRunner.Train(config, TestSupport.Runtime(ExecutionMode.Sequential, checkpoints: false), data, null, false, null, CancellationToken.None).Network)
-            TestSupport.AssertSameWeights(reference, seq, "sequential vs FFTrainer");
-        var pipe = PipelineRunner.Train(config, TestSupport.Runtime(ExecutionMode.Pipeline, checkpoints: false), data, null, false, null,
+        using (var seq = PipelineRunner.Train(config, RuntimeSupport.Runtime(ExecutionMode.Sequential, checkpoints: false), data, null, false, null, CancellationToken.None).Network)
+            Weights.AssertSame(reference, seq, "sequential vs FFTrainer");
+        var pipe = PipelineRunner.Train(config, RuntimeSupport.Runtime(ExecutionMode.Pipeline, checkpoints: false), data, null, false, null,
             CancellationToken.None, evaluate: true);
         using var pipeNet = pipe.Network;
         using (var initial = new FFNetwork(config, TorchSharp.torch.CPU))
-            Assert.False(TestSupport.SameWeights(initial, pipeNet));
-        TestSupport.AssertSameWeights(reference, pipeNet, "pipeline vs FFTrainer");
+            Assert.False(Weights.Equal(initial, pipeNet));
+        Weights.AssertSame(reference, pipeNet, "pipeline vs FFTrainer");
         for (int e = 0; e < refMetrics.Count; e++)
             Assert.Equal(refMetrics[e].ValidationAccuracy, pipe.Metrics[e].ValidationAccuracy);
 
         var actors = pipe.Evaluation ?? throw new Xunit.Sdk.XunitException("no evaluation");
-        TestSupport.OneThread();
+        RuntimeSupport.OneThread();
         var core = Evaluator.Evaluate(pipeNet, data.Train, data.Test, new LabelOverlay(), config.Eval, config.Run.Seed);
         output.WriteLine($"{kind}: actors {actors.GoodnessAccuracy:P2} SF {actors.HeadAccuracy:P2}; core {core.GoodnessAccuracy:P2} / {core.HeadAccuracy:P2}");
         Assert.Equal(core.GoodnessAccuracy, actors.GoodnessAccuracy);
@@ -62,14 +62,14 @@ public class ContextKindRuntimeTests(ITestOutputHelper output)
     {
         // The checkpoint keeps what a context layer adds: the feedback buffer, and the peer-normalisation means in the
         // units' part of the state vector.
-        var c = TestSupport.Config(layers: [784, 64, 48], epochs: 2, batch: 50, train: 400);
+        var c = Mnist.Config(layers: [784, 64, 48], epochs: 2, batch: 50, train: 400);
         var config = c with { Model = c.Model with { LayerKind = new ProspectiveKind(new ProspectiveOptions(Steps: 3)) } };
-        using var data = TestSupport.Load(config);
-        var runtime = TestSupport.Runtime(ExecutionMode.Pipeline, every: 3);
-        var whole = PipelineRunner.Train(config, runtime, data, TestSupport.TempDir(), false, null, CancellationToken.None);
+        using var data = Mnist.Load(config);
+        var runtime = RuntimeSupport.Runtime(ExecutionMode.Pipeline, every: 3);
+        var whole = PipelineRunner.Train(config, runtime, data, TempFolder.New(), false, null, CancellationToken.None);
         using var wholeNet = whole.Network;
 
-        var dir = TestSupport.TempDir();
+        var dir = TempFolder.New();
         using var cancel = new CancellationTokenSource();
         var observer = new RecordingObserver { AfterBatch = n => { if (n == 8 + 4) cancel.Cancel(); } };
         var stopped = PipelineRunner.Train(config, runtime, data, dir, false, observer, cancel.Token);
@@ -79,6 +79,6 @@ public class ContextKindRuntimeTests(ITestOutputHelper output)
         using var resumedNet = resumed.Network;
         Assert.True(resumed.Completed);
         Assert.Contains(resumed.Log, l => l.Contains("resumed from checkpoint"));
-        TestSupport.AssertSameWeights(wholeNet, resumedNet, "resumed vs uninterrupted");
+        Weights.AssertSame(wholeNet, resumedNet, "resumed vs uninterrupted");
     }
 }

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Reflection;
 using FFActors.Benchmarks;
 using FFActors.Cli.Platform;
+using FFActors.Cli.Report;
 using FFActors.Runtime.Cluster;
 using FFActors.Runtime.Serialization;
 using Spectre.Console;
@@ -17,6 +18,7 @@ public static class BenchCommand
 {
     static readonly Option<string> DataOption = new("--data") { Description = "Folder with mnist/ in it", DefaultValueFactory = _ => "samples/data" };
     static readonly Option<string?> OutOption = new("--json") { Description = "Also write the report as JSON to this file" };
+    static readonly Option<string?> ResultOption = new("--result") { Description = "Also write the headline figures, command, options, build and machine as a result file (results/benchmarks/NAME.json, see ffactors report)" };
 
     public static Command Create()
     {
@@ -29,11 +31,30 @@ public static class BenchCommand
 
     static void Say(string line) => AnsiConsole.MarkupLine("[grey]" + Markup.Escape(line) + "[/]");
 
-    static void Report<T>(T report, string text, ParseResult parse)
+    /// <param name="result">The report as a result file, made only when --result asks for one.</param>
+    static void Report<T>(T report, string text, ParseResult parse, Func<ResultFile> result)
     {
         Console.WriteLine(text);
         if (parse.GetValue(OutOption) is { } json)
             Output.AtomicFile.WriteText(json, BenchmarkJson.Serialize(report));
+        if (parse.GetValue(ResultOption) is { } path)
+        {
+            result().Write(path);
+            Console.WriteLine($"result file {path}");
+        }
+    }
+
+    /// <summary>The options a benchmark ran with, as a result file's configuration lines ("--samples 60000").</summary>
+    static List<string> Options(ParseResult parse, params Option[] options) =>
+        options.Select(o => $"{o.Name} {parse.GetResult(o)?.GetValueOrDefault<object>()}").ToList();
+
+    /// <summary>Refuses a --result path before a long measurement rather than after it.</summary>
+    static void CheckResultPath(ParseResult parse)
+    {
+        if (parse.GetValue(ResultOption) is not { } path) return;
+        var dir = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        if (!Directory.Exists(dir)) throw new DirectoryNotFoundException($"--result {path}: folder {dir} does not exist");
+        if (File.Exists(path)) _ = ResultFile.Read(path); // an unreadable file is named now; a readable one is replaced
     }
 
     static string MnistDir(ParseResult parse)
@@ -52,7 +73,7 @@ public static class BenchCommand
         var batchesOption = new Option<string>("--batch-sizes") { Description = "Batch sizes to time each network at", DefaultValueFactory = _ => "100,1000" };
         var roundsOption = new Option<int>("--rounds") { Description = "Epochs of every mode per row, each after measuring the matmul rate again; a row reports each mode's median round and the median rate", DefaultValueFactory = _ => 3 };
         var pipeline = new Command("pipeline", "Samples/s of sequential (1 thread, all cores) vs pipeline mode, speedup, efficiency, GEMM bound");
-        foreach (var o in new Option[] { samplesOption, DataOption, OutOption, windowOption, networksOption, batchesOption, roundsOption }) pipeline.Options.Add(o);
+        foreach (var o in new Option[] { samplesOption, DataOption, OutOption, ResultOption, windowOption, networksOption, batchesOption, roundsOption }) pipeline.Options.Add(o);
         pipeline.SetAction(parse =>
         {
             int samples = parse.GetValue(samplesOption);
@@ -66,9 +87,11 @@ public static class BenchCommand
             if (batches.Any(b => b > samples)) throw new ArgumentException($"--batch-sizes: {batches.Max()} is more than --samples {samples}");
             int rounds = parse.GetValue(roundsOption);
             if (rounds < 1) throw new ArgumentException($"--rounds: {rounds} must be at least 1");
+            CheckResultPath(parse);
             var report = PipelineBenchmark.Run(new PipelineBenchmarkOptions(networks, batches, Samples: samples, CreditWindow: window, DataDir: MnistDir(parse), Rounds: rounds), Say);
             report = report with { Blas = MklDispatch.Status };
-            Report(report, PipelineBenchmark.Format(report), parse);
+            Report(report, PipelineBenchmark.Format(report), parse, () => BenchmarkResults.Pipeline(report,
+                Options(parse, networksOption, batchesOption, samplesOption, roundsOption, windowOption), ResultRecorder.CommandLine()));
             return 0;
         });
         return pipeline;
@@ -86,7 +109,7 @@ public static class BenchCommand
         var dataPlaneOption = new Option<string>("--data-plane") { Description = "Activations between processes: on (the data plane) | off (Akka.Remote only)", DefaultValueFactory = _ => "on" };
         var precisionOption = new Option<string>("--precision") { Description = "Activation wire precision: float32 | float16 | bfloat16", DefaultValueFactory = _ => "float32" };
         var cluster = new Command("cluster", "Serializer GB/s, per-hop latency, and samples/s of a pipeline over layer-host processes vs the local pipeline (loopback)");
-        foreach (var o in new Option[] { samplesOption, epochsOption, batchOption, hostsOption, layersOption, placementOption, precisionOption, dataPlaneOption, DataOption, OutOption })
+        foreach (var o in new Option[] { samplesOption, epochsOption, batchOption, hostsOption, layersOption, placementOption, precisionOption, dataPlaneOption, DataOption, OutOption, ResultOption })
             cluster.Options.Add(o);
         cluster.SetAction(parse =>
         {
@@ -112,8 +135,10 @@ public static class BenchCommand
             };
             var options = new ClusterBenchmarkOptions(layers, batch, samples, hosts, dataDir, WireSerializer.ParsePrecision(parse.GetValue(precisionOption)!),
                 Placement: placement, DataPlane: dataPlane, Epochs: epochs);
+            CheckResultPath(parse);
             var report = ClusterBenchmark.Run(options, StartHost, Say);
-            Report(report, ClusterBenchmark.Format(report), parse);
+            Report(report, ClusterBenchmark.Format(report), parse, () => BenchmarkResults.Cluster(report,
+                Options(parse, layersOption, batchOption, samplesOption, epochsOption, hostsOption, placementOption, precisionOption, dataPlaneOption), ResultRecorder.CommandLine()));
             return 0;
         });
         return cluster;
@@ -138,21 +163,25 @@ public static class BenchCommand
         return p;
     }
 
-    /// <summary><c>ffactors bench inference</c>: the single pass of Hyperspherical FF and Distance-Forward vs 10-pass goodness scoring, same network size.</summary>
+    /// <summary><c>ffactors bench inference</c>: the single pass of Hyperspherical FF, Distance-Forward and Mono-Forward vs 10-pass goodness scoring, same network size.</summary>
     static Command Inference()
     {
         var layersOption = new Option<string>("--layers") { Description = "Network size, input first (both networks)", DefaultValueFactory = _ => "784,1000,1000,1000" };
         var samplesOption = new Option<int>("--samples") { Description = "MNIST test samples classified per timing", DefaultValueFactory = _ => 10000 };
         var repeatsOption = new Option<int>("--repeats") { Description = "Timings per network; the medians are compared", DefaultValueFactory = _ => 5 };
-        var inference = new Command("inference", "Inference time of Hyperspherical FF and Distance-Forward (one pass) vs label-scoring FF (10 passes) on the same network size");
-        foreach (var o in new Option[] { layersOption, samplesOption, repeatsOption, DataOption, OutOption }) inference.Options.Add(o);
+        var inference = new Command("inference", "Inference time of Hyperspherical FF, Distance-Forward and Mono-Forward (one pass) vs label-scoring FF (10 passes) on the same network size");
+        foreach (var o in new Option[] { layersOption, samplesOption, repeatsOption, DataOption, OutOption, ResultOption }) inference.Options.Add(o);
         inference.SetAction(parse =>
         {
             var layers = Network("--layers", parse.GetValue(layersOption)!);
             int samples = parse.GetValue(samplesOption);
             if (samples < 100 || samples > 10000) throw new ArgumentException($"--samples: {samples} must be in [100, 10000]");
+            CheckResultPath(parse);
+            double? loadBefore = CpuAccounting.LoadAverage();
             var report = InferenceBenchmark.Run(new InferenceBenchmarkOptions(layers, samples, parse.GetValue(repeatsOption), DataDir: MnistDir(parse)), Say);
-            Report(report, InferenceBenchmark.Format(report), parse);
+            var load = loadBefore is { } b && CpuAccounting.LoadAverage() is { } a ? (b, a) : ((double, double)?)null;
+            Report(report, InferenceBenchmark.Format(report), parse, () => BenchmarkResults.Inference(report,
+                Options(parse, layersOption, samplesOption, repeatsOption), ResultRecorder.CommandLine(), load));
             return 0;
         });
         return inference;

@@ -165,7 +165,7 @@ public static class TrainCommand
                 : $"stopped after a checkpoint; continue with: ffactors train --resume {run.Path}"));
             return ExitCode.Stopped;
         }
-        Summary.Print(trained.Metrics, result, done.TrainSeconds, done.TotalSeconds, run.Path);
+        Summary.Print(trained.Metrics, result, done.TrainSeconds, done.TotalSeconds, done.Figures!.PeakResidentBytes, run.Path);
         if (output is not null) output.Finished(run, File.ReadAllText(run.File("config.conf")), done.Figures!,
             $"{config.Data.Dataset} {TrainJob.Describe(config.Model)}, {config.Train.Epochs} epochs, {how}", trained.Metrics, result);
         return ExitCode.Done;

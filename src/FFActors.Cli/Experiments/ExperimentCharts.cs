@@ -4,14 +4,36 @@ using ScottPlot;
 
 namespace FFActors.Cli.Experiments;
 
-/// <summary>The experiment's PNGs: accuracy bars with error bars, per-epoch curves, and the 2-D feature embedding.</summary>
+/// <summary>The experiment's PNGs: accuracy bars with error bars, per-epoch curves, dead units per layer (with
+/// diagnostics), and the 2-D feature embedding.</summary>
 public static class ExperimentCharts
 {
     public static void Save(ExperimentSpec spec, IReadOnlyList<ArmSummary> arms, (string Key, string Header)[] metrics)
     {
         Bars(Path.Combine(spec.OutDir, "accuracy.png"), spec, arms, metrics);
         Curves(Path.Combine(spec.OutDir, "curves.png"), spec, arms);
+        if (arms.Any(a => a.MeanCurves.Keys.Any(IsDeadUnits))) DeadUnits(Path.Combine(spec.OutDir, "dead-units.png"), spec, arms);
         if (spec.Embedding.Enabled && spec.HasFeatureArms) Embedding(Path.Combine(spec.OutDir, "embedding.png"), spec);
+        var grid = GridHeatmap.Of(arms.Where(a => a.Runs > 0).Select(a => new GridHeatmap.Arm(a.Overrides, a.Metrics.ToDictionary(m => m.Key, m => m.Value.Mean))).ToList(),
+            GridFigures.Select(f => f.Key).ToList());
+        if (grid is not null) GridHeatmap.Save(Path.Combine(spec.OutDir, "grid.png"), spec.Name + (spec.Quick ? " (quick)" : ""), grid, GridFigures);
+    }
+
+    /// <summary>The accuracies a grid's heat map shows, one panel each.</summary>
+    static readonly (string Key, string Header)[] GridFigures = [("goodness", "goodness scoring"), ("head", "softmax head")];
+
+    /// <summary>The grid an experiment result's arms form (<see cref="GridHeatmap"/>), or null when they form none.</summary>
+    public static GridHeatmap.Layout? ResultGrid(Report.ResultFile file) =>
+        GridHeatmap.Of(file.Rows.Where(r => r.Seeds.Count > 0)
+            .Select(r => new GridHeatmap.Arm(r.Overrides, r.Summary.Where(f => f.Value.N > 0).ToDictionary(f => f.Key, f => f.Value.Mean))).ToList(),
+            GridFigures.Select(f => f.Key).ToList());
+
+    /// <summary>The heat map of an experiment result whose arms form a grid (docs/img); false when they form none.</summary>
+    public static bool SaveResultGrid(string path, Report.ResultFile file)
+    {
+        if (ResultGrid(file) is not { } grid) return false;
+        GridHeatmap.Save(path, file.Title, grid, GridFigures);
+        return true;
     }
 
     static void Bars(string path, ExperimentSpec spec, IReadOnlyList<ArmSummary> arms, (string Key, string Header)[] metrics) =>
@@ -92,6 +114,27 @@ public static class ExperimentCharts
         Write(path, plot.GetImageBytes(1300, 600, ImageFormat.Png));
     }
 
+    static bool IsDeadUnits(string curve) => curve.EndsWith(" dead units", StringComparison.Ordinal);
+
+    /// <summary>Per arm and layer, the fraction of units silent on every diagnostic positive after each epoch: how a
+    /// collapse shows.</summary>
+    static void DeadUnits(string path, ExperimentSpec spec, IReadOnlyList<ArmSummary> arms)
+    {
+        var plot = new Plot();
+        plot.Title($"{spec.Name}: dead units per layer (mean over seeds)");
+        plot.XLabel("epoch");
+        plot.YLabel("fraction of units dead");
+        foreach (var a in arms)
+            foreach (var (name, ys) in a.MeanCurves.Where(c => IsDeadUnits(c.Key) && c.Value.Length > 0).OrderBy(c => c.Key, StringComparer.Ordinal))
+            {
+                var line = plot.Add.Scatter(Enumerable.Range(1, ys.Length).Select(i => (double)i).ToArray(), ys);
+                line.LegendText = $"{a.Name}: {name}";
+            }
+        plot.Axes.SetLimitsY(-0.02, 1.02);
+        plot.ShowLegend(Edge.Right);
+        Write(path, plot.GetImageBytes(1300, 600, ImageFormat.Png));
+    }
+
     static void Embedding(string path, ExperimentSpec spec)
     {
         var panels = new List<EmbeddingPoints>();
@@ -115,7 +158,7 @@ public static class ExperimentCharts
                 if (idx.Length == 0) continue;
                 var s = plot.Add.ScatterPoints(idx.Select(i => (double)p.X[i]).ToArray(), idx.Select(i => (double)p.Y[i]).ToArray(), palette.GetColor(cls));
                 s.MarkerSize = 3;
-                s.LegendText = $"class {cls}";
+                s.LegendText = spec.Transfer.Target == "fashion-mnist" && cls < FashionClasses.Length ? FashionClasses[cls] : $"class {cls}";
             }
             if (k == 0) plot.ShowLegend(Alignment.UpperRight);
             else plot.HideLegend();
@@ -124,6 +167,9 @@ public static class ExperimentCharts
         var image = multi.Render(600 * panels.Count, 600);
         Write(path, image.GetImageBytes(ImageFormat.Png, 100));
     }
+
+    /// <summary>Fashion-MNIST's labels 0-9 (Xiao et al. 2017).</summary>
+    static readonly string[] FashionClasses = ["T-shirt/top", "trouser", "pullover", "dress", "coat", "sandal", "shirt", "sneaker", "bag", "ankle boot"];
 
     static void Write(string path, byte[] bytes) => AtomicFile.Write(path, s => s.Write(bytes));
 }

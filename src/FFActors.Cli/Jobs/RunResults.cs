@@ -5,8 +5,10 @@ namespace FFActors.Cli.Jobs;
 /// prints, and the per-seed entry of a result file (<c>train --result</c>). Accuracies are fractions;
 /// null where the readout did not run.
 /// </summary>
+/// <param name="PeakResidentBytes">The process's peak resident set when the run finished (<see cref="PeakResidentSet"/>):
+/// training and evaluation, plus whatever else the process ran before (an experiment's earlier arms).</param>
 public sealed record RunResults(
     string Dataset, long Seed, int[] Layers, string Model, string Schedule, string Mode, int Epochs,
     string? Negatives, bool LabelFree, string Evaluation, int TestSamples,
     double? GoodnessAccuracy, IReadOnlyList<int>? ScoreLayers, double? HeadAccuracy, IReadOnlyList<int> HeadLayers,
-    double TrainSeconds, double EvalSeconds, double TotalSeconds);
+    double TrainSeconds, double EvalSeconds, double TotalSeconds, long PeakResidentBytes);

@@ -112,26 +112,32 @@ public sealed class TrainJob
             HeadLayers: result.HeadLayers,
             TrainSeconds: trainSeconds,
             EvalSeconds: result.Seconds,
-            TotalSeconds: clock.Elapsed.TotalSeconds);
+            TotalSeconds: clock.Elapsed.TotalSeconds,
+            PeakResidentBytes: PeakResidentSet.Bytes());
         run.WriteResults(figures);
-        MetricsChart.Save(run.File("curves.png"), outcome.Metrics, $"{config.Data.Dataset} {Describe(config.Model)} {How}");
-        SaveDiagnostics(run, outcome.Metrics, outcome.Network, data);
+        DrawPictures(run.Path, config, How, outcome.Metrics, outcome.Network, data.Train.Features);
         return new TrainJobResult(outcome, result, trainSeconds, clock.Elapsed.TotalSeconds, figures);
     }
 
     /// <summary>The model in a few words: its kind and sizes.</summary>
     public static string Describe(ModelOptions model) => model.Kind.Describe(model);
 
-    /// <summary>The last epoch's goodness histograms per layer and the first (dense) layer's receptive fields.</summary>
-    void SaveDiagnostics(RunFolder run, IReadOnlyList<EpochMetrics> metrics, FFNetwork net, DataSplits data)
+    /// <summary>
+    /// A finished run's pictures in <paramref name="folder"/>: curves.png, the last epoch's goodness histograms per layer and the
+    /// first (dense) layer's receptive fields. <c>ffactors plot</c> draws them again from a run folder's files.
+    /// </summary>
+    /// <param name="how">The schedule and mode in words (<see cref="How"/>), for the titles.</param>
+    /// <param name="features">Input features per sample (784 for 28×28 images).</param>
+    public static void DrawPictures(string folder, FFConfig config, string how, IReadOnlyList<EpochMetrics> metrics, FFNetwork net, int features)
     {
+        MetricsChart.Save(Path.Combine(folder, "curves.png"), metrics, $"{config.Data.Dataset} {Describe(config.Model)} {how}");
         var last = metrics.LastOrDefault(m => m.Diagnostics is not null);
         if (last is not null)
-            DiagnosticsChart.SaveHistograms(run.Path, last.Diagnostics!, last.Epoch, $"{config.Data.Dataset} {config.Train.Negatives}");
-        int side = (int)Math.Round(Math.Sqrt(data.Train.Features));
+            DiagnosticsChart.SaveHistograms(folder, last.Diagnostics!, last.Epoch, $"{config.Data.Dataset} {config.Train.Negatives}");
+        int side = (int)Math.Round(Math.Sqrt(features));
         // Receptive fields are the rows of a dense first layer; a CwC block's 3×3 kernels are not images of the input.
-        if (side * side == data.Train.Features && net.Layers[0].InputWeights is { } weights && weights.shape[1] == data.Train.Features)
-            DiagnosticsChart.SaveReceptiveFields(run.File("receptive-fields.png"), ReceptiveFields.Grid(weights, 100, side, side),
+        if (side * side == features && net.Layers[0].InputWeights is { } weights && weights.shape[1] == features)
+            DiagnosticsChart.SaveReceptiveFields(Path.Combine(folder, "receptive-fields.png"), ReceptiveFields.Grid(weights, 100, side, side),
                 $"layer 0 receptive fields (first 100 units, each scaled to its max |w|), {config.Train.Negatives}");
     }
 }

@@ -52,14 +52,16 @@ public static class DiagnosticsChart
     public static void SaveReceptiveFields(string path, double[,] grid, string title)
     {
         var plot = new Plot();
-        plot.Title(title);
         var map = plot.Add.Heatmap(grid);
         map.Colormap = new ScottPlot.Colormaps.Balance();
         map.NaNCellColor = Colors.White;
         map.ManualRange = new ScottPlot.Range(-1, 1);
-        plot.Add.ColorBar(map);
+        var bar = plot.Add.ColorBar(map);
+        bar.Axis.TickGenerator = new ScottPlot.TickGenerators.NumericManual([new Tick(-1, "-1"), new Tick(-0.5, "-0.5"), new Tick(0, "0"), new Tick(0.5, "0.5"), new Tick(1, "1")]);
         plot.Axes.Frameless();
         plot.HideGrid();
+        // Frameless hides the title panel too: set the title after it.
+        plot.Title(title);
         int h = grid.GetLength(0), w = grid.GetLength(1);
         int scale = Math.Max(2, 900 / Math.Max(w, 1));
         var bytes = plot.GetImageBytes(Math.Min(2000, w * scale + 150), Math.Min(2000, h * scale + 80), ImageFormat.Png);

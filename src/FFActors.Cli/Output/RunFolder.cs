@@ -78,6 +78,22 @@ public sealed class RunFolder(string path, RunLock? runLock = null) : IDisposabl
         AtomicFile.WriteText(File("metrics.csv"), Csv(metrics));
     }
 
+    /// <summary>The metrics.json of the run folder <paramref name="path"/>, as <see cref="WriteMetrics"/> wrote it.</summary>
+    /// <exception cref="IOException">The file is missing or not a metrics file (the message names it).</exception>
+    public static IReadOnlyList<EpochMetrics> ReadMetrics(string path)
+    {
+        var file = System.IO.Path.Combine(path, "metrics.json");
+        if (!System.IO.File.Exists(file)) throw new IOException($"{file}: not found (is {path} a run folder?)");
+        try
+        {
+            return JsonSerializer.Deserialize<List<EpochMetrics>>(System.IO.File.ReadAllText(file), Json) ?? throw new IOException($"{file}: empty");
+        }
+        catch (JsonException e)
+        {
+            throw new IOException($"{file}: not a metrics file ({e.Message})");
+        }
+    }
+
     /// <summary>Appends run-log lines (faults, restores, resumes, stops) to run.log.</summary>
     public void AppendLog(IEnumerable<string> lines) =>
         System.IO.File.AppendAllLines(File("run.log"), lines.Select(l => $"{DateTime.Now:O} {l}"));

@@ -8,7 +8,7 @@ namespace FFActors.Cli.Output;
 /// <summary>The end-of-run table: per-epoch metrics and the final test accuracies.</summary>
 public static class Summary
 {
-    public static void Print(IReadOnlyList<EpochMetrics> metrics, EvaluationResult result, double trainSeconds, double totalSeconds, string runPath)
+    public static void Print(IReadOnlyList<EpochMetrics> metrics, EvaluationResult result, double trainSeconds, double totalSeconds, long peakResidentBytes, string runPath)
     {
         var c = CultureInfo.InvariantCulture;
         // One row per layer under each epoch keeps the table narrow whatever the depth: per-layer values side by
@@ -52,7 +52,7 @@ public static class Summary
             double.IsNaN(result.HeadAccuracy) ? "off" : result.HeadAccuracy.ToString("P2", c));
         AnsiConsole.Write(final);
         // Plain, not markup: Spectre wraps a markup line at 80 columns on a pipe, which split the run folder's path.
-        Console.WriteLine(string.Create(c, $"train {trainSeconds:F1} s, total {totalSeconds:F1} s; run folder {runPath}"));
+        Console.WriteLine(string.Create(c, $"train {trainSeconds:F1} s, total {totalSeconds:F1} s, peak resident set {Jobs.PeakResidentSet.Format(peakResidentBytes)}; run folder {runPath}"));
         // Plain lines for logs and scripts.
         if (result.ProbeOnly)
         {

@@ -10,7 +10,7 @@ namespace FFActors.Cli.Report;
 /// generated region with <c>&lt;!-- report PATH --&gt;</c> … <c>&lt;!-- /report --&gt;</c>, PATH being a
 /// result file or a folder of them (relative to the repository root); everything between the
 /// markers is generated, everything else is left as written. Experiment results also get a bar
-/// chart under docs/img.
+/// chart under docs/img, and a heat map when their arms form a grid.
 /// </summary>
 public static partial class DocsReport
 {
@@ -46,7 +46,10 @@ public static partial class DocsReport
         var pages = Render(root);
         foreach (var p in pages.Where(p => p.Stale)) AtomicFile.WriteText(Path.Combine(root, p.RepoPath), p.Rendered);
         foreach (var (repoPath, file) in AllResults(root).Where(r => r.File.Kind == ResultFile.ExperimentKind))
+        {
             ExperimentCharts.SaveResultBars(Path.Combine(root, ChartPath(repoPath)), file);
+            ExperimentCharts.SaveResultGrid(Path.Combine(root, GridChartPath(repoPath)), file);
+        }
         return pages.Where(p => p.Stale).ToList();
     }
 
@@ -56,6 +59,9 @@ public static partial class DocsReport
         var parts = Path.ChangeExtension(repoPath, null).Replace('\\', '/').Split('/').Skip(1);
         return $"docs/img/{string.Join("-", parts)}.png";
     }
+
+    /// <summary>Where the heat map of an experiment result whose arms form a grid goes: docs/img/TOPIC-NAME-grid.png.</summary>
+    public static string GridChartPath(string repoPath) => Path.ChangeExtension(ChartPath(repoPath), null) + "-grid.png";
 
     static IEnumerable<(string RepoPath, ResultFile File)> AllResults(string root)
     {
@@ -75,12 +81,22 @@ public static partial class DocsReport
         var sb = new StringBuilder();
         var train = files.Where(f => f.File.Kind == ResultFile.TrainKind).ToList();
         if (train.Count > 0) sb.Append(ResultTables.TrainTable(train, link));
+        foreach (var (repoPath, file) in files.Where(f => f.File.Kind == ResultFile.BenchmarkKind))
+        {
+            if (sb.Length > 0) sb.AppendLine();
+            sb.Append(ResultTables.BenchmarkTable(repoPath, file, link));
+        }
         foreach (var (repoPath, file) in files.Where(f => f.File.Kind == ResultFile.ExperimentKind))
         {
             if (sb.Length > 0) sb.AppendLine();
             sb.Append(ResultTables.ExperimentTable(repoPath, file, link));
             sb.AppendLine();
             sb.AppendLine($"![{file.Title}: test accuracy per arm]({link(ChartPath(repoPath))})");
+            if (ExperimentCharts.ResultGrid(file) is not null)
+            {
+                sb.AppendLine();
+                sb.AppendLine($"![{file.Title}: test accuracy over the grid]({link(GridChartPath(repoPath))})");
+            }
         }
         return sb.ToString();
     }

@@ -15,9 +15,11 @@ public sealed record ResultFile
     public const int CurrentFormat = 1;
     public const string TrainKind = "train";
     public const string ExperimentKind = "experiment";
+    public const string BenchmarkKind = "benchmark";
 
     public int Format { get; init; } = CurrentFormat;
-    /// <summary><see cref="TrainKind"/> (one row, one seed per <c>train --result</c>) or <see cref="ExperimentKind"/> (a row per arm).</summary>
+    /// <summary><see cref="TrainKind"/> (one row, one seed per <c>train --result</c>), <see cref="ExperimentKind"/> (a row per arm) or
+    /// <see cref="BenchmarkKind"/> (a row per measured configuration of <c>ffactors bench</c>).</summary>
     public required string Kind { get; init; }
     public required string Title { get; init; }
     /// <summary>What a reader must know to read the figures (e.g. that wall times come from a shared machine).</summary>

@@ -24,14 +24,14 @@ public static class ResultTables
     public static string TrainTable(IReadOnlyList<(string RepoPath, ResultFile File)> files, Func<string, string> link)
     {
         var sb = new StringBuilder();
-        sb.AppendLine("| run | test accuracy, goodness scoring | test accuracy, softmax head | seeds | train (s) | train + evaluation (s) | command | result file |");
-        sb.AppendLine("|---|---:|---:|---|---:|---:|---|---|");
+        sb.AppendLine("| run | test accuracy, goodness scoring | test accuracy, softmax head | seeds | train (s) | train + evaluation (s) | peak resident set (GB) | command | result file |");
+        sb.AppendLine("|---|---:|---:|---|---:|---:|---:|---|---|");
         foreach (var (repoPath, file) in files)
         {
             var row = file.Rows[0];
             var s = row.Summary;
             sb.AppendLine(C, $"| {file.Title} | {Percent(s, "goodness_accuracy")} | {Percent(s, "head_accuracy")} | {string.Join(", ", file.Seeds)} | " +
-                $"{Plain(s, "train_seconds")} | {Plain(s, "total_seconds")} | {Commands(file)} | [{Path.GetFileName(repoPath)}]({link(repoPath)}) |");
+                $"{Plain(s, "train_seconds")} | {Plain(s, "total_seconds")} | {Plain(s, "peak_rss_gb", "F2")} | {Commands(file)} | [{Path.GetFileName(repoPath)}]({link(repoPath)}) |");
         }
         sb.AppendLine();
         sb.AppendLine(string.Join(" ", files.SelectMany(f => f.File.Invocations.Select(i => $"Measured on {i.Machine.Cpu}, {i.Machine.Cores} cores.")).Distinct()
@@ -62,6 +62,66 @@ public static class ResultTables
         return sb.ToString();
     }
 
+    /// <summary>Benchmark figures shown as columns, in this order, when any row has them: key, header, format ("%" = a fraction in percent).</summary>
+    static readonly (string Key, string Header, string Format)[] BenchmarkColumns =
+    [
+        ("reference_samples_per_s", "reference loop", "F0"),
+        ("reference_1t_samples_per_s", "reference loop, 1 thread", "F0"),
+        ("core_1t_samples_per_s", "core loop, 1 thread", "F0"),
+        ("seq_1t_samples_per_s", "sequential, 1 thread", "F0"),
+        ("seq_all_samples_per_s", "sequential, all cores", "F0"),
+        ("pipeline_samples_per_s", "pipeline", "F0"),
+        ("speedup", "pipeline / sequential 1 thread", "F2"),
+        ("vs_reference", "fastest actor mode / reference loop", "F2"),
+        ("gemm_gflops", "matmul GFLOP/s", "F0"),
+        ("gemm_bound_fraction", "% of the GEMM bound", "%"),
+        ("others_cores", "cores other processes took", "F2"),
+        ("serialize_gbps", "serialize (GB/s)", "F2"),
+        ("deserialize_gbps", "deserialize (GB/s)", "F2"),
+        ("hop_ms", "one hop (ms)", "F2"),
+        ("akka_hop_ms", "one hop, Akka.Remote only (ms)", "F2"),
+        ("local_samples_per_s", "local pipeline (samples/s)", "F0"),
+        ("cluster_samples_per_s", "cluster pipeline (samples/s)", "F0"),
+        ("cluster_share", "cluster / local", "%"),
+        ("wire_fraction", "share of the step on the wire", "%"),
+        ("goodness_scoring_s", "goodness scoring, a pass per label (s)", "F3"),
+        ("hff_s", "Hyperspherical FF, one pass (s)", "F3"),
+        ("distance_s", "Distance-Forward, one pass (s)", "F3"),
+        ("mono_forward_s", "Mono-Forward, one pass (s)", "F3"),
+        ("hff_speedup", "HFF speed-up", "F1"),
+        ("distance_speedup", "Distance-Forward speed-up", "F1"),
+        ("mono_forward_speedup", "Mono-Forward speed-up", "F1"),
+    ];
+
+    /// <summary>A row per measured configuration of one benchmark result, its command, machine and result file below.</summary>
+    public static string BenchmarkTable(string repoPath, ResultFile file, Func<string, string> link)
+    {
+        var keys = file.Rows.SelectMany(r => r.Summary.Where(f => f.Value.N > 0).Select(f => f.Key)).ToHashSet();
+        var columns = BenchmarkColumns.Where(c => keys.Contains(c.Key)).ToList();
+        var sb = new StringBuilder();
+        sb.Append(C, $"| {file.Title} |");
+        foreach (var col in columns) sb.Append(C, $" {col.Header} |");
+        sb.AppendLine();
+        sb.Append("|---|");
+        foreach (var _ in columns) sb.Append("---:|");
+        sb.AppendLine();
+        foreach (var row in file.Rows)
+        {
+            var s = row.Summary;
+            sb.Append(C, $"| {row.Name} |");
+            foreach (var col in columns)
+                sb.Append(C, $" {(col.Format == "%" ? Percent(s, col.Key, "F0") : Plain(s, col.Key, col.Format))} |");
+            sb.AppendLine();
+        }
+        sb.AppendLine();
+        var rates = file.Invocations.Where(i => i.Machine.MatmulGflops is not null).Select(i => string.Create(C, $"{i.Machine.MatmulGflops:F0} GFLOP/s"))
+            .Distinct().ToList();
+        string rate = rates.Count > 0 ? $" Matmul rate at the start: {string.Join(", ", rates)}." : "";
+        string note = file.Note.Length > 0 ? " " + file.Note : "";
+        sb.AppendLine(C, $"Command: {Commands(file)}; result file [{repoPath}]({link(repoPath)}). {Machines(file)}{rate}{note}");
+        return sb.ToString();
+    }
+
     /// <summary>The distinct commands of a file without the seed that varies between them.</summary>
     static string Commands(ResultFile file) =>
         string.Join("<br>", file.Invocations.Select(i => $"`{i.Command}`").Distinct());
@@ -69,13 +129,13 @@ public static class ResultTables
     static string Machines(ResultFile file) =>
         string.Join(" ", file.Invocations.Select(i => $"{i.Machine.Cpu}, {i.Machine.Cores} cores").Distinct().Select(m => $"Measured on {m}."));
 
-    static string Percent(IReadOnlyDictionary<string, Spread> s, string key) =>
+    static string Percent(IReadOnlyDictionary<string, Spread> s, string key, string format = "F2") =>
         s.TryGetValue(key, out var v) && v.N > 0
-            ? v.N < 2 ? string.Create(C, $"{v.Mean * 100:F2} %") : string.Create(C, $"{v.Mean * 100:F2} ± {v.Sd * 100:F2} %")
+            ? v.N < 2 ? $"{(v.Mean * 100).ToString(format, C)} %" : $"{(v.Mean * 100).ToString(format, C)} ± {(v.Sd * 100).ToString(format, C)} %"
             : "–";
 
-    static string Plain(IReadOnlyDictionary<string, Spread> s, string key) =>
+    static string Plain(IReadOnlyDictionary<string, Spread> s, string key, string format = "F0") =>
         s.TryGetValue(key, out var v) && v.N > 0
-            ? v.N < 2 ? string.Create(C, $"{v.Mean:F0}") : string.Create(C, $"{v.Mean:F0} ± {v.Sd:F0}")
+            ? v.N < 2 ? v.Mean.ToString(format, C) : $"{v.Mean.ToString(format, C)} ± {v.Sd.ToString(format, C)}"
             : "–";
 }

@@ -5,7 +5,8 @@ using FFActors.Core.Objectives;
 using FFActors.Core.Platform;
 using FFActors.Core.Training;
 using static TorchSharp.torch;
-using static FFActors.Core.Tests.TestSupport;
+using static FFActors.Core.Tests.TestSetup;
+using static FFActors.TestSupport.Tensors;
 
 namespace FFActors.Core.Tests.Variants;
 
@@ -110,10 +111,10 @@ public class DendriticTests(Xunit.Abstractions.ITestOutputHelper output)
         // 784-200-200 dendritic, project defaults (RMS input norm, sum goodness, θ = width, peer norm 0.03, Adam 0.001),
         // 3 epochs of 3 000 images, seed 3, goodness of both layers scored on 1 000 test images.
         var model = new ModelOptions([784, 200, 200], InputNorm.Rms, GoodnessKind.Sum, Threshold: null, PeerNorm: 0.03, LayerKind: new DendriticKind());
-        var config = new FFConfig(new RunOptions(Seed: 3), new DataOptions(Dir: DataDir, TrainLimit: 3000, TestLimit: 1000), model,
+        var config = new FFConfig(new RunOptions(Seed: 3), new DataOptions(Dir: RepoPaths.Data, TrainLimit: 3000, TestLimit: 1000), model,
             new TrainOptions(Schedule.Simultaneous, 3, 100, Optimizer: new OptimizerOptions(LearningRate: 0.001, Schedule: LrSchedule.Constant)),
             new EvalOptions(ScoreLayers: [0, 1], HeadEpochs: 0, ValidateEachEpoch: false));
-        using var data = LoadMnist(trainLimit: 3000, testLimit: 1000);
+        using var data = Mnist.Load(trainLimit: 3000, testLimit: 1000);
         using var net = new FFNetwork(config, CPU);
         var overlay = new LabelOverlay();
         double untrained = GoodnessScorer.Accuracy(net, data.Test, overlay, [0, 1], 500);

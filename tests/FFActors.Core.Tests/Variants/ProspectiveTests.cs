@@ -5,7 +5,8 @@ using FFActors.Core.Objectives;
 using FFActors.Core.Platform;
 using FFActors.Core.Training;
 using static TorchSharp.torch;
-using static FFActors.Core.Tests.TestSupport;
+using static FFActors.Core.Tests.TestSetup;
+using static FFActors.TestSupport.Tensors;
 
 namespace FFActors.Core.Tests.Variants;
 
@@ -125,7 +126,7 @@ public class ProspectiveTests(Xunit.Abstractions.ITestOutputHelper output)
     public void At_the_seeds_settings_the_seed_formulation_follows_the_ff_gradient()
     {
         using var scope = NewDisposeScope();
-        using var data = LoadMnist(trainLimit: 200, testLimit: 1);
+        using var data = Mnist.Load(trainLimit: 200, testLimit: 1);
         var overlay = new LabelOverlay();
         var images = data.Train.Images.narrow(0, 0, 200);
         var labels = data.Train.Labels.narrow(0, 0, 200);
@@ -161,10 +162,10 @@ public class ProspectiveTests(Xunit.Abstractions.ITestOutputHelper output)
         // 3 epochs of 3 000 images, seed 3, goodness of both layers scored on 1 000 test images.
         var model = new ModelOptions([784, 200, 200], InputNorm.Rms, GoodnessKind.Sum, Threshold: null, PeerNorm: 0.03,
             LayerKind: new ProspectiveKind(new ProspectiveOptions(formulation)));
-        var config = new FFConfig(new RunOptions(Seed: 3), new DataOptions(Dir: DataDir, TrainLimit: 3000, TestLimit: 1000), model,
+        var config = new FFConfig(new RunOptions(Seed: 3), new DataOptions(Dir: RepoPaths.Data, TrainLimit: 3000, TestLimit: 1000), model,
             new TrainOptions(Schedule.Simultaneous, 3, 100, Optimizer: new OptimizerOptions(LearningRate: 0.001, Schedule: LrSchedule.Constant)),
             new EvalOptions(ScoreLayers: [0, 1], HeadEpochs: 0, ValidateEachEpoch: false));
-        using var data = LoadMnist(trainLimit: 3000, testLimit: 1000);
+        using var data = Mnist.Load(trainLimit: 3000, testLimit: 1000);
         using var net = new FFNetwork(config, CPU);
         var overlay = new LabelOverlay();
         double untrained = GoodnessScorer.Accuracy(net, data.Test, overlay, [0, 1], 500);

@@ -63,7 +63,7 @@ public interface IModelKind : IKeyGroup
 /// <summary>The registry of model kinds, keyed by <c>model.kind</c>.</summary>
 public static class ModelKinds
 {
-    public static IReadOnlyList<IModelKind> All { get; } = [new DenseKeys(), new CwcKeys(), new HffKeys(), new DistanceKeys(), new DendriticKeys(), new ProspectiveKeys()];
+    public static IReadOnlyList<IModelKind> All { get; } = [new DenseKeys(), new CwcKeys(), new HffKeys(), new DistanceKeys(), new MonoForwardKeys(), new DendriticKeys(), new ProspectiveKeys(), new ThreeFactorKeys(), new PclKeys()];
 
     public static IModelKind Of(string name) => All.First(k => k.Name == name);
 
@@ -128,6 +128,19 @@ public sealed class DistanceKeys : IModelKind
     public IReadOnlyList<ConfigKey> Keys => [Margin, Scale];
 
     public ModelOptions Apply(ModelOptions dense, ConfigReader r) => dense with { LayerKind = new DistanceKind(new DistanceOptions(Margin: r.Get(Margin), Scale: r.Get(Scale))) };
+}
+
+/// <summary><c>model.kind = mono-forward</c>: Mono-Forward (Gong et al. 2025). It has no keys of its own: the dense layers
+/// of <c>model.layers</c> with <c>model.input-norm</c>, each with a projection to the classes.</summary>
+public sealed class MonoForwardKeys : IModelKind
+{
+    public string Name => MonoForwardSpec.Name;
+
+    public string Section => "model";
+
+    public IReadOnlyList<ConfigKey> Keys => [];
+
+    public ModelOptions Apply(ModelOptions dense, ConfigReader r) => dense with { LayerKind = new MonoForwardKind(new MonoForwardOptions()) };
 }
 
 /// <summary><c>model.dendritic { }</c>: two-compartment units whose apical compartment hears the label.</summary>
