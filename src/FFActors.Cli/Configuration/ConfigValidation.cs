@@ -33,17 +33,17 @@ public static class ConfigValidation
     }
 
     /// <summary>
-    /// The goodness diagnostics and the model-driven negatives read a copy of the network's dense FF layers
-    /// (<see cref="ModelReplica"/>); a kind with other layers (dendritic, prospective) must run without them.
+    /// The goodness diagnostics and the model-driven negatives read a copy of the network's layers scored by their goodness
+    /// (<see cref="ModelReplica"/>: dense, three-factor, PCL-FF); a kind with other layers (dendritic, prospective) must run without them.
     /// </summary>
     static void CheckDenseCopies(ConfigReader r, ModelOptions model, bool needsModel)
     {
-        if (model.LabelDriven || FFNetwork.SpecsFor(model, new NetworkContext(new OptimizerOptions())).All(s => s is DenseSpec)) return;
+        if (model.LabelDriven || FFNetwork.SpecsFor(model, new NetworkContext(new OptimizerOptions())).All(s => s.FFObjective is not null)) return;
         string kind = r.Get(ModelKeys.Kind);
         if (needsModel)
-            throw r.Fail(TrainKeys.Negatives.Path, $"{r.Get(TrainKeys.Negatives)} reads a copy of dense FF layers, not model.kind = {kind}; use a strategy that needs no model");
+            throw r.Fail(TrainKeys.Negatives.Path, $"{r.Get(TrainKeys.Negatives)} reads a copy of FF layers scored by their goodness, not model.kind = {kind}; use a strategy that needs no model");
         if (r.Get(EvalKeys.DiagnosticSamples) > 0)
-            throw r.Fail(EvalKeys.DiagnosticSamples.Path, $"{r.Get(EvalKeys.DiagnosticSamples)}, but the goodness diagnostics read a copy of dense FF layers, not model.kind = {kind}; use 0");
+            throw r.Fail(EvalKeys.DiagnosticSamples.Path, $"{r.Get(EvalKeys.DiagnosticSamples)}, but the goodness diagnostics read a copy of FF layers scored by their goodness, not model.kind = {kind}; use 0");
     }
 
     static void CheckIlt(ConfigReader r, int layers)

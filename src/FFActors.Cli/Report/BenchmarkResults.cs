@@ -19,6 +19,7 @@ public static class BenchmarkResults
             var figures = new Dictionary<string, double?>
             {
                 ["reference_samples_per_s"] = row.ReferenceLoop,
+                ["reference_1t_samples_per_s"] = row.ReferenceLoopOneThread,
                 ["core_1t_samples_per_s"] = row.CoreLoopOneThread,
                 ["seq_1t_samples_per_s"] = row.SequentialOneThread,
                 ["seq_all_samples_per_s"] = row.SequentialAllCores,

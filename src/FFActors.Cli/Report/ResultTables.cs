@@ -66,6 +66,7 @@ public static class ResultTables
     static readonly (string Key, string Header, string Format)[] BenchmarkColumns =
     [
         ("reference_samples_per_s", "reference loop", "F0"),
+        ("reference_1t_samples_per_s", "reference loop, 1 thread", "F0"),
         ("core_1t_samples_per_s", "core loop, 1 thread", "F0"),
         ("seq_1t_samples_per_s", "sequential, 1 thread", "F0"),
         ("seq_all_samples_per_s", "sequential, all cores", "F0"),
