@@ -21,7 +21,8 @@ namespace FFActors.Benchmarks;
 /// (in the first round only: it is there for comparison, not for a target).</param>
 /// <param name="IncludeReferenceLoop">Also time the straightforward way to write FF with the same library, in every round: Core's
 /// FFTrainer in one process, no actors, every dense layer on its reference step (autograd, <c>loss.backward()</c>,
-/// torch.optim.Adam; <see cref="DenseKernel.Reference"/>) with intra-op threads = cores, over the same layers and batches.</param>
+/// torch.optim.Adam; <see cref="DenseKernel.Reference"/>) with intra-op threads = cores, over the same layers and batches; and once
+/// (first round) with one intra-op thread, beside Core's loop with the blocked kernel on one thread: the kernels' own gain.</param>
 /// <param name="Rounds">Times every mode of a row is measured, each round preceded by a fresh measurement of the matmul rate;
 /// the row reports the median round of each mode and the median rate. On a shared machine one epoch of a mode can land in
 /// another tenant's burst, and a rate measured minutes before the timings need not hold during them.</param>
@@ -92,7 +93,7 @@ public static class PipelineBenchmark
             if (o.IncludeReferenceLoop) ReferenceLoop(config, warm, cores);
         }
 
-        double? core = null;
+        double? core = null, referenceOne = null;
         var reference = new List<double>();
         var runs = new List<ModeMeasurement>();
         var rates = new List<double>();
@@ -113,6 +114,11 @@ public static class PipelineBenchmark
             {
                 progress?.Invoke($"{at}: reference loop (autograd + torch.optim.Adam, no actors), {cores} threads");
                 reference.Add(ReferenceLoop(config, data, cores));
+                if (round == 1)
+                {
+                    progress?.Invoke($"{at}: reference loop, 1 thread");
+                    referenceOne = ReferenceLoop(config, data, 1);
+                }
             }
             progress?.Invoke($"{at}: sequential, 1 thread");
             runs.Add(Time("sequential-1", config, new RuntimeOptions(ExecutionMode.Sequential, o.CreditWindow, 1, 0, false), data, cores, round, cancel));
@@ -136,17 +142,17 @@ public static class PipelineBenchmark
         double free = FreeRunningSamplesPerSecond(config, batch, cores, stepMs, o.FreeRunSeconds);
 
         return PipelineBenchmarkRow.Of(layers, batch, data.Train.Count, cores, core, runs, rates, stepMs, free,
-            reference.Count > 0 ? Median.Lower(reference, r => r) : null);
+            reference.Count > 0 ? Median.Lower(reference, r => r) : null, referenceOne);
     }
 
     /// <summary>
     /// Samples/s of one epoch of the plain loop a user would write with TorchSharp: Core's trainer in this thread, each dense
-    /// layer's step through autograd and torch.optim.Adam (<see cref="ReferenceDenseKernel"/>), intra-op threads = cores.
+    /// layer's step through autograd and torch.optim.Adam (<see cref="ReferenceDenseKernel"/>), with <paramref name="threads"/> intra-op threads.
     /// </summary>
-    static double ReferenceLoop(FFConfig config, DataSplits data, int cores)
+    static double ReferenceLoop(FFConfig config, DataSplits data, int threads)
     {
         var plain = config with { Model = config.Model with { Kernel = DenseKernel.Reference } };
-        IntraOpThreads.Set(cores);
+        IntraOpThreads.Set(threads);
         using var net = new FFNetwork(plain.Model, plain.Train.OptimizerOrDefault, plain.Run.Seed, CPU);
         return new FFTrainer(plain).Train(net, data)[0].SamplesPerSecond;
     }
@@ -306,7 +312,7 @@ public static class PipelineBenchmark
             sb.AppendLine($"oneMKL: {r.Blas}");
         if (r.LoadAverage is { } load)
             sb.AppendLine($"load average before {load.Before:F2}, after {load.After:F2}");
-        sb.AppendLine("layers                     batch  ref-all  core-1t  seq-1t  seq-all  per-layer  unshared  lanes  speedup  ideal  effic.  /cores  gain  vs-ref  GFLOP/s  GEMM-bound  %bound  others  stolen  busy per layer (best)  msg s  build s  shared/b  ceiling  %ceil  free  %free  step ms per layer (alone, 1 thread)");
+        sb.AppendLine("layers                     batch  ref-all  ref-1t  core-1t  seq-1t  seq-all  per-layer  unshared  lanes  speedup  ideal  effic.  /cores  gain  vs-ref  GFLOP/s  GEMM-bound  %bound  others  stolen  busy per layer (best)  msg s  build s  shared/b  ceiling  %ceil  free  %free  step ms per layer (alone, 1 thread)");
         foreach (var row in r.Rows)
         {
             var p = row.MedianRun(row.PipelineMode)!;
@@ -317,6 +323,7 @@ public static class PipelineBenchmark
                 $"[{string.Join(",", row.Layers)}]".PadRight(25),
                 $"{row.BatchSize,5}",
                 $"{(row.ReferenceLoop is { } rl ? rl.ToString("F0") : "-"),7}",
+                $"{(row.ReferenceLoopOneThread is { } r1 ? r1.ToString("F0") : "-"),6}",
                 $"{(row.CoreLoopOneThread is { } c ? c.ToString("F0") : "-"),7}",
                 $"{row.SequentialOneThread,6:F0}",
                 $"{row.SequentialAllCores,7:F0}",

@@ -46,6 +46,7 @@ public sealed record PipelineBenchmarkReport(int Cores, double GemmGflops, doubl
 /// <param name="GemmGflops">The median of <see cref="RoundGemmGflops"/>: the rate this row's GEMM bound uses.</param>
 /// <param name="ReferenceLoop">Samples/s of the plain reference loop's median round (one process, autograd and torch.optim.Adam,
 /// intra-op threads = cores; <see cref="PipelineBenchmarkOptions.IncludeReferenceLoop"/>); null when not measured.</param>
+/// <param name="ReferenceLoopOneThread">The same loop with one intra-op thread (first round only), beside <see cref="CoreLoopOneThread"/>.</param>
 public sealed record PipelineBenchmarkRow(
     int[] Layers,
     int BatchSize,
@@ -68,7 +69,8 @@ public sealed record PipelineBenchmarkRow(
     double FreeRunning = 0,
     IReadOnlyList<double>? RoundGemmGflops = null,
     double GemmGflops = 0,
-    double? ReferenceLoop = null)
+    double? ReferenceLoop = null,
+    double? ReferenceLoopOneThread = null)
 {
     /// <summary>
     /// The row of a network from what was measured: every mode's rounds, the matmul rate before each round, each layer's step
@@ -76,7 +78,7 @@ public sealed record PipelineBenchmarkRow(
     /// </summary>
     public static PipelineBenchmarkRow Of(int[] layers, int batch, int samples, int cores, double? coreLoopOneThread,
         IReadOnlyList<ModeMeasurement> runs, IReadOnlyList<double> roundGemmGflops, IReadOnlyList<double> layerStepMs, double freeRunning,
-        double? referenceLoop = null)
+        double? referenceLoop = null, double? referenceLoopOneThread = null)
     {
         ModeMeasurement Required(string mode) => MedianRun(runs, mode) ?? throw new ArgumentException($"mode {mode} was not measured", nameof(runs));
         var seq1 = Required("sequential-1");
@@ -95,7 +97,7 @@ public sealed record PipelineBenchmarkRow(
         double ceiling = batch * 1000.0 / Math.Max(layerStepMs.Max(), layerStepMs.Sum() / cores);
         return new PipelineBenchmarkRow(layers, batch, samples, coreLoopOneThread, seq1.SamplesPerSecond, seqN.SamplesPerSecond, pipe.SamplesPerSecond,
             speedup, ideal, speedup / ideal, pipe.SamplesPerSecond / seqN.SamplesPerSecond, flops, bound, best / bound,
-            runs, pipe.Mode, layerStepMs, ceiling, freeRunning, roundGemmGflops, gemmRate, referenceLoop);
+            runs, pipe.Mode, layerStepMs, ceiling, freeRunning, roundGemmGflops, gemmRate, referenceLoop, referenceLoopOneThread);
     }
 
     /// <summary>The fastest actor mode / the plain reference loop: what the kernels and the actors gain over the straightforward

@@ -120,6 +120,7 @@ public class PipelineBenchmarkTests(ITestOutputHelper output)
             Assert.Equal(2, row.RoundGemmGflops!.Count);
             // The plain reference loop (autograd and torch.optim.Adam, no actors) ran beside the actor modes.
             Assert.True(row.ReferenceLoop > 0, $"reference loop {row.ReferenceLoop}");
+            Assert.True(row.ReferenceLoopOneThread > 0, $"reference loop, 1 thread {row.ReferenceLoopOneThread}");
             Assert.Equal(new[] { row.Pipeline, row.SequentialOneThread, row.SequentialAllCores }.Max() / row.ReferenceLoop!.Value, row.ReferenceGain!.Value, 12);
             Assert.Equal(layers, row.LayerStepMs!.Count);
             Assert.Contains(table.Split('\n'), line => line.StartsWith($"[{string.Join(",", row.Layers)}]", StringComparison.Ordinal)

@@ -303,6 +303,9 @@ public class ExperimentTests(Xunit.Abstractions.ITestOutputHelper output)
         var rbmMnist = ExperimentLoader.Load(Shipped("rbm-mnist.conf"), quick: false);
         Assert.Equal("mnist", rbmMnist.Transfer.Target);
         Assert.Equal(["ff", "rbm", "dbn", "random", "pixels"], rbmMnist.Arms.Select(a => a.Name));
+        var transferRbm = ExperimentLoader.Load(Shipped("transfer-rbm.conf"), quick: false);
+        Assert.Equal("fashion-mnist", transferRbm.Transfer.Target);
+        Assert.Equal(rbmMnist.Arms.Select(a => (a.Name, a.Kind)), transferRbm.Arms.Select(a => (a.Name, a.Kind)));
         Assert.Equal(10, transfer.Transfer.Probe.Epochs);
         var quickTransfer = ExperimentLoader.Load(Shipped("transfer.conf"), quick: true);
         Assert.Equal(3, quickTransfer.Transfer.Probe.Epochs);

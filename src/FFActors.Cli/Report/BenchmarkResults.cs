@@ -19,6 +19,7 @@ public static class BenchmarkResults
             var figures = new Dictionary<string, double?>
             {
                 ["reference_samples_per_s"] = row.ReferenceLoop,
+                ["reference_1t_samples_per_s"] = row.ReferenceLoopOneThread,
                 ["core_1t_samples_per_s"] = row.CoreLoopOneThread,
                 ["seq_1t_samples_per_s"] = row.SequentialOneThread,
                 ["seq_all_samples_per_s"] = row.SequentialAllCores,
@@ -60,8 +61,10 @@ public static class BenchmarkResults
             ["goodness_scoring_s"] = r.GoodnessMedian,
             ["hff_s"] = r.HffMedian,
             ["distance_s"] = r.DistanceMedian,
+            ["mono_forward_s"] = r.MonoForwardMedian,
             ["hff_speedup"] = r.Ratio,
             ["distance_speedup"] = r.DistanceRatio,
+            ["mono_forward_speedup"] = r.MonoForwardRatio,
         };
         var name = $"[{string.Join(", ", r.Layers)}], {r.Samples} test images, {r.Threads} threads";
         return File("bench inference", options, command, null, load, [new ResultRow(name, [], [new SeedFigures(1, figures)])]);
