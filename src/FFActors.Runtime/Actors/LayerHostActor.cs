@@ -11,14 +11,16 @@ namespace FFActors.Runtime.Actors;
 /// stops them when asked (<see cref="RetireLayers"/>). There is one per layer-host node, and one inside
 /// every local run, so the coordinator places layers the same way wherever they run. A failing layer
 /// is stopped, never restarted (a restart would silently re-initialise its weights); the host tells
-/// the layer's coordinator why (<see cref="LayerFailed"/>), and the coordinator restores from its checkpoint.
+/// the actor that asked for the layer why (<see cref="LayerFailed"/>), and the run restores from its checkpoint.
 /// It watches every coordinator it creates layers for: when one is gone (its process crashed, its node was downed),
 /// the layers of its runs are stopped, so a layer-host node outlives its coordinators and serves the next one
 /// (a <c>--resume</c> of the run) with nothing left over.
 /// </summary>
 internal sealed class LayerHostActor : ReceiveActor
 {
-    sealed record Child(string RunId, int Generation, int Layer, IActorRef Coordinator);
+    // Keeper: the actor that asked for the layer; failures go to it, the actor that watches the layer, so a
+    // failure report always arrives before the layer's Terminated (one sender, one receiver, in order).
+    sealed record Child(string RunId, int Generation, int Layer, IActorRef Coordinator, IActorRef Keeper);
 
     readonly LayerHostSettings s;
     readonly Dictionary<IActorRef, Child> children = new();
@@ -54,7 +56,7 @@ internal sealed class LayerHostActor : ReceiveActor
             c.Coordinator, c.Downstream, c.Checkpoint, c.ReportGoodness, s.Hooks, group, lane);
         var layer = Context.ActorOf(LayerActor.Props(settings, dispatcher), $"layer{c.Options.Index}-g{c.Generation}-{++created}");
         Context.Watch(layer);
-        children[layer] = new Child(c.RunId, c.Generation, c.Options.Index, c.Coordinator);
+        children[layer] = new Child(c.RunId, c.Generation, c.Options.Index, c.Coordinator, Sender);
         if (coordinators.Add(c.Coordinator)) Context.Watch(c.Coordinator);
         Sender.Tell(new LayerCreated(c.RunId, c.Generation, c.Options.Index, layer), Self);
     }
@@ -96,12 +98,12 @@ internal sealed class LayerHostActor : ReceiveActor
     {
         if (!children.TryGetValue(layer, out var child)) return;
         var reason = cause is ActorInitializationException { InnerException: { } inner } ? $"could not start: {inner.Message}" : cause.Message;
-        child.Coordinator.Tell(new LayerFailed(child.RunId, child.Generation, child.Layer, reason, cause is LayerFaultException { NonFinite: true }), Self);
+        child.Keeper.Tell(new LayerFailed(child.RunId, child.Generation, child.Layer, reason, cause is LayerFaultException { NonFinite: true }), Self);
     }
 
     protected override SupervisorStrategy SupervisorStrategy() => new ReportingStopStrategy(Failed);
 
-    /// <summary>Stops a failed child and reports it; the report is sent before the stop, so it reaches the coordinator before the child's Terminated.</summary>
+    /// <summary>Stops a failed child and reports it; the report is sent before the stop, so it reaches the keeper before the child's Terminated.</summary>
     sealed class ReportingStopStrategy(Action<IActorRef, Exception> report)
         : OneForOneStrategy(-1, Timeout.Infinite, _ => Directive.Stop, loggingEnabled: false)
     {

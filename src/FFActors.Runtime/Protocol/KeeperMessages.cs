@@ -5,7 +5,7 @@ namespace FFActors.Runtime.Protocol;
 
 // The run supervisor and the layer keeper, which alone deals with the layer hosts: it places each
 // generation's layers, watches them and their hosts, retires old generations and gathers the trained
-// layers at the end. Failure reports of the hosts (LayerFailed) reach it through the supervisor.
+// layers at the end. The hosts send their failure reports (LayerFailed) to it directly.
 
 /// <summary>Place generation <paramref name="Generation"/>'s layers, loaded from checkpoint
 /// <paramref name="CheckpointId"/> or fresh from the seed; older generations are retired and a placement

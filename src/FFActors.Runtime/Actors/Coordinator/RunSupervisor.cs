@@ -152,7 +152,6 @@ internal sealed class RunSupervisor : ReceiveActor
         Receive<ProbeReport>(r => exchange.Forward(r));
         Receive<ScoreGoodness>(m => evaluator.Forward(m));
         Receive<LayerFeatures>(m => evaluator.Forward(m));
-        Receive<LayerFailed>(f => keeper.Forward(f));
         Receive<LayerLost>(l => l.Generation == generation, OnLayerLost);
         Faults();
     }
