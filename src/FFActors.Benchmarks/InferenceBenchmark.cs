@@ -18,12 +18,15 @@ public sealed record InferenceBenchmarkOptions(int[] Layers, int Samples = 10000
 /// <param name="Ratio">Median goodness-scoring time / median HFF time.</param>
 /// <param name="DistanceSeconds">Each timing of Distance-Forward: one pass, negative distances to the class centres of the same score layers.</param>
 /// <param name="DistanceRatio">Median goodness-scoring time / median Distance-Forward time.</param>
+/// <param name="MonoForwardSeconds">Each timing of Mono-Forward: one pass, each score layer's activities times its projection to the classes.</param>
+/// <param name="MonoForwardRatio">Median goodness-scoring time / median Mono-Forward time.</param>
 public sealed record InferenceBenchmarkReport(int[] Layers, int Samples, int Classes, int[] ScoreLayers, int Threads,
     double[] GoodnessSeconds, double[] HffSeconds, double GoodnessMedian, double HffMedian, double Ratio,
-    double[] DistanceSeconds, double DistanceMedian, double DistanceRatio);
+    double[] DistanceSeconds, double DistanceMedian, double DistanceRatio,
+    double[] MonoForwardSeconds, double MonoForwardMedian, double MonoForwardRatio);
 
 /// <summary>
-/// Inference cost of the single-pass variants, Hyperspherical FF and Distance-Forward, against label-scoring FF (one pass per class) on
+/// Inference cost of the single-pass variants, Hyperspherical FF, Distance-Forward and Mono-Forward, against label-scoring FF (one pass per class) on
 /// networks of the same size, classifying the same MNIST test images with the same evaluation code
 /// (<see cref="GoodnessScorer.Accuracy"/>). The weights are each network's seeded initial ones:
 /// the cost of a forward pass does not depend on their values.
@@ -38,6 +41,7 @@ public static class InferenceBenchmark
         using var ff = new FFNetwork(new ModelOptions(o.Layers), optimizer, o.Seed, CPU);
         using var hff = new FFNetwork(new ModelOptions(o.Layers, LayerKind: new HffKind(new HffOptions())), optimizer, o.Seed, CPU);
         using var df = new FFNetwork(new ModelOptions(o.Layers, LayerKind: new DistanceKind(new DistanceOptions())), optimizer, o.Seed, CPU);
+        using var mf = new FFNetwork(new ModelOptions(o.Layers, InputNorm.None, LayerKind: new MonoForwardKind(new MonoForwardOptions())), optimizer, o.Seed, CPU);
         var overlay = new LabelOverlay();
         var layers = new EvalOptions().ScoreLayersFor(ff.Layers.Count);
         double Time(FFNetwork net)
@@ -49,19 +53,23 @@ public static class InferenceBenchmark
         Time(ff); // warm-up: first-call allocations and kernel selection
         Time(hff);
         Time(df);
+        Time(mf);
         var goodness = new double[o.Repeats];
         var single = new double[o.Repeats];
         var distance = new double[o.Repeats];
+        var mono = new double[o.Repeats];
         for (int r = 0; r < o.Repeats; r++)
         {
             goodness[r] = Time(ff);
             single[r] = Time(hff);
             distance[r] = Time(df);
-            progress?.Invoke($"repeat {r + 1}/{o.Repeats}: goodness scoring {goodness[r]:F3} s, HFF {single[r]:F3} s, Distance-Forward {distance[r]:F3} s");
+            mono[r] = Time(mf);
+            progress?.Invoke($"repeat {r + 1}/{o.Repeats}: goodness scoring {goodness[r]:F3} s, HFF {single[r]:F3} s, Distance-Forward {distance[r]:F3} s, " +
+                $"Mono-Forward {mono[r]:F3} s");
         }
-        double gm = Median.Of(goodness), hm = Median.Of(single), dm = Median.Of(distance);
+        double gm = Median.Of(goodness), hm = Median.Of(single), dm = Median.Of(distance), mm = Median.Of(mono);
         return new InferenceBenchmarkReport(o.Layers, data.Test.Count, overlay.Classes, layers, get_num_threads(), goodness, single, gm, hm, gm / hm,
-            distance, dm, gm / dm);
+            distance, dm, gm / dm, mono, mm, gm / mm);
     }
 
     public static string Format(InferenceBenchmarkReport r) =>
@@ -70,5 +78,6 @@ public static class InferenceBenchmark
             $"goodness scoring ({r.Classes} label passes): {r.GoodnessMedian:F3} s  ({r.Samples / r.GoodnessMedian:F0} samples/s)\n" +
             $"hyperspherical FF (1 pass):             {r.HffMedian:F3} s  ({r.Samples / r.HffMedian:F0} samples/s)\n" +
             $"distance-forward (1 pass):              {r.DistanceMedian:F3} s  ({r.Samples / r.DistanceMedian:F0} samples/s)\n" +
-            $"speed-up of inference: HFF {r.Ratio:F1}x, Distance-Forward {r.DistanceRatio:F1}x");
+            $"mono-forward (1 pass):                  {r.MonoForwardMedian:F3} s  ({r.Samples / r.MonoForwardMedian:F0} samples/s)\n" +
+            $"speed-up of inference: HFF {r.Ratio:F1}x, Distance-Forward {r.DistanceRatio:F1}x, Mono-Forward {r.MonoForwardRatio:F1}x");
 }

@@ -66,7 +66,7 @@ public static class PipelineRunner
         config.Eval.CheckLayers(config.Model.LayerCount);
         CheckData(config, data);
         if (config.Model.LabelDriven && config.Train.CollaborationOrDefault.Enabled)
-            throw new ArgumentException("train.collaboration: not supported for a CwC-FF, HFF or Distance-Forward network");
+            throw new ArgumentException("train.collaboration: not supported for a label-driven network (CwC-FF, HFF, Distance-Forward, Mono-Forward)");
         var log = new List<string>();
         if (config.Train.Schedule != Schedule.Simultaneous)
             log.Add($"train.schedule = {config.Train.Schedule}: the actor runtime always runs the simultaneous schedule");

@@ -15,9 +15,11 @@ public sealed class RuntimeHooks
 /// <summary>A training batch as the coordinator built it.</summary>
 public sealed record BatchTrace(int Generation, int Epoch, int Batch, long[] Indices);
 
-/// <summary>What one layer used and produced in one training step (copied out).</summary>
+/// <summary>What one layer used and produced in one training step (copied out): its s·γ, its goodness, and its row of
+/// every other signal by name (<paramref name="Signals"/>, null when there were none).</summary>
 public sealed record LayerStepTrace(int Layer, int Generation, int Epoch, int Batch,
-    float[]? GammaPositive, float[]? GammaNegative, float[] GoodPositive, float[] GoodNegative);
+    float[]? GammaPositive, float[]? GammaNegative, float[] GoodPositive, float[] GoodNegative,
+    IReadOnlyDictionary<string, float[]>? Signals = null);
 
 /// <summary>
 /// Make layer <paramref name="layer"/> fail on training batch <paramref name="batch"/> of

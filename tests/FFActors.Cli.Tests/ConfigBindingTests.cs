@@ -7,7 +7,7 @@ using FFActors.Runtime.Serialization;
 
 namespace FFActors.Cli.Tests;
 
-/// <summary>Binding of the runtime and cluster keys, the checks across keys, includes and command-line conflicts.</summary>
+/// <summary>Defaults of the runtime and cluster keys (each key's own binding: <see cref="KeyBindingTableTests"/>), the checks across keys, includes and command-line conflicts.</summary>
 public class ConfigBindingTests
 {
     static ConfigBinder Binder(string? file, params string[] sets) => new(ConfigLoader.Load(file, sets));
@@ -24,46 +24,6 @@ public class ConfigBindingTests
         Assert.Empty(cluster.LayerNodes!);
         Assert.Equal(new FFActors.Runtime.Transport.DataPlaneOptions(), cluster.DataPlane);
         Assert.False(cluster.Tls!.Enabled);
-    }
-
-    [Fact]
-    public void Every_runtime_key_binds_to_its_option()
-    {
-        var runtime = Binder(null, "runtime.mode=sequential", "runtime.credit-window=7", "runtime.lanes=2", "runtime.threads-per-layer=3",
-            "runtime.work-sharing=off", "runtime.checkpoint-every=50", "runtime.checkpoints=false").BindRuntime();
-        Assert.Equal(new RuntimeOptions(ExecutionMode.Sequential, CreditWindow: 7, ThreadsPerLayer: 3, CheckpointEvery: 50, Checkpoints: false, Lanes: 2, WorkSharing: false),
-            runtime);
-    }
-
-    [Fact]
-    public void Every_cluster_key_binds_to_its_option()
-    {
-        var cert = Path.Combine(RepoPaths.TempDir(), "node.pfx");
-        File.WriteAllText(cert, "not read while binding");
-        var c = Binder(null, "cluster.host=10.0.0.5", "cluster.port=4053", "cluster.seed-nodes=[\"akka.ssl.tcp://ffactors@10.0.0.1:4053\"]",
-            "cluster.node-name=gpu-a", "cluster.min-layer-hosts=2", "cluster.placement=explicit", "cluster.layer-nodes=[gpu-a, gpu-b]",
-            "cluster.wire-precision=bfloat16", "cluster.maximum-frame-size=1048576", "cluster.join-timeout=30.5", "cluster.heartbeat-pause=20",
-            "cluster.stable-after=7", "cluster.data-plane.enabled=off", "cluster.data-plane.port=5000", "cluster.data-plane.threshold=1024",
-            "cluster.data-plane.expiry=90", "cluster.data-plane.fetch-timeout=15", "cluster.tls.enabled=on", $"cluster.tls.certificate-path={cert}",
-            "cluster.tls.certificate-password=secret", "cluster.tls.trusted-thumbprints=[AB12, CD34]").BindCluster();
-        Assert.Equal("10.0.0.5", c.Host);
-        Assert.Equal(4053, c.Port);
-        Assert.Equal(["akka.ssl.tcp://ffactors@10.0.0.1:4053"], c.SeedNodes!);
-        Assert.Equal("gpu-a", c.NodeName);
-        Assert.Equal(2, c.MinLayerHosts);
-        Assert.Equal(PlacementKind.Explicit, c.Placement);
-        Assert.Equal(["gpu-a", "gpu-b"], c.LayerNodes!);
-        Assert.Equal(WirePrecision.BFloat16, c.Precision);
-        Assert.Equal(1048576, c.MaximumFrameSize);
-        Assert.Equal(30.5, c.JoinTimeoutSeconds);
-        Assert.Equal(20, c.HeartbeatPause);
-        Assert.Equal(7, c.StableAfter);
-        Assert.Equal(new FFActors.Runtime.Transport.DataPlaneOptions(false, 5000, 1024, 90, 15), c.DataPlane);
-        Assert.True(c.Tls!.Enabled);
-        Assert.Equal(cert, c.Tls.CertificatePath);
-        Assert.Equal("secret", c.Tls.CertificatePassword);
-        Assert.Equal(["AB12", "CD34"], c.Tls.TrustedThumbprints!);
-        c.Validate(); // what the runtime checks again must agree
     }
 
     [Theory]
@@ -135,7 +95,7 @@ public class ConfigBindingTests
     [Fact]
     public void A_score_layer_the_model_lacks_is_refused_before_any_run_folder_is_written()
     {
-        var outDir = RepoPaths.TempDir();
+        var outDir = TempFolder.New();
         var e = Fails(() => TrainCommand.Run(null, [$"data.dir={RepoPaths.Data}", "model.layers=[784, 20, 20, 20]", "eval.score-layers=[5]",
             $"run.out-dir={outDir}", "run.name=never"]));
         Assert.Equal("eval.score-layers", e.Key);
@@ -145,7 +105,7 @@ public class ConfigBindingTests
     [Fact]
     public void Include_in_a_config_file_reads_the_file_beside_it()
     {
-        var dir = RepoPaths.TempDir();
+        var dir = TempFolder.New();
         File.WriteAllText(Path.Combine(dir, "base.conf"), "train { epochs = 4, batch-size = 50 }\n");
         File.WriteAllText(Path.Combine(dir, "run.conf"), "include \"base.conf\"\ntrain.epochs = 6\n");
         var c = Binder(Path.Combine(dir, "run.conf")).Bind();
@@ -156,7 +116,7 @@ public class ConfigBindingTests
     [Fact]
     public void A_bad_value_in_an_included_file_names_that_file()
     {
-        var dir = RepoPaths.TempDir();
+        var dir = TempFolder.New();
         File.WriteAllText(Path.Combine(dir, "base.conf"), "train { batch-size = -3 }\n");
         File.WriteAllText(Path.Combine(dir, "run.conf"), "include \"base.conf\"\n");
         var e = Fails(() => Binder(Path.Combine(dir, "run.conf")).Bind());
@@ -174,7 +134,7 @@ public class ConfigBindingTests
     [InlineData("include \"run.conf\"\n", "include cycle (run.conf -> run.conf)")]
     public void A_broken_include_is_one_line_naming_the_file(string text, string problem)
     {
-        var dir = RepoPaths.TempDir();
+        var dir = TempFolder.New();
         var file = Path.Combine(dir, "run.conf");
         File.WriteAllText(file, text);
         var e = Fails(() => ConfigLoader.Load(file, []));

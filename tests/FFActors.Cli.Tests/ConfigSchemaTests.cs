@@ -129,7 +129,7 @@ public class ExperimentSchemaTests
     [MemberData(nameof(RefusedExperimentValues))]
     public void Every_experiment_key_refuses_a_bad_value_with_the_key_as_data(string key, string value)
     {
-        var file = Path.Combine(RepoPaths.TempDir(), "exp.conf");
+        var file = Path.Combine(TempFolder.New(), "exp.conf");
         File.WriteAllText(file, $"experiment {{\n  arms {{ a {{}} }}\n  {key["experiment.".Length..]} = {value}\n}}\n");
         var e = Assert.Throws<ConfigException>(() => FFActors.Cli.Experiments.ExperimentLoader.Load(file, quick: false));
         Assert.Equal(key, e.Key);

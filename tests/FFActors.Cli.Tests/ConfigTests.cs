@@ -28,7 +28,7 @@ public class ConfigTests
     {
         // Defaults include empty strings (run.name) and empty lists (train.ilt.start): both must survive config.conf.
         var loaded = ConfigLoader.Load(null, ["train.collaboration.scale=0.5"]);
-        var file = Path.Combine(RepoPaths.TempDir(), "config.conf");
+        var file = Path.Combine(TempFolder.New(), "config.conf");
         File.WriteAllText(file, loaded.Render());
         var back = new ConfigBinder(ConfigLoader.Load(file, [])).Bind();
         var original = new ConfigBinder(loaded).Bind();
@@ -53,7 +53,7 @@ public class ConfigTests
     [Fact]
     public void File_values_override_reference_and_set_overrides_file()
     {
-        var dir = RepoPaths.TempDir();
+        var dir = TempFolder.New();
         var file = Path.Combine(dir, "run.conf");
         File.WriteAllText(file, "train { epochs = 7, batch-size = 50 }\nmodel.input-norm = l2\n");
         var c = Bind(file, "train.epochs=9");
@@ -65,7 +65,7 @@ public class ConfigTests
     [Fact]
     public void Unknown_key_in_file_names_the_file_and_key_with_a_suggestion()
     {
-        var dir = RepoPaths.TempDir();
+        var dir = TempFolder.New();
         var file = Path.Combine(dir, "typo.conf");
         File.WriteAllText(file, "train { epocs = 3 }");
         var e = Fails(file);
@@ -116,7 +116,7 @@ public class ConfigTests
     [InlineData("train { epochs = lots }", "train.epochs: expected an integer, got 'lots'")]
     public void Malformed_files_are_reported_by_file_name(string text, string problem)
     {
-        var dir = RepoPaths.TempDir();
+        var dir = TempFolder.New();
         var file = Path.Combine(dir, "broken.conf");
         File.WriteAllText(file, text);
         var e = Fails(file);
@@ -178,6 +178,36 @@ public class ConfigTests
         Assert.Equal(CollaborationRemedy.DepthScaled, c.Train.CollaborationOrDefault.Remedy);
         Assert.Null(Bind(null).Model.LayerKind);
         Assert.Equal(CollaborationRemedy.None, Bind(null).Train.CollaborationOrDefault.Remedy);
+    }
+
+    [Fact]
+    public void Mono_forward_binds_from_its_sample_with_the_paper_s_unnormalised_inputs()
+    {
+        var c = Bind(Path.Combine(RepoPaths.Root, "samples", "mnist-mono-forward.conf"));
+        Assert.Equal(new MonoForwardKind(new MonoForwardOptions(10)), c.Model.LayerKind);
+        Assert.True(c.Model.LabelDriven);
+        Assert.Equal(InputNorm.None, c.Model.InputNorm);
+        Assert.Equal([2], c.Eval.ScoreLayers!);
+    }
+
+    [Fact]
+    public void Dendritic_and_prospective_configs_bind_and_refuse_what_reads_dense_layers()
+    {
+        var d = Bind(Path.Combine(RepoPaths.Root, "samples", "mnist-dendritic.conf"));
+        Assert.Equal(new DendriticKind(), d.Model.LayerKind);
+        Assert.False(d.Model.LabelDriven);
+        var p = Bind(Path.Combine(RepoPaths.Root, "samples", "mnist-prospective-seed.conf"), "model.prospective.energy=0.1");
+        Assert.Equal(new ProspectiveKind(new ProspectiveOptions(ProspectiveFormulation.Seed, 0.5, 0.05, 0.01, 20, 0.2, 0.1)), p.Model.LayerKind);
+
+        // The goodness diagnostics and model-driven negatives read copies of dense layers: one line naming the key.
+        var diagnostics = Fails(null, "model.kind=dendritic");
+        Assert.Equal("eval.diagnostics.samples", diagnostics.Key);
+        Assert.Contains("model.kind = dendritic", diagnostics.Message);
+        var negatives = Fails(null, "model.kind=prospective", "train.negatives=hard-label", "eval.diagnostics.samples=0");
+        Assert.Equal("train.negatives", negatives.Key);
+        Assert.DoesNotContain('\n', negatives.Message);
+        Assert.Equal("model.prospective.energy", Fails(null, "model.kind=prospective", "model.prospective.energy=0.5").Key);
+        Assert.Equal("model.prospective.rate", Fails(null, "model.kind=prospective", "model.prospective.rate=0").Key);
     }
 
     [Fact]

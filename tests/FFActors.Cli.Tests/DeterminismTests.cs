@@ -27,20 +27,17 @@ public class DeterminismTests
         $"run.out-dir={outDir}", $"run.name={name}", .. model,
     ];
 
-    static byte[][] Weights(string run) =>
-        [.. Directory.GetFiles(Path.Combine(run, "weights"), "layer*.pt").Order(StringComparer.Ordinal).Select(File.ReadAllBytes)];
-
     [Theory]
     [MemberData(nameof(Models))]
     public void Both_modes_and_a_resume_in_the_other_mode_end_with_the_same_weight_files_with_default_threads(string kind, string[] model)
     {
-        var outDir = RepoPaths.TempDir();
+        var outDir = TempFolder.New();
         Assert.Equal(0, TrainCommand.Run(null, [.. Small(outDir, "seq", model), "runtime.mode=sequential"]));
         Assert.Equal(0, TrainCommand.Run(null, [.. Small(outDir, "pipe", model), "runtime.mode=pipeline"]));
         int layers = kind == "dense" ? 3 : 2;
-        var sequential = Weights(Path.Combine(outDir, "seq"));
+        var sequential = RunFiles.Weights(Path.Combine(outDir, "seq"));
         Assert.Equal(layers, sequential.Length);
-        Assert.True(sequential.SequenceEqual(Weights(Path.Combine(outDir, "pipe")), ByteArrays), $"{kind}: sequential and pipeline weights differ");
+        Assert.True(sequential.SequenceEqual(RunFiles.Weights(Path.Combine(outDir, "pipe")), ByteArrays), $"{kind}: sequential and pipeline weights differ");
 
         // The auto thread count is written into the run's config as resolved, so a resume computes with it.
         Assert.Contains($"threads-per-layer : {Math.Max(1, Environment.ProcessorCount / layers)}", File.ReadAllText(Path.Combine(outDir, "seq", "config.conf")));
@@ -51,7 +48,7 @@ public class DeterminismTests
         Directory.Delete(Path.Combine(seq, "weights"), recursive: true);
         Assert.Equal(0, TrainCommand.Resume(seq, null, ["runtime.mode=pipeline"]));
         Assert.Contains("e0001-b000000", File.ReadAllText(Path.Combine(seq, "run.log")));
-        Assert.True(sequential.SequenceEqual(Weights(seq), ByteArrays), $"{kind}: the resumed run's weights differ");
+        Assert.True(sequential.SequenceEqual(RunFiles.Weights(seq), ByteArrays), $"{kind}: the resumed run's weights differ");
     }
 
     static readonly IEqualityComparer<byte[]> ByteArrays = EqualityComparer<byte[]>.Create((a, b) => a!.AsSpan().SequenceEqual(b), a => a.Length);

@@ -26,14 +26,12 @@ public class FaultInjectionTests
     /// <summary>A finished tiny run with a checkpoint after each of its two epochs; returns its folder.</summary>
     static string FinishedRun(string name = "r", params string[] extra)
     {
-        var outDir = RepoPaths.TempDir();
+        var outDir = TempFolder.New();
         Assert.Equal(0, TrainCommand.Run(null, Tiny(outDir, name, extra)));
         return Path.Combine(outDir, name);
     }
 
     static string Checkpoint(string run, string id) => Path.Combine(run, "checkpoints", id);
-
-    static byte[][] Weights(string run) => [.. new[] { "layer0.pt", "layer1.pt" }.Select(f => File.ReadAllBytes(Path.Combine(run, "weights", f)))];
 
     static string RunLog(string run) => File.ReadAllText(Path.Combine(run, "run.log"));
 
@@ -50,7 +48,7 @@ public class FaultInjectionTests
     [Fact]
     public void Runs_started_at_once_under_one_generated_name_get_a_folder_each()
     {
-        var outDir = RepoPaths.TempDir();
+        var outDir = TempFolder.New();
         using var start = new Barrier(8);
         var folders = Enumerable.Range(0, 8).AsParallel().WithDegreeOfParallelism(8).Select(_ =>
         {
@@ -72,7 +70,7 @@ public class FaultInjectionTests
     [Fact]
     public void An_explicitly_named_folder_that_a_running_run_just_claimed_is_refused()
     {
-        var outDir = RepoPaths.TempDir();
+        var outDir = TempFolder.New();
         using var first = RunFolder.Create(outDir, "named");
         var e = Assert.Throws<IOException>(() => RunFolder.Create(outDir, "named"));
         Assert.Contains(Path.Combine(outDir, "named"), e.Message);
@@ -86,7 +84,7 @@ public class FaultInjectionTests
     [InlineData("..")]
     public void A_run_name_outside_the_out_dir_is_refused_before_anything_is_written(string name)
     {
-        var root = RepoPaths.TempDir();
+        var root = TempFolder.New();
         var outDir = Path.Combine(root, "a", "b", "runs");
         var e = Assert.ThrowsAny<IOException>(() => TrainCommand.Run(null, Tiny(outDir, name)));
         Assert.Contains("run.name", e.Message);
@@ -104,11 +102,11 @@ public class FaultInjectionTests
         {
             File.WriteAllText(Path.Combine(run, RunLock.FileName),
                 $"pid={holder.Id}\nhost={Environment.MachineName}\nstarted={holder.StartTime.ToUniversalTime():O}\n");
-            var before = Weights(run);
+            var before = RunFiles.Weights(run);
             var e = Assert.Throws<RunFolderException>(() => TrainCommand.Resume(run, null, []));
             Assert.Contains($"in use by process {holder.Id}", e.Message);
             Assert.DoesNotContain("\n", e.Message);
-            Assert.Equal(before, Weights(run));
+            Assert.Equal(before, RunFiles.Weights(run));
         }
         finally
         {
@@ -154,7 +152,7 @@ public class FaultInjectionTests
     public void A_bit_flip_in_the_newest_checkpoint_falls_back_to_the_previous_one_and_ends_with_the_same_weights()
     {
         var run = FinishedRun();
-        var before = Weights(run);
+        var before = RunFiles.Weights(run);
         var layer0 = Path.Combine(Checkpoint(run, "e0002-b000000"), "layer0.bin");
         var bytes = File.ReadAllBytes(layer0);
         bytes[^40] ^= 0x01; // a low bit of a stored value: a silent change in the result without the checksum
@@ -167,7 +165,7 @@ public class FaultInjectionTests
         Assert.Contains("falling back to checkpoint", log);
         Assert.True(Directory.Exists(Checkpoint(run, "e0002-b000000.damaged")));
         // Epoch 2 was trained again from the epoch-1 checkpoint: the weights of the uninterrupted run.
-        Assert.Equal(before, Weights(run));
+        Assert.Equal(before, RunFiles.Weights(run));
     }
 
     [Fact]
@@ -203,13 +201,13 @@ public class FaultInjectionTests
     public void A_missing_latest_pointer_resumes_from_the_newest_intact_checkpoint_instead_of_starting_over()
     {
         var run = FinishedRun();
-        var before = Weights(run);
+        var before = RunFiles.Weights(run);
         File.Delete(Path.Combine(run, "checkpoints", "latest"));
         var metrics = EpochSeconds(run);
         Assert.Equal(0, TrainCommand.Resume(run, null, []));
         Assert.Contains("latest is missing", RunLog(run));
         Assert.Contains("using the newest intact checkpoint", RunLog(run));
-        Assert.Equal(before, Weights(run));
+        Assert.Equal(before, RunFiles.Weights(run));
         // Nothing was trained again: both epochs keep the times they were trained in.
         Assert.Equal(metrics, EpochSeconds(run));
     }
@@ -221,12 +219,12 @@ public class FaultInjectionTests
     public void A_checkpoint_written_before_manifests_resumes_unverified_and_says_so()
     {
         var run = FinishedRun();
-        var before = Weights(run);
+        var before = RunFiles.Weights(run);
         foreach (var dir in Directory.GetDirectories(Path.Combine(run, "checkpoints"))) File.Delete(Path.Combine(dir, "manifest.sha256"));
         Assert.Equal(0, TrainCommand.Resume(run, null, []));
         Assert.Contains("has no manifest", RunLog(run));
         Assert.Contains("unverified", RunLog(run));
-        Assert.Equal(before, Weights(run));
+        Assert.Equal(before, RunFiles.Weights(run));
     }
 
     // ------------------------------------------------------------------ data
@@ -251,18 +249,10 @@ public class FaultInjectionTests
         gz.Write(idx);
     }
 
-    static string DataCopy()
-    {
-        var dir = RepoPaths.TempDir();
-        var mnist = Directory.CreateDirectory(Path.Combine(dir, "mnist")).FullName;
-        foreach (var f in Directory.GetFiles(Path.Combine(RepoPaths.Data, "mnist"))) File.Copy(f, Path.Combine(mnist, Path.GetFileName(f)));
-        return dir;
-    }
-
     [Fact]
     public void A_test_set_of_another_image_size_is_refused_before_a_run_folder_exists()
     {
-        var data = DataCopy();
+        var data = Mnist.CopyOfShippedData();
         var test = Path.Combine(data, "mnist", "t10k-images-idx3-ubyte.gz");
         WriteImages(test, 10000, 32);
         var outDir = Path.Combine(data, "runs");
@@ -276,7 +266,7 @@ public class FaultInjectionTests
     [Fact]
     public void Images_of_another_size_under_the_mnist_name_are_refused_even_when_the_model_fits_them()
     {
-        var data = DataCopy();
+        var data = Mnist.CopyOfShippedData();
         WriteImages(Path.Combine(data, "mnist", "train-images-idx3-ubyte.gz"), 60000, 32);
         WriteImages(Path.Combine(data, "mnist", "t10k-images-idx3-ubyte.gz"), 10000, 32);
         var outDir = Path.Combine(data, "runs");
@@ -289,7 +279,7 @@ public class FaultInjectionTests
     [Fact]
     public void A_gz_file_that_is_not_gzip_is_reported_as_such()
     {
-        var data = DataCopy();
+        var data = Mnist.CopyOfShippedData();
         var test = Path.Combine(data, "mnist", "t10k-images-idx3-ubyte.gz");
         WriteImages(test, 10, 28, gzip: false);
         var e = Assert.ThrowsAny<Exception>(() => TrainCommand.Run(null, [.. Tiny(Path.Combine(data, "runs"), "gz"), $"data.dir={data}"]));
@@ -336,12 +326,9 @@ public class FaultInjectionTests
     [Fact]
     public void A_wrong_certificate_password_or_a_crt_for_a_pfx_names_the_file_and_the_key()
     {
-        var dir = RepoPaths.TempDir();
-        using var key = RSA.Create(2048);
-        var request = new CertificateRequest("CN=ffactors-test", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        using var cert = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
-        var pfx = Path.Combine(dir, "node.pfx");
-        File.WriteAllBytes(pfx, cert.Export(X509ContentType.Pfx, "right"));
+        var dir = TempFolder.New();
+        var pfx = Certificates.SelfSigned(dir, "node", "right");
+        using var cert = X509CertificateLoader.LoadPkcs12FromFile(pfx, "right");
         var crt = Path.Combine(dir, "node.crt");
         File.WriteAllText(crt, cert.ExportCertificatePem());
         foreach (var (path, password) in new[] { (pfx, "wrong"), (crt, "right") })
@@ -355,23 +342,9 @@ public class FaultInjectionTests
 
     // ------------------------------------------------------------------ the executable
 
-    static ProcessStartInfo Command(params string[] args)
-    {
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "ffactors.dll"));
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        return psi;
-    }
+    static ProcessStartInfo Command(params string[] args) => FfactorsProcess.Command(args);
 
-    static (int Code, string Out, string Err) Ffactors(params string[] args)
-    {
-        using var p = Process.Start(Command(args))!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        Assert.True(p.WaitForExit(180_000), "no exit within 180 s");
-        p.WaitForExit();
-        return (p.ExitCode, stdout.Result, stderr.Result.Trim());
-    }
+    static (int Code, string Out, string Err) Ffactors(params string[] args) => FfactorsProcess.Run(FfactorsProcess.Command(args), TimeSpan.FromSeconds(180));
 
     static string[] TinyArgs(string outDir, string name, params string[] extra) =>
         [.. Tiny(outDir, name, extra).SelectMany(s => new[] { "--set", s })];
@@ -379,7 +352,7 @@ public class FaultInjectionTests
     [Fact]
     public void A_diverging_run_exits_3_saying_so_in_one_line_and_in_its_run_log()
     {
-        var outDir = RepoPaths.TempDir();
+        var outDir = TempFolder.New();
         var (code, stdout, err) = Ffactors(["train", .. TinyArgs(outDir, "div", "train.optimizer.lr=1e20")]);
         Assert.True(code == ExitCode.Diverged, $"exit {code}: {err}\n{stdout}");
         var first = err.Split('\n')[0];
@@ -395,7 +368,7 @@ public class FaultInjectionTests
     [InlineData("bad-syntax")]
     public void Bad_input_on_the_command_line_exits_2_with_one_line_naming_it(string fault)
     {
-        var dir = RepoPaths.TempDir();
+        var dir = TempFolder.New();
         var file = Path.Combine(dir, "a-file");
         File.WriteAllText(file, "x");
         var (args, named) = fault switch
@@ -413,25 +386,15 @@ public class FaultInjectionTests
     [Fact]
     public void A_second_SIGTERM_ends_the_process_at_once_with_exit_130()
     {
-        var outDir = RepoPaths.TempDir();
-        var psi = Command(["train", .. TinyArgs(outDir, "term", "train.epochs=200", "data.train-limit=20000")]);
-        using var p = Process.Start(psi)!;
-        var lines = new System.Collections.Concurrent.ConcurrentQueue<string>();
-        p.OutputDataReceived += (_, e) => { if (e.Data is not null) lines.Enqueue(e.Data); };
-        p.ErrorDataReceived += (_, e) => { if (e.Data is not null) lines.Enqueue("err: " + e.Data); };
-        p.BeginOutputReadLine();
-        p.BeginErrorReadLine();
-        var clock = Stopwatch.StartNew();
-        while (!lines.Any(l => l.StartsWith("run ")) && !p.HasExited && clock.Elapsed < TimeSpan.FromSeconds(120)) Thread.Sleep(50);
-        Assert.False(p.HasExited, string.Join("\n", lines));
+        var outDir = TempFolder.New();
+        using var p = FfactorsProcess.Start(Command(["train", .. TinyArgs(outDir, "term", "train.epochs=200", "data.train-limit=20000")]));
+        p.WaitForLine(l => l.StartsWith("run ", StringComparison.Ordinal), TimeSpan.FromSeconds(120), "the run line");
         for (int i = 0; i < 2; i++)
         {
-            using (var kill = Process.Start("kill", ["-TERM", p.Id.ToString()])) kill.WaitForExit();
+            p.Signal("TERM");
             Thread.Sleep(300);
         }
-        Assert.True(p.WaitForExit(10_000), "no exit within 10 s of the second SIGTERM:\n" + string.Join("\n", lines));
-        p.WaitForExit();
-        Assert.Equal(ExitCode.Stopped, p.ExitCode);
-        Assert.Contains(lines, l => l.Contains("SIGTERM again: aborting"));
+        Assert.Equal(ExitCode.Stopped, p.WaitForExit(TimeSpan.FromSeconds(10)));
+        Assert.Contains(p.Lines, l => l.Contains("SIGTERM again: aborting"));
     }
 }

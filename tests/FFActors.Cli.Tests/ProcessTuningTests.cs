@@ -43,9 +43,9 @@ public class ProcessTuningTests
     [Fact]
     public void The_executable_refuses_an_unknown_switch_in_one_line()
     {
-        var psi = ProcessTests.Command("train", "--set", "train.epochs=1");
+        var psi = FfactorsProcess.Command("train", "--set", "train.epochs=1");
         psi.Environment[ProcessTuning.Variable] = "malloc-trim";
-        var (code, _, err) = Run(psi);
+        var (code, _, err) = FfactorsProcess.Run(psi);
         Assert.Equal(2, code);
         Assert.Single(err.Trim().Split('\n'));
         Assert.Contains("FFACTORS_TUNING=malloc-trim", err);
@@ -76,24 +76,15 @@ public class ProcessTuningTests
 
     static (string Output, double Accuracy) SmallRun(string? tuning)
     {
-        var runs = Path.Combine(RepoPaths.TempDir(), "runs");
-        var psi = ProcessTests.Command("train", "--set", $"data.dir={RepoPaths.Data}", "--set", "data.train-limit=6000", "--set", "data.test-limit=1000",
+        var runs = Path.Combine(TempFolder.New(), "runs");
+        var psi = FfactorsProcess.Command("train", "--set", $"data.dir={RepoPaths.Data}", "--set", "data.train-limit=6000", "--set", "data.test-limit=1000",
             "--set", "model.layers=[784,100]", "--set", "train.epochs=1", "--set", "eval.head.epochs=0", "--set", "run.name=tuning", "--out", runs);
         psi.Environment.Remove(ProcessTuning.Variable);
         if (tuning is not null) psi.Environment[ProcessTuning.Variable] = tuning;
-        var (code, stdout, err) = Run(psi);
+        var (code, stdout, err) = FfactorsProcess.Run(psi);
         Assert.True(code == 0, $"exit {code}: {stdout}\n{err}");
         stdout = Regex.Replace(stdout, @"\s+", " "); // the console wraps long lines at word boundaries
         using var results = JsonDocument.Parse(File.ReadAllText(Path.Combine(runs, "tuning", "results.json")));
         return (stdout, results.RootElement.GetProperty("goodness_accuracy").GetDouble());
-    }
-
-    static (int Code, string Out, string Err) Run(ProcessStartInfo psi)
-    {
-        using var p = Process.Start(psi)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        Assert.True(p.WaitForExit(300_000), "ffactors did not finish within 5 minutes");
-        return (p.ExitCode, stdout.Result, stderr.Result);
     }
 }

@@ -26,7 +26,7 @@ public class RecordedClusterSettingsTests
 
     static string RunWithRecordedTls(string password, out string pfx)
     {
-        var run = RepoPaths.TempDir();
+        var run = TempFolder.New();
         pfx = Pfx(run, password);
         var started = ConfigLoader.Load(null, [$"cluster.seed-nodes=[\"{Seed}\"]", "cluster.tls.enabled=true", $"cluster.tls.certificate-path={pfx}",
             $"cluster.tls.certificate-password={password}", "cluster.heartbeat-pause=3", "cluster.placement=round-robin", "cluster.min-layer-hosts=2"]);
@@ -67,7 +67,7 @@ public class RecordedClusterSettingsTests
     [Fact]
     public void A_run_started_without_cluster_settings_resumes_with_the_defaults()
     {
-        var run = RepoPaths.TempDir();
+        var run = TempFolder.New();
         var loaded = ConfigLoader.Load(null, []);
         Assert.Same(loaded, RecordedClusterSettings.Apply(loaded, run));
     }

@@ -31,7 +31,7 @@ public class ReportTests
     [Fact]
     public void Train_results_merge_seeds_of_one_configuration_and_refuse_another()
     {
-        var path = Path.Combine(RepoPaths.TempDir(), "results", "main", "main.json");
+        var path = Path.Combine(TempFolder.New(), "results", "main", "main.json");
         ResultRecorder.AddTrainRun(path, "tiny", Config, Figures(1, 0.90, 0.92, 10), "ffactors train --seed 1");
         ResultRecorder.AddTrainRun(path, "tiny", Config.Replace("seed : 1", "seed : 2").Replace("out-dir : runs", "out-dir : other"),
             Figures(2, 0.80, 0.94, 20), "ffactors train --seed 2");
@@ -59,7 +59,7 @@ public class ReportTests
     [Fact]
     public void Report_fills_regions_draws_charts_and_notices_an_edited_table()
     {
-        var root = RepoPaths.TempDir();
+        var root = TempFolder.New();
         ResultRecorder.AddTrainRun(Path.Combine(root, "results", "main", "main.json"), "tiny net", Config, Figures(1, 0.9012, 0.9234, 12.3), "ffactors train");
         new ResultFile
         {
@@ -133,7 +133,7 @@ public class ReportTests
         // The negatives experiment varies one key: no grid.
         Assert.Null(ExperimentCharts.ResultGrid(file with { Rows = [Row("x", 0.5, "train.negatives=wrong-label"), Row("y", 0.6, "train.negatives=hard-label")] }));
 
-        var root = RepoPaths.TempDir();
+        var root = TempFolder.New();
         file.Write(Path.Combine(root, "results", "experiments", "collaboration-quick.json"));
         Directory.CreateDirectory(Path.Combine(root, "docs"));
         File.WriteAllText(Path.Combine(root, "docs", "variants.md"), "<!-- report results/experiments/collaboration-quick.json -->\n<!-- /report -->\n");
@@ -150,7 +150,7 @@ public class ReportTests
         var row = PipelineBenchmarkRow.Of([784, 100], 100, 1000, 2, 150, [Mode("sequential-1", 100), Mode("sequential-2", 160), Mode("pipeline", 180), Mode("pipeline-unshared", 170)],
             [1], [2], 400, referenceLoop: 90);
         var report = new PipelineBenchmarkReport(2, 48, 25, [row], 10, (0.5, 1.5), 49, "vendor dispatch");
-        var root = RepoPaths.TempDir();
+        var root = TempFolder.New();
         var path = Path.Combine(root, "results", "benchmarks", "pipeline.json");
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         BenchmarkResults.Pipeline(report, ["--samples 1000"], "ffactors bench pipeline --samples 1000").Write(path);
@@ -174,7 +174,7 @@ public class ReportTests
     [Fact]
     public void A_region_naming_a_missing_result_is_an_error_naming_it()
     {
-        var root = RepoPaths.TempDir();
+        var root = TempFolder.New();
         Directory.CreateDirectory(Path.Combine(root, "results"));
         File.WriteAllText(Path.Combine(root, "README.md"), "<!-- report results/nothing -->\n<!-- /report -->\n");
         var e = Assert.Throws<IOException>(() => DocsReport.Render(root));
@@ -182,13 +182,17 @@ public class ReportTests
     }
 
     [Fact]
-    public void The_version_names_the_commit_the_binary_was_built_from()
+    public void The_version_names_the_commit_of_its_informational_version()
     {
         Assert.Equal("c9c4c944770286ed24f5acd48bcf5175e24e5c54", BuildInfo.CommitOf("1.0.0+c9c4c944770286ed24f5acd48bcf5175e24e5c54"));
         Assert.Equal("unknown", BuildInfo.CommitOf("1.0.0"));
         Assert.Equal("unknown", BuildInfo.CommitOf("1.0.0+local"));
-        // Built inside a git checkout (a clone or a worktree), the build stamps the commit checked out at build time.
-        if (!Path.Exists(Path.Combine(RepoPaths.Root, ".git"))) return;
+    }
+
+    /// <summary>Built inside a git checkout (a clone or a worktree), the build stamps the commit checked out at build time.</summary>
+    [GitCheckoutFact]
+    public void A_build_in_a_git_checkout_names_a_commit_of_that_repository()
+    {
         Assert.Matches("^[0-9a-f]{40}$", BuildInfo.Commit);
         var git = Process.Start(new ProcessStartInfo("git", ["-C", RepoPaths.Root, "cat-file", "-t", BuildInfo.Commit]) { RedirectStandardOutput = true, RedirectStandardError = true })!;
         Assert.Equal("commit", git.StandardOutput.ReadToEnd().Trim());
@@ -202,12 +206,10 @@ public class ReportTests
     [Fact]
     public async Task Json_prints_one_object_and_tables_fit_a_pipe()
     {
-        var outDir = RepoPaths.TempDir();
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in (string[])[Path.Combine(AppContext.BaseDirectory, "ffactors.dll"), "train", "--set", $"data.dir={RepoPaths.Data}",
-                     "--set", "data.train-limit=2000", "--set", "data.test-limit=300", "--set", "model.layers=[784,64,64,64]",
-                     "--set", "train.epochs=2", "--set", "eval.head.epochs=1", "--set", "run.name=json", "--out", outDir, "--json"])
-            psi.ArgumentList.Add(a);
+        var outDir = TempFolder.New();
+        var psi = FfactorsProcess.Command("train", "--set", $"data.dir={RepoPaths.Data}",
+            "--set", "data.train-limit=2000", "--set", "data.test-limit=300", "--set", "model.layers=[784,64,64,64]",
+            "--set", "train.epochs=2", "--set", "eval.head.epochs=1", "--set", "run.name=json", "--out", outDir, "--json");
         using var p = Process.Start(psi)!;
         var stderr = p.StandardError.ReadToEndAsync();
         var stdout = await p.StandardOutput.ReadToEndAsync();

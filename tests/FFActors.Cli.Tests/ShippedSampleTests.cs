@@ -19,7 +19,7 @@ public class ShippedSampleTests
     [Fact]
     public void The_cluster_sample_trained_locally_scores_far_above_chance()
     {
-        var outDir = RepoPaths.TempDir();
+        var outDir = TempFolder.New();
         var config = Path.Combine(RepoPaths.Root, "samples", "cluster", "small.conf");
         Assert.Equal(0, TrainCommand.Run(config, [$"data.dir={RepoPaths.Data}", $"run.out-dir={outDir}", "run.name=small", "runtime.checkpoints=false"]));
         using var results = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "small", "results.json")));

@@ -32,7 +32,7 @@ public class TensorBoardTests
     [Fact]
     public void Every_epoch_and_layer_metric_reads_back_with_its_step()
     {
-        var dir = Path.Combine(RepoPaths.TempDir(), "tensorboard");
+        var dir = Path.Combine(TempFolder.New(), "tensorboard");
         var metrics = new[]
         {
             new EpochMetrics(1, 0, 2.5, 400, [new LayerEpochStats(0, 0.7, 10, 5, 0.6, 0.01, 0.001), new LayerEpochStats(1, 0.9, 8, 6, 0.55, 0.02, 0.001)], 0.5),
@@ -60,7 +60,7 @@ public class TensorBoardTests
     [Fact]
     public void Train_with_tensorboard_writes_the_run_metrics_into_the_run_folder()
     {
-        var outDir = RepoPaths.TempDir();
+        var outDir = TempFolder.New();
         string[] sets = [$"data.dir={RepoPaths.Data}", "data.train-limit=1000", "data.test-limit=200", "model.layers=[784, 32, 32]", "train.epochs=2",
             "eval.head.epochs=1", $"run.out-dir={outDir}", "run.name=tb", "run.threads=1"];
         Assert.Equal(0, TrainCommand.Run(null, sets, output: new RunOutput(null, Json: false, TensorBoard: true)));

@@ -4,7 +4,7 @@ using FFActors.Cli.Configuration;
 
 namespace FFActors.Cli.Tests;
 
-public class TrainCommandTests
+public class TrainCommandTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     static string[] Small(string outDir, string name, long seed = 3) =>
     [
@@ -13,18 +13,37 @@ public class TrainCommandTests
         $"run.out-dir={outDir}", $"run.name={name}", $"run.seed={seed}", "run.threads=1",
     ];
 
+    /// <summary>
+    /// Settings under which the small run learns in its 60 steps (the defaults are Hinton's recipe for long runs: after two
+    /// short epochs they still score at chance): the SymBa loss on mean goodness, Adam 0.01 without decay, both layers scored.
+    /// Measured with seed 3: validation 76.4 %, test goodness 75.4 %, head 79.2 %.
+    /// </summary>
+    static readonly string[] Learns = ["model.loss=symba", "model.goodness=mean", "train.optimizer.lr=0.01", "train.optimizer.schedule=constant",
+        "train.batch-size=50", "eval.head.lr=0.01", "eval.score-layers=[0, 1]"];
+
+    /// <summary>The floor for a run with <see cref="Learns"/>: 15 points under what it measures, far above chance (under 17 % on 500 test images).</summary>
+    const double Floor = 0.6;
+
     [Fact]
     public void Train_writes_a_complete_run_folder()
     {
-        var outDir = RepoPaths.TempDir();
-        Assert.Equal(0, TrainCommand.Run(null, Small(outDir, "a")));
+        var outDir = TempFolder.New();
+        Assert.Equal(0, TrainCommand.Run(null, [.. Small(outDir, "a"), .. Learns]));
         var run = Path.Combine(outDir, "a");
         foreach (var f in new[] { "config.conf", "metrics.json", "metrics.csv", "results.json", "curves.png", "weights/layer0.pt", "weights/layer1.pt" })
             Assert.True(File.Exists(Path.Combine(run, f)), $"missing {f}");
 
         using var results = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "results.json")));
         var acc = results.RootElement.GetProperty("goodness_accuracy").GetDouble();
-        Assert.InRange(acc, 0.0, 1.0);
+        var head = results.RootElement.GetProperty("head_accuracy").GetDouble();
+        var metrics = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "metrics.json"))).RootElement;
+        double validation = metrics[1].GetProperty("validation_accuracy").GetDouble();
+        output.WriteLine($"784-64-64 SymBa, 2 epochs of 1500, seed 3: validation {validation:P2}, test goodness {acc:P2}, head {head:P2} (chance bound {Chance.Bound(10, 500):P2})");
+        // Seeded floors far below what this run measures and far above chance on 500 samples: a run whose labels or
+        // images do not reach the readout fails them, another machine's rounding does not.
+        Assert.True(acc > Floor, $"goodness accuracy {acc:P2}");
+        Assert.True(head > Floor, $"head accuracy {head:P2}");
+        Assert.True(validation > Floor, $"validation accuracy after epoch 2 {validation:P2}");
         Assert.Equal([784, 64, 64], results.RootElement.GetProperty("layers").EnumerateArray().Select(e => e.GetInt32()));
         // Training and evaluation time are separate parts of the total.
         double train = results.RootElement.GetProperty("train_seconds").GetDouble(), eval = results.RootElement.GetProperty("eval_seconds").GetDouble();
@@ -32,9 +51,7 @@ public class TrainCommandTests
         Assert.True(train + eval <= results.RootElement.GetProperty("total_seconds").GetDouble() + 1e-3);
         // libtorch alone maps more than 100 MB; the process's peak is at least what it holds now.
         Assert.InRange(results.RootElement.GetProperty("peak_resident_bytes").GetInt64(), Math.Max(100_000_000L, Environment.WorkingSet / 2), 64L << 30);
-        var metrics = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "metrics.json"))).RootElement;
         Assert.Equal(2, metrics.GetArrayLength());
-        Assert.True(metrics[1].GetProperty("validation_accuracy").GetDouble() > 0.1);
         var csv = File.ReadAllLines(Path.Combine(run, "metrics.csv"));
         Assert.Equal(3, csv.Length);
         Assert.StartsWith("epoch,phase,seconds", csv[0]);
@@ -55,7 +72,7 @@ public class TrainCommandTests
     [Fact]
     public void A_cwc_run_reports_its_blocks_sizes_and_no_negatives()
     {
-        var outDir = RepoPaths.TempDir();
+        var outDir = TempFolder.New();
         var args = Small(outDir, "cwc").Concat(["train.epochs=1", "model.cwc.channels=[20, 40]", "train.ilt.start=[0, 0]", "train.ilt.end=[1, 1]",
             "data.train-limit=300", "data.validation=0", "eval.score-layers=[1]", "eval.head.layers=[1]"]).ToArray();
         Assert.Equal(0, TrainCommand.Run(Path.Combine(RepoPaths.Root, "samples", "mnist-cwc.conf"), args));
@@ -68,7 +85,7 @@ public class TrainCommandTests
     [Fact]
     public void Label_free_run_is_judged_by_the_linear_probe_and_writes_diagnostics()
     {
-        var outDir = RepoPaths.TempDir();
+        var outDir = TempFolder.New();
         var args = Small(outDir, "lf").Concat(["train.negatives=hinton-hybrid", "train.epochs=1", "eval.diagnostics.samples=300", "eval.head.epochs=10"]).ToArray();
         Assert.Equal(0, TrainCommand.Run(null, args));
         var run = Path.Combine(outDir, "lf");
@@ -77,7 +94,10 @@ public class TrainCommandTests
         using var results = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "results.json")));
         Assert.Equal("linear-probe", results.RootElement.GetProperty("evaluation").GetString());
         Assert.Equal(JsonValueKind.Null, results.RootElement.GetProperty("goodness_accuracy").ValueKind);
-        Assert.InRange(results.RootElement.GetProperty("head_accuracy").GetDouble(), 0.3, 1.0);
+        // One label-free epoch, a 10-epoch probe: judged against chance on the 500 test images, not against a claim of learning.
+        double probe = results.RootElement.GetProperty("head_accuracy").GetDouble();
+        output.WriteLine($"hinton-hybrid, 1 epoch: probe {probe:P2}");
+        Assert.True(probe > Math.Max(0.3, Chance.Bound(10, 500)), $"probe {probe:P2}");
         var metrics = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "metrics.json"))).RootElement;
         // No label-goodness validation for a network that never saw a label.
         Assert.Equal(JsonValueKind.Null, metrics[0].GetProperty("validation_accuracy").ValueKind);
@@ -91,7 +111,7 @@ public class TrainCommandTests
     [Fact]
     public void Same_seed_gives_identical_weight_files_and_another_seed_does_not()
     {
-        var outDir = RepoPaths.TempDir();
+        var outDir = TempFolder.New();
         TrainCommand.Run(null, Small(outDir, "s1"));
         TrainCommand.Run(null, Small(outDir, "s2"));
         TrainCommand.Run(null, Small(outDir, "s3", seed: 4));
@@ -103,20 +123,30 @@ public class TrainCommandTests
     [Fact]
     public void A_run_with_the_default_folder_name_resumes_from_its_own_config()
     {
-        var outDir = RepoPaths.TempDir();
+        var outDir = TempFolder.New();
         var args = Small(outDir, "unused").Where(a => !a.StartsWith("run.name=", StringComparison.Ordinal)).ToArray();
         Assert.Equal(0, TrainCommand.Run(null, args));
         var run = Assert.Single(Directory.GetDirectories(outDir));
-        var before = File.ReadAllBytes(Path.Combine(run, "weights", "layer1.pt"));
-        // The run is complete: resuming it reads config.conf back, restores the last checkpoint and evaluates again.
+        var before = RunFiles.Weights(run);
+        // Take the run back to its first epoch: the epoch-2 checkpoint and everything written after it are gone.
+        var checkpoints = Path.Combine(run, "checkpoints");
+        Directory.Delete(Path.Combine(checkpoints, "e0002-b000000"), recursive: true);
+        File.WriteAllText(Path.Combine(checkpoints, "latest"), "e0001-b000000\n");
+        Directory.Delete(Path.Combine(run, "weights"), recursive: true);
+        File.Delete(Path.Combine(run, "results.json"));
+
+        // Resuming reads config.conf back (no command-line settings: the defaults would train another network) and
+        // trains epoch 2 again: the same weights as the uninterrupted run, bit for bit.
         Assert.Equal(0, TrainCommand.Resume(run, null, []));
-        Assert.Equal(before, File.ReadAllBytes(Path.Combine(run, "weights", "layer1.pt")));
+        Assert.Contains("resumed from checkpoint e0001-b000000", File.ReadAllText(Path.Combine(run, "run.log")));
+        Assert.Equal(before, RunFiles.Weights(run));
+        Assert.True(File.Exists(Path.Combine(run, "results.json")));
     }
 
     [Fact]
     public void Existing_run_folder_is_not_overwritten()
     {
-        var outDir = RepoPaths.TempDir();
+        var outDir = TempFolder.New();
         Directory.CreateDirectory(Path.Combine(outDir, "taken"));
         File.WriteAllText(Path.Combine(outDir, "taken", "keep.txt"), "x");
         var e = Assert.Throws<IOException>(() => TrainCommand.Run(null, Small(outDir, "taken")));
@@ -127,7 +157,7 @@ public class TrainCommandTests
     [Fact]
     public void Missing_data_fails_before_creating_a_run_folder()
     {
-        var outDir = RepoPaths.TempDir();
+        var outDir = TempFolder.New();
         var args = Small(outDir, "nodata").Append("data.dir=/nonexistent-ffactors").ToArray();
         var e = Assert.Throws<DirectoryNotFoundException>(() => TrainCommand.Run(null, args));
         Assert.Contains("/nonexistent-ffactors", e.Message);
@@ -139,7 +169,7 @@ public class TrainCommandTests
     [InlineData("data.augment.shift=-1", "data.augment.shift")]
     public void A_shift_the_images_cannot_take_fails_before_creating_a_run_folder(string setting, string message)
     {
-        var outDir = RepoPaths.TempDir();
+        var outDir = TempFolder.New();
         var args = Small(outDir, "badshift").Append(setting).ToArray();
         var e = Assert.ThrowsAny<Exception>(() => TrainCommand.Run(null, args));
         Assert.Contains(message, e.Message);
@@ -150,7 +180,7 @@ public class TrainCommandTests
     [Fact]
     public void An_augmented_run_trains_and_its_config_keeps_the_augmentation()
     {
-        var outDir = RepoPaths.TempDir();
+        var outDir = TempFolder.New();
         var args = Small(outDir, "aug").Concat(["train.epochs=1", "data.augment.shift=2", "data.augment.flip=true"]).ToArray();
         Assert.Equal(0, TrainCommand.Run(null, args));
         var resolved = new ConfigBinder(ConfigLoader.Load(Path.Combine(outDir, "aug", "config.conf"), [])).Bind();

@@ -16,24 +16,26 @@ public partial class ProcessSmokeTests
     public void Layer_hosts_outlive_a_killed_coordinator_and_its_resume_ends_with_the_local_runs_weights()
     {
         var clock = Stopwatch.StartNew();
-        var dir = TestSupport.TempDir();
+        var dir = TempFolder.New();
         var conf = Config(dir, epochs: 3);
         // One certificate without a password for the whole cluster: the resume needs no cluster key at all.
-        var cert = TestSupport.Certificate(dir, "cluster", "");
-        int seedPort = FreePort();
-        string seed = $"akka.ssl.tcp://ffactors@127.0.0.1:{seedPort}";
+        var cert = Certificates.SelfSigned(dir, "cluster", "");
         string[] tls = ["--set", "cluster.tls.enabled=true", "--set", $"cluster.tls.certificate-path={cert}"];
-        using (var local = Start("train", "-c", conf, "--out", dir, "--set", "run.name=local"))
-            Assert.Equal(0, Finish(local, TimeSpan.FromSeconds(60)));
+        using (var local = FfactorsProcess.Start("train", "-c", conf, "--out", dir, "--set", "run.name=local"))
+            Assert.Equal(0, Finish(local, TimeSpan.FromSeconds(120)));
 
-        var hosts = new[] { "a", "b" }.Select((n, i) => Start(["node", "-c", conf, "--node-name", n, "--port", (i == 0 ? seedPort : 0).ToString(), "--seed-nodes", seed, .. tls])).ToList();
+        // The first host starts the cluster on a port of its own choosing and says which; the other joins it there.
+        var hosts = new List<FfactorsProcess> { FfactorsProcess.Start(["node", "-c", conf, "--node-name", "a", "--port", "0", .. tls]) };
         try
         {
+            string seed = AddressOf(hosts[0]);
+            Assert.StartsWith("akka.ssl.tcp://", seed);
+            hosts.Add(FfactorsProcess.Start(["node", "-c", conf, "--node-name", "b", "--port", "0", "--seed-nodes", seed, .. tls]));
             var run = Path.Combine(dir, "cluster");
-            using (var coordinator = Start(["train", "--cluster", "-c", conf, "--seed-nodes", seed, "--set", "cluster.min-layer-hosts=2",
+            using (var coordinator = FfactorsProcess.Start(["train", "--cluster", "-c", conf, "--seed-nodes", seed, "--set", "cluster.min-layer-hosts=2",
                        "--out", dir, "--set", "run.name=cluster", .. tls]))
             {
-                WaitFor(coordinator, "epoch 1:", TimeSpan.FromSeconds(90));
+                coordinator.WaitForLine(l => l.StartsWith("epoch 1:", StringComparison.Ordinal), TimeSpan.FromSeconds(120), "the first epoch");
                 coordinator.Process.Kill(entireProcessTree: true); // SIGKILL: no goodbye to the cluster
                 coordinator.Process.WaitForExit();
             }
@@ -42,7 +44,7 @@ public partial class ProcessSmokeTests
             Assert.DoesNotContain("certificate-password =", recorded);
 
             // At once: the dead coordinator is still a member, unreachable, until the resolver removes it.
-            using var resume = Start("train", "--resume", run, "--cluster");
+            using var resume = FfactorsProcess.Start("train", "--resume", run, "--cluster");
             Assert.Equal(0, Finish(resume, TimeSpan.FromSeconds(120)));
             Assert.Contains(resume.Lines, l => l.Contains("resuming"));
             AssertSameWeightFiles(Path.Combine(dir, "local"), run);
@@ -50,7 +52,7 @@ public partial class ProcessSmokeTests
             foreach (var h in hosts)
             {
                 Assert.False(h.Process.HasExited, "a layer host exited:\n" + string.Join("\n", h.Lines));
-                WaitFor(h, "is gone; stopped its", TimeSpan.FromSeconds(30));
+                h.WaitForLine("is gone; stopped its", TimeSpan.FromSeconds(30));
             }
             Console.WriteLine($"coordinator loss and resume: {clock.Elapsed.TotalSeconds:F1} s");
         }

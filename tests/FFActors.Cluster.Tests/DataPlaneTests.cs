@@ -113,9 +113,9 @@ public class DataPlaneTests
     [Fact]
     public void With_TLS_only_a_member_holding_a_trusted_certificate_can_fetch()
     {
-        var dir = TestSupport.TempDir();
-        using var cluster = X509CertificateLoader.LoadPkcs12FromFile(TestSupport.Certificate(dir, "cluster", "pw"), "pw");
-        using var other = X509CertificateLoader.LoadPkcs12FromFile(TestSupport.Certificate(dir, "other", "pw"), "pw");
+        var dir = TempFolder.New();
+        using var cluster = X509CertificateLoader.LoadPkcs12FromFile(Certificates.SelfSigned(dir, "cluster", "pw"), "pw");
+        using var other = X509CertificateLoader.LoadPkcs12FromFile(Certificates.SelfSigned(dir, "other", "pw"), "pw");
         using var sender = Plane(cert: cluster);
         using var member = Plane(cert: cluster);
         using var intruder = Plane(cert: other);
@@ -140,16 +140,16 @@ public class DataPlaneTests
         using var off = System(plane: false);
         using var x = randn(200, 100);
         using var labels = arange(KeptScalars.Of(200));
-        var message = new TrainBatch(new Stamp("r", 1, 0, 3), x.clone(), (x * KeptScalars.Of(2)).clone(), null, null, labels.clone());
+        var message = new TrainBatch(new Stamp("r", 1, 0, 3), x.clone(), (x * KeptScalars.Of(2)).clone(), null, labels.clone());
         var serializer = (WireSerializer)a.Serialization.FindSerializerFor(message);
         var bytes = serializer.ToBinary(message);
         Assert.True(bytes.Length < 4096, $"{bytes.Length} bytes inline: the two 80 000-byte activations belong on the data plane");
         Assert.Equal(2, DataPlane.For(a)!.Pending); // the labels (1 600 bytes) stay inline
         using (var back = (TrainBatch)((WireSerializer)b.Serialization.FindSerializerFor(message)).FromBinary(bytes, serializer.Manifest(message)))
         {
-            Assert.True(TestSupport.BitwiseEqual(x, back.Positive));
-            Assert.True(TestSupport.BitwiseEqual(x * KeptScalars.Of(2), back.Negative));
-            Assert.True(TestSupport.BitwiseEqual(labels, back.Labels!));
+            Assert.True(Tensors.Same(x, back.Positive));
+            Assert.True(Tensors.Same(x * KeptScalars.Of(2), back.Negative));
+            Assert.True(Tensors.Same(labels, back.Labels!));
         }
         Assert.Equal(0, DataPlane.For(a)!.Pending);
 

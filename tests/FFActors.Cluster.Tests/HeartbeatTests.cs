@@ -29,13 +29,13 @@ public class HeartbeatTests(ITestOutputHelper output)
     public void Batches_of_2000_on_1000_wide_layers_never_make_a_member_unreachable()
     {
         // 2000 × 1000 float32 positives + negatives: 16 MB per activation message, twice the bench's largest batch.
-        var config = TestSupport.Config(epochs: 1, batch: 2000, train: 10000, layers: [784, 1000, 1000, 1000]);
-        using var data = TestSupport.Load(config);
+        var config = Mnist.Config(epochs: 1, batch: 2000, train: 10000, layers: [784, 1000, 1000, 1000]);
+        using var data = Mnist.Load(config);
         long frame = FrameBudget.FrameFor(config, data.Train.Count);
         Assert.True(FrameBudget.LargestMessage(config, data.Train.Count) >= 16_000_000);
         double pause = new ClusterOptions().HeartbeatPause;
         // Data plane off: the 16 MB activations share the Akka connection with the heartbeats (the harder case).
-        var hosts = TestSupport.StartHosts(frame, pause, crashOnTerminate: true, dataPlane: false, ("a", null), ("b", null));
+        var hosts = ClusterSupport.StartHosts(frame, pause, crashOnTerminate: true, dataPlane: false, ("a", null), ("b", null));
         var seen = new ConcurrentQueue<string>();
         try
         {
@@ -46,8 +46,8 @@ public class HeartbeatTests(ITestOutputHelper output)
                     typeof(ClusterEvent.UnreachableMember), typeof(ClusterEvent.ReachableMember));
             }
             // Round-robin: coordinator → a → b → a, so every node pair carries activations.
-            var result = ClusterRunner.Train(config, TestSupport.Runtime(checkpoints: false), data, null, false, null, CancellationToken.None,
-                TestSupport.CoordinatorOptions(hosts[0], 2, dataPlane: false) with { HeartbeatPause = pause }, extra: TestSupport.Strict);
+            var result = ClusterRunner.Train(config, ClusterSupport.Runtime(checkpoints: false), data, null, false, null, CancellationToken.None,
+                ClusterSupport.CoordinatorOptions(hosts[0], 2, dataPlane: false) with { HeartbeatPause = pause }, extra: ClusterSupport.Strict);
             using var net = result.Network;
             foreach (var line in result.Log) output.WriteLine(line);
             Assert.True(result.Completed);
@@ -55,14 +55,14 @@ public class HeartbeatTests(ITestOutputHelper output)
             Assert.Empty(seen);
 
             // The recorders do see a member that stops answering: b stops without leaving, as in a crash.
-            TestSupport.StopAll([hosts[1]]);
+            ClusterSupport.StopAll([hosts[1]]);
             var deadline = DateTime.UtcNow.AddSeconds(30);
             while (seen.IsEmpty && DateTime.UtcNow < deadline) Thread.Sleep(100);
             Assert.Contains(seen, s => s.StartsWith("a saw"));
         }
         finally
         {
-            TestSupport.StopAll(hosts);
+            ClusterSupport.StopAll(hosts);
         }
     }
 }

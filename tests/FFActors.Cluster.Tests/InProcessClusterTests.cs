@@ -18,20 +18,20 @@ public class InProcessClusterTests(ITestOutputHelper output)
     [InlineData(null, false)]
     public void Layers_are_placed_on_the_hosts_and_training_ends_with_the_local_runs_weights(string? explicitNodes, bool dataPlane)
     {
-        var config = TestSupport.Config(epochs: 2, batch: 50, train: 400);
-        using var data = TestSupport.Load(config);
-        using var local = PipelineRunner.Train(config, TestSupport.Runtime(), data, null, false, null, CancellationToken.None).Network;
+        var config = Mnist.Config(epochs: 2, batch: 50, train: 400);
+        using var data = Mnist.Load(config);
+        using var local = PipelineRunner.Train(config, ClusterSupport.Runtime(), data, null, false, null, CancellationToken.None).Network;
 
         var onA = new ConcurrentDictionary<int, byte>();
         var onB = new ConcurrentDictionary<int, byte>();
         long frame = FrameBudget.FrameFor(config, data.Train.Count);
-        var hosts = TestSupport.StartHosts(frame, new ClusterOptions().HeartbeatPause, false, dataPlane, ("a", Recorder(onA)), ("b", Recorder(onB)));
+        var hosts = ClusterSupport.StartHosts(frame, new ClusterOptions().HeartbeatPause, false, dataPlane, ("a", Recorder(onA)), ("b", Recorder(onB)));
         try
         {
             var nodes = explicitNodes?.Split(',');
             var said = new List<string>();
-            var result = ClusterRunner.Train(config, TestSupport.Runtime(), data, null, false, null, CancellationToken.None,
-                TestSupport.CoordinatorOptions(hosts[0], 2, nodes, dataPlane), say: said.Add, extra: TestSupport.Strict);
+            var result = ClusterRunner.Train(config, ClusterSupport.Runtime(), data, null, false, null, CancellationToken.None,
+                ClusterSupport.CoordinatorOptions(hosts[0], 2, nodes, dataPlane), say: said.Add, extra: ClusterSupport.Strict);
             using var net = result.Network;
             foreach (var line in said.Concat(result.Log)) output.WriteLine(line);
             Assert.True(result.Completed);
@@ -41,7 +41,7 @@ public class InProcessClusterTests(ITestOutputHelper output)
             int[] expectB = nodes is null ? [1] : [0, 2];
             Assert.Equal(expectA, onA.Keys.Order().ToArray());
             Assert.Equal(expectB, onB.Keys.Order().ToArray());
-            TestSupport.AssertSameWeights(local, net, "cluster vs local pipeline");
+            Weights.AssertSame(local, net, "cluster vs local pipeline");
             // Activations left the hosts through the data plane, or (off) it was never started.
             long served = hosts.Sum(h => DataPlane.For(h)?.Served ?? 0);
             output.WriteLine($"payloads served by the hosts' data planes: {served}");
@@ -50,7 +50,7 @@ public class InProcessClusterTests(ITestOutputHelper output)
         }
         finally
         {
-            TestSupport.StopAll(hosts);
+            ClusterSupport.StopAll(hosts);
         }
     }
 }

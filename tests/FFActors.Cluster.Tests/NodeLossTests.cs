@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Text.RegularExpressions;
 using FFActors.Runtime;
 using FFActors.Runtime.Cluster;
 using Xunit;
@@ -14,13 +15,13 @@ public class NodeLossTests(ITestOutputHelper output)
     [InlineData("down")]
     public void A_lost_layer_host_is_replaced_from_the_last_checkpoint_and_every_batch_is_trained(string how)
     {
-        var config = TestSupport.Config(epochs: 2, batch: 50, train: 400);
-        using var data = TestSupport.Load(config);
-        var runtime = TestSupport.Runtime(every: 2);
+        var config = Mnist.Config(epochs: 2, batch: 50, train: 400);
+        using var data = Mnist.Load(config);
+        var runtime = ClusterSupport.Runtime(every: 2);
         using var local = PipelineRunner.Train(config, runtime, data, null, false, null, CancellationToken.None).Network;
 
         long frame = FrameBudget.FrameFor(config, data.Train.Count);
-        var hosts = TestSupport.StartHosts(frame, ("a", null), ("b", null), ("c", null));
+        var hosts = ClusterSupport.StartHosts(frame, ("a", null), ("b", null), ("c", null));
         var built = new ConcurrentQueue<(int Generation, int Epoch, int Batch)>();
         int lost = 0;
         var hooks = new RuntimeHooks
@@ -39,27 +40,35 @@ public class NodeLossTests(ITestOutputHelper output)
         };
         try
         {
-            var result = ClusterRunner.Train(config, runtime, data, TestSupport.TempDir(), false, null, CancellationToken.None,
-                TestSupport.CoordinatorOptions(hosts[0], 3), hooks: hooks, extra: TestSupport.Strict);
+            var result = ClusterRunner.Train(config, runtime, data, TempFolder.New(), false, null, CancellationToken.None,
+                ClusterSupport.CoordinatorOptions(hosts[0], 3), hooks: hooks, extra: ClusterSupport.Strict);
             using var net = result.Network;
             foreach (var line in result.Log) output.WriteLine(line);
             Assert.True(result.Completed);
             Assert.Contains(result.Log, l => l.Contains("layer host c is gone"));
             var restore = Assert.Single(result.Log, l => l.Contains("Restoring every layer from checkpoint"));
             Assert.Contains("batches completed", restore);
-            // Every batch of both epochs was trained in the generation that finished the run or before the checkpoint it restored.
+            // The generation that finished the run built exactly the batches from the restored checkpoint on, each once and
+            // in order; the generation before it had built every batch up to that checkpoint. Nothing lost, nothing twice.
+            var at = Regex.Match(restore, @"from checkpoint \S+ \(epoch (\d+), batch (\d+)\)");
+            Assert.True(at.Success, restore);
+            var from = (Epoch: int.Parse(at.Groups[1].Value) - 1, Batch: int.Parse(at.Groups[2].Value));
             int batches = (data.Train.Count + 49) / 50;
-            var final = built.Where(b => b.Generation == built.Max(x => x.Generation)).Select(b => (b.Epoch, b.Batch)).ToHashSet();
-            var before = built.Where(b => b.Generation < built.Max(x => x.Generation)).Select(b => (b.Epoch, b.Batch)).ToHashSet();
-            for (int e = 0; e < 2; e++)
-                for (int b = 0; b < batches; b++)
-                    Assert.True(final.Contains((e, b)) || before.Contains((e, b)), $"epoch {e} batch {b} never trained");
+            var all = Enumerable.Range(0, 2).SelectMany(e => Enumerable.Range(0, batches).Select(b => (Epoch: e, Batch: b))).ToList();
+            bool FromCheckpoint((int Epoch, int Batch) x) => x.Epoch > from.Epoch || (x.Epoch == from.Epoch && x.Batch >= from.Batch);
+            var generations = built.Select(b => b.Generation).Distinct().Order().ToList();
+            Assert.Equal(2, generations.Count);
+            var final = built.Where(b => b.Generation == generations[1]).Select(b => (b.Epoch, b.Batch)).ToList();
+            var before = built.Where(b => b.Generation == generations[0]).Select(b => (b.Epoch, b.Batch)).ToHashSet();
+            Assert.Equal(all.Where(FromCheckpoint), final);
+            Assert.All(all.Where(x => !FromCheckpoint(x)), x => Assert.Contains(x, before));
+            Assert.True(from.Epoch > 0 || from.Batch > 0, $"restored from the initial state, not a checkpoint: {restore}");
             Assert.Equal(2, result.Metrics.Count);
-            TestSupport.AssertSameWeights(local, net, "after losing a node vs uninterrupted local run");
+            Weights.AssertSame(local, net, "after losing a node vs uninterrupted local run");
         }
         finally
         {
-            TestSupport.StopAll(hosts);
+            ClusterSupport.StopAll(hosts);
         }
     }
 }

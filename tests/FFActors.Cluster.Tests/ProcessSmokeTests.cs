@@ -1,7 +1,5 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
+using System.Text.RegularExpressions;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -10,54 +8,17 @@ namespace FFActors.Cluster.Tests;
 /// <summary>Real separate processes on 127.0.0.1: a coordinator and layer hosts started with the ffactors executable.</summary>
 public partial class ProcessSmokeTests(ITestOutputHelper output)
 {
-    sealed class Node(Process process, ConcurrentQueue<string> lines) : IDisposable
-    {
-        public Process Process { get; } = process;
-        public ConcurrentQueue<string> Lines { get; } = lines;
-
-        public void Dispose()
-        {
-            if (!Process.HasExited) Process.Kill(entireProcessTree: true);
-            Process.WaitForExit(10_000);
-            Process.Dispose();
-        }
-    }
-
-    static Node Start(params string[] args)
-    {
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "ffactors.dll"));
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        var lines = new ConcurrentQueue<string>();
-        var p = new Process { StartInfo = psi };
-        p.OutputDataReceived += (_, e) => { if (e.Data is not null) lines.Enqueue(e.Data); };
-        p.ErrorDataReceived += (_, e) => { if (e.Data is not null) lines.Enqueue("err: " + e.Data); };
-        p.Start();
-        p.BeginOutputReadLine();
-        p.BeginErrorReadLine();
-        return new Node(p, lines);
-    }
-
-    static int FreePort()
-    {
-        var l = new TcpListener(IPAddress.Loopback, 0);
-        l.Start();
-        int port = ((IPEndPoint)l.LocalEndpoint).Port;
-        l.Stop();
-        return port;
-    }
-
     string Config(string dir, int epochs)
     {
         var file = Path.Combine(dir, "smoke.conf");
         File.WriteAllText(file, $$"""
-            data { dir = "{{Path.Combine(TestSupport.RepoRoot, "samples", "data").Replace("\\", "/")}}", train-limit = 600, test-limit = 200, validation = 0 }
+            data { dir = "{{Path.Combine(RepoPaths.Root, "samples", "data").Replace("\\", "/")}}", train-limit = 600, test-limit = 200, validation = 0 }
             model { layers = [784, 64, 48, 32] }
             train { epochs = {{epochs}}, batch-size = 50, optimizer { lr = 0.01, schedule = linear } }
             eval { head { epochs = 0 } }
             runtime { threads-per-layer = 1, checkpoint-every = 3 }
             cluster {
-              heartbeat-pause = 3
+              # The shipped heartbeat pause (10 s): a shorter one made members look unreachable on a loaded machine.
               stable-after = 2
               # The smoke model's activations are kilobytes: send them through the data plane too.
               data-plane { threshold = 1024 }
@@ -66,23 +27,19 @@ public partial class ProcessSmokeTests(ITestOutputHelper output)
         return file;
     }
 
-    static void WaitFor(Node node, string text, TimeSpan timeout)
+    int Finish(FfactorsProcess node, TimeSpan timeout)
     {
-        var clock = Stopwatch.StartNew();
-        while (!node.Lines.Any(l => l.Contains(text)))
-        {
-            if (node.Process.HasExited) throw new InvalidOperationException($"process exited ({node.Process.ExitCode}) before '{text}':\n{string.Join("\n", node.Lines)}");
-            if (clock.Elapsed > timeout) throw new TimeoutException($"no '{text}' after {timeout}:\n{string.Join("\n", node.Lines)}");
-            Thread.Sleep(100);
-        }
+        int code = node.WaitForExit(timeout);
+        foreach (var line in node.Lines) output.WriteLine(line);
+        return code;
     }
 
-    int Finish(Node node, TimeSpan timeout)
+    /// <summary>The address a layer host started on port 0 says it listens on.</summary>
+    static string AddressOf(FfactorsProcess host)
     {
-        Assert.True(node.Process.WaitForExit((int)timeout.TotalMilliseconds), "timed out:\n" + string.Join("\n", node.Lines));
-        node.Process.WaitForExit();
-        foreach (var line in node.Lines) output.WriteLine(line);
-        return node.Process.ExitCode;
+        var line = host.WaitForLine(l => l.StartsWith("layer host ", StringComparison.Ordinal) && Regex.IsMatch(l, @" at akka(\.ssl)?\.tcp://"),
+            TimeSpan.FromSeconds(60), "the host's address");
+        return Regex.Match(line, @" at (akka(\.ssl)?\.tcp://ffactors@[^ ]+) \(").Groups[1].Value;
     }
 
     static void AssertSameWeightFiles(string expectedRun, string actualRun)
@@ -100,27 +57,28 @@ public partial class ProcessSmokeTests(ITestOutputHelper output)
     public void A_coordinator_and_layer_host_processes_train_to_the_local_runs_weights(bool killOneHost)
     {
         var clock = Stopwatch.StartNew();
-        var dir = TestSupport.TempDir();
+        var dir = TempFolder.New();
         int epochs = killOneHost ? 4 : 2;
         var conf = Config(dir, epochs);
-        int seedPort = FreePort();
-        string seed = $"akka.tcp://ffactors@127.0.0.1:{seedPort}";
-        using (var local = Start("train", "-c", conf, "--out", dir, "--set", "run.name=local"))
-            Assert.Equal(0, Finish(local, TimeSpan.FromSeconds(60)));
+        using (var local = FfactorsProcess.Start("train", "-c", conf, "--out", dir, "--set", "run.name=local"))
+            Assert.Equal(0, Finish(local, TimeSpan.FromSeconds(120)));
 
+        // The first host starts the cluster on a port of its own choosing and says which; the others join it there.
         var names = killOneHost ? new[] { "a", "b", "c" } : ["a", "b"];
-        var hosts = names.Select((n, i) => Start("node", "-c", conf, "--node-name", n, "--port", (i == 0 ? seedPort : 0).ToString(), "--seed-nodes", seed)).ToList();
+        var hosts = new List<FfactorsProcess> { FfactorsProcess.Start("node", "-c", conf, "--node-name", names[0], "--port", "0") };
         try
         {
-            using var coordinator = Start("train", "--cluster", "-c", conf, "--seed-nodes", seed, "--set", $"cluster.min-layer-hosts={names.Length}",
+            string seed = AddressOf(hosts[0]);
+            hosts.AddRange(names.Skip(1).Select(n => FfactorsProcess.Start("node", "-c", conf, "--node-name", n, "--port", "0", "--seed-nodes", seed)));
+            using var coordinator = FfactorsProcess.Start("train", "--cluster", "-c", conf, "--seed-nodes", seed, "--set", $"cluster.min-layer-hosts={names.Length}",
                 "--out", dir, "--set", "run.name=cluster");
             if (killOneHost)
             {
                 // Crash (no goodbye) the host of layer 2 once the first epoch is done: the split-brain resolver downs it.
-                WaitFor(coordinator, "epoch 1:", TimeSpan.FromSeconds(60));
+                coordinator.WaitForLine(l => l.StartsWith("epoch 1:", StringComparison.Ordinal), TimeSpan.FromSeconds(120), "the first epoch");
                 hosts[2].Process.Kill(entireProcessTree: true);
             }
-            Assert.Equal(0, Finish(coordinator, TimeSpan.FromSeconds(90)));
+            Assert.Equal(0, Finish(coordinator, TimeSpan.FromSeconds(180)));
             Assert.Contains(coordinator.Lines, l => l.Contains("waiting for"));
             // (The console wraps long lines.)
             Assert.Matches(@"data plane 127\.0\.0\.1:\d+\s+for tensors of 1,024 bytes", string.Join(" ", coordinator.Lines));
@@ -134,10 +92,8 @@ public partial class ProcessSmokeTests(ITestOutputHelper output)
             if (!killOneHost)
             {
                 // SIGTERM (kill, service managers) makes a layer host leave the cluster and exit cleanly.
-                using (var kill = Process.Start("kill", ["-TERM", hosts[1].Process.Id.ToString()])) kill.WaitForExit();
-                Assert.True(hosts[1].Process.WaitForExit(60_000), "layer host b did not exit within 60 s of SIGTERM:\n" + string.Join("\n", hosts[1].Lines));
-                hosts[1].Process.WaitForExit();
-                Assert.Equal(0, hosts[1].Process.ExitCode);
+                hosts[1].Signal("TERM");
+                Assert.Equal(0, hosts[1].WaitForExit(TimeSpan.FromSeconds(60)));
                 Assert.Contains(hosts[1].Lines, l => l.Contains("SIGTERM: layer host b: leaving the cluster"));
             }
             output.WriteLine($"{clock.Elapsed.TotalSeconds:F1} s");

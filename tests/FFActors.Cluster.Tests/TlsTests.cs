@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Akka.Actor;
 using Akka.Cluster;
+using Akka.Remote;
 using FFActors.Runtime.Cluster;
 using Xunit;
 using Xunit.Abstractions;
@@ -10,36 +11,51 @@ namespace FFActors.Cluster.Tests;
 /// <summary>Mutual TLS on the remote transport: only nodes holding the cluster's certificate can join.</summary>
 public class TlsTests(ITestOutputHelper output)
 {
-    static ActorSystem Host(string name, string cert, string? seed) => LayerHostNode.Start(
-        new ClusterOptions(NodeName: name, SeedNodes: seed is null ? null : [seed], Tls: new TlsOptions(true, cert, "secret")),
-        frame: 1 << 20);
+    static ActorSystem Host(string name, string cert, string? seed, Action<AssociationErrorEvent>? onRefused = null)
+    {
+        var system = LayerHostNode.Start(
+            new ClusterOptions(NodeName: name, SeedNodes: seed is null ? null : [seed], Tls: new TlsOptions(true, cert, "secret")),
+            frame: 1 << 20);
+        if (onRefused is not null)
+            system.EventStream.Subscribe(system.ActorOf(Props.Create(() => new Listener<AssociationErrorEvent>(onRefused))), typeof(AssociationErrorEvent));
+        return system;
+    }
+
+    /// <summary>Hands every event of type <typeparamref name="T"/> it receives to <paramref name="on"/>.</summary>
+    sealed class Listener<T> : ReceiveActor
+    {
+        public Listener(Action<T> on) => Receive<T>(on);
+    }
 
     static bool IsUp(ActorSystem observer, ActorSystem member) =>
         observer.HasExtension<Akka.Cluster.Cluster>() && Akka.Cluster.Cluster.Get(observer).State.Members
             .Any(m => m.Address.Equals(ClusterSystem.SelfAddress(member)) && m.Status == MemberStatus.Up);
 
     [Fact]
-    public void A_node_without_the_clusters_certificate_cannot_join()
+    public async Task A_node_without_the_clusters_certificate_cannot_join()
     {
-        var dir = TestSupport.TempDir();
-        var clusterCert = TestSupport.Certificate(dir, "ffactors-cluster", "secret");
-        var otherCert = TestSupport.Certificate(dir, "intruder", "secret");
+        var dir = TempFolder.New();
+        var clusterCert = Certificates.SelfSigned(dir, "ffactors-cluster", "secret");
+        var otherCert = Certificates.SelfSigned(dir, "intruder", "secret");
         var systems = new List<ActorSystem>();
         try
         {
             var a = Host("a", clusterCert, null);
             systems.Add(a);
             string seed = ClusterSystem.SelfAddress(a).ToString();
-            var intruder = Host("intruder", otherCert, seed);
+            // The intruder's transport reports each failed association with the seed: its first one is the refusal.
+            var refused = new TaskCompletionSource<AssociationErrorEvent>(TaskCreationOptions.RunContinuationsAsynchronously);
+            var intruder = Host("intruder", otherCert, seed, e => refused.TrySetResult(e));
             systems.Add(intruder);
             var b = Host("b", clusterCert, seed);
             systems.Add(b);
 
             var clock = Stopwatch.StartNew();
-            while (!IsUp(a, b) && clock.Elapsed < TimeSpan.FromSeconds(30)) Thread.Sleep(100);
+            while (!IsUp(a, b) && clock.Elapsed < TimeSpan.FromSeconds(60)) await Task.Delay(100);
             Assert.True(IsUp(a, b), "a node with the cluster's certificate joins over TLS");
-            // Give the intruder as long again as b needed, and more.
-            Thread.Sleep(clock.Elapsed + TimeSpan.FromSeconds(3));
+            var refusal = await refused.Task.WaitAsync(TimeSpan.FromSeconds(60));
+            Assert.Equal(ClusterSystem.SelfAddress(a), refusal.RemoteAddress);
+            output.WriteLine($"intruder refused: {refusal}");
             Assert.False(Akka.Cluster.Cluster.Get(a).State.Members.Any(m => m.Address.Equals(ClusterSystem.SelfAddress(intruder))),
                 "the node with another certificate must not become a member");
             Assert.False(IsUp(intruder, intruder));
@@ -48,7 +64,7 @@ public class TlsTests(ITestOutputHelper output)
         }
         finally
         {
-            TestSupport.StopAll(systems);
+            ClusterSupport.StopAll(systems);
         }
     }
 }

@@ -22,16 +22,21 @@ static class WireSamples
     {
         var stamp = new Stamp("run-äö", 3, 1, 17);
         var options = new DenseSpec(2, 64, 48, new OptimizerOptions(OptimizerKind.Sgd, 0.02, 0.8, 1e-4, LrSchedule.Linear, 0.4), null, InputNorm.Rms, new Objective(GoodnessKind.Mean, 2.5, LossKind.Logistic), 0.03);
-        yield return ("TrainBatch", () => new TrainBatch(stamp, Rand(1, 7, 64), Rand(2, 7, 64), Rand(3, 3, 7), Rand(4, 3, 7)));
-        yield return ("TrainBatch without γ", () => new TrainBatch(stamp, Rand(1, 7, 64), Rand(2, 7, 64), null, null));
-        yield return ("TrainBatch with labels (CwC-FF)", () => new TrainBatch(stamp, Rand(1, 7, 64), Rand(2, 0, 64), null, null, arange(KeptScalars.Of(7L)) % KeptScalars.Of(3)));
-        yield return ("ProbeBatch", () => new ProbeBatch(stamp, Rand(5, 4, 10), Rand(6, 4, 10)));
+        yield return ("TrainBatch", () => new TrainBatch(stamp, Rand(1, 7, 64), Rand(2, 7, 64),
+            new Dictionary<string, Tensor> { [SignalNames.GammaPositive] = Rand(3, 3, 7), [SignalNames.GammaNegative] = Rand(4, 3, 7) }));
+        yield return ("TrainBatch without signals", () => new TrainBatch(stamp, Rand(1, 7, 64), Rand(2, 7, 64)));
+        yield return ("TrainBatch with labels (CwC-FF)", () => new TrainBatch(stamp, Rand(1, 7, 64), Rand(2, 0, 64), null, arange(KeptScalars.Of(7L)) % KeptScalars.Of(3)));
+        yield return ("TrainBatch with a modulation and labels", () => new TrainBatch(stamp, Rand(1, 7, 64), Rand(2, 7, 64),
+            new Dictionary<string, Tensor> { ["modulation+"] = Rand(18, 3, 7), ["modulation-"] = Rand(19, 3, 7) }, arange(KeptScalars.Of(7L)) % KeptScalars.Of(3)));
+        yield return ("ProbeBatch", () => new ProbeBatch(stamp, Rand(5, 4, 10), Rand(6, 4, 10),
+            [new SignalDemand(SignalNames.GoodnessPositive, [0, 1, 2]), new SignalDemand("readout+", [2])]));
         yield return ("ScoreBatch", () => new ScoreBatch(stamp, 9, Rand(7, 5, 12), 2, 0b101));
         yield return ("FeatureBatch", () => new FeatureBatch(stamp, Rand(8, 5, 12), 3, long.MaxValue));
         yield return ("Credit", () => new Credit(stamp, 4));
         yield return ("LayerStepped", () => new LayerStepped(stamp, 1, new LayerStepStats(0.5, 3.25, -1e-9, 0.875, 0.0625), Rand(9, 7), Rand(10, 7)));
         yield return ("LayerStepped without goodness", () => new LayerStepped(stamp, 1, new LayerStepStats(double.NaN, 1, 2, 3, 4), null, null));
-        yield return ("ProbeGoodness", () => new ProbeGoodness(stamp, 2, Rand(11, 6), Rand(12, 6)));
+        yield return ("ProbeReport", () => new ProbeReport(stamp, 2, [SignalNames.GoodnessPositive, SignalNames.GoodnessNegative, "readout+"],
+            [Rand(11, 6), Rand(12, 6), Rand(20, 6, 10)]));
         yield return ("ScoreGoodness", () => new ScoreGoodness(stamp, 7, 2, Rand(13, 6)));
         yield return ("SaveCheckpoint", () => new SaveCheckpoint(stamp, "e0001-b000010"));
         yield return ("CheckpointSaved", () => new CheckpointSaved(stamp, 2, "e0001-b000010", Enumerable.Range(0, 3000).Select(i => (byte)(i * 7)).ToArray()));
@@ -40,7 +45,7 @@ static class WireSamples
         yield return ("StopTraining", () => new StopTraining(stamp));
         yield return ("LayerFeatures", () => new LayerFeatures(stamp, 0, Rand(14, 5, 48)));
         yield return ("ReadWeights", () => new ReadWeights(stamp));
-        yield return ("LayerWeights", () => new LayerWeights(stamp, 1, Rand(16, 6, 5), Rand(17, 6)));
+        yield return ("LayerWeights", () => new LayerWeights(stamp, 1, new Dictionary<string, Tensor> { ["linear.weight"] = Rand(16, 6, 5), ["linear.bias"] = Rand(17, 6) }));
         yield return ("HeadFeatures", () => new HeadFeatures(stamp, true, Rand(15, 5, 96)));
         yield return ("FitHead", () => new FitHead(stamp));
         yield return ("HeadAccuracy", () => new HeadAccuracy(stamp, 0.9731));
@@ -53,6 +58,19 @@ static class WireSamples
         var reference = options with { SharedHalves = true, Kernel = DenseKernel.Reference };
         yield return ("CreateLayer, dense layer with shared halves and the reference kernel", () => new CreateLayer("r", 2, reference, 42, 5, 3, 1, a, null, null, false));
         yield return ("CreateLayer, Distance-Forward layer", () => new CreateLayer("r", 2, df, 42, 5, 3, 1, a, null, null, false));
+        var mf = new MonoForwardSpec(options.Index, options.InputSize, options.OutputSize, options.Optimizer, null, InputNorm.None, new MonoForwardOptions(7));
+        yield return ("CreateLayer, Mono-Forward layer", () => new CreateLayer("r", 2, mf, 42, 5, 3, 1, a, null, null, false));
+        var dendritic = new DendriticSpec(1, 74, 58, options.Optimizer, new EpochWindow(1, 3), InputNorm.L2, options.Objective, 0.03, Classes: 10, BasalLabel: true);
+        yield return ("CreateLayer, dendritic layer", () => new CreateLayer("r", 2, dendritic, 42, 5, 3, 1, a, b, null, false));
+        var prospective = new ProspectiveSpec(1, 74, 58, options.Optimizer, null, InputNorm.Rms, options.Objective with { Remedy = CollaborationRemedy.DepthScaled, CumulativeDivisor = 2.5 }, 0,
+            new ProspectiveOptions(ProspectiveFormulation.Seed, 0.75, 0.125, 0.02, 7, 0.3, 0.125, 10));
+        yield return ("CreateLayer, prospective layer", () => new CreateLayer("r", 2, prospective, 42, 5, 3, 1, a, null, null, false));
+        var threeFactor = new ThreeFactorSpec(options.Index, options.InputSize, options.OutputSize, options.Optimizer, null, InputNorm.L2,
+            options.Objective, 0.03, new ThreeFactorOptions(Modulation.RewardPrediction, ModulationFormulation.Seed, 1.5, 0.9), Top: true);
+        yield return ("CreateLayer, three-factor top layer", () => new CreateLayer("r", 2, threeFactor, 42, 5, 3, 1, a, null, null, false));
+        var pcl = new PclSpec(options.Index, options.InputSize, options.OutputSize, options.Optimizer, new EpochWindow(1, 3), InputNorm.L2,
+            options.Objective, new PclOptions(PclFormulation.Seed, 0.25, 0.05, 0.75, 3.0, 0.95));
+        yield return ("CreateLayer, PCL-FF layer", () => new CreateLayer("r", 2, pcl, 42, 5, 3, 1, a, b, null, false));
         var gated = options with { Objective = options.Objective with { Remedy = CollaborationRemedy.HardnessGated } };
         yield return ("CreateLayer, hardness-gated collaboration", () => new CreateLayer("r", 2, gated, 42, 5, 3, 1, a, b, null, false));
         var depth = options with { Objective = options.Objective with { Remedy = CollaborationRemedy.DepthScaled, CumulativeDivisor = 3.0 } };
@@ -79,19 +97,40 @@ static class WireSamples
                     Assert.True(a is null, $"{where}: expected null");
                     break;
                 case Tensor te:
-                    var ta = Assert.IsAssignableFrom<Tensor>(a);
-                    Assert.Equal(te.shape, ta.shape);
-                    Assert.Equal(te.dtype, ta.dtype);
-                    Assert.True(te.bytes.SequenceEqual(ta.bytes), $"{where}: tensor values differ");
+                    AssertSameTensor(te, Assert.IsAssignableFrom<Tensor>(a), where);
                     break;
                 case byte[] be:
                     Assert.Equal(be, Assert.IsType<byte[]>(a));
+                    break;
+                case IReadOnlyDictionary<string, Tensor> de:
+                    var da = Assert.IsAssignableFrom<IReadOnlyDictionary<string, Tensor>>(a);
+                    Assert.Equal(de.Keys.Order(), da.Keys.Order());
+                    foreach (var (k, v) in de) AssertSameTensor(v, da[k], $"{where}[{k}]");
+                    break;
+                case Tensor[] ae:
+                    var aa = Assert.IsType<Tensor[]>(a);
+                    Assert.Equal(ae.Length, aa.Length);
+                    for (int i = 0; i < ae.Length; i++) AssertSameTensor(ae[i], aa[i], $"{where}[{i}]");
+                    break;
+                case string[] se:
+                    Assert.Equal(se, Assert.IsType<string[]>(a));
+                    break;
+                case IReadOnlyList<SignalDemand> ge:
+                    var ga = Assert.IsAssignableFrom<IReadOnlyList<SignalDemand>>(a);
+                    Assert.Equal(ge.Select(d => (d.Kind, string.Join(",", d.Sources))), ga.Select(d => (d.Kind, string.Join(",", d.Sources))));
                     break;
                 default:
                     Assert.True(Equals(e, a), $"{where}: {e} != {a}");
                     break;
             }
         }
+    }
+
+    static void AssertSameTensor(Tensor e, Tensor a, string where)
+    {
+        Assert.Equal(e.shape, a.shape);
+        Assert.Equal(e.dtype, a.dtype);
+        Assert.True(e.bytes.SequenceEqual(a.bytes), $"{where}: tensor values differ");
     }
 
     public static void DisposeAll(object message)

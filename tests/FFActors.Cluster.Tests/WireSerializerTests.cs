@@ -2,6 +2,7 @@ using System.Runtime.Serialization;
 using Akka.Actor;
 using Akka.Configuration;
 using FFActors.Core.Platform;
+using FFActors.Core.Training;
 using FFActors.Runtime.Protocol;
 using FFActors.Runtime.Serialization;
 using Xunit;
@@ -93,7 +94,8 @@ public sealed class WireSerializerTests : IDisposable
         var exact = SerializerOf(system, new Credit(default, 0));
         var reduced = SerializerOf(narrow, new Credit(default, 0));
         Assert.Equal(precision, reduced.Precision);
-        TrainBatch Build() => new(new Stamp("r", 1, 0, 0), x.clone(), x.clone(), gamma.clone(), gamma.clone());
+        TrainBatch Build() => new(new Stamp("r", 1, 0, 0), x.clone(), x.clone(),
+            new Dictionary<string, Tensor> { [SignalNames.GammaPositive] = gamma.clone(), [SignalNames.GammaNegative] = gamma.clone() });
         var full = exact.ToBinary(Build());
         var half = reduced.ToBinary(Build());
         Assert.InRange(half.Length, full.Length * 0.45, full.Length * 0.55);
@@ -104,7 +106,7 @@ public sealed class WireSerializerTests : IDisposable
         Assert.True(err <= relative, $"relative error {err}");
         Assert.True(err > 0, "narrowing must lose something");
         // γ is not an activation: exact.
-        Assert.True(back.GammaPositive!.bytes.SequenceEqual(gamma.bytes));
+        Assert.True(back.Signals![SignalNames.GammaPositive].bytes.SequenceEqual(gamma.bytes));
     }
 
     [Fact]

@@ -92,7 +92,7 @@ public class AdamStepTests
             AdamStep.Run(shared, runner);
         }
         Assert.Equal(3 * 3, runner.Chunks); // two blocks of the weight and one of the bias per step
-        Assert.True(TestSupport.Same(w1, w2) && TestSupport.Same(b1, b2), "weights differ");
+        Assert.True(Tensors.Same(w1, w2) && Tensors.Same(b1, b2), "weights differ");
     }
 
     [Fact]

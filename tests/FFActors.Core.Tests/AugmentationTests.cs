@@ -44,8 +44,8 @@ public class AugmentationTests
         var aug = new BatchAugmentation(new AugmentOptions(Shift: s), Side * Side, Blank, runSeed: 3);
         using var y = aug.Apply(x, epoch: 0, batch: 0);
         Assert.Equal(new long[] { n, Side * Side }, y.shape);
-        var before = TestSupport.Floats(x);
-        var after = TestSupport.Floats(y);
+        var before = Tensors.Floats(x);
+        var after = Tensors.Floats(y);
         var moves = new HashSet<(int, int)>();
         for (int i = 0; i < n; i++)
         {
@@ -67,8 +67,8 @@ public class AugmentationTests
         using var x = Images(n);
         var aug = new BatchAugmentation(new AugmentOptions(Flip: true), Side * Side, Blank, runSeed: 3);
         using var y = aug.Apply(x, epoch: 1, batch: 4);
-        var before = TestSupport.Floats(x);
-        var after = TestSupport.Floats(y);
+        var before = Tensors.Floats(x);
+        var after = Tensors.Floats(y);
         int flipped = 0;
         for (int i = 0; i < n; i++)
         {
@@ -93,10 +93,10 @@ public class AugmentationTests
         using var nextBatch = a.Apply(x, 2, 6);
         using var nextEpoch = a.Apply(x, 3, 5);
         using var otherSeed = new BatchAugmentation(options, Side * Side, Blank, runSeed: 12).Apply(x, 2, 5);
-        Assert.True(TestSupport.Same(first, again));
-        Assert.False(TestSupport.Same(first, nextBatch));
-        Assert.False(TestSupport.Same(first, nextEpoch));
-        Assert.False(TestSupport.Same(first, otherSeed));
+        Assert.True(Tensors.Same(first, again));
+        Assert.False(Tensors.Same(first, nextBatch));
+        Assert.False(Tensors.Same(first, nextEpoch));
+        Assert.False(Tensors.Same(first, otherSeed));
     }
 
     const int Wide = 28;
@@ -118,7 +118,7 @@ public class AugmentationTests
         using var x = Drawn(8, (_, _) => false);
         var aug = new BatchAugmentation(new AugmentOptions(Rotate: 30, Scale: 0.2), Wide * Wide, Blank, runSeed: 1);
         using var y = aug.Apply(x, 0, 0);
-        Assert.True(TestSupport.Same(x, y));
+        Assert.True(Tensors.Same(x, y));
     }
 
     [Fact]
@@ -130,8 +130,8 @@ public class AugmentationTests
         var aug = new BatchAugmentation(new AugmentOptions(Rotate: 45), Wide * Wide, Blank, runSeed: 2);
         using var y = aug.Apply(x, 0, 0);
         using var ink = y.sub(KeptScalars.Of(Blank)).view(n, Wide, Wide);
-        var total = TestSupport.Floats(ink.sum([1, 2]));
-        var inRows = TestSupport.Floats(ink.narrow(1, 13, 2).sum([1, 2]));
+        var total = Tensors.Floats(ink.sum([1, 2]));
+        var inRows = Tensors.Floats(ink.narrow(1, 13, 2).sum([1, 2]));
         for (int i = 0; i < n; i++) Assert.InRange(total[i], 32 * 0.95f, 32 * 1.05f);
         int turned = Enumerable.Range(0, n).Count(i => inRows[i] < 0.5f * total[i]);
         int kept = Enumerable.Range(0, n).Count(i => inRows[i] > 0.8f * total[i]);
@@ -148,7 +148,7 @@ public class AugmentationTests
         using var x = Drawn(n, (r, c) => r is >= 9 and < 19 && c is >= 9 and < 19);
         var aug = new BatchAugmentation(new AugmentOptions(Scale: scale), Wide * Wide, Blank, runSeed: 3);
         using var y = aug.Apply(x, 1, 2);
-        var ratio = TestSupport.Floats(y.sub(KeptScalars.Of(Blank)).sum(1)).Select(v => v / 100f).ToArray();
+        var ratio = Tensors.Floats(y.sub(KeptScalars.Of(Blank)).sum(1)).Select(v => v / 100f).ToArray();
         foreach (var r in ratio) Assert.InRange(r, Math.Pow(1 - scale, 2) - 0.05, Math.Pow(1 + scale, 2) + 0.05);
         Assert.Contains(ratio, r => r < 0.85);
         Assert.Contains(ratio, r => r > 1.15);
@@ -162,8 +162,8 @@ public class AugmentationTests
         using var first = new BatchAugmentation(options, Wide * Wide, Blank, runSeed: 4).Apply(x, 1, 1);
         using var again = new BatchAugmentation(options, Wide * Wide, Blank, runSeed: 4).Apply(x, 1, 1);
         using var next = new BatchAugmentation(options, Wide * Wide, Blank, runSeed: 4).Apply(x, 1, 2);
-        Assert.True(TestSupport.Same(first, again));
-        Assert.False(TestSupport.Same(first, next));
+        Assert.True(Tensors.Same(first, again));
+        Assert.False(Tensors.Same(first, next));
     }
 
     [Theory]
@@ -198,7 +198,7 @@ public class AugmentationTests
     [Fact]
     public void Epoch_batches_augment_only_the_images_and_keep_rows_with_their_labels()
     {
-        using var data = TestSupport.LoadMnist(trainLimit: 300, testLimit: 10);
+        using var data = Mnist.Load(trainLimit: 300, testLimit: 10);
         var config = new FFConfig(new Platform.RunOptions(Seed: 5), new DataOptions(Augment: new AugmentOptions(Shift: 2)),
             new Layers.ModelOptions([784, 10]), new TrainOptions(), new Evaluation.EvalOptions());
         var aug = BatchAugmentation.For(config, data)!;
@@ -208,9 +208,9 @@ public class AugmentationTests
         using var moved = new EpochBatches(data.Train, 100, g2, aug, epoch: 0);
         var (px, py, pi) = plain.Get(1);
         var (mx, my, mi) = moved.Get(1);
-        Assert.True(TestSupport.Same(pi, mi));
-        Assert.True(TestSupport.Same(py, my));
-        Assert.False(TestSupport.Same(px, mx));
+        Assert.True(Tensors.Same(pi, mi));
+        Assert.True(Tensors.Same(py, my));
+        Assert.False(Tensors.Same(px, mx));
         // Same ink, moved: a shift of at most 2 px rarely pushes a centred digit's strokes out of the frame.
         float blank = DatasetLoader.BlankPixel(data.Info, Normalization.MeanStd);
         Assert.Equal(-0.1307f / 0.3081f, blank, 5);
@@ -220,6 +220,6 @@ public class AugmentationTests
         using var g3 = new Generator(9);
         using var rebuilt = new EpochBatches(data.Train, 100, g3, aug, epoch: 0);
         var (rx, _, _) = rebuilt.Get(1);
-        Assert.True(TestSupport.Same(mx, rx));
+        Assert.True(Tensors.Same(mx, rx));
     }
 }

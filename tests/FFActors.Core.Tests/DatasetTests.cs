@@ -1,7 +1,7 @@
 using FFActors.Core.Data;
 using FFActors.Core.Platform;
 using static TorchSharp.torch;
-using static FFActors.Core.Tests.TestSupport;
+using static FFActors.TestSupport.Tensors;
 
 namespace FFActors.Core.Tests;
 
@@ -22,8 +22,8 @@ public class DatasetTests
             using (y)
             {
                 Assert.Equal(ds.Features, x.shape[1]);
-                var labels = TestSupport.Longs(y);
-                var rows = TestSupport.Floats(x);
+                var labels = Tensors.Longs(y);
+                var rows = Tensors.Floats(x);
                 for (int i = 0; i < labels.Length; i++)
                     for (int f = 0; f < 3; f++) Assert.Equal(labels[i], (long)rows[i * 3 + f]);
                 batches.Add(labels);
@@ -98,7 +98,7 @@ public class DatasetTests
     [Fact]
     public void Mnist_with_limits_and_validation_has_the_right_counts_and_normalisation()
     {
-        using var splits = TestSupport.LoadMnist(trainLimit: 3000, testLimit: 1000, validation: 500);
+        using var splits = Mnist.Load(trainLimit: 3000, testLimit: 1000, validation: 500);
         Assert.Same(DatasetInfo.Mnist, splits.Info);
         Assert.Equal(2500, splits.Train.Count);
         Assert.NotNull(splits.Validation);
@@ -115,13 +115,13 @@ public class DatasetTests
         Assert.Equal(-0.1307 / 0.3081, splits.Train.Images.min().item<float>(), 4);
 
         // The first MNIST training labels (5 0 4 1 9 2 1 3 1 4) and every class present.
-        Assert.Equal(new long[] { 5, 0, 4, 1, 9, 2, 1, 3, 1, 4 }, TestSupport.Longs(splits.Train.Labels.narrow(0, 0, 10)));
-        Assert.Equal(10, TestSupport.Longs(splits.Train.Labels).Distinct().Count());
+        Assert.Equal(new long[] { 5, 0, 4, 1, 9, 2, 1, 3, 1, 4 }, Tensors.Longs(splits.Train.Labels.narrow(0, 0, 10)));
+        Assert.Equal(10, Tensors.Longs(splits.Train.Labels).Distinct().Count());
         // The first MNIST test labels (7 2 1 0 4 1 4 9 5 9).
-        Assert.Equal(new long[] { 7, 2, 1, 0, 4, 1, 4, 9, 5, 9 }, TestSupport.Longs(splits.Test.Labels.narrow(0, 0, 10)));
+        Assert.Equal(new long[] { 7, 2, 1, 0, 4, 1, 4, 9, 5, 9 }, Tensors.Longs(splits.Test.Labels.narrow(0, 0, 10)));
 
         // Validation is the END of the (limited) training data, train the start.
-        using var whole = TestSupport.LoadMnist(trainLimit: 3000, testLimit: 1);
+        using var whole = Mnist.Load(trainLimit: 3000, testLimit: 1);
         Assert.Null(whole.Validation);
         Assert.Equal(3000, whole.Train.Count);
         Assert.Equal(1, whole.Test.Count);
@@ -133,7 +133,7 @@ public class DatasetTests
     [Fact]
     public void Mnist_full_sizes_and_unit_normalisation()
     {
-        using var splits = TestSupport.LoadMnist(normalization: Normalization.Unit);
+        using var splits = Mnist.Load(normalization: Normalization.Unit);
         Assert.Equal(60_000, splits.Train.Count);
         Assert.Equal(10_000, splits.Test.Count);
         using var scope = NewDisposeScope();
@@ -146,7 +146,7 @@ public class DatasetTests
     [Fact]
     public void Validation_not_smaller_than_the_training_set_is_rejected()
     {
-        var e = Assert.Throws<ArgumentException>(() => TestSupport.LoadMnist(trainLimit: 100, testLimit: 10, validation: 100));
+        var e = Assert.Throws<ArgumentException>(() => Mnist.Load(trainLimit: 100, testLimit: 10, validation: 100));
         Assert.Contains("data.validation", e.Message);
     }
 }

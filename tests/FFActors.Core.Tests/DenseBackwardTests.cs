@@ -127,13 +127,13 @@ public class DenseBackwardTests
             var neg = rand([600, 256], generator: gen);
             var (a, _) = inline.Step(pos, neg);
             var (b, _) = shared.Step(pos, neg);
-            Assert.True(TestSupport.Same(a.Positive, b.Positive), $"step {step}: outputs differ");
+            Assert.True(Tensors.Same(a.Positive, b.Positive), $"step {step}: outputs differ");
         }
         Assert.Equal(9, runner.SplitCalls); // a forward, a weight-gradient and an Adam job per step, each in several blocks
-        Assert.True(TestSupport.Same(inline.Layer.Weight, shared.Layer.Weight), "weights differ");
-        Assert.True(TestSupport.Same(inline.Layer.Bias, shared.Layer.Bias), "biases differ");
+        Assert.True(Tensors.Same(inline.Layer.Weight, shared.Layer.Weight), "weights differ");
+        Assert.True(Tensors.Same(inline.Layer.Bias, shared.Layer.Bias), "biases differ");
         using var initial = options.Create(5, CPU);
-        Assert.False(TestSupport.Same(inline.Layer.Weight, initial.Layer.Weight), "training did not move the weights");
+        Assert.False(Tensors.Same(inline.Layer.Weight, initial.Layer.Weight), "training did not move the weights");
     }
 
     [Theory]

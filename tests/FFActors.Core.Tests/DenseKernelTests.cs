@@ -30,7 +30,7 @@ public class DenseKernelTests
         using var blocked = spec.Create(5, CPU);
         using var reference = (spec with { Kernel = DenseKernel.Reference }).Create(5, CPU);
         var initial = ((DenseLayer)blocked).Dense.Weight.detach().clone();
-        Assert.True(TestSupport.Same(initial, ((DenseLayer)reference).Dense.Weight), "both kernels start from the same weights");
+        Assert.True(Tensors.Same(initial, ((DenseLayer)reference).Dense.Weight), "both kernels start from the same weights");
 
         using var gen = new Generator(3);
         for (int step = 0; step < 10; step++)

@@ -5,14 +5,15 @@ using FFActors.Core.Objectives;
 using FFActors.Core.Platform;
 using FFActors.Core.Training;
 using static TorchSharp.torch;
-using static FFActors.Core.Tests.TestSupport;
+using static FFActors.TestSupport.Tensors;
+using static FFActors.Core.Tests.TestSetup;
 
 namespace FFActors.Core.Tests;
 
 /// <summary>A run is a function of its seed and configuration: same inputs, bit-identical weights.</summary>
 public sealed class DeterminismTests : IDisposable
 {
-    readonly DataSplits data = TestSupport.LoadMnist(trainLimit: 2000, testLimit: 100);
+    readonly DataSplits data = Mnist.Load(trainLimit: 2000, testLimit: 100);
     public void Dispose() => data.Dispose();
 
     static FFConfig Config(long seed, Schedule schedule) => new(

@@ -16,7 +16,7 @@ public class DiagnosticsTests
         // Unit 0 never fires on positives (dead), unit 1 always fires (saturated), units 2-3 sometimes.
         var hPos = tensor(new float[,] { { 0, 2, 0, 0 }, { 0, 1, 1, 0 }, { 0, 1, 0, 1 } });
         var hNeg = tensor(new float[,] { { 0, 0, 0, 0 }, { 3, 0, 0, 0 } });
-        var d = DiagnosticsProbe.Of(0, options, hPos, hNeg, bins: 3);
+        var d = DiagnosticsProbe.Of(0, options.Objective, hPos, hNeg, bins: 3);
         Assert.Equal(0.25, d.DeadUnits);
         Assert.Equal(0.25, d.SaturatedUnits);
         // Goodness (sum of squares): positives 4, 2, 2; negatives 0, 9. θ = 2: positives above θ: 1 of 3, negatives at or below: 1 of 2.

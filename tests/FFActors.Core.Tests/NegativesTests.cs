@@ -2,7 +2,7 @@ using FFActors.Core.Data;
 using FFActors.Core.Negatives;
 using FFActors.Core.Platform;
 using static TorchSharp.torch;
-using static FFActors.Core.Tests.TestSupport;
+using static FFActors.TestSupport.Tensors;
 
 namespace FFActors.Core.Tests;
 
@@ -21,8 +21,8 @@ public class NegativesTests
 
         Assert.Equal(labels.shape, wrong.shape);
         Assert.Equal(ScalarType.Int64, wrong.dtype);
-        var y = TestSupport.Longs(labels);
-        var w = TestSupport.Longs(wrong);
+        var y = Tensors.Longs(labels);
+        var w = Tensors.Longs(wrong);
         var counts = new long[Classes, Classes];
         for (int i = 0; i < y.Length; i++)
         {
@@ -81,8 +81,8 @@ public class NegativesTests
         var slots = neg.narrow(1, 0, Classes);
         // Exactly one slot is on (1.0), and it is not the true label.
         Assert.True(Same(slots.sum(1), ones(n)));
-        var chosen = TestSupport.Longs(slots.argmax(1));
-        var y = TestSupport.Longs(labels);
+        var chosen = Tensors.Longs(slots.argmax(1));
+        var y = Tensors.Longs(labels);
         for (int i = 0; i < n; i++) Assert.NotEqual(y[i], chosen[i]);
         // The image part is the image itself.
         Assert.True(Same(neg.narrow(1, Classes, features - Classes), images.narrow(1, Classes, features - Classes)));

@@ -1,6 +1,7 @@
 using FFActors.Core.Objectives;
 using static TorchSharp.torch;
-using static FFActors.Core.Tests.TestSupport;
+using static FFActors.TestSupport.Tensors;
+using static FFActors.Core.Tests.TestSetup;
 
 namespace FFActors.Core.Tests;
 

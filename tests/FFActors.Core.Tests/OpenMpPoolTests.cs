@@ -10,10 +10,9 @@ namespace FFActors.Core.Tests;
 /// </summary>
 public sealed class OpenMpPoolTests
 {
-    [Fact]
+    [LinuxFact]
     public void Loading_data_with_two_intra_op_threads_leaves_no_pool_where_a_parallel_op_leaves_one()
     {
-        Assert.True(OperatingSystem.IsLinux(), "this check reads /proc/self/task");
         const string name = "ffa-omp-probe";
         var (afterLoad, afterOp) = OnNamedThread(name, () =>
         {
@@ -21,7 +20,7 @@ public sealed class OpenMpPoolTests
             set_num_threads(2);
             try
             {
-                using (TestSupport.LoadMnist(trainLimit: 20_000, testLimit: 10)) { }
+                using (Mnist.Load(trainLimit: 20_000, testLimit: 10)) { }
                 int load = ThreadsNamed(name);
                 // The probe sees a pool: an elementwise op over 15.7 M floats runs in parallel and leaves one.
                 using (var scope = NewDisposeScope()) ones(20_000, 784).mul(KeptScalars.Of(2f));
@@ -36,10 +35,9 @@ public sealed class OpenMpPoolTests
         Assert.Equal(2, afterOp);
     }
 
-    [Fact]
+    [LinuxFact]
     public void A_transient_thread_returns_its_result_rethrows_and_takes_its_pool_with_it()
     {
-        Assert.True(OperatingSystem.IsLinux(), "this check reads /proc/self/task");
         int threadsSeen = TorchSetup.OnTransientThread(2, () =>
         {
             using (var scope = NewDisposeScope()) ones(20_000, 784).mul(KeptScalars.Of(2f));

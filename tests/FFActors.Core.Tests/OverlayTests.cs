@@ -1,6 +1,6 @@
 using FFActors.Core.Data;
 using static TorchSharp.torch;
-using static FFActors.Core.Tests.TestSupport;
+using static FFActors.TestSupport.Tensors;
 
 namespace FFActors.Core.Tests;
 
@@ -43,7 +43,7 @@ public class OverlayTests
         var result = new LabelOverlay().Apply(x, tensor(labels));
 
         Assert.Equal(new long[] { 3, Features }, result.shape);
-        AssertOverlaid(TestSupport.Floats(result), values, labels, max);
+        AssertOverlaid(Tensors.Floats(result), values, labels, max);
         Assert.True(Same(x, before), "Apply must not modify its input");
     }
 
@@ -56,7 +56,7 @@ public class OverlayTests
         long[] labels = [7, 7, 3];
         var result = new LabelOverlay(Value: 1.5).Apply(x, tensor(labels));
 
-        AssertOverlaid(TestSupport.Floats(result), values, labels, 1.5f);
+        AssertOverlaid(Tensors.Floats(result), values, labels, 1.5f);
         Assert.True(Same(x, before), "Apply must not modify its input");
     }
 
@@ -66,7 +66,7 @@ public class OverlayTests
         using var scope = NewDisposeScope();
         var (x, values, _) = Batch();
         var result = new LabelOverlay(Value: 2.0).Apply(x, 4);
-        AssertOverlaid(TestSupport.Floats(result), values, [4, 4, 4], 2f);
+        AssertOverlaid(Tensors.Floats(result), values, [4, 4, 4], 2f);
     }
 
     [Fact]
@@ -75,7 +75,7 @@ public class OverlayTests
         using var scope = NewDisposeScope();
         var x = zeros([2, Features]);
         x[0, 3] = tensor(9f); // the maximum sits in a label slot that the overlay overwrites
-        var result = TestSupport.Floats(new LabelOverlay().Apply(x, tensor(new long[] { 1, 5 })));
+        var result = Tensors.Floats(new LabelOverlay().Apply(x, tensor(new long[] { 1, 5 })));
         Assert.Equal(9f, result[1]);
         Assert.Equal(0f, result[3]);
         Assert.Equal(9f, result[Features + 5]);
@@ -87,7 +87,7 @@ public class OverlayTests
         using var scope = NewDisposeScope();
         var (x, values, _) = Batch();
         var before = x.clone();
-        var result = TestSupport.Floats(new LabelOverlay(Value: 5).Neutral(x));
+        var result = Tensors.Floats(new LabelOverlay(Value: 5).Neutral(x));
         for (int r = 0; r < 3; r++)
         {
             for (int c = 0; c < 10; c++) Assert.Equal(0.1f, result[r * Features + c]);

@@ -7,7 +7,8 @@ using FFActors.Core.Training;
 using TorchSharp;
 using Xunit.Abstractions;
 using static TorchSharp.torch;
-using static FFActors.Core.Tests.TestSupport;
+using static FFActors.TestSupport.Tensors;
+using static FFActors.Core.Tests.TestSetup;
 
 namespace FFActors.Core.Tests;
 
@@ -115,7 +116,7 @@ public class TrainingTests(ITestOutputHelper log)
             new ModelOptions([784, 500, 500], InputNorm.Rms, GoodnessKind.Sum, Threshold: null, LossKind.Softplus, PeerNorm: 0.03),
             new TrainOptions(Schedule.Simultaneous, Epochs: 2, BatchSize: 100, Optimizer: new OptimizerOptions(OptimizerKind.Adam, 0.001)),
             new EvalOptions(HeadEpochs: 2, ValidateEachEpoch: false));
-        using var data = TestSupport.LoadMnist();
+        using var data = Mnist.Load();
         Assert.Equal(60_000, data.Train.Count);
         Assert.Equal(10_000, data.Test.Count);
         using var net = new FFNetwork(config.Model, config.Train.OptimizerOrDefault, config.Run.Seed, CPU);
@@ -183,7 +184,7 @@ public class TrainingTests(ITestOutputHelper log)
     [Fact]
     public void Whole_training_epoch_leaks_no_tensors()
     {
-        using var data = TestSupport.LoadMnist(trainLimit: 1000, testLimit: 100, validation: 200);
+        using var data = Mnist.Load(trainLimit: 1000, testLimit: 100, validation: 200);
         var config = new FFConfig(new RunOptions(), new DataOptions(), new ModelOptions([784, 40, 40]),
             new TrainOptions(Epochs: 1, BatchSize: 100), new EvalOptions(BatchSize: 50));
         foreach (var schedule in new[] { Schedule.Simultaneous, Schedule.Greedy })
@@ -211,7 +212,7 @@ public class TrainingTests(ITestOutputHelper log)
     [Fact]
     public void A_stop_request_ends_training_before_the_next_batch_in_both_schedules()
     {
-        using var data = TestSupport.LoadMnist(trainLimit: 1000, testLimit: 100);
+        using var data = Mnist.Load(trainLimit: 1000, testLimit: 100);
         var config = new FFConfig(new RunOptions(), new DataOptions(), new ModelOptions([784, 40, 40]),
             new TrainOptions(Epochs: 2, BatchSize: 100), new EvalOptions(BatchSize: 50));
         foreach (var schedule in new[] { Schedule.Simultaneous, Schedule.Greedy })

@@ -1,3 +1,5 @@
+using Akka.Actor;
+using Akka.TestKit;
 using Akka.TestKit.Xunit2;
 using FFActors.Core.Layers;
 using FFActors.Core.Objectives;
@@ -17,6 +19,23 @@ public class CreditWindowTests() : TestKit(RuntimeConfig.Config)
     static LayerSpec Layer(int index, int input, int output) =>
         new DenseSpec(index, input, output, new OptimizerOptions(), null, InputNorm.L2, new Objective(GoodnessKind.Mean, 2.0, LossKind.Softplus));
 
+    /// <summary>
+    /// Returns once <paramref name="actor"/> and every actor under it have handled all that was sent to them before this
+    /// call: each answers Identify in mailbox order, parents first (a parent forwards to its children before it answers).
+    /// The probes run on the sender's thread (TestKit's calling-thread dispatcher), so whatever these actors sent before
+    /// answering is already in the probes' queues: "no message" is then a fact, not a wait that a slow machine outlasts.
+    /// </summary>
+    void Settle(IActorRef actor)
+    {
+        var probe = CreateTestProbe();
+        actor.Tell(new Identify(null), probe.Ref);
+        probe.ExpectMsg<ActorIdentity>(TimeSpan.FromSeconds(60));
+        if (actor is ActorRefWithCell cell)
+            foreach (var child in cell.Children.ToList()) Settle(child);
+    }
+
+    static void AssertNothingFor(TestProbe probe, string what) => Assert.False(probe.HasMessages, $"{what} received a message it must not have");
+
     static TrainBatch Batch(string run, int gen, int b, int features = 20) =>
         new(new Stamp(run, gen, 0, b), randn(8, features).DetachFromDisposeScope(), randn(8, features).DetachFromDisposeScope(), null, null);
 
@@ -34,22 +53,24 @@ public class CreditWindowTests() : TestKit(RuntimeConfig.Config)
         for (int b = 0; b < W + 3; b++) layer.Tell(Batch("t", 1, b), upstream.Ref);
 
         var forwarded = new List<TrainBatch>();
+        Settle(layer);
         for (int i = 0; i < W; i++) forwarded.Add(downstream.ExpectMsg<TrainBatch>());
-        downstream.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
+        AssertNothingFor(downstream, "the next layer, without credit,");
         Assert.Equal(Enumerable.Range(0, W), forwarded.Select(f => f.Stamp.Batch));
         // Only what was processed is credited upstream and reported.
         for (int i = 0; i < W; i++) Assert.Equal(i, upstream.ExpectMsg<Credit>().Stamp.Batch);
-        upstream.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
+        AssertNothingFor(upstream, "upstream");
         for (int i = 0; i < W; i++) coordinator.ExpectMsg<LayerStepped>().Dispose();
 
         // Each credit from downstream lets exactly one more batch through, in order.
         for (int b = W; b < W + 3; b++)
         {
             layer.Tell(new Credit(forwarded[b - W].Stamp, 1), downstream.Ref);
+            Settle(layer);
             var f = downstream.ExpectMsg<TrainBatch>();
             Assert.Equal(b, f.Stamp.Batch);
             forwarded.Add(f);
-            downstream.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
+            AssertNothingFor(downstream, "the next layer, after one credit,");
             Assert.Equal(b, upstream.ExpectMsg<Credit>().Stamp.Batch);
             coordinator.ExpectMsg<LayerStepped>().Dispose();
         }
@@ -64,7 +85,9 @@ public class CreditWindowTests() : TestKit(RuntimeConfig.Config)
         var settings = new LayerActorSettings("t", 2, Layer(0, 20, 10), 1, CPU, 1, 2, 1, coordinator.Ref, null, null, false, null);
         var layer = Sys.ActorOf(LayerActor.Props(settings, RuntimeConfig.PinnedDispatcher));
         layer.Tell(Batch("t", 1, 0), upstream.Ref);
-        upstream.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+        Settle(layer);
+        AssertNothingFor(upstream, "the sender of an old generation's batch");
+        AssertNothingFor(coordinator, "the coordinator");
         layer.Tell(Batch("t", 2, 0), upstream.Ref);
         upstream.ExpectMsg<Credit>();
         coordinator.ExpectMsg<LayerStepped>().Dispose();
@@ -74,28 +97,30 @@ public class CreditWindowTests() : TestKit(RuntimeConfig.Config)
     public void The_coordinator_feeds_at_most_W_batches_to_the_first_layer()
     {
         const int W = 3;
-        var config = TestSupport.Config(layers: [784, 20, 10], epochs: 1, batch: 20, train: 200);
-        using var data = TestSupport.Load(config);
+        var config = Mnist.Config(layers: [784, 20, 10], epochs: 1, batch: 20, train: 200);
+        using var data = Mnist.Load(config);
         var first = CreateTestProbe();
         var second = CreateTestProbe();
         var done = new TaskCompletionSource<RunOutcome>();
         var start = new RunSnapshot(0, 0, null, "", StateOf(config, SeedStreams.DataOrder), StateOf(config, SeedStreams.Negatives),
             new StatsSums(2), 0, [], null);
-        var settings = new CoordinatorSettings("t", config, TestSupport.Runtime(ExecutionMode.Pipeline, W, checkpoints: false), data, CPU,
+        var settings = new CoordinatorSettings("t", config, RuntimeSupport.Runtime(ExecutionMode.Pipeline, W, checkpoints: false), data, CPU,
             null, start, NullObserver.Instance, null, RuntimeConfig.PinnedDispatcher, 1, 1, done, [],
             (_, _) => [first.Ref, second.Ref]);
         var coordinator = Sys.ActorOf(RunSupervisor.Props(settings, RuntimeConfig.PinnedDispatcher));
 
         var received = new List<TrainBatch>();
-        for (int i = 0; i < W; i++) received.Add(first.ExpectMsg<TrainBatch>());
-        first.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
+        for (int i = 0; i < W; i++) received.Add(first.ExpectMsg<TrainBatch>(TimeSpan.FromSeconds(60)));
+        Settle(coordinator);
+        AssertNothingFor(first, "the first layer, without credit,");
         Assert.Equal(Enumerable.Range(0, W), received.Select(r => r.Stamp.Batch));
 
         for (int i = 0; i < 4; i++)
         {
             coordinator.Tell(new Credit(received[i].Stamp, 0), first.Ref);
+            Settle(coordinator);
             received.Add(first.ExpectMsg<TrainBatch>());
-            first.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
+            AssertNothingFor(first, "the first layer, after one credit,");
         }
         Assert.Equal(Enumerable.Range(0, W + 4), received.Select(r => r.Stamp.Batch));
         Assert.All(received, r => Assert.Equal(20, r.Positive.shape[0]));
@@ -116,9 +141,9 @@ public class CreditWindowTests() : TestKit(RuntimeConfig.Config)
     [InlineData(ExecutionMode.Sequential, 2)]
     public void In_a_real_run_no_layer_queues_or_sends_more_than_W(ExecutionMode mode, int window)
     {
-        var config = TestSupport.Config(layers: [784, 50, 40, 30, 20], epochs: 1, batch: 20, train: 400, validation: 100, validate: true);
-        using var data = TestSupport.Load(config);
-        var outcome = PipelineRunner.Run(config, TestSupport.Runtime(mode, window, checkpoints: false), data, null, false, null, CancellationToken.None, null);
+        var config = Mnist.Config(layers: [784, 50, 40, 30, 20], epochs: 1, batch: 20, train: 400, validation: 100, validate: true);
+        using var data = Mnist.Load(config);
+        var outcome = PipelineRunner.Run(config, RuntimeSupport.Runtime(mode, window, checkpoints: false), data, null, false, null, CancellationToken.None, null);
         outcome.Result.Network.Dispose();
         Assert.Equal(4, outcome.Timings.Count);
         foreach (var t in outcome.Timings)

@@ -32,24 +32,24 @@ public class EquivalenceTests(ITestOutputHelper output)
     public void Pipeline_sequential_and_core_trainer_end_with_bitwise_identical_weights(string collaboration)
     {
         // "augmented": shifted and mirrored training images, drawn per batch in every mode.
-        var config = TestSupport.Config(collab: Collab(collaboration),
+        var config = Mnist.Config(collab: Collab(collaboration),
             augment: collaboration == "augmented" ? new AugmentOptions(Shift: 2, Flip: true) : null);
-        using var data = TestSupport.Load(config);
-        var (reference, refMetrics) = TestSupport.Reference(config, data);
+        using var data = Mnist.Load(config);
+        var (reference, refMetrics) = RuntimeSupport.Reference(config, data);
         using var _ = reference;
 
-        var seq = PipelineRunner.Train(config, TestSupport.Runtime(ExecutionMode.Sequential, checkpoints: false), data, null, false, null, CancellationToken.None);
+        var seq = PipelineRunner.Train(config, RuntimeSupport.Runtime(ExecutionMode.Sequential, checkpoints: false), data, null, false, null, CancellationToken.None);
         using var seqNet = seq.Network;
-        var pipe = PipelineRunner.Train(config, TestSupport.Runtime(ExecutionMode.Pipeline, checkpoints: false), data, null, false, null, CancellationToken.None);
+        var pipe = PipelineRunner.Train(config, RuntimeSupport.Runtime(ExecutionMode.Pipeline, checkpoints: false), data, null, false, null, CancellationToken.None);
         using var pipeNet = pipe.Network;
 
         // Not vacuous: training moved the weights away from the seed's initial ones.
         using (var initial = new FFNetwork(config.Model, config.Train.OptimizerOrDefault, config.Run.Seed, TorchSharp.torch.CPU))
-            Assert.False(TestSupport.SameWeights(initial, pipeNet));
+            Assert.False(Weights.Equal(initial, pipeNet));
         Assert.True(seq.Completed);
         Assert.True(pipe.Completed);
-        TestSupport.AssertSameWeights(reference, seqNet, "sequential vs FFTrainer");
-        TestSupport.AssertSameWeights(reference, pipeNet, "pipeline vs FFTrainer");
+        Weights.AssertSame(reference, seqNet, "sequential vs FFTrainer");
+        Weights.AssertSame(reference, pipeNet, "pipeline vs FFTrainer");
         Assert.Equal(refMetrics.Count, pipe.Metrics.Count);
         for (int e = 0; e < refMetrics.Count; e++)
             for (int l = 0; l < refMetrics[e].Layers.Count; l++)

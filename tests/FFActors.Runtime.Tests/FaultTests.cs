@@ -12,14 +12,14 @@ public class FaultTests(ITestOutputHelper output)
     public void A_failed_layer_is_stopped_restored_and_the_run_ends_where_an_uninterrupted_run_ends(
         ExecutionMode mode, FaultKind kind, int layer, int epoch, int batch, int every, bool onDisk)
     {
-        var config = TestSupport.Config(epochs: 2, batch: 50, train: 600);
-        using var data = TestSupport.Load(config);
-        var runtime = TestSupport.Runtime(mode, every: every);
+        var config = Mnist.Config(epochs: 2, batch: 50, train: 600);
+        using var data = Mnist.Load(config);
+        var runtime = RuntimeSupport.Runtime(mode, every: every);
         var whole = PipelineRunner.Train(config, runtime, data, null, false, null, CancellationToken.None);
         using var wholeNet = whole.Network;
 
         var fault = new FaultInjection(layer, epoch, batch, kind);
-        var faulted = PipelineRunner.Train(config, runtime, data, onDisk ? TestSupport.TempDir() : null, false, null,
+        var faulted = PipelineRunner.Train(config, runtime, data, onDisk ? TempFolder.New() : null, false, null,
             CancellationToken.None, new RuntimeHooks { Fault = fault });
         using var faultedNet = faulted.Network;
         foreach (var line in faulted.Log) output.WriteLine(line);
@@ -30,22 +30,22 @@ public class FaultTests(ITestOutputHelper output)
         Assert.Contains($"epoch {epoch + 1} batch {batch}", entry);
         Assert.Contains(kind == FaultKind.Throw ? "injected fault" : "non-finite", entry);
         Assert.Contains("Restoring every layer from", entry);
-        TestSupport.AssertSameWeights(wholeNet, faultedNet, "recovered vs uninterrupted");
+        Weights.AssertSame(wholeNet, faultedNet, "recovered vs uninterrupted");
         Assert.Equal(2, faulted.Metrics.Count);
     }
 
     [Fact]
     public void With_checkpoints_off_a_fault_restarts_from_the_initial_state()
     {
-        var config = TestSupport.Config(epochs: 1, train: 300);
-        using var data = TestSupport.Load(config);
-        var runtime = TestSupport.Runtime(ExecutionMode.Pipeline, checkpoints: false);
+        var config = Mnist.Config(epochs: 1, train: 300);
+        using var data = Mnist.Load(config);
+        var runtime = RuntimeSupport.Runtime(ExecutionMode.Pipeline, checkpoints: false);
         using var whole = PipelineRunner.Train(config, runtime, data, null, false, null, CancellationToken.None).Network;
         var r = PipelineRunner.Train(config, runtime, data, null, false, null, CancellationToken.None,
             new RuntimeHooks { Fault = new FaultInjection(1, 0, 4) });
         using var net = r.Network;
         Assert.Contains(r.Log, l => l.Contains("the initial state"));
-        TestSupport.AssertSameWeights(whole, net, "restarted vs uninterrupted");
+        Weights.AssertSame(whole, net, "restarted vs uninterrupted");
     }
 
     [Theory]
@@ -53,9 +53,9 @@ public class FaultTests(ITestOutputHelper output)
     [InlineData(FaultKind.NaN, PipelineFault.Diverged)]
     public void A_layer_that_keeps_failing_ends_the_run_with_an_error_of_its_kind(FaultKind fault, PipelineFault expected)
     {
-        var config = TestSupport.Config(epochs: 1, train: 300);
-        using var data = TestSupport.Load(config);
-        var e = Assert.Throws<PipelineFaultException>(() => PipelineRunner.Train(config, TestSupport.Runtime(ExecutionMode.Pipeline), data,
+        var config = Mnist.Config(epochs: 1, train: 300);
+        using var data = Mnist.Load(config);
+        var e = Assert.Throws<PipelineFaultException>(() => PipelineRunner.Train(config, RuntimeSupport.Runtime(ExecutionMode.Pipeline), data,
             null, false, null, CancellationToken.None, new RuntimeHooks { Fault = new FaultInjection(0, 0, 2, fault, times: 100) }));
         Assert.Contains("keeps failing", e.Message);
         Assert.Equal(expected, e.Kind);

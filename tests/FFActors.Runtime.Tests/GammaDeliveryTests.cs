@@ -21,13 +21,13 @@ public class GammaDeliveryTests
     public void Each_layer_gets_the_other_layers_goodness_for_its_own_samples(GammaExchange exchange, CollaborationMode mode)
     {
         const double scale = 0.7;
-        var config = TestSupport.Config(layers: [784, 40, 30, 20], epochs: 2, batch: 60, train: 300,
+        var config = Mnist.Config(layers: [784, 40, 30, 20], epochs: 2, batch: 60, train: 300,
             collab: new CollaborationOptions(scale, mode, exchange));
-        using var data = TestSupport.Load(config);
+        using var data = Mnist.Load(config);
         var steps = new ConcurrentBag<LayerStepTrace>();
         var batches = new ConcurrentBag<BatchTrace>();
         var hooks = new RuntimeHooks { OnLayerStep = steps.Add, OnBatchBuilt = batches.Add };
-        var result = PipelineRunner.Train(config, TestSupport.Runtime(ExecutionMode.Pipeline, checkpoints: false), data, null, false, null, CancellationToken.None, hooks);
+        var result = PipelineRunner.Train(config, RuntimeSupport.Runtime(ExecutionMode.Pipeline, checkpoints: false), data, null, false, null, CancellationToken.None, hooks);
         result.Network.Dispose();
 
         int layers = 3;

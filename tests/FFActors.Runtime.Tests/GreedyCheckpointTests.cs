@@ -12,7 +12,7 @@ public class GreedyCheckpointTests(ITestOutputHelper output)
     // 600 images in batches of 50: 12 batches per epoch; 2 layers × 2 epochs = schedule epochs 0–3.
     static FFConfig Config(bool augment)
     {
-        var c = TestSupport.Config(layers: [784, 64, 48], epochs: 2, batch: 50, train: 600, augment: augment ? new AugmentOptions(Shift: 2) : null);
+        var c = Mnist.Config(layers: [784, 64, 48], epochs: 2, batch: 50, train: 600, augment: augment ? new AugmentOptions(Shift: 2) : null);
         return c with { Train = c.Train with { Schedule = Schedule.Greedy } };
     }
 
@@ -28,16 +28,16 @@ public class GreedyCheckpointTests(ITestOutputHelper output)
     public void A_stopped_greedy_run_resumed_from_its_checkpoint_ends_with_the_weights_of_an_uninterrupted_run(
         int stopAfterBatches, int every, bool augment, string? expected)
     {
-        TestSupport.OneThread();
+        RuntimeSupport.OneThread();
         var config = Config(augment);
-        using var data = TestSupport.Load(config);
-        var runtime = TestSupport.Runtime(ExecutionMode.Sequential, every: every);
+        using var data = Mnist.Load(config);
+        var runtime = RuntimeSupport.Runtime(ExecutionMode.Sequential, every: every);
 
-        var whole = GreedyRunner.Train(config, runtime, data, TestSupport.TempDir(), false, new RecordingObserver(), CancellationToken.None);
+        var whole = GreedyRunner.Train(config, runtime, data, TempFolder.New(), false, new RecordingObserver(), CancellationToken.None);
         using var wholeNet = whole.Network;
         Assert.Equal(4, whole.Metrics.Count);
 
-        var dir = TestSupport.TempDir();
+        var dir = TempFolder.New();
         using var cancel = new CancellationTokenSource();
         var observer = new RecordingObserver { AfterBatch = n => { if (n == stopAfterBatches) cancel.Cancel(); } };
         var stopped = GreedyRunner.Train(config, runtime, data, dir, false, observer, cancel.Token);
@@ -56,7 +56,7 @@ public class GreedyCheckpointTests(ITestOutputHelper output)
         output.WriteLine(string.Join("\n", resumed.Log));
         Assert.True(resumed.Completed);
         Assert.Contains(resumed.Log, l => l.Contains(latest is null ? "no checkpoint found" : $"resumed from checkpoint {latest} (layer 2, epoch 1)"));
-        TestSupport.AssertSameWeights(wholeNet, resumedNet, "resumed vs uninterrupted");
+        Weights.AssertSame(wholeNet, resumedNet, "resumed vs uninterrupted");
         Assert.Equal(4, resumed.Metrics.Count);
         for (int e = 0; e < 4; e++)
         {
@@ -68,11 +68,11 @@ public class GreedyCheckpointTests(ITestOutputHelper output)
     [Fact]
     public void Resuming_a_finished_greedy_run_returns_its_network_without_training()
     {
-        TestSupport.OneThread();
+        RuntimeSupport.OneThread();
         var config = Config(augment: false);
-        using var data = TestSupport.Load(config);
-        var runtime = TestSupport.Runtime(ExecutionMode.Sequential, every: 100);
-        var dir = TestSupport.TempDir();
+        using var data = Mnist.Load(config);
+        var runtime = RuntimeSupport.Runtime(ExecutionMode.Sequential, every: 100);
+        var dir = TempFolder.New();
         var first = GreedyRunner.Train(config, runtime, data, dir, false, new RecordingObserver(), CancellationToken.None);
         using var a = first.Network;
         Assert.Equal("e0004-b000000", File.ReadAllText(Path.Combine(dir, "checkpoints", "latest")).Trim());
@@ -83,17 +83,37 @@ public class GreedyCheckpointTests(ITestOutputHelper output)
         Assert.Empty(observer.BatchSamples);
         Assert.Contains(again.Log, l => l.Contains("resumed from checkpoint e0004-b000000 (training finished)"));
         Assert.Equal(4, again.Metrics.Count);
-        TestSupport.AssertSameWeights(a, b, "reloaded");
+        Weights.AssertSame(a, b, "reloaded");
     }
 
     [Fact]
     public void A_greedy_checkpoint_is_not_resumed_by_a_simultaneous_run_or_the_other_way_round()
     {
+        RuntimeSupport.OneThread();
         var greedy = Config(augment: false);
         var simultaneous = greedy with { Train = greedy.Train with { Schedule = Schedule.Simultaneous } };
-        Assert.NotEqual(Actors.RunFingerprint.Of(greedy, 600), Actors.RunFingerprint.Of(simultaneous, 600));
+        using var data = Mnist.Load(greedy);
+        var runtime = RuntimeSupport.Runtime(ExecutionMode.Sequential);
+        var greedyRun = TempFolder.New();
+        GreedyRunner.Train(greedy, runtime, data, greedyRun, false, new RecordingObserver(), CancellationToken.None).Network.Dispose();
+        var simultaneousRun = TempFolder.New();
+        PipelineRunner.Train(simultaneous, runtime, data, simultaneousRun, false, null, CancellationToken.None).Network.Dispose();
+        string Latest(string run) => File.ReadAllText(Path.Combine(run, "checkpoints", "latest")).Trim();
+        var (greedyLatest, simultaneousLatest) = (Latest(greedyRun), Latest(simultaneousRun));
+
+        void Refused(Func<PipelineResult> resume, string what)
+        {
+            var e = Assert.Throws<ArgumentException>(() => resume());
+            output.WriteLine($"{what}: {e.Message}");
+            Assert.Contains("different configuration", e.Message);
+        }
+        Refused(() => PipelineRunner.Train(simultaneous, runtime, data, greedyRun, true, null, CancellationToken.None), "simultaneous from greedy");
+        Refused(() => GreedyRunner.Train(greedy, runtime, data, simultaneousRun, true, new RecordingObserver(), CancellationToken.None), "greedy from simultaneous");
         // Greedy counts its epochs over the whole schedule, so the epochs per layer are part of what must match.
-        Assert.NotEqual(Actors.RunFingerprint.Of(greedy, 600),
-            Actors.RunFingerprint.Of(greedy with { Train = greedy.Train with { Epochs = 3 } }, 600));
+        Refused(() => GreedyRunner.Train(greedy with { Train = greedy.Train with { Epochs = 3 } }, runtime, data, greedyRun, true, new RecordingObserver(), CancellationToken.None),
+            "greedy with other epochs per layer");
+        // Refused before anything was written: each run still ends at its own checkpoint.
+        Assert.Equal(greedyLatest, Latest(greedyRun));
+        Assert.Equal(simultaneousLatest, Latest(simultaneousRun));
     }
 }

@@ -14,7 +14,7 @@ public class LabelDrivenRuntimeTests(ITestOutputHelper output)
 {
     static FFConfig Config(CwcLoss loss)
     {
-        var c = TestSupport.Config(epochs: 2, batch: 50, train: 300, validation: 100, validate: true);
+        var c = Mnist.Config(epochs: 2, batch: 50, train: 300, validation: 100, validate: true);
         return c with
         {
             Model = c.Model with { LayerKind = new CwcKind(new CwcOptions([1, 28, 28], [10, 20, 20], Loss: loss)) },
@@ -35,18 +35,18 @@ public class LabelDrivenRuntimeTests(ITestOutputHelper output)
     /// </summary>
     (FFNetwork Reference, IReadOnlyList<EpochMetrics> ReferenceMetrics, PipelineResult Pipeline) TrainEveryWay(FFConfig config, DataSplits data, string label)
     {
-        var (reference, refMetrics) = TestSupport.Reference(config, data);
+        var (reference, refMetrics) = RuntimeSupport.Reference(config, data);
         Assert.True(reference.LabelDriven);
-        using (var seq = PipelineRunner.Train(config, TestSupport.Runtime(ExecutionMode.Sequential, checkpoints: false), data, null, false, null, CancellationToken.None).Network)
-            TestSupport.AssertSameWeights(reference, seq, "sequential vs FFTrainer");
-        var pipe = PipelineRunner.Train(config, TestSupport.Runtime(ExecutionMode.Pipeline, checkpoints: false), data, null, false, null,
+        using (var seq = PipelineRunner.Train(config, RuntimeSupport.Runtime(ExecutionMode.Sequential, checkpoints: false), data, null, false, null, CancellationToken.None).Network)
+            Weights.AssertSame(reference, seq, "sequential vs FFTrainer");
+        var pipe = PipelineRunner.Train(config, RuntimeSupport.Runtime(ExecutionMode.Pipeline, checkpoints: false), data, null, false, null,
             CancellationToken.None, evaluate: true);
         using (var initial = new FFNetwork(config, TorchSharp.torch.CPU))
-            Assert.False(TestSupport.SameWeights(initial, pipe.Network));
-        TestSupport.AssertSameWeights(reference, pipe.Network, "pipeline vs FFTrainer");
+            Assert.False(Weights.Equal(initial, pipe.Network));
+        Weights.AssertSame(reference, pipe.Network, "pipeline vs FFTrainer");
 
         var actors = pipe.Evaluation ?? throw new Xunit.Sdk.XunitException("no evaluation");
-        TestSupport.OneThread();
+        RuntimeSupport.OneThread();
         var core = Evaluator.Evaluate(pipe.Network, data.Train, data.Test, new LabelOverlay(), config.Eval, config.Run.Seed);
         output.WriteLine($"{label}: actors {actors.GoodnessAccuracy:P2} SF {actors.HeadAccuracy:P2}; core {core.GoodnessAccuracy:P2} / {core.HeadAccuracy:P2}");
         Assert.Equal(core.GoodnessAccuracy, actors.GoodnessAccuracy);
@@ -57,16 +57,25 @@ public class LabelDrivenRuntimeTests(ITestOutputHelper output)
     [Theory]
     [InlineData("hff")]
     [InlineData("distance")]
+    [InlineData("mono-forward")]
     public void Single_pass_dense_variants_train_through_the_actors_with_the_same_weights_in_every_mode(string kind)
     {
-        var c = TestSupport.Config(layers: [784, 64, 48], epochs: 2, batch: 50, train: 300, validation: 100, validate: true);
+        var c = Mnist.Config(layers: [784, 64, 48], epochs: 2, batch: 50, train: 300, validation: 100, validate: true);
         var config = c with
         {
-            // Hyperspherical FF (class prototypes, cosine) or Distance-Forward (class centres, distance).
-            Model = kind == "hff" ? c.Model with { LayerKind = new HffKind(new HffOptions()) } : c.Model with { LayerKind = new DistanceKind(new DistanceOptions()) },
+            // Hyperspherical FF (class prototypes, cosine), Distance-Forward (class centres, distance) or Mono-Forward (projection to the classes).
+            Model = c.Model with
+            {
+                LayerKind = kind switch
+                {
+                    "hff" => new HffKind(new HffOptions()),
+                    "distance" => new DistanceKind(new DistanceOptions()),
+                    _ => new MonoForwardKind(new MonoForwardOptions()),
+                },
+            },
             Eval = c.Eval with { ScoreLayers = [1], HeadLayers = [1], HeadEpochs = 1, BatchSize = 64 },
         };
-        using var data = TestSupport.Load(config);
+        using var data = Mnist.Load(config);
         var (reference, _, pipe) = TrainEveryWay(config, data, kind);
         using var _ = reference;
         using var pipeNet = pipe.Network;
@@ -78,7 +87,7 @@ public class LabelDrivenRuntimeTests(ITestOutputHelper output)
     public void Sequential_pipeline_and_core_trainer_end_with_bitwise_identical_cwc_blocks(CwcLoss loss)
     {
         var config = Config(loss);
-        using var data = TestSupport.Load(config);
+        using var data = Mnist.Load(config);
         var (reference, refMetrics, pipe) = TrainEveryWay(config, data, loss.ToString());
         using var _ = reference;
         using var pipeNet = pipe.Network;
@@ -96,11 +105,11 @@ public class LabelDrivenRuntimeTests(ITestOutputHelper output)
 
         // ILT: block 0 stopped learning after epoch 0; a fresh one-epoch run has the same block 0.
         var oneEpoch = config with { Train = config.Train with { Epochs = 1 }, Eval = config.Eval with { ValidateEachEpoch = false } };
-        var (afterFirst, _) = TestSupport.Reference(oneEpoch, data);
+        var (afterFirst, _) = RuntimeSupport.Reference(oneEpoch, data);
         using (afterFirst)
         {
-            Assert.True(TestSupport.BitwiseEqual(afterFirst.Layers[0].Module.parameters().First(), pipeNet.Layers[0].Module.parameters().First()));
-            Assert.False(TestSupport.BitwiseEqual(afterFirst.Layers[1].Module.parameters().First(), pipeNet.Layers[1].Module.parameters().First()));
+            Assert.True(Tensors.Same(afterFirst.Layers[0].Module.parameters().First(), pipeNet.Layers[0].Module.parameters().First()));
+            Assert.False(Tensors.Same(afterFirst.Layers[1].Module.parameters().First(), pipeNet.Layers[1].Module.parameters().First()));
         }
     }
 }

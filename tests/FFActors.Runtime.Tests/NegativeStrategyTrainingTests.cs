@@ -21,7 +21,7 @@ public class NegativeStrategyTrainingTests(ITestOutputHelper output)
     static FFConfig Config(string negatives, int train = 200, int epochs = 1, int refresh = 1, int diagnostics = 0,
         IReadOnlyDictionary<string, double>? options = null, int headEpochs = 0)
     {
-        var c = TestSupport.Config(layers: [784, 32, 24], epochs: epochs, batch: 50, train: train);
+        var c = Mnist.Config(layers: [784, 32, 24], epochs: epochs, batch: 50, train: train);
         return c with
         {
             Train = c.Train with { Negatives = negatives, ModelViewRefresh = refresh, NegativeOptions = options },
@@ -34,23 +34,29 @@ public class NegativeStrategyTrainingTests(ITestOutputHelper output)
     public void Every_strategy_trains_a_few_steps_through_the_pipeline(string name)
     {
         var config = Config(name, headEpochs: 1);
-        using var data = TestSupport.Load(config);
+        using var data = Mnist.Load(config);
         var setup = NegativeSetup.Of(config);
         var sw = System.Diagnostics.Stopwatch.StartNew();
-        var result = PipelineRunner.Train(config, TestSupport.Runtime(ExecutionMode.Pipeline, checkpoints: false), data, null, false, null,
+        var result = PipelineRunner.Train(config, RuntimeSupport.Runtime(ExecutionMode.Pipeline, checkpoints: false), data, null, false, null,
             CancellationToken.None, evaluate: true);
         using var net = result.Network;
         Assert.True(result.Completed);
         using (var initial = new FFNetwork(config, TorchSharp.torch.CPU))
-            Assert.False(TestSupport.SameWeights(initial, net), $"{name}: training did not move the weights");
+            Assert.False(Weights.Equal(initial, net), $"{name}: training did not move the weights");
         Assert.Equal(setup.SharedHalves, net.Layers[0].Layer.SharedHalves);
         foreach (var l in result.Metrics[0].Layers) Assert.True(double.IsFinite(l.Loss), $"{name}: layer {l.Layer} loss {l.Loss}");
         var eval = result.Evaluation!;
         // Label-free networks are judged by the linear probe alone, never by label goodness.
         Assert.Equal(setup.LabelFree, eval.ProbeOnly);
         Assert.Equal(setup.LabelFree, double.IsNaN(eval.GoodnessAccuracy));
-        Assert.InRange(eval.HeadAccuracy, 0.0, 1.0);
         output.WriteLine($"{name}: {sw.ElapsedMilliseconds} ms; {(eval.ProbeOnly ? "probe" : $"goodness {eval.GoodnessAccuracy:P1}, head")} {eval.HeadAccuracy:P1}");
+        // Four batches of FF leave 784-32-24 at chance under both readouts (measured: goodness 10.0 %, head 14.0 % for every
+        // strategy, also with a 30-epoch head at 0.05), so a floor could only be a range. What can go wrong here is the
+        // readout through the actors: it must give exactly what Core's evaluator gives on the gathered network.
+        RuntimeSupport.OneThread();
+        var core = Evaluator.Evaluate(net, data.Train, data.Test, new LabelOverlay(config.Model.LabelValue), config.Eval, config.Run.Seed, setup.ProbeOnly);
+        Assert.Equal(core.HeadAccuracy, eval.HeadAccuracy);
+        Assert.Equal(core.GoodnessAccuracy, eval.GoodnessAccuracy);
     }
 
     [Theory]
@@ -62,18 +68,18 @@ public class NegativeStrategyTrainingTests(ITestOutputHelper output)
     {
         var options = name == "adversarial" ? new Dictionary<string, double> { ["steps"] = 2 } : null;
         var config = Config(name, train: 300, epochs: 2, refresh: refresh, diagnostics: 100, options: options);
-        using var data = TestSupport.Load(config);
-        TestSupport.OneThread();
+        using var data = Mnist.Load(config);
+        RuntimeSupport.OneThread();
         using var reference = new FFNetwork(config, TorchSharp.torch.CPU);
         var refMetrics = new FFTrainer(config).Train(reference, data);
 
-        var seq = PipelineRunner.Train(config, TestSupport.Runtime(ExecutionMode.Sequential, checkpoints: false), data, null, false, null, CancellationToken.None);
+        var seq = PipelineRunner.Train(config, RuntimeSupport.Runtime(ExecutionMode.Sequential, checkpoints: false), data, null, false, null, CancellationToken.None);
         using var seqNet = seq.Network;
-        var pipe = PipelineRunner.Train(config, TestSupport.Runtime(ExecutionMode.Pipeline, checkpoints: false), data, null, false, null, CancellationToken.None);
+        var pipe = PipelineRunner.Train(config, RuntimeSupport.Runtime(ExecutionMode.Pipeline, checkpoints: false), data, null, false, null, CancellationToken.None);
         using var pipeNet = pipe.Network;
 
-        TestSupport.AssertSameWeights(reference, seqNet, $"{name}/{refresh}: sequential vs FFTrainer");
-        TestSupport.AssertSameWeights(reference, pipeNet, $"{name}/{refresh}: pipeline vs FFTrainer");
+        Weights.AssertSame(reference, seqNet, $"{name}/{refresh}: sequential vs FFTrainer");
+        Weights.AssertSame(reference, pipeNet, $"{name}/{refresh}: pipeline vs FFTrainer");
         // The end-of-epoch diagnostics (measured on the coordinator's copy) equal Core's.
         for (int e = 0; e < refMetrics.Count; e++)
             for (int l = 0; l < reference.Layers.Count; l++)
@@ -96,12 +102,12 @@ public class NegativeStrategyTrainingTests(ITestOutputHelper output)
         var options = new Dictionary<string, double> { ["steps"] = 2 };
         var every = Config("adversarial", train: 300, refresh: 1, options: options);
         var rarely = Config("adversarial", train: 300, refresh: 6, options: options);
-        using var data = TestSupport.Load(every);
-        var a = PipelineRunner.Train(every, TestSupport.Runtime(ExecutionMode.Pipeline, checkpoints: false), data, null, false, null, CancellationToken.None);
+        using var data = Mnist.Load(every);
+        var a = PipelineRunner.Train(every, RuntimeSupport.Runtime(ExecutionMode.Pipeline, checkpoints: false), data, null, false, null, CancellationToken.None);
         using var netA = a.Network;
-        var b = PipelineRunner.Train(rarely, TestSupport.Runtime(ExecutionMode.Pipeline, checkpoints: false), data, null, false, null, CancellationToken.None);
+        var b = PipelineRunner.Train(rarely, RuntimeSupport.Runtime(ExecutionMode.Pipeline, checkpoints: false), data, null, false, null, CancellationToken.None);
         using var netB = b.Network;
-        Assert.False(TestSupport.SameWeights(netA, netB));
+        Assert.False(Weights.Equal(netA, netB));
     }
 
     [Theory]
@@ -110,12 +116,12 @@ public class NegativeStrategyTrainingTests(ITestOutputHelper output)
     public void Linear_probe_through_the_actors_matches_core_evaluator(string name)
     {
         var config = Config(name, train: 400, headEpochs: 2);
-        using var data = TestSupport.Load(config);
-        var result = PipelineRunner.Train(config, TestSupport.Runtime(ExecutionMode.Pipeline, checkpoints: false), data, null, false, null,
+        using var data = Mnist.Load(config);
+        var result = PipelineRunner.Train(config, RuntimeSupport.Runtime(ExecutionMode.Pipeline, checkpoints: false), data, null, false, null,
             CancellationToken.None, evaluate: true);
         using var net = result.Network;
         var actors = result.Evaluation!;
-        TestSupport.OneThread();
+        RuntimeSupport.OneThread();
         var core = Evaluator.Evaluate(net, data.Train, data.Test, new LabelOverlay(config.Model.LabelValue), config.Eval, config.Run.Seed, probeOnly: true);
         Assert.True(actors.ProbeOnly);
         Assert.Equal(core.HeadAccuracy, actors.HeadAccuracy);

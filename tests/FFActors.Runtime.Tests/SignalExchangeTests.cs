@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.TestKit.Xunit2;
 using FFActors.Runtime.Actors.Coordinator;
+using FFActors.Core.Training;
 using FFActors.Runtime.Protocol;
 using Xunit;
 using static TorchSharp.torch;
@@ -64,16 +65,16 @@ public class SignalExchangeTests() : TestKit(RuntimeConfig.Config)
     {
         var exchange = Sys.ActorOf(SignalExchange.Props(1, RuntimeConfig.PinnedDispatcher));
         var subscriber = CreateTestProbe();
-        exchange.Tell(new SubscribeSignals(Key(3, SignalKinds.GoodnessPositive), [0], subscriber.Ref));
-        exchange.Tell(new PublishSignal(Key(3, SignalKinds.GoodnessNegative), 0, Vector(1)));
-        exchange.Tell(new PublishSignal(Key(3, SignalKinds.GoodnessPositive, generation: 2), 0, Vector(2)));
+        exchange.Tell(new SubscribeSignals(Key(3, SignalNames.GoodnessPositive), [0], subscriber.Ref));
+        exchange.Tell(new PublishSignal(Key(3, SignalNames.GoodnessNegative), 0, Vector(1)));
+        exchange.Tell(new PublishSignal(Key(3, SignalNames.GoodnessPositive, generation: 2), 0, Vector(2)));
         subscriber.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
 
         exchange.Tell(new RetireSignals(2));
-        exchange.Tell(new PublishSignal(Key(3, SignalKinds.GoodnessPositive), 0, Vector(3)));
+        exchange.Tell(new PublishSignal(Key(3, SignalNames.GoodnessPositive), 0, Vector(3)));
         subscriber.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
 
-        exchange.Tell(new SubscribeSignals(Key(3, SignalKinds.GoodnessPositive, generation: 2), [0], subscriber.Ref));
+        exchange.Tell(new SubscribeSignals(Key(3, SignalNames.GoodnessPositive, generation: 2), [0], subscriber.Ref));
         using var d = subscriber.ExpectMsg<SignalsDelivered>();
         Assert.Equal(2, d.Key.Generation);
         Assert.Equal([2f], d.Values.Single().data<float>().ToArray());

@@ -13,8 +13,8 @@ public class ThreadingTests
     [InlineData(ExecutionMode.Pipeline, 0, 2, 2)]
     public void Sequential_runs_every_layer_on_one_thread_and_pipeline_gives_each_lane_its_own(ExecutionMode mode, int threadsPerLayer, int expectedThreads, int lanes = 0)
     {
-        var config = TestSupport.Config(layers: [784, 20, 20, 20, 20], epochs: 1, train: 200);
-        using var data = TestSupport.Load(config);
+        var config = Mnist.Config(layers: [784, 20, 20, 20, 20], epochs: 1, train: 200);
+        using var data = Mnist.Load(config);
         var seen = new ConcurrentDictionary<int, ConcurrentDictionary<int, int>>();
         var intraOp = new ConcurrentDictionary<int, int>();
         var hooks = new RuntimeHooks

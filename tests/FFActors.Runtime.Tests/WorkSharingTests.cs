@@ -75,34 +75,82 @@ public class WorkSharingTests(ITestOutputHelper output)
         }
     }
 
+    /// <summary>Hands the chunk job of each offer it receives to the test.</summary>
+    sealed class OfferCatcher : Akka.Actor.ReceiveActor
+    {
+        public OfferCatcher(TaskCompletionSource<HelpWith> offered) => Receive<HelpWith>(offered.SetResult);
+    }
+
+    [Fact]
+    public async Task A_layer_offers_its_chunks_to_the_other_lane_and_counts_what_that_lane_ran()
+    {
+        var sys = Akka.Actor.ActorSystem.Create("sharing-test");
+        try
+        {
+            var offered = new TaskCompletionSource<HelpWith>(TaskCreationOptions.RunContinuationsAsynchronously);
+            var owner = sys.ActorOf(Akka.Actor.Props.Empty, "owner");
+            var helper = sys.ActorOf(Akka.Actor.Props.Create(() => new OfferCatcher(offered)), "helper");
+            var group = new LaneGroup(cores: 2);
+            group.Join("lane-0", owner);
+            group.Join("lane-1", helper);
+            var runner = new SharingChunkRunner(group, "lane-0", owner);
+            var runs = new int[6];
+            int ownerThread = 0;
+            using var helperDone = new ManualResetEventSlim();
+            var owning = Task.Run(() =>
+            {
+                Volatile.Write(ref ownerThread, Environment.CurrentManagedThreadId);
+                // The first chunk the owner claims waits until the helper has run all it could: sharing is certain, not a race.
+                runner.Run(runs.Length, i =>
+                {
+                    if (Environment.CurrentManagedThreadId == Volatile.Read(ref ownerThread)) helperDone.Wait();
+                    Interlocked.Increment(ref runs[i]);
+                });
+            });
+            var offer = await offered.Task.WaitAsync(TimeSpan.FromSeconds(30));
+            int helped = offer.Job.Help();
+            helperDone.Set();
+            await owning.WaitAsync(TimeSpan.FromSeconds(30));
+            Assert.All(runs, r => Assert.Equal(1, r));
+            Assert.InRange(helped, runs.Length - 1, runs.Length);
+            Assert.Equal(helped, runner.ChunksShared);
+        }
+        finally
+        {
+            await sys.Terminate();
+        }
+    }
+
+    /// <summary>
+    /// Whether an idle layer gets to a busy one's chunks before their owner has run them all depends on the scheduler
+    /// (on a loaded machine the owner often finishes first), so a real run is held to the weights, and to its chunk counts
+    /// agreeing; that chunks are offered and counted is the test above.
+    /// </summary>
     [Theory]
     [InlineData(0)]
     [InlineData(2)]
-    public void Idle_layers_run_chunks_of_busy_ones_and_the_weights_stay_bitwise_the_same(int lanes)
+    public void With_work_sharing_on_or_off_the_weights_stay_bitwise_the_same(int lanes)
     {
         // Layers wide enough and batches tall enough to be cut into several row blocks (GemmChunks).
         // A thread per layer shares only while the layers do not outnumber the cores (two here; CI has two).
         int[] layers = lanes == 0 ? [784, 256, 128] : [784, 256, 128, 128];
-        var config = TestSupport.Config(layers: layers, epochs: 2, batch: 200, train: 1200);
-        using var data = TestSupport.Load(config);
-        var (reference, _) = TestSupport.Reference(config, data);
+        var config = Mnist.Config(layers: layers, epochs: 2, batch: 200, train: 1200);
+        using var data = Mnist.Load(config);
+        var (reference, _) = RuntimeSupport.Reference(config, data);
         using var _ = reference;
 
-        long helped = 0;
         foreach (bool sharing in new[] { true, false })
         {
-            var runtime = TestSupport.Runtime(ExecutionMode.Pipeline, checkpoints: false) with { WorkSharing = sharing, Lanes = lanes };
+            var runtime = RuntimeSupport.Runtime(ExecutionMode.Pipeline, checkpoints: false) with { WorkSharing = sharing, Lanes = lanes };
             var outcome = PipelineRunner.Run(config, runtime, data, null, false, null, CancellationToken.None, null);
             using var net = outcome.Result.Network;
             Assert.True(outcome.Result.Completed);
-            TestSupport.AssertSameWeights(reference, net, $"pipeline (lanes {lanes}, work sharing {sharing}) vs FFTrainer");
+            Weights.AssertSame(reference, net, $"pipeline (lanes {lanes}, work sharing {sharing}) vs FFTrainer");
             long shared = outcome.Timings.Sum(t => t.ChunksShared);
             long ran = outcome.Timings.Sum(t => t.ChunksHelped);
             output.WriteLine($"lanes {lanes}, sharing {sharing}: chunks run for others per layer {string.Join(" ", outcome.Timings.Select(t => t.ChunksHelped))}");
             Assert.Equal(shared, ran);
-            if (sharing) helped = ran;
-            else Assert.Equal(0, ran);
+            if (!sharing) Assert.Equal(0, ran);
         }
-        if (Environment.ProcessorCount >= 2) Assert.True(helped > 0, "no layer ran another layer's chunks");
     }
 }

@@ -163,13 +163,13 @@ public static class BenchCommand
         return p;
     }
 
-    /// <summary><c>ffactors bench inference</c>: the single pass of Hyperspherical FF and Distance-Forward vs 10-pass goodness scoring, same network size.</summary>
+    /// <summary><c>ffactors bench inference</c>: the single pass of Hyperspherical FF, Distance-Forward and Mono-Forward vs 10-pass goodness scoring, same network size.</summary>
     static Command Inference()
     {
         var layersOption = new Option<string>("--layers") { Description = "Network size, input first (both networks)", DefaultValueFactory = _ => "784,1000,1000,1000" };
         var samplesOption = new Option<int>("--samples") { Description = "MNIST test samples classified per timing", DefaultValueFactory = _ => 10000 };
         var repeatsOption = new Option<int>("--repeats") { Description = "Timings per network; the medians are compared", DefaultValueFactory = _ => 5 };
-        var inference = new Command("inference", "Inference time of Hyperspherical FF and Distance-Forward (one pass) vs label-scoring FF (10 passes) on the same network size");
+        var inference = new Command("inference", "Inference time of Hyperspherical FF, Distance-Forward and Mono-Forward (one pass) vs label-scoring FF (10 passes) on the same network size");
         foreach (var o in new Option[] { layersOption, samplesOption, repeatsOption, DataOption, OutOption, ResultOption }) inference.Options.Add(o);
         inference.SetAction(parse =>
         {

@@ -30,6 +30,9 @@ public sealed class ConfigBinder(LoadedConfig loaded)
         return RuntimeKeys.Bind(reader);
     }
 
+    /// <summary>The growing automaton of <c>ffactors nca</c> (its keys are checked with the run's).</summary>
+    public Core.Nca.NcaOptions BindNca() => NcaKeys.Bind(reader);
+
     public ClusterOptions BindCluster()
     {
         foreach (var key in ConfigSchema.Cluster.Keys) reader.Check(key);

@@ -2,7 +2,9 @@ using FFActors.Cli.Configuration.Keys;
 using FFActors.Cli.Configuration.Schema;
 using FFActors.Core.Data;
 using FFActors.Core.Evaluation;
+using FFActors.Core.Layers;
 using FFActors.Core.Negatives;
+using FFActors.Core.Training;
 using FFActors.Runtime;
 using FFActors.Runtime.Cluster;
 
@@ -26,7 +28,22 @@ public static class ConfigValidation
         CheckEvalLayers(r, layers);
         if (model.LabelDriven && r.Get(TrainKeys.CollaborationScale) != 0)
             throw r.Fail(TrainKeys.CollaborationScale.Path, $"collaboration is not supported for model.kind = {r.Get(ModelKeys.Kind)} (its layers learn from labels in one pass); use 0");
-        CheckNegatives(r);
+        bool needsModel = CheckNegatives(r);
+        CheckDenseCopies(r, model, needsModel);
+    }
+
+    /// <summary>
+    /// The goodness diagnostics and the model-driven negatives read a copy of the network's layers scored by their goodness
+    /// (<see cref="ModelReplica"/>: dense, three-factor, PCL-FF); a kind with other layers (dendritic, prospective) must run without them.
+    /// </summary>
+    static void CheckDenseCopies(ConfigReader r, ModelOptions model, bool needsModel)
+    {
+        if (model.LabelDriven || FFNetwork.SpecsFor(model, new NetworkContext(new OptimizerOptions())).All(s => s.FFObjective is not null)) return;
+        string kind = r.Get(ModelKeys.Kind);
+        if (needsModel)
+            throw r.Fail(TrainKeys.Negatives.Path, $"{r.Get(TrainKeys.Negatives)} reads a copy of FF layers scored by their goodness, not model.kind = {kind}; use a strategy that needs no model");
+        if (r.Get(EvalKeys.DiagnosticSamples) > 0)
+            throw r.Fail(EvalKeys.DiagnosticSamples.Path, $"{r.Get(EvalKeys.DiagnosticSamples)}, but the goodness diagnostics read a copy of FF layers scored by their goodness, not model.kind = {kind}; use 0");
     }
 
     static void CheckIlt(ConfigReader r, int layers)
@@ -51,7 +68,8 @@ public static class ConfigValidation
     }
 
     /// <summary>The strategy's own parameters only, its own ranges (checked by building it once), and the evaluation it allows.</summary>
-    static void CheckNegatives(ConfigReader r)
+    /// <returns>Whether the strategy reads the network (model-driven negatives).</returns>
+    static bool CheckNegatives(ConfigReader r)
     {
         string name = r.Get(TrainKeys.Negatives);
         var known = NegativeStrategies.Parameters[name];
@@ -69,6 +87,7 @@ public static class ConfigValidation
             throw r.FailSection(TrainKeys.NegativeOptionsSection, WithoutParameterName(e));
         }
         bool labelFree = strategy.LabelFree;
+        bool needsModel = strategy.NeedsModel;
         (strategy as IDisposable)?.Dispose();
         var readout = r.Get(EvalKeys.Readout);
         if (readout == EvalReadout.Label && labelFree)
@@ -78,6 +97,7 @@ public static class ConfigValidation
         if (probeOnly && r.Get(EvalKeys.HeadEpochs) < 1)
             throw r.Fail(EvalKeys.HeadEpochs.Path, $"{r.Get(EvalKeys.HeadEpochs)}, but the linear probe is the only evaluation " +
                 $"{(labelFree ? $"of label-free negatives ({name})" : "with eval.readout = probe")}; it needs at least 1 epoch");
+        return needsModel;
     }
 
     /// <summary><see cref="ArgumentOutOfRangeException.Message"/> appends the C# parameter name, which means nothing to a user.</summary>

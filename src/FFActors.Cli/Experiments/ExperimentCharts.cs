@@ -4,13 +4,15 @@ using ScottPlot;
 
 namespace FFActors.Cli.Experiments;
 
-/// <summary>The experiment's PNGs: accuracy bars with error bars, per-epoch curves, and the 2-D feature embedding.</summary>
+/// <summary>The experiment's PNGs: accuracy bars with error bars, per-epoch curves, dead units per layer (with
+/// diagnostics), and the 2-D feature embedding.</summary>
 public static class ExperimentCharts
 {
     public static void Save(ExperimentSpec spec, IReadOnlyList<ArmSummary> arms, (string Key, string Header)[] metrics)
     {
         Bars(Path.Combine(spec.OutDir, "accuracy.png"), spec, arms, metrics);
         Curves(Path.Combine(spec.OutDir, "curves.png"), spec, arms);
+        if (arms.Any(a => a.MeanCurves.Keys.Any(IsDeadUnits))) DeadUnits(Path.Combine(spec.OutDir, "dead-units.png"), spec, arms);
         if (spec.Embedding.Enabled && spec.HasFeatureArms) Embedding(Path.Combine(spec.OutDir, "embedding.png"), spec);
         var grid = GridHeatmap.Of(arms.Where(a => a.Runs > 0).Select(a => new GridHeatmap.Arm(a.Overrides, a.Metrics.ToDictionary(m => m.Key, m => m.Value.Mean))).ToList(),
             GridFigures.Select(f => f.Key).ToList());
@@ -108,6 +110,27 @@ public static class ExperimentCharts
             var line = plot.Add.Scatter(Enumerable.Range(1, ys.Length).Select(i => (double)i).ToArray(), ys);
             line.LegendText = $"{a.Name}: {name}";
         }
+        plot.ShowLegend(Edge.Right);
+        Write(path, plot.GetImageBytes(1300, 600, ImageFormat.Png));
+    }
+
+    static bool IsDeadUnits(string curve) => curve.EndsWith(" dead units", StringComparison.Ordinal);
+
+    /// <summary>Per arm and layer, the fraction of units silent on every diagnostic positive after each epoch: how a
+    /// collapse shows.</summary>
+    static void DeadUnits(string path, ExperimentSpec spec, IReadOnlyList<ArmSummary> arms)
+    {
+        var plot = new Plot();
+        plot.Title($"{spec.Name}: dead units per layer (mean over seeds)");
+        plot.XLabel("epoch");
+        plot.YLabel("fraction of units dead");
+        foreach (var a in arms)
+            foreach (var (name, ys) in a.MeanCurves.Where(c => IsDeadUnits(c.Key) && c.Value.Length > 0).OrderBy(c => c.Key, StringComparer.Ordinal))
+            {
+                var line = plot.Add.Scatter(Enumerable.Range(1, ys.Length).Select(i => (double)i).ToArray(), ys);
+                line.LegendText = $"{a.Name}: {name}";
+            }
+        plot.Axes.SetLimitsY(-0.02, 1.02);
         plot.ShowLegend(Edge.Right);
         Write(path, plot.GetImageBytes(1300, 600, ImageFormat.Png));
     }

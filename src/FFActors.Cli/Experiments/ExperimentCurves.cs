@@ -18,7 +18,11 @@ public static class ExperimentCurves
         // Each layer's OWN goodness gap (mean g⁺ − mean g⁻ on the diagnostic batch, no γ) after every epoch.
         if (metrics.Count > 0 && metrics.All(m => m.Diagnostics is { Count: > 0 }))
             foreach (var d in metrics[0].Diagnostics!)
+            {
                 curves[$"layer {d.Layer} goodness gap"] = metrics.Select(m => Gap(m.Diagnostics!.First(x => x.Layer == d.Layer))).ToArray();
+                // Units that never fire on the diagnostic positives: how a collapse shows (PCL-FF's seed formulation).
+                curves[$"layer {d.Layer} dead units"] = metrics.Select(m => m.Diagnostics!.First(x => x.Layer == d.Layer).DeadUnits).ToArray();
+            }
         return curves;
     }
 
@@ -26,7 +30,7 @@ public static class ExperimentCurves
 
     /// <summary>
     /// Per-layer separation after the last epoch: <c>sep_layerN</c> (fraction of samples on the right side of θ by the
-    /// layer's own goodness) and <c>gap_layerN</c> (mean g⁺ − mean g⁻). From the end-of-epoch diagnostics when on
+    /// layer's own goodness), <c>gap_layerN</c> (mean g⁺ − mean g⁻) and <c>dead_layerN</c> (units silent on every positive). From the end-of-epoch diagnostics when on
     /// (fresh negatives, the trained weights), else from the last epoch's training statistics.
     /// </summary>
     public static Dictionary<string, double> LayerSeparation(IReadOnlyList<EpochMetrics> metrics)
@@ -39,12 +43,14 @@ public static class ExperimentCurves
             {
                 result[$"sep_layer{d.Layer}"] = d.Separation;
                 result[$"gap_layer{d.Layer}"] = Gap(d);
+                result[$"dead_layer{d.Layer}"] = d.DeadUnits;
             }
         else
             foreach (var l in last.Layers)
             {
                 result[$"sep_layer{l.Layer}"] = l.Separation;
                 result[$"gap_layer{l.Layer}"] = l.GoodPos - l.GoodNeg;
+                result[$"dead_layer{l.Layer}"] = l.DeadUnits;
             }
         return result;
     }

@@ -96,7 +96,9 @@ public static class ExperimentLoader
             TestLimit: read.Get(ExperimentKeys.TransferTestLimit),
             Layers: read.Get(ExperimentKeys.TransferLayers),
             Probe: new ProbeBudget(read.Get(ExperimentKeys.ProbeEpochs), read.Get(ExperimentKeys.ProbeLearningRate), read.Get(ExperimentKeys.ProbeBatchSize)),
-            Backprop: new BackpropOptions(read.Get(ExperimentKeys.BackpropEpochs), read.Get(ExperimentKeys.BackpropLearningRate), read.Get(ExperimentKeys.BackpropBatchSize)));
+            Backprop: new BackpropOptions(read.Get(ExperimentKeys.BackpropEpochs), read.Get(ExperimentKeys.BackpropLearningRate), read.Get(ExperimentKeys.BackpropBatchSize)),
+            Rbm: new RbmOptions(K: read.Get(ExperimentKeys.RbmK), Epochs: read.Get(ExperimentKeys.RbmEpochs), LearningRate: read.Get(ExperimentKeys.RbmLearningRate),
+                BatchSize: read.Get(ExperimentKeys.RbmBatchSize), Momentum: read.Get(ExperimentKeys.RbmMomentum), WeightDecay: read.Get(ExperimentKeys.RbmWeightDecay)));
         var embedding = new EmbeddingSpec(
             Method: read.Get(ExperimentKeys.EmbeddingMethod),
             Arms: read.Get(ExperimentKeys.EmbeddingArms),
@@ -114,7 +116,11 @@ public static class ExperimentLoader
         }
 
         var spec = new ExperimentSpec(file, name, read.Get(ExperimentKeys.Description), baseFile, seeds, parallel, outDir, quick, arms, transfer, embedding, sets ?? []);
-        foreach (var arm in arms) ArmConfig.Bind(spec, arm, seeds[0]);
+        foreach (var arm in arms)
+        {
+            var bound = ArmConfig.Bind(spec, arm, seeds[0]);
+            if (arm.Kind == RbmFeatures.Kind) RbmFeatures.CheckData(bound.Config, $"{file}: experiment.arms.{arm.Name}");
+        }
         return spec;
     }
 

@@ -47,10 +47,12 @@ public sealed record ArmJob(ArmSpec Arm, long Seed, string Folder)
 
 /// <summary>The transfer protocol's settings (experiment.transfer).</summary>
 /// <param name="Layers">Layers concatenated for the "all layers" feature set; null = every layer.</param>
-public sealed record TransferSpec(string Target, int Validation, int TrainLimit, int TestLimit, int[]? Layers, ProbeBudget Probe, BackpropOptions Backprop)
+/// <param name="Rbm">How the rbm-features arms' RBMs learn (CD-k).</param>
+public sealed record TransferSpec(string Target, int Validation, int TrainLimit, int TestLimit, int[]? Layers, ProbeBudget Probe, BackpropOptions Backprop,
+    RbmOptions Rbm)
 {
     public override string ToString() =>
-        $"target {Target}, validation {Validation}, train-limit {TrainLimit}, test-limit {TestLimit}, layers [{(Layers is null ? "all" : string.Join(",", Layers))}], probe {Probe}, backprop {Backprop}";
+        $"target {Target}, validation {Validation}, train-limit {TrainLimit}, test-limit {TestLimit}, layers [{(Layers is null ? "all" : string.Join(",", Layers))}], probe {Probe}, backprop {Backprop}, rbm {Rbm}";
 }
 
 /// <summary>The 2-D embedding figure's settings (experiment.embedding).</summary>

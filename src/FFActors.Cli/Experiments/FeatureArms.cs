@@ -17,6 +17,7 @@ public static class FeatureArms
             ["ff-features"] = FFFeatures.Train,
             ["random-features"] = ctx => new FFFeatures(Untrained(ctx), new Dictionary<string, double>(), new Dictionary<string, double[]>()),
             ["backprop-features"] = BackpropFeatures.Train,
+            [RbmFeatures.Kind] = RbmFeatures.Train,
             ["pixels"] = _ => new PixelFeatures(),
         };
 

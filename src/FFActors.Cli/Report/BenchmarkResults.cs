@@ -61,8 +61,10 @@ public static class BenchmarkResults
             ["goodness_scoring_s"] = r.GoodnessMedian,
             ["hff_s"] = r.HffMedian,
             ["distance_s"] = r.DistanceMedian,
+            ["mono_forward_s"] = r.MonoForwardMedian,
             ["hff_speedup"] = r.Ratio,
             ["distance_speedup"] = r.DistanceRatio,
+            ["mono_forward_speedup"] = r.MonoForwardRatio,
         };
         var name = $"[{string.Join(", ", r.Layers)}], {r.Samples} test images, {r.Threads} threads";
         return File("bench inference", options, command, null, load, [new ResultRow(name, [], [new SeedFigures(1, figures)])]);

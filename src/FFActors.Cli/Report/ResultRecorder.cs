@@ -23,11 +23,13 @@ public static partial class ResultRecorder
 
     /// <summary>Adds a finished train run to <paramref name="path"/>.</summary>
     /// <param name="config">The run's resolved configuration (its config.conf).</param>
+    /// <param name="extra">Further figures of the run beyond a train run's (e.g. what <c>ffactors nca</c> measures of the grown pattern).</param>
     /// <exception cref="IOException">The file holds another configuration or another kind of result.</exception>
-    public static ResultFile AddTrainRun(string path, string title, string config, RunResults figures, string command)
+    public static ResultFile AddTrainRun(string path, string title, string config, RunResults figures, string command,
+        IReadOnlyDictionary<string, double>? extra = null)
     {
         var lines = Lines(config);
-        var row = new SeedFigures(figures.Seed, new Dictionary<string, double?>
+        var values = new Dictionary<string, double?>
         {
             ["goodness_accuracy"] = figures.GoodnessAccuracy,
             ["head_accuracy"] = figures.HeadAccuracy,
@@ -35,7 +37,9 @@ public static partial class ResultRecorder
             ["eval_seconds"] = figures.EvalSeconds,
             ["total_seconds"] = figures.TotalSeconds,
             ["peak_rss_gb"] = figures.PeakResidentBytes / 1e9,
-        });
+        };
+        foreach (var (key, value) in extra ?? new Dictionary<string, double>()) values[key] = value;
+        var row = new SeedFigures(figures.Seed, values);
         var invocation = new Invocation(command, BuildInfo.Version, BuildInfo.Commit, DateTime.UtcNow, MachineFacts.Current(), [figures.Seed]);
         if (!File.Exists(path))
         {

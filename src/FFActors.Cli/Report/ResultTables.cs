@@ -87,8 +87,10 @@ public static class ResultTables
         ("goodness_scoring_s", "goodness scoring, a pass per label (s)", "F3"),
         ("hff_s", "Hyperspherical FF, one pass (s)", "F3"),
         ("distance_s", "Distance-Forward, one pass (s)", "F3"),
+        ("mono_forward_s", "Mono-Forward, one pass (s)", "F3"),
         ("hff_speedup", "HFF speed-up", "F1"),
         ("distance_speedup", "Distance-Forward speed-up", "F1"),
+        ("mono_forward_speedup", "Mono-Forward speed-up", "F1"),
     ];
 
     /// <summary>A row per measured configuration of one benchmark result, its command, machine and result file below.</summary>

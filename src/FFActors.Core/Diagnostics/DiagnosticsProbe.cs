@@ -1,6 +1,7 @@
 using FFActors.Core.Data;
 using FFActors.Core.Layers;
 using FFActors.Core.Negatives;
+using FFActors.Core.Objectives;
 using FFActors.Core.Platform;
 using FFActors.Core.Training;
 using static TorchSharp.torch;
@@ -20,7 +21,7 @@ public sealed class DiagnosticsProbe : IDisposable
     readonly Tensor images, labels;
     readonly LabelOverlay overlay;
     readonly INegativeStrategy strategy;
-    readonly IReadOnlyList<DenseSpec> options;
+    readonly IReadOnlyList<Objective> options;
 
     /// <summary>All layers; also the model view for model-driven strategies' diagnostic negatives.</summary>
     public ModelReplica Replica { get; }
@@ -28,7 +29,7 @@ public sealed class DiagnosticsProbe : IDisposable
     public DiagnosticsProbe(FFConfig config, Dataset train, IReadOnlyList<LayerSpec> specs)
     {
         this.config = config;
-        options = specs.Select(ModelReplica.DenseSpecOf).ToArray();
+        options = specs.Select(ModelReplica.ObjectiveOf).ToArray();
         int n = Math.Min(config.Eval.DiagnosticSamples, train.Count);
         images = train.Images.narrow(0, 0, n).DetachFromDisposeScope();
         labels = train.Labels.narrow(0, 0, n).DetachFromDisposeScope();
@@ -56,10 +57,9 @@ public sealed class DiagnosticsProbe : IDisposable
     }
 
     /// <summary>Diagnostics of one layer from its activities on positives and negatives [B, H].</summary>
-    public static LayerDiagnostics Of(int layer, DenseSpec options, Tensor hPos, Tensor hNeg, int bins)
+    public static LayerDiagnostics Of(int layer, Objective objective, Tensor hPos, Tensor hNeg, int bins)
     {
         using var scope = NewDisposeScope();
-        var objective = options.Objective;
         var gPos = objective.GoodnessOf(hPos).to(ScalarType.Float64);
         var gNeg = objective.GoodnessOf(hNeg).to(ScalarType.Float64);
         double theta = objective.Threshold;

@@ -71,6 +71,15 @@ public abstract class FFLayer : IFFLayer
 
     public abstract Tensor Features(Tensor h);
 
+    /// <summary>Every layer publishes its goodness of positives and negatives; a kind with more to say overrides this.</summary>
+    public virtual IEnumerable<(string Kind, Tensor Values)> Publish(Tensor hPos, Tensor hNeg, IReadOnlyCollection<string> kinds) =>
+        kinds.Select(kind => kind switch
+        {
+            SignalNames.GoodnessPositive => (kind, Score(hPos)),
+            SignalNames.GoodnessNegative => (kind, Score(hNeg)),
+            _ => throw new ArgumentException($"layer {Spec.Index} ({Spec.Kind}) publishes no signal '{kind}'"),
+        }).ToArray();
+
     public abstract PendingStep Begin(StepInput input);
 
     public abstract void Finish(PendingStep step);

@@ -1,4 +1,5 @@
 using FFActors.Core.Kernels;
+using FFActors.Core.Training;
 using static TorchSharp.torch;
 
 namespace FFActors.Core.Layers;
@@ -60,6 +61,14 @@ public interface IFFLayer : IDisposable
 
     /// <summary>Training state beyond the module and the optimizer that a checkpoint must keep (e.g. peer-normalisation means).</summary>
     Tensor State { get; }
+
+    /// <summary>
+    /// What the layer publishes from a probe pass (its activities <paramref name="hPos"/>, <paramref name="hNeg"/> with the
+    /// weights before the batch's update) for each of <paramref name="kinds"/> (<see cref="SignalNames"/>, or a kind's own):
+    /// every layer publishes its goodness; a kind with more to say (a readout of its activity) adds its own kinds. A kind
+    /// it does not know is an error, never silence, since a subscriber would wait for it forever.
+    /// </summary>
+    IEnumerable<(string Kind, Tensor Values)> Publish(Tensor hPos, Tensor hNeg, IReadOnlyCollection<string> kinds);
 
     /// <summary>One whole training step (<see cref="Begin"/>, then <see cref="Finish"/>): the output before the update.</summary>
     (LayerOutput Output, LayerStepStats Stats) Step(StepInput input)

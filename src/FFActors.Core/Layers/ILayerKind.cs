@@ -27,6 +27,10 @@ public interface ILayerKind
 
     /// <summary>Each layer's multiply-adds per sample: placement and lane plans balance these.</summary>
     double[] LayerWork(ModelOptions model);
+
+    /// <summary>Signals this kind's layers read that come from a probe pass of the batch through all layers (a modulation
+    /// computed from the top layer's readout, say); none by default.</summary>
+    IReadOnlyList<IProbeRule> ProbeRules(ModelOptions model) => [];
 }
 
 /// <summary>What the network around a layer decides for it: the optimizer, the ILT windows, SCFF's shared halves on the

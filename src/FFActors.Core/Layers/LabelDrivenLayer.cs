@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace FFActors.Core.Layers;
 
 /// <summary>
-/// A layer that learns from labels in one pass (CwC-FF block, HFF, Distance-Forward): the plain images go through the
+/// A layer that learns from labels in one pass (CwC-FF block, HFF, Distance-Forward, Mono-Forward): the plain images go through the
 /// module, the kind turns the activities into class scores [B, classes] and a loss against the labels; no negatives.
 /// Outside its ILT window it only forwards (frozen, BatchNorm on its running statistics). Stats: GoodPos/GoodNeg are the
 /// mean score of the true class and of the other classes, Separation the fraction of samples whose true class scores

@@ -1,3 +1,4 @@
+using FFActors.Core.Objectives;
 using FFActors.Core.Training;
 using static TorchSharp.torch;
 
@@ -23,6 +24,14 @@ public abstract record LayerSpec(int Index, int InputSize, int OutputSize, Optim
     /// negatives and its score is one goodness per sample, computed once per overlaid label.
     /// </summary>
     public abstract bool LabelDriven { get; }
+
+    /// <summary>The goodness objective (goodness, θ) of a layer that learns from positives and negatives and is scored by
+    /// its goodness; null for a label-driven kind. Diagnostics and model-driven negatives read a network through it.</summary>
+    public virtual Objective? FFObjective => null;
+
+    /// <summary>The layer reads the batch's labels in its training step (<see cref="StepInput.Labels"/>): label-driven kinds,
+    /// and a kind that trains a readout next to its FF objective.</summary>
+    public virtual bool ReadsLabels => LabelDriven;
 
     /// <summary>A fresh layer: its module initialised from <paramref name="seed"/> (the layer's own stream), its optimizer empty.</summary>
     public abstract IFFLayer Create(long seed, Device device);

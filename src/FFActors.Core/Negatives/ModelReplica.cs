@@ -15,53 +15,54 @@ namespace FFActors.Core.Negatives;
 /// </summary>
 public sealed class ModelReplica : INegativeModel, IDisposable
 {
-    readonly FFDenseLayer[] layers;
+    readonly nn.Module<Tensor, Tensor>[] layers;
     readonly Objective[] objectives;
     readonly int[] scored;
 
     /// <param name="allLayers">Hold every layer (for <see cref="Forward"/>), not only those up to the deepest score layer.</param>
     public ModelReplica(IReadOnlyList<LayerSpec> specs, IEnumerable<int> scoreLayers, Device device, bool allLayers = false)
     {
-        var options = specs.Select(DenseSpecOf).ToArray();
+        var options = specs.Select(ObjectiveOf).ToArray();
         scored = scoreLayers.Distinct().Order().ToArray();
         if (scored.Length == 0 || scored[0] < 0 || scored[^1] >= options.Length)
             throw new ArgumentException($"ModelReplica: score layers [{string.Join(", ", scored)}] do not fit a model of {options.Length} layers");
         // The initial values are overwritten by the first refresh; a fixed generator keeps them harmless.
         using var init = new Generator(0);
-        layers = options.Take(allLayers ? options.Length : scored[^1] + 1).Select(o =>
+        layers = specs.Take(allLayers ? options.Length : scored[^1] + 1).Select(o =>
         {
-            var layer = new FFDenseLayer(o.InputSize, o.OutputSize, o.InputNorm, init, $"replica{o.Index}", o.SharedHalves);
+            var layer = o.CreateModule(init, $"replica{o.Index}");
             layer.to(device);
             foreach (var p in layer.parameters()) p.requires_grad_(false);
             layer.eval();
             return layer;
         }).ToArray();
-        objectives = options.Take(layers.Length).Select(o => o.Objective).ToArray();
+        objectives = options.Take(layers.Length).ToArray();
     }
 
     /// <summary>Layers the copy holds (0 .. deepest score layer): the ones a refresh must load.</summary>
     public int LayerCount => layers.Length;
 
-    /// <summary>Copies one layer's weight and bias into the replica.</summary>
-    public void Load(int layer, Tensor weight, Tensor bias)
+    /// <summary>Copies one layer's state (its module's parameters and buffers by name, <see cref="StateOf"/>) into the replica.</summary>
+    public void Load(int layer, IReadOnlyDictionary<string, Tensor> state)
     {
         using var _ = no_grad();
-        layers[layer].Weight.copy_(weight);
-        layers[layer].Bias.copy_(bias);
+        foreach (var (name, t) in layers[layer].state_dict())
+            t.copy_(state.TryGetValue(name, out var v) ? v : throw new ArgumentException($"replica of layer {layer}: no '{name}' in the copy"));
     }
 
     public void LoadFrom(FFNetwork net)
     {
-        for (int l = 0; l < layers.Length; l++)
-        {
-            var dense = (DenseLayer)net.Layers[l];
-            Load(l, dense.Dense.Weight, dense.Dense.Bias);
-        }
+        for (int l = 0; l < layers.Length; l++) Load(l, net.Layers[l].Module.state_dict());
     }
 
-    /// <summary>Model-driven negatives and diagnostics read a dense FF network's goodness.</summary>
-    public static DenseSpec DenseSpecOf(LayerSpec spec) => spec as DenseSpec
-        ?? throw new ArgumentException($"layer {spec.Index}: model-driven negatives and goodness diagnostics read dense FF layers, not '{spec.Kind}' layers");
+    /// <summary>Copies of a layer's module state (parameters and buffers by name), detached from autograd: what a
+    /// replica loads. The copies belong to the caller's dispose scope.</summary>
+    public static Dictionary<string, Tensor> StateOf(IFFLayer layer) =>
+        layer.Module.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.detach().clone());
+
+    /// <summary>Model-driven negatives and diagnostics read a network's goodness: layers that learn from positives and negatives.</summary>
+    public static Objective ObjectiveOf(LayerSpec spec) => spec.FFObjective
+        ?? throw new ArgumentException($"layer {spec.Index}: model-driven negatives and goodness diagnostics read FF layers scored by their goodness, not '{spec.Kind}' layers");
 
     /// <summary>Layer <paramref name="layer"/>'s output for its input (autograd as the caller has it).</summary>
     public Tensor Forward(int layer, Tensor input) => layers[layer].forward(input);

@@ -39,26 +39,4 @@ public static class Collaboration
         }
         return stack(rows).MoveToOuterDisposeScope();
     }
-
-    /// <summary>
-    /// The exact exchange's probe: a no-grad pass of positives and negatives through every layer with
-    /// the current weights, returning each layer's per-sample goodness (detached).
-    /// </summary>
-    public static (Tensor[] Positive, Tensor[] Negative) Probe(FFNetwork net, Tensor pos, Tensor neg)
-    {
-        int layers = net.Layers.Count;
-        var gPos = new Tensor[layers];
-        var gNeg = new Tensor[layers];
-        var hPos = pos;
-        var hNeg = neg;
-        for (int l = 0; l < layers; l++)
-        {
-            var layer = net.Layers[l];
-            hPos = layer.Forward(hPos);
-            hNeg = layer.Forward(hNeg);
-            gPos[l] = layer.Score(hPos);
-            gNeg[l] = layer.Score(hNeg);
-        }
-        return (gPos, gNeg);
-    }
 }

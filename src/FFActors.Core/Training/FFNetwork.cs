@@ -46,7 +46,7 @@ public sealed class FFNetwork : IDisposable
         return specs;
     }
 
-    /// <summary>A CwC-FF, Hyperspherical FF or Distance-Forward network: it reads plain images (no label overlay) and learns from labels, without negatives.</summary>
+    /// <summary>A CwC-FF, Hyperspherical FF, Distance-Forward or Mono-Forward network: it reads plain images (no label overlay) and learns from labels, without negatives.</summary>
     public bool LabelDriven => Layers.Count > 0 && Layers[0].Spec.LabelDriven;
 
     /// <summary>Activities of every layer for input x (no autograd); element ℓ is layer ℓ's output.</summary>

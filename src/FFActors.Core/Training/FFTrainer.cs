@@ -33,7 +33,7 @@ public sealed class FFTrainer(FFConfig config, ITrainingObserver? observer = nul
         if (net.LabelDriven && config.Train.Schedule == Schedule.Greedy)
             throw new ArgumentException("train.schedule: a CwC-FF network trains with the simultaneous schedule (its ILT windows stage the layers)");
         if (net.LabelDriven && config.Train.CollaborationOrDefault.Enabled)
-            throw new ArgumentException("train.collaboration: not supported for a CwC-FF, HFF or Distance-Forward network");
+            throw new ArgumentException("train.collaboration: not supported for a label-driven network (CwC-FF, HFF, Distance-Forward, Mono-Forward)");
         var setup = NegativeSetup.Of(config);
         setup.CheckInput(config, data.Train.Features);
         labelFree = setup.LabelFree;
@@ -48,6 +48,8 @@ public sealed class FFTrainer(FFConfig config, ITrainingObserver? observer = nul
             var builder = new BatchBuilder(Overlay, strategy, negGen);
             if (config.Train.Schedule == Schedule.Greedy && config.Train.CollaborationOrDefault.Enabled)
                 throw new ArgumentException("train.collaboration: layer collaboration needs the simultaneous schedule");
+            if (config.Train.Schedule == Schedule.Greedy && config.Model.Kind.ProbeRules(config.Model).Count > 0)
+                throw new ArgumentException($"train.schedule: a {config.Model.Kind.Name} network whose layers read signals of the whole network needs the simultaneous schedule");
             return config.Train.Schedule == Schedule.Greedy
                 ? Greedy(net, data, builder, dataOrder, negGen, checkpoints)
                 : Simultaneous(net, data, builder, dataOrder);
@@ -81,6 +83,9 @@ public sealed class FFTrainer(FFConfig config, ITrainingObserver? observer = nul
         var metrics = new List<EpochMetrics>();
         int epochs = config.Train.Epochs;
         var collab = config.Train.CollaborationOrDefault;
+        var rules = ProbeRules.For(config);
+        var demands = ProbeRules.Demands(rules);
+        bool readsLabels = net.Layers.Any(l => l.Spec.ReadsLabels);
         using var replica = ReplicaFor(net, builder);
         using var stale = collab.Enabled && collab.Exchange == GammaExchange.Stale
             ? new StaleGoodnessTable(data.Train.Count, net.Layers.Count, data.Train.Images.device)
@@ -104,23 +109,22 @@ public sealed class FFTrainer(FFConfig config, ITrainingObserver? observer = nul
                     if (replica is not null && batch % config.Train.ModelViewRefresh == 0) replica.LoadFrom(net);
                     batch++;
                     var (pos, neg) = net.LabelDriven ? BatchBuilder.Plain(x) : builder.Build(x, y, replica);
-                    var labels = net.LabelDriven ? y : null;
-                    // Layer collaboration: s·γ for every layer, [L, B] each (null when off).
-                    Tensor? gammaPos = null, gammaNeg = null;
-                    if (collab.Enabled && stale is null)
-                    {
-                        var (gp, gn) = Collaboration.Probe(net, pos, neg);
-                        (gammaPos, gammaNeg) = (Collaboration.ScaledGammas(gp, collab), Collaboration.ScaledGammas(gn, collab));
-                    }
+                    var labels = readsLabels ? y : null;
+                    // Per-layer signals [L, B, …] (exact γ, a kind's modulation) from a probe pass of the batch with the
+                    // weights before its update, or stale γ from the previous epoch; null when there are none.
+                    Dictionary<string, Tensor>? rows = null;
+                    if (rules.Count > 0)
+                        rows = ProbeRules.Rows(rules, ProbeRules.Probe(net.Layers, pos, neg, demands), labels);
                     else if (stale is not null)
                     {
-                        (gammaPos, gammaNeg) = stale.Gammas(idx, collab);
+                        var (gammaPos, gammaNeg) = stale.Gammas(idx, collab);
+                        rows = new() { [SignalNames.GammaPositive] = gammaPos, [SignalNames.GammaNegative] = gammaNeg };
                     }
                     var stats = new List<(int, LayerStepStats)>(net.Layers.Count);
                     for (int l = 0; l < net.Layers.Count; l++)
                     {
                         var layer = net.Layers[l];
-                        var (output, s) = layer.Step(pos, neg, gammaPos?[l], gammaNeg?[l], labels);
+                        var (output, s) = layer.Step(ProbeRules.StepInputFor(l, pos, neg, labels, rows));
                         stale?.Record(idx, l, layer.Score(output.Positive), layer.Score(output.Negative));
                         acc.Add(l, s);
                         stats.Add((l, s));

@@ -13,6 +13,8 @@ public static class SeedStreams
     public const int Head = 4;
     public const int Diagnostics = 5;
     public const int Augment = 6;
+    /// <summary>The firing order of a growing cellular automaton (FF-NCA's trajectories and grown patterns).</summary>
+    public const int Growth = 7;
 
     public static long Derive(long seed, int stream, int index = 0)
     {

@@ -2,6 +2,7 @@ using FFActors.Core.Layers;
 using System.Diagnostics;
 using Akka.Actor;
 using FFActors.Core.Evaluation;
+using FFActors.Core.Negatives;
 using FFActors.Core.Platform;
 using FFActors.Core.Training;
 using FFActors.Runtime.Protocol;
@@ -170,9 +171,9 @@ internal sealed class LayerActor : ReceiveActor
     LayerWeights CopyWeights(ReadWeights read)
     {
         using var scope = NewDisposeScope();
-        var layer = (Trainer as DenseLayer ?? throw new InvalidOperationException($"layer {index}: only dense layers have a model view")).Dense;
-        return new LayerWeights(read.Stamp, index, layer.Weight.detach().clone().DetachFromDisposeScope(),
-            layer.Bias.detach().clone().DetachFromDisposeScope());
+        var state = ModelReplica.StateOf(Trainer);
+        foreach (var t in state.Values) t.DetachFromDisposeScope();
+        return new LayerWeights(read.Stamp, index, state);
     }
 
     LayerStepped Train(TrainBatch b, bool forward)
@@ -183,8 +184,8 @@ internal sealed class LayerActor : ReceiveActor
         scope.Attach(b.Negative);
         if (!forward)
         {
-            if (b.GammaPositive is not null) scope.Attach(b.GammaPositive);
-            if (b.GammaNegative is not null) scope.Attach(b.GammaNegative);
+            // The last layer owns what travelled down with the batch.
+            foreach (var signal in b.Signals?.Values ?? []) scope.Attach(signal);
             if (b.Labels is not null) scope.Attach(b.Labels);
         }
         if (b.Stamp.Epoch != currentEpoch)
@@ -199,11 +200,10 @@ internal sealed class LayerActor : ReceiveActor
             if (fault.Kind == FaultKind.Throw) throw new LayerFaultException(index, b.Stamp, "injected fault");
             pos = pos * KeptScalars.Of(float.NaN);
         }
-        var gammaPos = b.GammaPositive?[index];
-        var gammaNeg = b.GammaNegative?[index];
+        var input = ProbeRules.StepInputFor(index, pos, b.Negative, b.Labels, b.Signals);
 
         long c0 = Stopwatch.GetTimestamp();
-        var step = AsFault(b.Stamp, () => t.Begin(pos, b.Negative, gammaPos, gammaNeg, b.Labels));
+        var step = AsFault(b.Stamp, () => t.Begin(input));
         computeTicks += Stopwatch.GetTimestamp() - c0;
         var (output, stats) = (step.Output, step.Stats);
         if (!double.IsFinite(stats.Loss) || !double.IsFinite(stats.GoodPos) || !double.IsFinite(stats.GoodNeg))
@@ -218,14 +218,14 @@ internal sealed class LayerActor : ReceiveActor
         }
         if (trace is not null)
             trace(new LayerStepTrace(index, s.Generation, b.Stamp.Epoch, b.Stamp.Batch,
-                gammaPos?.data<float>().ToArray(), gammaNeg?.data<float>().ToArray(),
-                goodPos!.data<float>().ToArray(), goodNeg!.data<float>().ToArray()));
+                input.CollabPositive?.data<float>().ToArray(), input.CollabNegative?.data<float>().ToArray(),
+                goodPos!.data<float>().ToArray(), goodNeg!.data<float>().ToArray(),
+                input.Signals?.ToDictionary(kv => kv.Key, kv => kv.Value.data<float>().ToArray())));
 
         // The next layer starts on the batch while this one updates: the output is from the weights
         // before the update, and the update only reads it (it shares storage with the autograd graph).
         if (forward)
-            Send(new TrainBatch(b.Stamp, output.Positive.DetachFromDisposeScope(), output.Negative.DetachFromDisposeScope(),
-                b.GammaPositive, b.GammaNegative, b.Labels));
+            Send(new TrainBatch(b.Stamp, output.Positive.DetachFromDisposeScope(), output.Negative.DetachFromDisposeScope(), b.Signals, b.Labels));
         long u0 = Stopwatch.GetTimestamp();
         AsFault(b.Stamp, () => { t.Finish(step); return 0; });
         computeTicks += Stopwatch.GetTimestamp() - u0;
@@ -256,11 +256,12 @@ internal sealed class LayerActor : ReceiveActor
         long c0 = Stopwatch.GetTimestamp();
         var hPos = t.Forward(p.Positive);
         var hNeg = t.Forward(p.Negative);
-        var gPos = t.Score(hPos);
-        var gNeg = t.Score(hNeg);
+        // The same steps as Core's probe pass (ProbeRules.Probe), so both publish the same tensors.
+        var published = AsFault(p.Stamp, () => t.Publish(hPos, hNeg, ProbeRules.KindsOf(p.Demands, index)).ToArray());
         computeTicks += Stopwatch.GetTimestamp() - c0;
-        return (forward ? new ProbeBatch(p.Stamp, hPos.DetachFromDisposeScope(), hNeg.DetachFromDisposeScope()) : null,
-            new ProbeGoodness(p.Stamp, index, gPos.DetachFromDisposeScope(), gNeg.DetachFromDisposeScope()));
+        return (forward ? new ProbeBatch(p.Stamp, hPos.DetachFromDisposeScope(), hNeg.DetachFromDisposeScope(), p.Demands) : null,
+            published.Length == 0 ? null
+                : new ProbeReport(p.Stamp, index, published.Select(x => x.Kind).ToArray(), published.Select(x => x.Values.DetachFromDisposeScope()).ToArray()));
     }
 
     (ILayerWork? Next, object? Reply) Score(ScoreBatch sc, bool forward)

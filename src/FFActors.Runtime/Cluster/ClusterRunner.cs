@@ -93,7 +93,8 @@ public static class ClusterRunner
                 lastSaid = clock.Elapsed;
             }
             if (clock.Elapsed.TotalSeconds > options.JoinTimeoutSeconds)
-                throw new ClusterSetupException($"cluster: only {up.Length} of {options.MinLayerHosts} layer hosts up after {options.JoinTimeoutSeconds:0} s (cluster.join-timeout)");
+                throw new ClusterSetupException($"cluster: only {up.Length} of {options.MinLayerHosts} layer hosts up after {options.JoinTimeoutSeconds:0} s (cluster.join-timeout)" +
+                    (selfUp ? "" : $"; this node never joined the seed nodes {string.Join(", ", options.SeedNodes ?? [])} (cluster.seed-nodes): is one of them running and reachable?"));
             Thread.Sleep(200);
         }
     }

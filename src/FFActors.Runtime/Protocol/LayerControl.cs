@@ -13,16 +13,16 @@ public sealed record SaveCheckpoint(Stamp Stamp, string CheckpointId) : IWireMes
 /// so layers need no access to the checkpoint store wherever they run.</summary>
 public sealed record CheckpointSaved(Stamp Stamp, int Layer, string CheckpointId, byte[] Data) : IWireMessage;
 
-/// <summary>Model view: send copies of the layer's current weight and bias to the coordinator (sent only while the pipeline is drained).</summary>
+/// <summary>Model view and diagnostics: send copies of the layer's current module state to the coordinator (sent only while the pipeline is drained).</summary>
 public sealed record ReadWeights(Stamp Stamp) : IWireMessage;
 
-/// <summary>Copies of a layer's weight [H, F] and bias [H], now owned by the receiver.</summary>
-public sealed record LayerWeights(Stamp Stamp, int Layer, Tensor Weight, Tensor Bias) : IWireMessage, IDisposable
+/// <summary>Copies of a layer's module state (parameters and buffers by name: a dense layer's weight [H, F] and bias [H]),
+/// now owned by the receiver.</summary>
+public sealed record LayerWeights(Stamp Stamp, int Layer, IReadOnlyDictionary<string, Tensor> State) : IWireMessage, IDisposable
 {
     public void Dispose()
     {
-        Weight.Dispose();
-        Bias.Dispose();
+        foreach (var t in State.Values) t.Dispose();
     }
 }
 

@@ -31,25 +31,26 @@ public interface ILayerWork : IStamped, IDisposable
 
 /// <summary>
 /// Train on batch <c>Stamp.Batch</c>: the layer computes its output, forwards it, then updates.
-/// <paramref name="GammaPositive"/>/<paramref name="GammaNegative"/> are s·γ for every layer, [L, B]
-/// (row ℓ is layer ℓ's), or null when collaboration is off; they travel down with the batch.
-/// <paramref name="Labels"/> [B] travel down too for layers that learn from labels (CwC-FF blocks,
-/// which get the plain images as <paramref name="Positive"/> and an empty <paramref name="Negative"/>).
+/// <paramref name="Signals"/> are the batch's per-layer signals by name (<see cref="SignalNames"/>: s·γ of layer
+/// collaboration, a kind's modulation), each [L, B, …] with row ℓ for layer ℓ, or null when there are none; they travel
+/// down with the batch. <paramref name="Labels"/> [B] travel down too for layers that read them (label-driven kinds, which
+/// get the plain images as <paramref name="Positive"/> and an empty <paramref name="Negative"/>; a kind's readout).
 /// </summary>
-public sealed record TrainBatch(Stamp Stamp, Tensor Positive, Tensor Negative, Tensor? GammaPositive, Tensor? GammaNegative, Tensor? Labels = null) : IWireMessage, ILayerWork
+public sealed record TrainBatch(Stamp Stamp, Tensor Positive, Tensor Negative, IReadOnlyDictionary<string, Tensor>? Signals = null, Tensor? Labels = null)
+    : IWireMessage, ILayerWork
 {
     public void Dispose()
     {
         Positive.Dispose();
         Negative.Dispose();
-        GammaPositive?.Dispose();
-        GammaNegative?.Dispose();
+        foreach (var t in Signals?.Values ?? []) t.Dispose();
         Labels?.Dispose();
     }
 }
 
-/// <summary>Exact collaboration exchange: a no-grad pass of batch <c>Stamp.Batch</c> reporting every layer's goodness.</summary>
-public sealed record ProbeBatch(Stamp Stamp, Tensor Positive, Tensor Negative) : IWireMessage, ILayerWork
+/// <summary>A no-grad pass of batch <c>Stamp.Batch</c> in which each layer publishes what <paramref name="Demands"/> ask of it
+/// (<see cref="ProbeReport"/>): exact γ and a kind's probe rules.</summary>
+public sealed record ProbeBatch(Stamp Stamp, Tensor Positive, Tensor Negative, IReadOnlyList<SignalDemand> Demands) : IWireMessage, ILayerWork
 {
     public void Dispose()
     {
@@ -85,13 +86,12 @@ public sealed record LayerStepped(Stamp Stamp, int Layer, LayerStepStats Stats, 
     }
 }
 
-/// <summary>A layer's per-sample goodness [B] for a probe pass.</summary>
-public sealed record ProbeGoodness(Stamp Stamp, int Layer, Tensor GoodPositive, Tensor GoodNegative) : IWireMessage, IDisposable
+/// <summary>What a layer published in a probe pass: <c>Values[i]</c> is its signal of kind <c>Kinds[i]</c> (per-sample, detached).</summary>
+public sealed record ProbeReport(Stamp Stamp, int Layer, string[] Kinds, Tensor[] Values) : IWireMessage, IDisposable
 {
     public void Dispose()
     {
-        GoodPositive.Dispose();
-        GoodNegative.Dispose();
+        foreach (var v in Values) v.Dispose();
     }
 }
 

@@ -4,9 +4,8 @@ using static TorchSharp.torch;
 namespace FFActors.Runtime.Protocol;
 
 // The signal exchange: per-sample vectors published for one batch of one run generation and delivered
-// to whoever subscribed for that batch. Collaboration γ uses it today (each layer's goodness of a probed
-// batch, kinds GoodnessPositive/GoodnessNegative); top-down activity and neuromodulation signals are
-// further kinds on the same exchange.
+// to whoever subscribed for that batch. Kinds are named by Core's SignalNames (every layer's goodness of a
+// probed batch, for exact γ and modulation rules) or by a layer kind (a top layer's readout).
 
 /// <summary>What a signal is about: a batch of one run generation, the kind of signal, and the iteration
 /// within the batch for signals exchanged more than once per batch.</summary>
@@ -15,16 +14,6 @@ public readonly record struct SignalKey(string RunId, int Generation, int Epoch,
     public static SignalKey For(Stamp stamp, string kind, int iteration = 0) => new(stamp.RunId, stamp.Generation, stamp.Epoch, stamp.Batch, kind, iteration);
 
     public override string ToString() => $"{RunId}/g{Generation}/e{Epoch}/b{Batch}/{Kind}#{Iteration}";
-}
-
-/// <summary>The signal kinds in use.</summary>
-public static class SignalKinds
-{
-    /// <summary>A layer's per-sample goodness of the positives of a probed batch (exact γ).</summary>
-    public const string GoodnessPositive = "goodness+";
-
-    /// <summary>A layer's per-sample goodness of the negatives of a probed batch (exact γ).</summary>
-    public const string GoodnessNegative = "goodness-";
 }
 
 /// <summary><paramref name="Source"/> (a layer index, or −1 for the coordinator) publishes its per-sample vector

@@ -23,13 +23,13 @@ public sealed record WireCheckpointSaved(
     [property: Key(2)] string CheckpointId,
     [property: Key(3)] byte[] Data);
 
-/// <summary>Wire contract of LayerWeights.</summary>
+/// <summary>Wire contract of LayerWeights: the state as parallel arrays of names and tensors.</summary>
 [MessagePackObject]
 public sealed record WireLayerWeights(
     [property: Key(0)] WireStamp Stamp,
     [property: Key(1)] int Layer,
-    [property: Key(2)] WireTensor Weight,
-    [property: Key(3)] WireTensor Bias);
+    [property: Key(2)] string[] Names,
+    [property: Key(3)] WireTensor[] Values);
 
 /// <summary>Wire contract of LayerReleased.</summary>
 [MessagePackObject]

@@ -12,22 +12,29 @@ public sealed record WireStamp(
     [property: Key(2)] int Epoch,
     [property: Key(3)] int Batch);
 
-/// <summary>Wire contract of TrainBatch.</summary>
+/// <summary>Wire contract of TrainBatch: its signals as parallel arrays of names and tensors (none: both null).</summary>
 [MessagePackObject]
 public sealed record WireTrainBatch(
     [property: Key(0)] WireStamp Stamp,
     [property: Key(1)] WireTensor Positive,
     [property: Key(2)] WireTensor Negative,
-    [property: Key(3)] WireTensor? GammaPositive,
-    [property: Key(4)] WireTensor? GammaNegative,
+    [property: Key(3)] string[]? SignalNames,
+    [property: Key(4)] WireTensor[]? SignalValues,
     [property: Key(5)] WireTensor? Labels);
+
+/// <summary>Wire contract of a SignalDemand.</summary>
+[MessagePackObject]
+public sealed record WireSignalDemand(
+    [property: Key(0)] string Kind,
+    [property: Key(1)] int[] Sources);
 
 /// <summary>Wire contract of ProbeBatch.</summary>
 [MessagePackObject]
 public sealed record WireProbeBatch(
     [property: Key(0)] WireStamp Stamp,
     [property: Key(1)] WireTensor Positive,
-    [property: Key(2)] WireTensor Negative);
+    [property: Key(2)] WireTensor Negative,
+    [property: Key(3)] WireSignalDemand[] Demands);
 
 /// <summary>Wire contract of ScoreBatch.</summary>
 [MessagePackObject]
@@ -61,13 +68,13 @@ public sealed record WireLayerStepped(
     [property: Key(3)] WireTensor? GoodPositive,
     [property: Key(4)] WireTensor? GoodNegative);
 
-/// <summary>Wire contract of ProbeGoodness.</summary>
+/// <summary>Wire contract of ProbeReport: Values[i] is the signal of kind Kinds[i].</summary>
 [MessagePackObject]
-public sealed record WireProbeGoodness(
+public sealed record WireProbeReport(
     [property: Key(0)] WireStamp Stamp,
     [property: Key(1)] int Layer,
-    [property: Key(2)] WireTensor GoodPositive,
-    [property: Key(3)] WireTensor GoodNegative);
+    [property: Key(2)] string[] Kinds,
+    [property: Key(3)] WireTensor[] Values);
 
 /// <summary>Wire contract of ScoreGoodness.</summary>
 [MessagePackObject]

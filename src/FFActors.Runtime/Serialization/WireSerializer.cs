@@ -43,7 +43,9 @@ public sealed class WireSerializer : SerializerWithStringManifest
     public const long EnvelopeReserve = 16 * 1024;
 
     static readonly MessagePackSerializerOptions Options = MessagePackSerializerOptions.Standard
-        .WithResolver(CompositeResolver.Create(BuiltinResolver.Instance, AttributeFormatterResolver.Instance, DynamicObjectResolver.Instance))
+        // DynamicGenericResolver: arrays of contracts (a batch's named signals, a probe's demands); it reads no type names either.
+        .WithResolver(CompositeResolver.Create(BuiltinResolver.Instance, AttributeFormatterResolver.Instance, DynamicGenericResolver.Instance,
+            DynamicObjectResolver.Instance))
         .WithSecurity(MessagePackSecurity.UntrustedData);
 
     readonly WirePrecision precision;
@@ -78,7 +80,7 @@ public sealed class WireSerializer : SerializerWithStringManifest
         FeatureBatch => "FB",
         Credit => "CR",
         LayerStepped => "LS",
-        ProbeGoodness => "PG",
+        ProbeReport => "PR",
         ScoreGoodness => "SG",
         SaveCheckpoint => "SC",
         CheckpointSaved => "CS",
@@ -109,14 +111,16 @@ public sealed class WireSerializer : SerializerWithStringManifest
         {
             bytes = obj switch
             {
-                TrainBatch m => Pack(new WireTrainBatch(S(m.Stamp), A(m.Positive), A(m.Negative), T(m.GammaPositive), T(m.GammaNegative), T(m.Labels))),
-                ProbeBatch m => Pack(new WireProbeBatch(S(m.Stamp), A(m.Positive), A(m.Negative))),
+                TrainBatch m => Pack(new WireTrainBatch(S(m.Stamp), A(m.Positive), A(m.Negative), m.Signals?.Keys.ToArray(),
+                    m.Signals?.Values.Select(v => T(v)!).ToArray(), T(m.Labels))),
+                ProbeBatch m => Pack(new WireProbeBatch(S(m.Stamp), A(m.Positive), A(m.Negative),
+                    m.Demands.Select(d => new WireSignalDemand(d.Kind, d.Sources)).ToArray())),
                 ScoreBatch m => Pack(new WireScoreBatch(S(m.Stamp), m.Label, A(m.Input), m.Deepest, m.ReportMask)),
                 FeatureBatch m => Pack(new WireFeatureBatch(S(m.Stamp), A(m.Input), m.Deepest, m.ReportMask)),
                 Credit m => Pack(new WireCredit(S(m.Stamp), m.Layer)),
                 LayerStepped m => Pack(new WireLayerStepped(S(m.Stamp), m.Layer,
                     [m.Stats.Loss, m.Stats.GoodPos, m.Stats.GoodNeg, m.Stats.Separation, m.Stats.DeadUnits], T(m.GoodPositive), T(m.GoodNegative))),
-                ProbeGoodness m => Pack(new WireProbeGoodness(S(m.Stamp), m.Layer, T(m.GoodPositive)!, T(m.GoodNegative)!)),
+                ProbeReport m => Pack(new WireProbeReport(S(m.Stamp), m.Layer, m.Kinds, m.Values.Select(v => T(v)!).ToArray())),
                 ScoreGoodness m => Pack(new WireScoreGoodness(S(m.Stamp), m.Label, m.Layer, T(m.Goodness)!)),
                 SaveCheckpoint m => Pack(new WireSaveCheckpoint(S(m.Stamp), m.CheckpointId)),
                 CheckpointSaved m => Pack(new WireCheckpointSaved(S(m.Stamp), m.Layer, m.CheckpointId, m.Data)),
@@ -127,7 +131,7 @@ public sealed class WireSerializer : SerializerWithStringManifest
                 StopTraining m => Pack(new WireStampOnly(S(m.Stamp))),
                 LayerFeatures m => Pack(new WireLayerFeatures(S(m.Stamp), m.Layer, T(m.Features)!)),
                 ReadWeights m => Pack(new WireStampOnly(S(m.Stamp))),
-                LayerWeights m => Pack(new WireLayerWeights(S(m.Stamp), m.Layer, T(m.Weight)!, T(m.Bias)!)),
+                LayerWeights m => Pack(new WireLayerWeights(S(m.Stamp), m.Layer, m.State.Keys.ToArray(), m.State.Values.Select(v => T(v)!).ToArray())),
                 HeadFeatures m => Pack(new WireHeadFeatures(S(m.Stamp), m.Test, T(m.Features)!)),
                 FitHead m => Pack(new WireStampOnly(S(m.Stamp))),
                 HeadAccuracy m => Pack(new WireHeadAccuracy(S(m.Stamp), m.Accuracy)),
@@ -157,8 +161,9 @@ public sealed class WireSerializer : SerializerWithStringManifest
         {
             return manifest switch
             {
-                "TB" => Read<WireTrainBatch>(bytes, m => Owned(() => new TrainBatch(S(m.Stamp), R(m.Positive), R(m.Negative), RN(m.GammaPositive), RN(m.GammaNegative), RN(m.Labels)))),
-                "PB" => Read<WireProbeBatch>(bytes, m => Owned(() => new ProbeBatch(S(m.Stamp), R(m.Positive), R(m.Negative)))),
+                "TB" => Read<WireTrainBatch>(bytes, m => Owned(() => new TrainBatch(S(m.Stamp), R(m.Positive), R(m.Negative), Named("TrainBatch", m.SignalNames, m.SignalValues), RN(m.Labels)))),
+                "PB" => Read<WireProbeBatch>(bytes, m => Owned(() => new ProbeBatch(S(m.Stamp), R(m.Positive), R(m.Negative),
+                    (m.Demands ?? throw Missing("demands")).Select(d => new SignalDemand(Str(d?.Kind), d?.Sources ?? throw Missing("sources"))).ToArray()))),
                 "SB" => Read<WireScoreBatch>(bytes, m => Owned(() => new ScoreBatch(S(m.Stamp), m.Label, R(m.Input), m.Deepest, m.ReportMask))),
                 "FB" => Read<WireFeatureBatch>(bytes, m => Owned(() => new FeatureBatch(S(m.Stamp), R(m.Input), m.Deepest, m.ReportMask))),
                 "CR" => Read<WireCredit>(bytes, m => new Credit(S(m.Stamp), m.Layer)),
@@ -167,7 +172,11 @@ public sealed class WireSerializer : SerializerWithStringManifest
                     if (m.Stats is not { Length: 5 } v) throw new SerializationException("LayerStepped: expected 5 statistics");
                     return Owned(() => new LayerStepped(S(m.Stamp), m.Layer, new LayerStepStats(v[0], v[1], v[2], v[3], v[4]), RN(m.GoodPositive), RN(m.GoodNegative)));
                 }),
-                "PG" => Read<WireProbeGoodness>(bytes, m => Owned(() => new ProbeGoodness(S(m.Stamp), m.Layer, R(m.GoodPositive), R(m.GoodNegative)))),
+                "PR" => Read<WireProbeReport>(bytes, m =>
+                {
+                    if (m.Kinds is null || m.Values is null || m.Kinds.Length != m.Values.Length) throw new SerializationException("ProbeReport: kinds and values differ in number");
+                    return Owned(() => new ProbeReport(S(m.Stamp), m.Layer, m.Kinds.Select(Str).ToArray(), m.Values.Select(R).ToArray()));
+                }),
                 "SG" => Read<WireScoreGoodness>(bytes, m => Owned(() => new ScoreGoodness(S(m.Stamp), m.Label, m.Layer, R(m.Goodness)))),
                 "SC" => Read<WireSaveCheckpoint>(bytes, m => new SaveCheckpoint(S(m.Stamp), Str(m.CheckpointId))),
                 "CS" => Read<WireCheckpointSaved>(bytes, m => new CheckpointSaved(S(m.Stamp), m.Layer, Str(m.CheckpointId), m.Data ?? throw Missing("checkpoint data"))),
@@ -181,7 +190,8 @@ public sealed class WireSerializer : SerializerWithStringManifest
                 "ST" => Read<WireStampOnly>(bytes, m => new StopTraining(S(m.Stamp))),
                 "LF" => Read<WireLayerFeatures>(bytes, m => Owned(() => new LayerFeatures(S(m.Stamp), m.Layer, R(m.Features)))),
                 "RW" => Read<WireStampOnly>(bytes, m => new ReadWeights(S(m.Stamp))),
-                "LW" => Read<WireLayerWeights>(bytes, m => Owned(() => new LayerWeights(S(m.Stamp), m.Layer, R(m.Weight), R(m.Bias)))),
+                "LW" => Read<WireLayerWeights>(bytes, m => Owned(() => new LayerWeights(S(m.Stamp), m.Layer,
+                    Named("LayerWeights", m.Names, m.Values) ?? throw Missing("layer state")))),
                 "HF" => Read<WireHeadFeatures>(bytes, m => Owned(() => new HeadFeatures(S(m.Stamp), m.Test, R(m.Features)))),
                 "FH" => Read<WireStampOnly>(bytes, m => new FitHead(S(m.Stamp))),
                 "HA" => Read<WireHeadAccuracy>(bytes, m => new HeadAccuracy(S(m.Stamp), m.Accuracy)),
@@ -239,6 +249,17 @@ public sealed class WireSerializer : SerializerWithStringManifest
     Tensor R(WireTensor? t) => (t ?? throw Missing("tensor")).ToTensor(plane.Value);
 
     Tensor? RN(WireTensor? t) => t?.ToTensor(plane.Value);
+
+    /// <summary>Named tensors from their parallel arrays (a batch's signals, a layer's state); both null = none; names must be distinct.</summary>
+    Dictionary<string, Tensor>? Named(string message, string[]? names, WireTensor[]? values)
+    {
+        if (names is null && values is null) return null;
+        if (names is null || values is null || names.Length != values.Length) throw new SerializationException($"{message}: names and tensors differ in number");
+        var named = new Dictionary<string, Tensor>();
+        for (int i = 0; i < names.Length; i++)
+            if (!named.TryAdd(Str(names[i]), R(values[i]))) throw new SerializationException($"{message}: '{names[i]}' twice");
+        return named;
+    }
 
     string Path(IActorRef actor) => Akka.Serialization.Serialization.SerializedActorPath(actor);
 

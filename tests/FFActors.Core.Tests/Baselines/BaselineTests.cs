@@ -5,6 +5,7 @@ using FFActors.Core.Layers;
 using FFActors.Core.Platform;
 using TorchSharp;
 using static TorchSharp.torch;
+using static FFActors.TestSupport.Tensors;
 
 namespace FFActors.Core.Tests.Baselines;
 
@@ -13,7 +14,7 @@ public class BaselineTests
     [Fact]
     public void Backprop_mlp_learns_mnist_and_is_reproducible_per_seed()
     {
-        using var data = TestSupport.LoadMnist(trainLimit: 3000, testLimit: 1000);
+        using var data = Mnist.Load(trainLimit: 3000, testLimit: 1000);
         double Train(long seed, out float[] weights)
         {
             using var init = new Generator((ulong)seed);
@@ -21,7 +22,7 @@ public class BaselineTests
             using var mlp = new BackpropMlp([784, 64, 64], 10, init);
             var losses = mlp.Fit(data.Train, new BackpropOptions(Epochs: 3), order);
             Assert.True(losses[1] < losses[0], $"loss did not fall: {losses[0]} → {losses[1]}");
-            weights = TestSupport.Floats(mlp.parameters().First());
+            weights = Tensors.Floats(mlp.parameters().First());
             return mlp.Accuracy(data.Test, 500);
         }
         double acc = Train(5, out var w1);
@@ -33,22 +34,32 @@ public class BaselineTests
     }
 
     [Fact]
-    public void Backprop_features_are_normalised_hidden_activities()
+    public void Backprop_features_are_each_chosen_layers_relu_activity_scaled_to_unit_length()
     {
         using var init = new Generator(1);
         using var mlp = new BackpropMlp([20, 8, 6], 3, init);
-        using var x = randn(5, 20, generator: init);
-        using var f = mlp.Features(x, [0, 1], InputNorm.L2);
+        using var scope = NewDisposeScope();
+        var x = randn(5, 20, generator: init);
+        var f = mlp.Features(x, [0, 1], InputNorm.L2);
         Assert.Equal([5L, 14L], f.shape);
-        using var last = mlp.Features(x, [1], InputNorm.L2);
-        var norms = TestSupport.Floats(last.square().sum(1).sqrt());
-        Assert.All(norms, n => Assert.True(n < 1.0001f));
+
+        // By hand from the module's own weights: h0 = relu(x W0ᵀ + b0), h1 = relu(h0 W1ᵀ + b1), each row over (‖h‖ + 1e-4).
+        var p = mlp.named_parameters().ToDictionary(n => n.name, n => n.parameter.detach());
+        var h0 = nn.functional.relu(x.matmul(p["hidden.0.weight"].t()) + p["hidden.0.bias"]);
+        var h1 = nn.functional.relu(h0.matmul(p["hidden.1.weight"].t()) + p["hidden.1.bias"]);
+        Tensor Unit(Tensor h) => h / (h.square().sum(1, keepdim: true).sqrt() + KeptScalars.Of(1e-4));
+        Assert.True(f.allclose(cat([Unit(h0), Unit(h1)], 1), rtol: 1e-5, atol: 1e-6), "features are not the normalised hidden activities");
+        // Every row carries activity (an all-zero feature row would also have a norm below 1).
+        var norms = Floats(f.narrow(1, 8, 6).square().sum(1).sqrt());
+        Assert.All(norms, n => Assert.InRange(n, 0.999f, 1.0001f));
+        // Only the chosen layer: the last one's features are the second block.
+        Assert.True(mlp.Features(x, [1], InputNorm.L2).allclose(Unit(h1), rtol: 1e-5, atol: 1e-6));
     }
 
     [Fact]
     public void Linear_probe_reports_the_last_epoch_and_a_validation_curve_of_the_budget_length()
     {
-        using var data = TestSupport.LoadMnist(trainLimit: 2000, testLimit: 500, validation: 500);
+        using var data = Mnist.Load(trainLimit: 2000, testLimit: 500, validation: 500);
         var budget = new ProbeBudget(Epochs: 3, BatchSize: 100);
         var r = LinearProbe.Fit((data.Train.Images, data.Train.Labels), (data.Validation!.Images, data.Validation.Labels),
             (data.Test.Images, data.Test.Labels), 10, budget, seed: 1);
@@ -82,7 +93,7 @@ public class BaselineTests
     {
         using var eye = torch.eye(labels.Length, dtype: ScalarType.Bool);
         using var d = cdist(y, y).masked_fill(eye, KeptScalars.Of(float.PositiveInfinity));
-        var nn = TestSupport.Longs(d.argmin(1));
+        var nn = Tensors.Longs(d.argmin(1));
         return Enumerable.Range(0, labels.Length).Count(i => labels[nn[i]] == labels[i]) / (double)labels.Length;
     }
 

@@ -16,7 +16,7 @@ public class LabelFreeTrainingTests(ITestOutputHelper log)
     static FFConfig Config(string negatives, int[] layers, int epochs = 1, Schedule schedule = Schedule.Simultaneous,
         IReadOnlyDictionary<string, double>? options = null, EvalReadout readout = EvalReadout.Auto, int headEpochs = 5, int train = 300, int test = 200) =>
         new(new RunOptions(Seed: 3),
-            new DataOptions(Dir: TestSupport.DataDir, TrainLimit: train, TestLimit: test),
+            new DataOptions(Dir: RepoPaths.Data, TrainLimit: train, TestLimit: test),
             new ModelOptions(layers, InputNorm.Rms, GoodnessKind.Sum, Threshold: null, PeerNorm: 0.03),
             new TrainOptions(schedule, epochs, 50, negatives, new OptimizerOptions(LearningRate: 0.003), NegativeOptions: options),
             new EvalOptions(HeadEpochs: headEpochs, BatchSize: 100, Readout: readout));
@@ -31,7 +31,7 @@ public class LabelFreeTrainingTests(ITestOutputHelper log)
     [MemberData(nameof(LabelFreeStrategies))]
     public void Label_free_positives_carry_no_label(string name, string? flag)
     {
-        using var data = TestSupport.LoadMnist(trainLimit: 100, testLimit: 10);
+        using var data = Mnist.Load(trainLimit: 100, testLimit: 10);
         var overlay = new LabelOverlay();
         var options = flag is null ? new Dictionary<string, double>() : new Dictionary<string, double> { [flag] = 1 };
         var strategy = NegativeStrategies.Create(name, overlay, options);
@@ -44,7 +44,7 @@ public class LabelFreeTrainingTests(ITestOutputHelper log)
         var (pos, neg) = builder.Build(x, y);
         var (posShifted, _) = builder.Build(x, (y + KeptScalars.Of(1)).remainder(KeptScalars.Of(10)));
         // The positives do not depend on the labels at all, and every label slot holds the neutral value.
-        Assert.True(TestSupport.Same(pos, posShifted));
+        Assert.True(Tensors.Same(pos, posShifted));
         int width = (int)x.shape[1];
         for (long start = 0; start < pos.shape[1]; start += width)
             Assert.True(pos.narrow(1, start, overlay.Classes).eq(KeptScalars.Of((float)LabelOverlay.NeutralValue)).all().item<bool>());
@@ -56,13 +56,13 @@ public class LabelFreeTrainingTests(ITestOutputHelper log)
     [Fact]
     public void Labelled_positives_carry_their_true_label()
     {
-        using var data = TestSupport.LoadMnist(trainLimit: 50, testLimit: 10);
+        using var data = Mnist.Load(trainLimit: 50, testLimit: 10);
         var overlay = new LabelOverlay();
         using var gen = new Generator(5);
         var builder = new BatchBuilder(overlay, NegativeStrategies.Create("wrong-label", overlay), gen);
         using var scope = NewDisposeScope();
         var (pos, _) = builder.Build(data.Train.Images, data.Train.Labels);
-        Assert.True(TestSupport.Same(pos.narrow(1, 0, 10).argmax(1), data.Train.Labels));
+        Assert.True(Tensors.Same(pos.narrow(1, 0, 10).argmax(1), data.Train.Labels));
     }
 
     [Fact]
@@ -84,7 +84,7 @@ public class LabelFreeTrainingTests(ITestOutputHelper log)
         var pair = cat([a, b], 1);
         Assert.True(shared.forward(pair).allclose(plain.forward(pair), rtol: 1e-5, atol: 1e-6));
         // One image is read as the positive pair [x ‖ x].
-        Assert.True(TestSupport.Same(shared.forward(a), shared.forward(cat([a, a], 1))));
+        Assert.True(Tensors.Same(shared.forward(a), shared.forward(cat([a, a], 1))));
         Assert.Throws<ArgumentException>(() => shared.forward(randn([5, 7])));
         Assert.Equal(6, shared.Weight.shape[1]);
     }
@@ -92,23 +92,23 @@ public class LabelFreeTrainingTests(ITestOutputHelper log)
     [Fact]
     public void Model_replica_reads_the_network_only_when_refreshed()
     {
-        using var data = TestSupport.LoadMnist(trainLimit: 100, testLimit: 10);
+        using var data = Mnist.Load(trainLimit: 100, testLimit: 10);
         using var net = new FFNetwork(new ModelOptions([784, 20, 16]), new OptimizerOptions(LearningRate: 0.05), 1, CPU);
         using var replica = new ModelReplica(net.Layers.Select(l => l.Spec).ToArray(), [1], CPU);
         var live = new NetworkView(net, [1]);
         using var scope = NewDisposeScope();
         var x = new LabelOverlay().Apply(data.Train.Images, data.Train.Labels);
         replica.LoadFrom(net);
-        using (no_grad()) Assert.True(TestSupport.Same(live.Goodness(x), replica.Goodness(x)));
+        using (no_grad()) Assert.True(Tensors.Same(live.Goodness(x), replica.Goodness(x)));
         var before = replica.Goodness(x).detach();
         var (pos, neg) = (x, x.flip(0));
         foreach (var l in net.Layers) (pos, neg) = l.Step(pos, neg).Output;
         using (no_grad())
         {
-            Assert.True(TestSupport.Same(before, replica.Goodness(x)));
-            Assert.False(TestSupport.Same(live.Goodness(x), replica.Goodness(x)));
+            Assert.True(Tensors.Same(before, replica.Goodness(x)));
+            Assert.False(Tensors.Same(live.Goodness(x), replica.Goodness(x)));
             replica.LoadFrom(net);
-            Assert.True(TestSupport.Same(live.Goodness(x), replica.Goodness(x)));
+            Assert.True(Tensors.Same(live.Goodness(x), replica.Goodness(x)));
         }
     }
 
@@ -149,26 +149,45 @@ public class LabelFreeTrainingTests(ITestOutputHelper log)
     }
 
     /// <summary>
-    /// Hinton's unsupervised FF (hinton-hybrid negatives) on 2000 real MNIST digits, 2 epochs, judged only
-    /// by the linear probe (30 head epochs) on 1000 test digits. Measured here: 82.8 %, while the same
-    /// probe on the randomly initialised network gives 85.3 % (at this budget the label-free features do
-    /// not yet beat random ones). The bar is low on purpose: a broken label-free path (features that
-    /// ignore the image, a probe that sees labels) lands far from it on one side or the other.
+    /// Hinton's unsupervised FF (hinton-hybrid negatives) on 2000 real MNIST digits, 2 epochs, judged only by the linear
+    /// probe (30 head epochs, layers 0 and 1) on 1000 test digits, against the same probe on the same seed's untrained
+    /// network (random features). At budgets a test can afford, label-free features do not beat random ones: measured
+    /// here 82.8 % against 85.3 %; 10 epochs 84.7 % against 85.3 %; 10 000 digits × 3 epochs 87.8 % against 89.9 %, and
+    /// with 500-wide layers 92.3 % against 92.0 %; at lr 0.01 training collapses (15.6 %). So the test claims what holds:
+    /// training separates hybrid negatives from images far better than the untrained layer does, and the features keep
+    /// the image's information (within 5 points of random features, far above chance), which a broken label-free path
+    /// (features that ignore the image, a probe that never sees the labels) does not.
     /// </summary>
     [Fact]
-    public void Hinton_unsupervised_features_reach_a_low_honest_bar_under_the_linear_probe()
+    public void Hinton_unsupervised_training_separates_hybrids_and_keeps_what_random_features_know()
     {
         var config = Config("hinton-hybrid", [784, 200, 200], epochs: 2, headEpochs: 30, train: 2000, test: 1000);
         using var data = DatasetLoader.Load(config.Data, CPU);
+        using var untrained = new FFNetwork(config, CPU);
         using var net = new FFNetwork(config, CPU);
         var sw = System.Diagnostics.Stopwatch.StartNew();
-        var metrics = new FFTrainer(config).Train(net, data);
-        var result = Evaluator.Evaluate(net, data.Train, data.Test, new LabelOverlay(), config.Eval with { HeadLayers = [0, 1] }, config.Run.Seed, probeOnly: true);
-        log.WriteLine($"hinton-hybrid 784-200-200, 2 epochs on 2000: probe {result.HeadAccuracy:P2} on 1000 test digits in {sw.Elapsed.TotalSeconds:F1} s; " +
-            $"separation {string.Join(", ", metrics[^1].Layers.Select(l => l.Separation.ToString("P1")))}");
+        new FFTrainer(config).Train(net, data);
+        var eval = config.Eval with { HeadLayers = [0, 1] };
+        var result = Evaluator.Evaluate(net, data.Train, data.Test, new LabelOverlay(), eval, config.Run.Seed, probeOnly: true);
+        var random = Evaluator.Evaluate(untrained, data.Train, data.Test, new LabelOverlay(), eval, config.Run.Seed, probeOnly: true);
         Assert.True(result.ProbeOnly);
         Assert.True(double.IsNaN(result.GoodnessAccuracy));
-        Assert.InRange(result.HeadAccuracy, 0.75, 0.99);
-        Assert.True(metrics[^1].Layers[0].Separation > 0.6, $"layer 0 separation {metrics[^1].Layers[0].Separation:P1}");
+
+        // Layer 0's separation of one batch of images from their hybrids (the step's statistics come before its update).
+        double Separation(FFNetwork n)
+        {
+            var overlay = new LabelOverlay();
+            using var gen = new Generator(13);
+            using var scope = NewDisposeScope();
+            var (pos, neg) = new BatchBuilder(overlay, NegativeStrategies.Create("hinton-hybrid", overlay), gen)
+                .Build(data.Train.Images.narrow(0, 0, 500), data.Train.Labels.narrow(0, 0, 500));
+            return n.Layers[0].Step(pos, neg).Stats.Separation;
+        }
+        double separation0 = Separation(untrained), separation = Separation(net);
+        log.WriteLine($"hinton-hybrid 784-200-200, 2 epochs on 2000: probe {result.HeadAccuracy:P2} (random features {random.HeadAccuracy:P2}) " +
+            $"on 1000 test digits; layer-0 separation {separation0:P1} untrained → {separation:P1}; {sw.Elapsed.TotalSeconds:F1} s");
+        Assert.True(separation > separation0 + 0.2, $"layer 0 separation {separation:P1}, untrained {separation0:P1}");
+        Assert.True(result.HeadAccuracy > random.HeadAccuracy - 0.05, $"probe {result.HeadAccuracy:P2}, random features {random.HeadAccuracy:P2}");
+        Assert.True(result.HeadAccuracy > Chance.Bound(10, 1000), $"probe {result.HeadAccuracy:P2}");
     }
 }

@@ -121,7 +121,7 @@ public class ModelStrategyTests
         var truth = Longs(y);
         for (int i = 0; i < rows; i++) Assert.NotEqual(truth[i], wrong[i]);
         var start = overlay.Apply(x, tensor(wrong));
-        Assert.True(TestSupport.Same(neg.narrow(1, 0, Classes), start.narrow(1, 0, Classes)));       // slots untouched
+        Assert.True(Tensors.Same(neg.narrow(1, 0, Classes), start.narrow(1, 0, Classes)));       // slots untouched
         Assert.True((neg - start).abs().max().item<float>() <= epsilon + 1e-5);                      // in the ball
         Assert.True(neg.min().item<float>() >= x.narrow(1, Classes, Features - Classes).min().item<float>() - 1e-6); // clipped to the data range
 
@@ -152,7 +152,7 @@ public class ModelStrategyTests
         using var g1 = new Generator(7);
         using var g2 = new Generator(7);
         var batch = Batch(s, x, y, Overlay, view);
-        Assert.True(TestSupport.Same(s.Generate(batch, g1), s.Generate(batch, g2)));
+        Assert.True(Tensors.Same(s.Generate(batch, g1), s.Generate(batch, g2)));
         Assert.Throws<ArgumentOutOfRangeException>(() => new AdversarialNegatives(Overlay, epsilon: 0));
         Assert.Throws<ArgumentOutOfRangeException>(() => new AdversarialNegatives(Overlay, steps: 0));
     }
@@ -270,7 +270,7 @@ public class ModelStrategyTests
         using var s2 = Make();
         using var g2 = new Generator(14);
         s2.Generate(Batch(s2, a, ya, Overlay, model), g2);
-        Assert.True(TestSupport.Same(neg, s2.Generate(Batch(s2, b, yb, Overlay, model), g2)));
+        Assert.True(Tensors.Same(neg, s2.Generate(Batch(s2, b, yb, Overlay, model), g2)));
     }
 
     [Fact]

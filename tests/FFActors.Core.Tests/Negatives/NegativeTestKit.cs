@@ -61,8 +61,8 @@ static class NegativeTestKit
         return (labels, oneHot);
     }
 
-    public static long[] Longs(Tensor t) => TestSupport.Longs(t);
-    public static float[] Floats(Tensor t) => TestSupport.Floats(t);
+    public static long[] Longs(Tensor t) => Tensors.Longs(t);
+    public static float[] Floats(Tensor t) => Tensors.Floats(t);
 }
 
 /// <summary>A model whose per-label scores are given directly (Goodness is not used by the strategies that take it).</summary>

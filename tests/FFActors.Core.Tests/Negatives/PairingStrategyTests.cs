@@ -191,9 +191,9 @@ public class PairingStrategyTests
         var neutral = overlay.Neutral(x);
         Assert.Equal(new long[] { 30, 2 * Features }, batch.Positives.shape);
         Assert.Equal(new long[] { 30, 2 * Features }, neg.shape);
-        Assert.True(TestSupport.Same(batch.Positives.narrow(1, 0, Features), neutral));
-        Assert.True(TestSupport.Same(batch.Positives.narrow(1, Features, Features), neutral));
-        Assert.True(TestSupport.Same(neg.narrow(1, 0, Features), neutral));
+        Assert.True(Tensors.Same(batch.Positives.narrow(1, 0, Features), neutral));
+        Assert.True(Tensors.Same(batch.Positives.narrow(1, Features, Features), neutral));
+        Assert.True(Tensors.Same(neg.narrow(1, 0, Features), neutral));
         var second = Sources(neg.narrow(1, Features, Features), x);
         Assert.Equal(Longs(partners).Select(p => (int)p), second);
         for (int i = 0; i < 30; i++) Assert.NotEqual(i, second[i]);

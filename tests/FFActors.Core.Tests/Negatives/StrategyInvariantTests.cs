@@ -98,11 +98,11 @@ public class StrategyInvariantTests
         var overlay = new LabelOverlay(Value: 1.0);
         var a = Run(name, 42, overlay, out _, out var strategy);
         var b = Run(name, 42, overlay, out _, out _);
-        Assert.True(TestSupport.Same(a, b));
+        Assert.True(Tensors.Same(a, b));
         // The generator matters (hard mining only draws from it for fallback rows; adversarial
         // draws the starting wrong labels).
         if (name != "hard-mining")
-            Assert.False(TestSupport.Same(a, Run(name, 43, overlay, out _, out _)));
+            Assert.False(Tensors.Same(a, Run(name, 43, overlay, out _, out _)));
     }
 
     [Theory]
@@ -137,8 +137,8 @@ public class StrategyInvariantTests
         using var scope = NewDisposeScope();
         var (images, labels) = MakeData(8, Features, 1);
         var pos = NegativeStrategies.Create("hinton-hybrid", overlay).BuildPositives(images, labels, overlay);
-        Assert.True(TestSupport.Same(pos, overlay.Neutral(images)));
+        Assert.True(Tensors.Same(pos, overlay.Neutral(images)));
         var supervised = NegativeStrategies.Create("wrong-label", overlay).BuildPositives(images, labels, overlay);
-        Assert.True(TestSupport.Same(supervised, overlay.Apply(images, labels)));
+        Assert.True(Tensors.Same(supervised, overlay.Apply(images, labels)));
     }
 }

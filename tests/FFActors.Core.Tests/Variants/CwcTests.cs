@@ -3,7 +3,8 @@ using FFActors.Core.Objectives;
 using FFActors.Core.Platform;
 using FFActors.Core.Training;
 using static TorchSharp.torch;
-using static FFActors.Core.Tests.TestSupport;
+using static FFActors.TestSupport.Tensors;
+using static FFActors.Core.Tests.TestSetup;
 
 namespace FFActors.Core.Tests.Variants;
 

@@ -29,6 +29,12 @@ public static class ExperimentKeys
     public static readonly ConfigKey<int> BackpropEpochs = Key.Int("experiment.transfer.backprop.epochs", 5, 1, 1_000_000, "passes of the backprop baseline over the source training set");
     public static readonly ConfigKey<double> BackpropLearningRate = Key.Above("experiment.transfer.backprop.lr", 0.001, 0, "Adam learning rate of the backprop baseline");
     public static readonly ConfigKey<int> BackpropBatchSize = Key.Int("experiment.transfer.backprop.batch-size", 100, 1, EvalKeys.MaxBatch, "samples per backprop update");
+    public static readonly ConfigKey<int> RbmK = Key.Int("experiment.transfer.rbm.k", 1, 1, 10_000, "Gibbs steps of the negative phase (CD-k)");
+    public static readonly ConfigKey<int> RbmEpochs = Key.Int("experiment.transfer.rbm.epochs", 5, 1, 1_000_000, "passes of each RBM over the source training set");
+    public static readonly ConfigKey<double> RbmLearningRate = Key.Above("experiment.transfer.rbm.lr", 0.05, 0, "learning rate of the CD-k updates");
+    public static readonly ConfigKey<int> RbmBatchSize = Key.Int("experiment.transfer.rbm.batch-size", 100, 1, EvalKeys.MaxBatch, "samples per CD-k update");
+    public static readonly ConfigKey<double> RbmMomentum = Key.Number("experiment.transfer.rbm.momentum", 0.9, 0, 0.999, "momentum after the first epoch (0.5 in it)");
+    public static readonly ConfigKey<double> RbmWeightDecay = Key.Number("experiment.transfer.rbm.weight-decay", 0.0002, 0, 1, "L2 weight decay of the CD-k updates");
 
     public static readonly ConfigKey<string> EmbeddingMethod = Key.Word("experiment.embedding.method", "none", "2-D embedding of target test features: none, pca or exact t-SNE", ["none", "pca", "tsne"]);
     public static readonly ConfigKey<string[]> EmbeddingArms = Key.Texts("experiment.embedding.arms", "arms to embed; [] = every feature arm");
@@ -47,6 +53,7 @@ public static class ExperimentKeys
     public static IKeyGroup Group { get; } = new KeyGroup("experiment",
         [Name, Description, Base, Seeds, Parallel, OutDir, Only, Set, Arms, Grid, Target, TransferValidation, TransferTrainLimit, TransferTestLimit, TransferLayers,
          ProbeEpochs, ProbeLearningRate, ProbeBatchSize, BackpropEpochs, BackpropLearningRate, BackpropBatchSize,
+         RbmK, RbmEpochs, RbmLearningRate, RbmBatchSize, RbmMomentum, RbmWeightDecay,
          EmbeddingMethod, EmbeddingArms, EmbeddingFeatures, EmbeddingSamples, Perplexity, Iterations, Quick]);
 
     public static IKeyGroup ArmGroup { get; } = new KeyGroup("arm", [ArmKind, ArmSet, ArmNote]);

@@ -26,7 +26,7 @@ public static class ModelKeys
     public static readonly ConfigKey<DenseKernel> Kernel = Key.Choice("model.kernel", DenseKernel.Blocked,
         "how dense layers compute their step: blocked row blocks (fast) or autograd (the reference)",
         ("blocked", DenseKernel.Blocked), ("reference", DenseKernel.Reference));
-    public static readonly ConfigKey<string> Kind = Key.Word("model.kind", "dense", "layer kind: the dense FF layers or a label-driven kind with keys of its own",
+    public static readonly ConfigKey<string> Kind = Key.Word("model.kind", "dense", "layer kind: the dense FF layers, or a kind with keys of its own",
         ModelKinds.All.Select(k => k.Name));
 
     public static IKeyGroup Group { get; } = new KeyGroup("model", [Layers, InputNorm, Goodness, Threshold, Loss, SymBaAlpha, PeerNorm, LabelValue, Kernel, Kind]);
@@ -63,7 +63,7 @@ public interface IModelKind : IKeyGroup
 /// <summary>The registry of model kinds, keyed by <c>model.kind</c>.</summary>
 public static class ModelKinds
 {
-    public static IReadOnlyList<IModelKind> All { get; } = [new DenseKeys(), new CwcKeys(), new HffKeys(), new DistanceKeys()];
+    public static IReadOnlyList<IModelKind> All { get; } = [new DenseKeys(), new CwcKeys(), new HffKeys(), new DistanceKeys(), new MonoForwardKeys(), new DendriticKeys(), new ProspectiveKeys(), new ThreeFactorKeys(), new PclKeys()];
 
     public static IModelKind Of(string name) => All.First(k => k.Name == name);
 
@@ -128,4 +128,60 @@ public sealed class DistanceKeys : IModelKind
     public IReadOnlyList<ConfigKey> Keys => [Margin, Scale];
 
     public ModelOptions Apply(ModelOptions dense, ConfigReader r) => dense with { LayerKind = new DistanceKind(new DistanceOptions(Margin: r.Get(Margin), Scale: r.Get(Scale))) };
+}
+
+/// <summary><c>model.kind = mono-forward</c>: Mono-Forward (Gong et al. 2025). It has no keys of its own: the dense layers
+/// of <c>model.layers</c> with <c>model.input-norm</c>, each with a projection to the classes.</summary>
+public sealed class MonoForwardKeys : IModelKind
+{
+    public string Name => MonoForwardSpec.Name;
+
+    public string Section => "model";
+
+    public IReadOnlyList<ConfigKey> Keys => [];
+
+    public ModelOptions Apply(ModelOptions dense, ConfigReader r) => dense with { LayerKind = new MonoForwardKind(new MonoForwardOptions()) };
+}
+
+/// <summary><c>model.dendritic { }</c>: two-compartment units whose apical compartment hears the label.</summary>
+public sealed class DendriticKeys : IModelKind
+{
+    public static readonly ConfigKey<bool> BasalLabel = Key.Bool("model.dendritic.basal-label", false,
+        "layer 0's basal compartment also sees the label overlay (the seed's unit); false = the label reaches units only apically");
+
+    public string Name => DendriticSpec.Name;
+
+    public string Section => "model.dendritic";
+
+    public IReadOnlyList<ConfigKey> Keys => [BasalLabel];
+
+    public ModelOptions Apply(ModelOptions dense, ConfigReader r) => dense with { LayerKind = new DendriticKind(BasalLabel: r.Get(BasalLabel)) };
+}
+
+/// <summary><c>model.prospective { }</c>: prospective-configuration FF (Song et al. 2024), the seed's formulation or the paper's.</summary>
+public sealed class ProspectiveKeys : IModelKind
+{
+    public static readonly ConfigKey<ProspectiveFormulation> Formulation = Key.Choice("model.prospective.formulation", ProspectiveFormulation.Paper,
+        "seed: one-shot target ReLU(h ± β·F·c), κ·MSE added to the FF loss | paper: relax the activity under an energy, then move the weights toward it",
+        ("seed", ProspectiveFormulation.Seed), ("paper", ProspectiveFormulation.Paper));
+    public static readonly ConfigKey<double> Beta = Key.Number("model.prospective.beta", 0.5, 0, double.PositiveInfinity, "β: strength of the label feedback F·c");
+    public static readonly ConfigKey<double> FeedbackGain = Key.Number("model.prospective.feedback-gain", 0.05, 0, double.PositiveInfinity,
+        "length of each (orthonormal, fixed) column of the feedback projection F");
+    public static readonly ConfigKey<double> Consolidation = Key.Number("model.prospective.consolidation", 0.01, 0, double.PositiveInfinity,
+        "seed: weight κ of MSE(target, h) added to the FF loss");
+    public static readonly ConfigKey<int> Steps = Key.Int("model.prospective.steps", 20, 1, 1000, "paper: relaxation steps of the inference phase");
+    public static readonly ConfigKey<double> Rate = Key.Number("model.prospective.rate", 0.2, 0, 1, "paper: relaxation step size η (0 < η <= 1)", exclusiveMin: true);
+    public static readonly ConfigKey<double> Energy = Key.Number("model.prospective.energy", 0.25, 0, 0.45, "paper: λ, weight of the FF loss in the energy", exclusiveMin: true);
+
+    public string Name => ProspectiveSpec.Name;
+
+    public string Section => "model.prospective";
+
+    public IReadOnlyList<ConfigKey> Keys => [Formulation, Beta, FeedbackGain, Consolidation, Steps, Rate, Energy];
+
+    public ModelOptions Apply(ModelOptions dense, ConfigReader r) => dense with
+    {
+        LayerKind = new ProspectiveKind(new ProspectiveOptions(r.Get(Formulation), r.Get(Beta), r.Get(FeedbackGain), r.Get(Consolidation),
+            r.Get(Steps), r.Get(Rate), r.Get(Energy))),
+    };
 }

@@ -20,7 +20,7 @@ public static class ConfigSchema
 {
     public static ReferenceFile Train { get; } = new("hocon/ffactors.conf", "ffactors.conf",
         "The run configuration read by `ffactors train` (and by every experiment arm).",
-        [RunKeys.Group, DataKeys.Group, ModelKeys.Group, .. ModelKinds.All.Where(k => k.Keys.Count > 0), TrainKeys.Group, EvalKeys.Group, RuntimeKeys.Group]);
+        [RunKeys.Group, DataKeys.Group, ModelKeys.Group, .. ModelKinds.All.Where(k => k.Keys.Count > 0), TrainKeys.Group, EvalKeys.Group, RuntimeKeys.Group, NcaKeys.Group]);
 
     public static ReferenceFile Cluster { get; } = new("hocon/cluster.conf", "cluster.conf",
         "Cluster settings, read by `ffactors node` and `ffactors train --cluster`.",

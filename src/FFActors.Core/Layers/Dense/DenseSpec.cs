@@ -21,6 +21,8 @@ public sealed record DenseSpec(int Index, int InputSize, int OutputSize, Optimiz
 
     public override bool LabelDriven => false;
 
+    public override Objective? FFObjective => Objective;
+
     public override IFFLayer Create(long seed, Device device) => new DenseLayer(this, seed, device);
 
     public override nn.Module<Tensor, Tensor> CreateModule(Generator init, string name) =>

@@ -29,11 +29,11 @@ internal sealed class BatchSource : IDisposable
     readonly BatchAugmentation? augment;
     readonly INegativeStrategy strategy;
     readonly CollaborationOptions collab;
-    readonly bool staleMode;
+    readonly bool staleMode, readsLabels;
     StaleGoodnessTable? stale;
     EpochBatches? order;
 
-    /// <summary>CwC-FF / HFF / Distance-Forward: batches are plain images with their labels, scoring is one pass per batch.</summary>
+    /// <summary>CwC-FF / HFF / Distance-Forward / Mono-Forward: batches are plain images with their labels, scoring is one pass per batch.</summary>
     public bool Competitive { get; }
 
     /// <summary>Model view (DESIGN.md): the copy model-driven strategies read, null when the strategy needs none.</summary>
@@ -57,6 +57,7 @@ internal sealed class BatchSource : IDisposable
         View = strategy.NeedsModel && !Competitive ? new ModelReplica(layerOptions, config.Eval.ScoreLayersFor(layerCount), s.Device) : null;
         collab = config.Train.CollaborationOrDefault;
         staleMode = collab.Enabled && collab.Exchange == GammaExchange.Stale;
+        readsLabels = layerOptions.Any(l => l.ReadsLabels);
     }
 
     public byte[] OrderState => GeneratorState.Of(dataOrder);
@@ -105,12 +106,16 @@ internal sealed class BatchSource : IDisposable
         using var scope = NewDisposeScope();
         var (x, y, idx) = order!.Get(batch);
         var (pos, neg) = Competitive ? BatchBuilder.Plain(x) : builder.Build(x, y, View);
-        Tensor? gp = null, gn = null;
-        if (stale is not null) (gp, gn) = stale.Gammas(idx, collab);
+        Dictionary<string, Tensor>? signals = null;
+        if (stale is not null)
+        {
+            var (gp, gn) = stale.Gammas(idx, collab);
+            signals = new() { [SignalNames.GammaPositive] = gp.DetachFromDisposeScope(), [SignalNames.GammaNegative] = gn.DetachFromDisposeScope() };
+        }
         var pending = new PendingBatch((int)x.shape[0], idx.DetachFromDisposeScope(), layerCount);
         s.Hooks?.OnBatchBuilt?.Invoke(new BatchTrace(stamp.Generation, stamp.Epoch, batch, idx.data<long>().ToArray()));
-        var built = new TrainBatch(stamp, pos.DetachFromDisposeScope(), neg.DetachFromDisposeScope(), gp?.DetachFromDisposeScope(),
-            gn?.DetachFromDisposeScope(), Competitive ? y.DetachFromDisposeScope() : null);
+        var built = new TrainBatch(stamp, pos.DetachFromDisposeScope(), neg.DetachFromDisposeScope(), signals,
+            readsLabels ? y.DetachFromDisposeScope() : null);
         BuildTicks += Stopwatch.GetTimestamp() - t0;
         return (built, pending);
     }

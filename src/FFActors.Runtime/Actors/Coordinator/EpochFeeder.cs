@@ -17,8 +17,8 @@ internal sealed record FeederSettings(CoordinatorSettings Run, IReadOnlyList<Lay
 /// <summary>
 /// The only actor that sends work to layer 0, and the owner of its credit window. Builds each batch's
 /// positives and negatives (the same generators, in the same order, as <see cref="FFTrainer"/>), keeps the
-/// model view of model-driven negative strategies fresh, gets exact γ through the signal exchange or stale
-/// γ from its table, completes batches in order for the observer, and streams the evaluator's passes.
+/// model view of model-driven negative strategies fresh, gets the signals of a probe pass (exact γ, a kind's
+/// modulation) through the signal exchange or stale γ from its table, completes batches in order for the observer, and streams the evaluator's passes.
 /// States: idle (no generation or between epochs), feeding, held (drained at a checkpoint point or after a
 /// stop request, until the supervisor answers) and epoch-done (drained at the epoch end, until closed).
 /// </summary>
@@ -38,7 +38,7 @@ internal sealed class EpochFeeder : CoordinatorPart
     bool open, stopRequested;
     byte[] epochOrderState = [];
     readonly EpochLedger ledger;
-    readonly ExactGammaStage? exactStage;
+    readonly ProbeStage? probeStage;
     readonly PassStream passes = new();
 
     public EpochFeeder(FeederSettings settings) : base(settings.Run.CoordinatorThreads)
@@ -52,8 +52,8 @@ internal sealed class EpochFeeder : CoordinatorPart
         window = s.Runtime.CreditWindow;
         epochs = config.Train.Epochs;
         source = new BatchSource(s, settings.Layers);
-        var collab = config.Train.CollaborationOrDefault;
-        if (collab.Enabled && collab.Exchange == GammaExchange.Exact) exactStage = new ExactGammaStage(collab, layerCount);
+        var rules = ProbeRules.For(config);
+        if (rules.Count > 0) probeStage = new ProbeStage(rules, layerCount);
         ledger = new EpochLedger(layerCount);
         viewRefresh = new ViewRefresh(config.Train.ModelViewRefresh);
         Become(Idle);
@@ -198,7 +198,7 @@ internal sealed class EpochFeeder : CoordinatorPart
         ? Math.Min(source.Count, (ledger.Completed / every + 1) * every)
         : source.Count;
 
-    bool Drained => ledger.Completed == next && exactStage is not { Empty: false };
+    bool Drained => ledger.Completed == next && probeStage is not { Empty: false };
 
     /// <summary>Decides what happens next while feeding.</summary>
     void Advance()
@@ -231,20 +231,20 @@ internal sealed class EpochFeeder : CoordinatorPart
         int limit = stopRequested ? next : Math.Min(holdAt, source.Count);
         while (outstanding < window)
         {
-            if (exactStage is { Empty: false } stage)
+            if (probeStage is { Empty: false } stage)
             {
-                // Exact γ: the staged batch trains once every layer's goodness for it is in.
+                // The staged batch trains once every signal its probe pass publishes is in.
                 if (!stage.Ready) return;
                 layers[0].Tell(stage.Release(), Self);
                 next++;
             }
             else if (next < limit && ViewReady(next))
             {
-                if (exactStage is null) layers[0].Tell(Build(next++), Self);
+                if (probeStage is null) layers[0].Tell(Build(next++), Self);
                 else
                 {
                     // Probe batch t right behind TrainBatch(t − 1), so every layer probes after its update on t − 1.
-                    var (subscriptions, probe) = exactStage.Stage(Build(next), Self);
+                    var (subscriptions, probe) = probeStage.Stage(Build(next), Self);
                     foreach (var sub in subscriptions) exchange.Tell(sub, Self);
                     layers[0].Tell(probe, Self);
                 }
@@ -263,12 +263,12 @@ internal sealed class EpochFeeder : CoordinatorPart
 
     void OnSignals(SignalsDelivered d)
     {
-        if (exactStage is null)
+        if (probeStage is null)
         {
             d.Dispose();
             return;
         }
-        exactStage.Take(d);
+        probeStage.Take(d);
         Advance();
     }
 
@@ -290,7 +290,7 @@ internal sealed class EpochFeeder : CoordinatorPart
 
     // ---------------------------------------------------------------- model view
 
-    bool ViewReady(int batch) => viewRefresh.Ready(source.View, StampFor(batch), ledger.Completed == batch && exactStage is not { Empty: false }, layers, Self);
+    bool ViewReady(int batch) => viewRefresh.Ready(source.View, StampFor(batch), ledger.Completed == batch && probeStage is not { Empty: false }, layers, Self);
 
     void OnWeights(LayerWeights w)
     {
@@ -313,7 +313,7 @@ internal sealed class EpochFeeder : CoordinatorPart
     void DisposeTransient()
     {
         ledger.Dispose();
-        exactStage?.Dispose();
+        probeStage?.Dispose();
         source.CloseOrder();
         open = false;
         passes.Stop();

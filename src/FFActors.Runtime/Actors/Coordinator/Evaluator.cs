@@ -116,7 +116,7 @@ internal sealed class Evaluator : CoordinatorPart
             using (w)
             {
                 if (w.Stamp != stamp with { Batch = -1 }) return;
-                diagnostics!.Replica.Load(w.Layer, w.Weight, w.Bias);
+                diagnostics!.Replica.Load(w.Layer, w.State);
             }
             if (--weightsPending > 0) return;
             Reply(new EpochEvaluated(stamp, validation, diagnostics.Measure(stamp.Epoch)));

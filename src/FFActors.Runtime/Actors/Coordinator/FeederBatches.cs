@@ -42,19 +42,20 @@ internal sealed class PendingBatch(int samples, Tensor indices, int layers) : ID
 }
 
 /// <summary>
-/// Exact γ: batch t is probed right behind the training of batch t − 1, so every layer reports its goodness for
-/// t after its update on t − 1; once every layer's goodness of positives and of negatives has come through the
-/// signal exchange, the batch is trained with s·γ. One batch is staged at a time.
+/// Signals from a probe pass (exact γ, a kind's modulation; <see cref="IProbeRule"/>): batch t is probed right behind the
+/// training of batch t − 1, so every layer publishes its signals for t after its update on t − 1; once every demanded
+/// kind has come through the signal exchange, the rules compute the batch's per-layer signals and the batch is trained
+/// with them. One batch is staged at a time.
 /// </summary>
-internal sealed class ExactGammaStage(CollaborationOptions collab, int layers) : IDisposable
+internal sealed class ProbeStage(IReadOnlyList<IProbeRule> rules, int layers) : IDisposable
 {
-    readonly int[] sources = Enumerable.Range(0, layers).ToArray();
+    readonly IReadOnlyList<SignalDemand> demands = ProbeRules.Demands(rules);
+    readonly Dictionary<string, Tensor?[]> published = new();
     TrainBatch? built;
-    Tensor[]? goodPos, goodNeg;
-    Tensor? gammaPos, gammaNeg;
+    Dictionary<string, Tensor>? rows;
 
     public bool Empty => built is null;
-    public bool Ready => gammaPos is not null;
+    public bool Ready => rows is not null;
 
     /// <summary>Stages <paramref name="batch"/>; returns the subscriptions to send the exchange and the probe to send layer 0.</summary>
     public (SubscribeSignals[] Subscriptions, ProbeBatch Probe) Stage(TrainBatch batch, IActorRef subscriber)
@@ -62,55 +63,54 @@ internal sealed class ExactGammaStage(CollaborationOptions collab, int layers) :
         built = batch;
         var stamp = batch.Stamp;
         using var scope = NewDisposeScope();
-        return ([
-                new SubscribeSignals(SignalKey.For(stamp, SignalKinds.GoodnessPositive), sources, subscriber),
-                new SubscribeSignals(SignalKey.For(stamp, SignalKinds.GoodnessNegative), sources, subscriber),
-            ],
-            new ProbeBatch(stamp, batch.Positive.clone().DetachFromDisposeScope(), batch.Negative.clone().DetachFromDisposeScope()));
+        return (demands.Select(d => new SubscribeSignals(SignalKey.For(stamp, d.Kind), d.Sources, subscriber)).ToArray(),
+            new ProbeBatch(stamp, batch.Positive.clone().DetachFromDisposeScope(), batch.Negative.clone().DetachFromDisposeScope(), demands));
     }
 
-    /// <summary>Takes one delivered goodness set of the staged batch (anything else is disposed); once both are in,
-    /// computes s·γ for every layer ([L, B]).</summary>
+    /// <summary>Takes one delivered kind of the staged batch (anything else is disposed); once all are in, computes the
+    /// batch's signal rows.</summary>
     public void Take(SignalsDelivered d)
     {
-        bool positive = d.Key.Kind == SignalKinds.GoodnessPositive;
         var stamp = built?.Stamp;
-        if (stamp is null || d.Key != SignalKey.For(stamp.Value, d.Key.Kind) || (positive ? goodPos : goodNeg) is not null)
+        if (stamp is null || d.Key != SignalKey.For(stamp.Value, d.Key.Kind) || published.ContainsKey(d.Key.Kind)
+            || demands.All(x => x.Kind != d.Key.Kind))
         {
             d.Dispose();
             return;
         }
-        if (positive) goodPos = d.Values;
-        else goodNeg = d.Values;
-        if (goodPos is null || goodNeg is null) return;
+        var byLayer = new Tensor?[layers];
+        for (int i = 0; i < d.Sources.Count; i++) byLayer[d.Sources[i]] = d.Values[i];
+        published[d.Key.Kind] = byLayer;
+        if (published.Count < demands.Count) return;
         using var scope = NewDisposeScope();
-        gammaPos = Collaboration.ScaledGammas(goodPos, collab).DetachFromDisposeScope();
-        gammaNeg = Collaboration.ScaledGammas(goodNeg, collab).DetachFromDisposeScope();
+        var computed = ProbeRules.Rows(rules, published, built!.Labels);
+        foreach (var t in computed.Values) t.DetachFromDisposeScope();
+        rows = computed;
     }
 
-    /// <summary>The staged batch with its γ, to train; the stage is empty afterwards.</summary>
+    /// <summary>The staged batch with its signals, to train; the stage is empty afterwards.</summary>
     public TrainBatch Release()
     {
-        var batch = built! with { GammaPositive = gammaPos, GammaNegative = gammaNeg };
-        (built, gammaPos, gammaNeg) = (null, null, null);
-        DisposeGoodness();
+        var merged = new Dictionary<string, Tensor>(built!.Signals ?? new Dictionary<string, Tensor>());
+        foreach (var (name, t) in rows!) merged[name] = t;
+        var batch = built with { Signals = merged };
+        (built, rows) = (null, null);
+        DisposePublished();
         return batch;
     }
 
-    void DisposeGoodness()
+    void DisposePublished()
     {
-        foreach (var t in goodPos ?? []) t.Dispose();
-        foreach (var t in goodNeg ?? []) t.Dispose();
-        (goodPos, goodNeg) = (null, null);
+        foreach (var t in published.Values.SelectMany(v => v)) t?.Dispose();
+        published.Clear();
     }
 
     public void Dispose()
     {
         built?.Dispose();
-        gammaPos?.Dispose();
-        gammaNeg?.Dispose();
-        (built, gammaPos, gammaNeg) = (null, null, null);
-        DisposeGoodness();
+        foreach (var t in rows?.Values.AsEnumerable() ?? []) t.Dispose();
+        (built, rows) = (null, null);
+        DisposePublished();
     }
 }
 
@@ -223,7 +223,7 @@ internal sealed class ViewRefresh(int every)
         using (w)
         {
             if (view is null || w.Stamp != reading) return false;
-            view.Load(w.Layer, w.Weight, w.Bias);
+            view.Load(w.Layer, w.State);
         }
         if (--pending > 0) return false;
         (viewEpoch, viewBatch) = (reading.Value.Epoch, reading.Value.Batch);

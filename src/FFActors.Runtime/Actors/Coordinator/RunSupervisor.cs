@@ -149,7 +149,7 @@ internal sealed class RunSupervisor : ReceiveActor
             progress.Record(m.Stamp, m.Layer, generation);
             feeder.Forward(m);
         });
-        Receive<ProbeGoodness>(g => exchange.Forward(g));
+        Receive<ProbeReport>(r => exchange.Forward(r));
         Receive<ScoreGoodness>(m => evaluator.Forward(m));
         Receive<LayerFeatures>(m => evaluator.Forward(m));
         Receive<LayerFailed>(f => keeper.Forward(f));

@@ -24,11 +24,10 @@ internal sealed class SignalExchange : CoordinatorPart
     public SignalExchange(int threads) : base(threads)
     {
         Receive<PublishSignal>(Publish);
-        // A layer's probe report (exact γ) publishes its goodness of positives and of negatives.
-        Receive<ProbeGoodness>(g =>
+        // A layer's probe report is one publication per kind it was asked for.
+        Receive<ProbeReport>(r =>
         {
-            Publish(new PublishSignal(SignalKey.For(g.Stamp, SignalKinds.GoodnessPositive), g.Layer, g.GoodPositive));
-            Publish(new PublishSignal(SignalKey.For(g.Stamp, SignalKinds.GoodnessNegative), g.Layer, g.GoodNegative));
+            for (int i = 0; i < r.Kinds.Length; i++) Publish(new PublishSignal(SignalKey.For(r.Stamp, r.Kinds[i]), r.Layer, r.Values[i]));
         });
         Receive<SubscribeSignals>(Subscribe);
         Receive<RetireSignals>(r => Retire(r.BelowGeneration));

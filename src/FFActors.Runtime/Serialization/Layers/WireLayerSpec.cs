@@ -52,6 +52,11 @@ public static class LayerSpecWire
         new CwcSpecCodec(),
         new HffSpecCodec(),
         new DistanceSpecCodec(),
+        new MonoForwardSpecCodec(),
+        new DendriticSpecCodec(),
+        new ProspectiveSpecCodec(),
+        new ThreeFactorSpecCodec(),
+        new PclSpecCodec(),
     }.ToDictionary(c => c.Kind);
 
     public static WireLayerSpec Pack(LayerSpec s, MessagePackSerializerOptions options)

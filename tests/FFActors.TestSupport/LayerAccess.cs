@@ -1,10 +1,10 @@
 using FFActors.Core.Layers;
 using static TorchSharp.torch;
 
-namespace FFActors.Cluster.Tests;
+namespace FFActors.TestSupport;
 
 /// <summary>The tests' view of a trained layer: the dense module whose weights they compare, and the state a checkpoint keeps.</summary>
-static class LayerAccess
+public static class LayerAccess
 {
     extension(IFFLayer layer)
     {

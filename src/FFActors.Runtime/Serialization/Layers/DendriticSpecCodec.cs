@@ -1,0 +1,57 @@
+using System.Runtime.Serialization;
+using FFActors.Core.Layers;
+using FFActors.Core.Objectives;
+using FFActors.Core.Training;
+using MessagePack;
+
+namespace FFActors.Runtime.Serialization.Layers;
+
+/// <summary>Wire contract of a dendritic layer's own part: input norm, objective, peer norm, context width, basal label.</summary>
+[MessagePackObject]
+public sealed record WireDendriticSpec(
+    [property: Key(0)] int InputNorm,
+    [property: Key(1)] WireObjective Objective,
+    [property: Key(2)] double PeerNorm,
+    [property: Key(3)] int Classes,
+    [property: Key(4)] bool BasalLabel);
+
+public sealed class DendriticSpecCodec : ILayerSpecCodec
+{
+    public string Kind => DendriticSpec.Name;
+
+    public byte[] Pack(LayerSpec spec, MessagePackSerializerOptions options)
+    {
+        var s = (DendriticSpec)spec;
+        return MessagePackSerializer.Serialize(new WireDendriticSpec((int)s.InputNorm, WireObjective.Of(s.Objective), s.PeerNorm, s.Classes, s.BasalLabel), options);
+    }
+
+    public LayerSpec Unpack(WireLayerSpec c, byte[] body, MessagePackSerializerOptions options)
+    {
+        var d = LayerSpecWire.Read<WireDendriticSpec>(body, options, Kind);
+        if (d.Classes < 1 || c.OutputSize <= d.Classes || c.InputSize <= d.Classes || !(d.PeerNorm >= 0))
+            throw new SerializationException($"layer spec: dendritic layer {c.InputSize}→{c.OutputSize} with {d.Classes} context columns, peer norm {d.PeerNorm}");
+        return new DendriticSpec(c.Index, c.InputSize, c.OutputSize, c.OptimizerOptions, c.EpochWindow, LayerSpecWire.E<InputNorm>(d.InputNorm),
+            WireObjective.Read(d.Objective), d.PeerNorm, d.Classes, d.BasalLabel);
+    }
+}
+
+/// <summary>Wire contract of an FF <see cref="Objective"/> (enums as their numbers, checked on arrival).</summary>
+[MessagePackObject]
+public sealed record WireObjective(
+    [property: Key(0)] int Goodness,
+    [property: Key(1)] double Threshold,
+    [property: Key(2)] int Loss,
+    [property: Key(3)] double SymBaAlpha,
+    [property: Key(4)] int CollaborationRemedy,
+    [property: Key(5)] double CumulativeDivisor)
+{
+    public static WireObjective Of(Objective o) => new((int)o.Goodness, o.Threshold, (int)o.Loss, o.Alpha, (int)o.Remedy, o.CumulativeDivisor);
+
+    public static Objective Read(WireObjective? o)
+    {
+        if (o is null) throw new SerializationException("layer spec: missing objective");
+        if (!(o.CumulativeDivisor >= 1)) throw new SerializationException($"layer spec: cumulative divisor {o.CumulativeDivisor}");
+        return new Objective(LayerSpecWire.E<GoodnessKind>(o.Goodness), o.Threshold, LayerSpecWire.E<LossKind>(o.Loss), o.SymBaAlpha,
+            LayerSpecWire.E<CollaborationRemedy>(o.CollaborationRemedy), o.CumulativeDivisor);
+    }
+}

@@ -1,0 +1,56 @@
+using System.Runtime.Serialization;
+using FFActors.Core.Layers;
+using FFActors.Core.Objectives;
+using FFActors.Core.Training;
+using MessagePack;
+
+namespace FFActors.Runtime.Serialization.Layers;
+
+/// <summary>Wire contract of a PCL-FF layer's own part: the encoder's input norm and objective, and the PCL options.</summary>
+[MessagePackObject]
+public sealed record WirePclSpec(
+    [property: Key(0)] int InputNorm,
+    [property: Key(1)] int Goodness,
+    [property: Key(2)] double Threshold,
+    [property: Key(3)] int Loss,
+    [property: Key(4)] double SymBaAlpha,
+    [property: Key(5)] int CollaborationRemedy,
+    [property: Key(6)] double CumulativeDivisor,
+    [property: Key(7)] int Formulation,
+    [property: Key(8)] double Alpha,
+    [property: Key(9)] double Sparsity,
+    [property: Key(10)] double SurpriseScale,
+    [property: Key(11)] double Sharpness,
+    [property: Key(12)] double ErrorMomentum);
+
+public sealed class PclSpecCodec : ILayerSpecCodec
+{
+    public string Kind => PclSpec.Name;
+
+    public byte[] Pack(LayerSpec spec, MessagePackSerializerOptions options)
+    {
+        var s = (PclSpec)spec;
+        var o = s.Objective;
+        var p = s.Pcl;
+        return MessagePackSerializer.Serialize(new WirePclSpec((int)s.InputNorm, (int)o.Goodness, o.Threshold, (int)o.Loss, o.Alpha,
+            (int)o.Remedy, o.CumulativeDivisor, (int)p.Formulation, p.Alpha, p.Sparsity, p.SurpriseScale, p.Sharpness, p.ErrorMomentum), options);
+    }
+
+    public LayerSpec Unpack(WireLayerSpec c, byte[] body, MessagePackSerializerOptions options)
+    {
+        var d = LayerSpecWire.Read<WirePclSpec>(body, options, Kind);
+        if (!(d.CumulativeDivisor >= 1)) throw new SerializationException($"layer spec: cumulative divisor {d.CumulativeDivisor}");
+        var pcl = new PclOptions(LayerSpecWire.E<PclFormulation>(d.Formulation), d.Alpha, d.Sparsity, d.SurpriseScale, d.Sharpness, d.ErrorMomentum);
+        try
+        {
+            pcl.Check();
+        }
+        catch (ArgumentException e)
+        {
+            throw new SerializationException($"layer spec: {e.Message}", e);
+        }
+        return new PclSpec(c.Index, c.InputSize, c.OutputSize, c.OptimizerOptions, c.EpochWindow, LayerSpecWire.E<InputNorm>(d.InputNorm),
+            new Objective(LayerSpecWire.E<GoodnessKind>(d.Goodness), d.Threshold, LayerSpecWire.E<LossKind>(d.Loss), d.SymBaAlpha,
+                LayerSpecWire.E<CollaborationRemedy>(d.CollaborationRemedy), d.CumulativeDivisor), pcl);
+    }
+}

@@ -1,0 +1,84 @@
+using FFActors.Core;
+using FFActors.Core.Data;
+using FFActors.Core.Evaluation;
+using FFActors.Core.Layers;
+using FFActors.Core.Training;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace FFActors.Runtime.Tests;
+
+/// <summary>
+/// Dendritic FF and prospective-configuration FF carry the label context in front of their activities and train through
+/// the same layer actors as dense FF: Core's trainer, the sequential actors and the pipeline actors end with bitwise the
+/// same weights (the feedback buffer and the peer-normalisation means included), and evaluation through the actors
+/// (one scoring pass per label, softmax head) equals Core's.
+/// </summary>
+public class ContextKindRuntimeTests(ITestOutputHelper output)
+{
+    [Theory]
+    [InlineData("dendritic")]
+    [InlineData("prospective-seed")]
+    [InlineData("prospective-paper")]
+    public void Context_kinds_train_through_the_actors_with_the_same_weights_in_every_mode(string kind)
+    {
+        var c = Mnist.Config(layers: [784, 64, 48], epochs: 2, batch: 50, train: 300, validation: 100, validate: true);
+        ILayerKind layerKind = kind switch
+        {
+            "dendritic" => new DendriticKind(),
+            "prospective-seed" => new ProspectiveKind(new ProspectiveOptions(ProspectiveFormulation.Seed, Beta: 5)),
+            _ => new ProspectiveKind(new ProspectiveOptions(ProspectiveFormulation.Paper, Steps: 4)),
+        };
+        var config = c with
+        {
+            Model = c.Model with { LayerKind = layerKind },
+            Eval = c.Eval with { ScoreLayers = [0, 1], HeadLayers = [1], HeadEpochs = 1, BatchSize = 64 },
+        };
+        using var data = Mnist.Load(config);
+        var (reference, refMetrics) = RuntimeSupport.Reference(config, data);
+        using var _ = reference;
+        Assert.False(reference.LabelDriven);
+        using (var seq = PipelineRunner.Train(config, RuntimeSupport.Runtime(ExecutionMode.Sequential, checkpoints: false), data, null, false, null, CancellationToken.None).Network)
+            Weights.AssertSame(reference, seq, "sequential vs FFTrainer");
+        var pipe = PipelineRunner.Train(config, RuntimeSupport.Runtime(ExecutionMode.Pipeline, checkpoints: false), data, null, false, null,
+            CancellationToken.None, evaluate: true);
+        using var pipeNet = pipe.Network;
+        using (var initial = new FFNetwork(config, TorchSharp.torch.CPU))
+            Assert.False(Weights.Equal(initial, pipeNet));
+        Weights.AssertSame(reference, pipeNet, "pipeline vs FFTrainer");
+        for (int e = 0; e < refMetrics.Count; e++)
+            Assert.Equal(refMetrics[e].ValidationAccuracy, pipe.Metrics[e].ValidationAccuracy);
+
+        var actors = pipe.Evaluation ?? throw new Xunit.Sdk.XunitException("no evaluation");
+        RuntimeSupport.OneThread();
+        var core = Evaluator.Evaluate(pipeNet, data.Train, data.Test, new LabelOverlay(), config.Eval, config.Run.Seed);
+        output.WriteLine($"{kind}: actors {actors.GoodnessAccuracy:P2} SF {actors.HeadAccuracy:P2}; core {core.GoodnessAccuracy:P2} / {core.HeadAccuracy:P2}");
+        Assert.Equal(core.GoodnessAccuracy, actors.GoodnessAccuracy);
+        Assert.Equal(core.HeadAccuracy, actors.HeadAccuracy);
+    }
+
+    [Fact]
+    public void A_stopped_prospective_run_resumes_from_its_checkpoint_to_the_weights_of_an_uninterrupted_run()
+    {
+        // The checkpoint keeps what a context layer adds: the feedback buffer, and the peer-normalisation means in the
+        // units' part of the state vector.
+        var c = Mnist.Config(layers: [784, 64, 48], epochs: 2, batch: 50, train: 400);
+        var config = c with { Model = c.Model with { LayerKind = new ProspectiveKind(new ProspectiveOptions(Steps: 3)) } };
+        using var data = Mnist.Load(config);
+        var runtime = RuntimeSupport.Runtime(ExecutionMode.Pipeline, every: 3);
+        var whole = PipelineRunner.Train(config, runtime, data, TempFolder.New(), false, null, CancellationToken.None);
+        using var wholeNet = whole.Network;
+
+        var dir = TempFolder.New();
+        using var cancel = new CancellationTokenSource();
+        var observer = new RecordingObserver { AfterBatch = n => { if (n == 8 + 4) cancel.Cancel(); } };
+        var stopped = PipelineRunner.Train(config, runtime, data, dir, false, observer, cancel.Token);
+        stopped.Network.Dispose();
+        Assert.False(stopped.Completed);
+        var resumed = PipelineRunner.Train(config, runtime with { Mode = ExecutionMode.Sequential }, data, dir, true, null, CancellationToken.None);
+        using var resumedNet = resumed.Network;
+        Assert.True(resumed.Completed);
+        Assert.Contains(resumed.Log, l => l.Contains("resumed from checkpoint"));
+        Weights.AssertSame(wholeNet, resumedNet, "resumed vs uninterrupted");
+    }
+}
