@@ -159,14 +159,12 @@ public static class ArmRunner
     static Tensor Features(IFeatureSource extractor, Dataset data, int[] layers, int batchSize)
     {
         using var _ = no_grad();
-        var chunks = new List<Tensor>();
+        using var rows = new FeatureRows(data.Count);
         foreach (var (x, y) in data.Batches(batchSize, null))
         {
-            using (x) using (y) chunks.Add(extractor.Features(x, layers));
+            using (x) using (y) rows.Add(extractor.Features(x, layers));
         }
-        var all = cat(chunks, 0);
-        foreach (var c in chunks) c.Dispose();
-        return all;
+        return rows.Take();
     }
 
     static void WriteEmbedding(ExperimentSpec spec, ArmSpec arm, string folder, Tensor features, Tensor labels, string set)

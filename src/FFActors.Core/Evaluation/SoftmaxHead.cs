@@ -36,14 +36,12 @@ public sealed class SoftmaxHead : nn.Module<Tensor, Tensor>
 
     public static Tensor Features(FFNetwork net, Dataset data, LabelOverlay overlay, int[] layers, int batchSize)
     {
-        var chunks = new List<Tensor>();
+        using var rows = new FeatureRows(data.Count);
         foreach (var (x, y) in data.Batches(batchSize, null))
         {
-            using (x) using (y) chunks.Add(Features(net, x, overlay, layers));
+            using (x) using (y) rows.Add(Features(net, x, overlay, layers));
         }
-        var all = cat(chunks, 0);
-        foreach (var c in chunks) c.Dispose();
-        return all;
+        return rows.Take();
     }
 
     /// <summary>Trains the head on precomputed features with Adam and cross-entropy.</summary>

@@ -17,12 +17,15 @@ namespace FFActors.Runtime.Actors;
 internal sealed class HeadActor : ReceiveActor
 {
     readonly HeadActorSettings s;
-    readonly List<Tensor> train = [];
-    readonly List<Tensor> test = [];
+    // Each batch's features go into their rows as they arrive (in batch order), so no split is ever held twice.
+    readonly FeatureRows train;
+    readonly FeatureRows test;
 
     public HeadActor(HeadActorSettings settings)
     {
         s = settings;
+        train = new FeatureRows(s.Train.Count);
+        test = new FeatureRows(s.Test.Count);
         Receive<HeadFeatures>(f => (f.Test ? test : train).Add(f.Features));
         Receive<FitHead>(fit =>
         {
@@ -38,22 +41,17 @@ internal sealed class HeadActor : ReceiveActor
     {
         using var scope = NewDisposeScope();
         using var gen = new Generator((ulong)SeedStreams.Derive(s.Seed, SeedStreams.Head));
-        var trainFeatures = cat(train, 0);
-        var testFeatures = cat(test, 0);
-        Release();
+        using var trainFeatures = train.Take();
+        using var testFeatures = test.Take();
         using var head = new SoftmaxHead((int)trainFeatures.shape[1], s.Classes, gen);
         head.to(trainFeatures.device);
         head.Fit(trainFeatures, s.Train.Labels, s.Options.HeadEpochs, s.Options.HeadBatchSize, s.Options.HeadLearningRate, gen);
         return head.Accuracy(testFeatures, s.Test.Labels, s.Options.BatchSize);
     }
 
-    void Release()
+    protected override void PostStop()
     {
-        foreach (var t in train) t.Dispose();
-        foreach (var t in test) t.Dispose();
-        train.Clear();
-        test.Clear();
+        train.Dispose();
+        test.Dispose();
     }
-
-    protected override void PostStop() => Release();
 }
