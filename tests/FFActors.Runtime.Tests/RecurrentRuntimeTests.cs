@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using FFActors.Core;
 using FFActors.Core.Data;
 using FFActors.Core.Evaluation;
@@ -18,10 +19,18 @@ public class RecurrentRuntimeTests(ITestOutputHelper output)
 {
     internal static FFConfig Config(int iterations = 4, bool topDown = true, int epochs = 2, int train = 300, int validation = 100)
     {
-        var c = Mnist.Config(layers: [784, 64, 48, 32], epochs: epochs, batch: 50, train: train, validation: validation, validate: validation > 0);
+        // The sample's objective (RMS input norm, mean goodness against θ = 0.3, Adam 0.003), so the accuracies compared are
+        // those of a network that learns.
+        var c = Mnist.Config(layers: [784, 64, 48, 32], epochs: epochs, batch: 50, train: train, validation: validation, validate: validation > 0, peerNorm: 0);
         return c with
         {
-            Model = c.Model with { LayerKind = new RecurrentKind(new RecurrentOptions(Iterations: iterations, ScoreFrom: 2, ScoreTo: 3, TopDown: topDown)) },
+            Model = c.Model with
+            {
+                InputNorm = InputNorm.Rms,
+                Threshold = 0.3,
+                LayerKind = new RecurrentKind(new RecurrentOptions(Iterations: iterations, ScoreFrom: 2, ScoreTo: 3, TopDown: topDown)),
+            },
+            Train = c.Train with { Optimizer = new OptimizerOptions(LearningRate: 0.003, Schedule: LrSchedule.Constant) },
             Eval = c.Eval with { ScoreLayers = [0, 1, 2], HeadLayers = [1, 2], HeadEpochs = 1, BatchSize = 64 },
         };
     }
@@ -54,4 +63,82 @@ public class RecurrentRuntimeTests(ITestOutputHelper output)
         Assert.Equal(core.GoodnessAccuracy, actors.GoodnessAccuracy);
         Assert.Equal(core.HeadAccuracy, actors.HeadAccuracy);
     }
+
+    [Fact]
+    public void Every_iteration_reaches_the_right_layer_for_the_right_batch_and_iteration()
+    {
+        // W = 1, 3 layers, 4 iterations, 2 epochs of 4 batches, with per-epoch validation (scoring passes iterate too).
+        var config = Config(train: 200, validation: 100);
+        using var data = Mnist.Load(config);
+        var traces = new ConcurrentQueue<IterationTrace>();
+        var hooks = new RuntimeHooks { OnIteration = traces.Enqueue };
+        var result = PipelineRunner.Train(config, RuntimeSupport.Runtime(ExecutionMode.Pipeline, 1, checkpoints: false), data, null, false,
+            null, CancellationToken.None, hooks);
+        result.Network.Dispose();
+        Assert.True(result.Completed);
+        int layers = 3, iterations = 4, classes = 10;
+        foreach (var layer in traces.GroupBy(t => t.Layer))
+        {
+            // In each layer's own order: work items one after the other, each with its iterations 0..T in order.
+            var mine = layer.ToList();
+            Assert.Equal(0, mine.Count % (iterations + 1));
+            for (int i = 0; i < mine.Count; i += iterations + 1)
+            {
+                var item = mine.GetRange(i, iterations + 1);
+                Assert.All(item, t => Assert.Equal((item[0].Generation, item[0].Epoch, item[0].Batch, item[0].Pass), (t.Generation, t.Epoch, t.Batch, t.Pass)));
+                for (int it = 0; it <= iterations; it++)
+                {
+                    var t = item[it];
+                    int l = layer.Key;
+                    Assert.Equal(it, t.Iteration);
+                    // From below: the batch itself (layer 0, from the coordinator) or the layer below's state at t − 1 (at
+                    // iteration 0, its bottom-up pass); from above: the layer above's state at t − 1, nothing for the top
+                    // layer (it hears the label) and nothing in the bottom-up pass. Always of the same batch.
+                    Assert.Equal(l - 1, t.BelowLayer);
+                    Assert.Equal(l == 0 ? 0 : Math.Max(0, it - 1), t.BelowIteration);
+                    Assert.Equal(t.Batch, t.BelowBatch);
+                    bool hears = it > 0 && l < layers - 1;
+                    Assert.Equal(hears ? (l + 1, it - 1, t.Batch) : (-1, -1, -1), (t.AboveLayer, t.AboveIteration, t.AboveBatch));
+                }
+            }
+            // Training batches in order within each epoch, and every label of every validation batch scored.
+            var items = mine.Where(t => t.Iteration == 0).ToList();
+            var training = items.Where(t => t.Pass == -2).ToList();
+            Assert.Equal(Enumerable.Range(0, 2).SelectMany(e => Enumerable.Range(0, 4).Select(b => (e, b))), training.Select(t => (t.Epoch, t.Batch)));
+            var scored = items.Where(t => t.Pass >= 0).ToList();
+            Assert.Equal(2 * 2 * classes, scored.Count);
+        }
+        Assert.Equal(layers, traces.Select(t => t.Layer).Distinct().Count());
+    }
+
+    [Theory]
+    [InlineData(ExecutionMode.Pipeline)]
+    [InlineData(ExecutionMode.Sequential)]
+    public void Live_tensor_count_is_flat_across_epochs_and_returns_to_baseline(ExecutionMode mode)
+    {
+        var config = Config(epochs: 3, train: 200, validation: 100);
+        using var data = Mnist.Load(config);
+        long residue = Residue(config);
+        long baseline = RuntimeSupport.LiveTensorsAfterGc();
+        var observer = new RecordingObserver { CollectAtEpochEnd = true };
+        TrainAndDispose(() => PipelineRunner.Train(config, RuntimeSupport.Runtime(mode, 1, every: 2), data, null, false, observer, CancellationToken.None));
+        output.WriteLine($"live tensors at epoch ends: {string.Join(", ", observer.LiveTensorsAtEpochEnd)} (baseline {baseline})");
+        Assert.Equal(3, observer.LiveTensorsAtEpochEnd.Count);
+        Assert.All(observer.LiveTensorsAtEpochEnd.Skip(1), c => Assert.Equal(observer.LiveTensorsAtEpochEnd[0], c));
+        // Each layer is built twice (the actor's, and the coordinator's copy from its checkpoint bytes); see LifecycleTests.
+        Assert.Equal(baseline + 2 * residue, RuntimeSupport.LiveTensorsAfterGc());
+    }
+
+    static long Residue(FFConfig config)
+    {
+        long before = RuntimeSupport.LiveTensorsAfterGc();
+        BuildAndDispose(config);
+        return RuntimeSupport.LiveTensorsAfterGc() - before;
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    static void BuildAndDispose(FFConfig config) => new FFNetwork(config, TorchSharp.torch.CPU).Dispose();
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    static void TrainAndDispose(Func<PipelineResult> train) => train().Network.Dispose();
 }
