@@ -33,8 +33,6 @@ public sealed record RecurrentSpec(int Index, int InputSize, int OutputSize, Opt
 
     public override bool LabelDriven => false;
 
-    public override Objective? FFObjective => Objective;
-
     public override TopDownSchedule? TopDown => Options.Schedule;
 
     public int Units => OutputSize - Options.Classes;
