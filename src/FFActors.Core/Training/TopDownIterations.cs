@@ -67,6 +67,29 @@ public static class TopDownIterations
     }
 
     /// <summary>
+    /// The settled states of one input (what a softmax head or a probe reads): every layer iterates without learning, and
+    /// each layer's state at the last scored iteration is returned. The tensors belong to the caller's dispose scope.
+    /// </summary>
+    public static Tensor[] Settle(IReadOnlyList<IFFLayer> layers, TopDownSchedule schedule, Tensor x)
+    {
+        using var _ = no_grad();
+        int count = layers.Count;
+        var states = new Tensor[count];
+        for (int l = 0; l < count; l++) states[l] = layers[l].Infer(l == 0 ? x : states[l - 1], null, null, 0);
+        for (int t = 1; t <= schedule.ScoreTo; t++)
+        {
+            var next = new Tensor[count];
+            for (int l = 0; l < count; l++)
+            {
+                var above = l + 1 < count ? Down(layers[l + 1], states[l + 1]) : null;
+                next[l] = layers[l].Infer(l == 0 ? x : states[l - 1], states[l], above, t);
+            }
+            states = next;
+        }
+        return states;
+    }
+
+    /// <summary>
     /// Goodness scoring of one overlay <paramref name="x"/>: every layer iterates without learning; returns, for each layer
     /// in <paramref name="scored"/>, its goodness summed over the scored iterations [B]. The tensors belong to the
     /// caller's dispose scope.

@@ -19,12 +19,15 @@ internal sealed record HeldState(Tensor Positive, Tensor? Negative, int Layer, i
 }
 
 /// <summary>
-/// One work item (a training batch, or one label's scoring pass) of a layer whose kind hears the layer above, while it
+/// One work item (a training batch, one label's scoring pass, or a feature batch) of a layer whose kind hears the layer above, while it
 /// runs its synchronous iterations. The layer actor keeps at most one; every tensor in it is owned by it (detached from
 /// the handlers' dispose scopes) until it is used, replaced or the session is disposed.
 /// </summary>
-internal sealed class IterationSession(ILayerWork work, IActorRef below, int pass, bool hasAbove, Tensor? labels) : IDisposable
+internal sealed class IterationSession(ILayerWork work, IActorRef below, int pass, bool hasAbove, Tensor? labels, int last) : IDisposable
 {
+    /// <summary>The item's last iteration: all of them for training and scoring, the last scored one for head features.</summary>
+    public int Last { get; } = last;
+
     public Stamp Stamp => work.Stamp;
 
     /// <summary>The scored label, or <see cref="NeighbourState.Training"/>.</summary>
@@ -33,6 +36,8 @@ internal sealed class IterationSession(ILayerWork work, IActorRef below, int pas
     public bool Training => Pass == NeighbourState.Training;
 
     public ScoreBatch? Scoring => work as ScoreBatch;
+
+    public FeatureBatch? Features => work as FeatureBatch;
 
     /// <summary>Who sent the work item: the layer below (or the coordinator for layer 0), to which the top-down path answers.</summary>
     public IActorRef Below { get; } = below;
@@ -58,7 +63,7 @@ internal sealed class IterationSession(ILayerWork work, IActorRef below, int pas
     public NeighbourState? HeldDown { get; set; }
 
     /// <summary>The last iteration's pending training step (its loss owned here), finished at the end.</summary>
-    public PendingStep? Last { get; private set; }
+    public PendingStep? LastStep { get; private set; }
 
     /// <summary>The scoring pass's goodness summed over the scored iterations.</summary>
     public Tensor? ScoreSum { get; private set; }
@@ -71,9 +76,9 @@ internal sealed class IterationSession(ILayerWork work, IActorRef below, int pas
 
     public void SetLast(PendingStep step)
     {
-        Last?.Loss?.Dispose();
+        LastStep?.Loss?.Dispose();
         step.Loss?.DetachFromDisposeScope();
-        Last = step;
+        LastStep = step;
     }
 
     public void SetScore(Tensor? sum)
@@ -91,9 +96,9 @@ internal sealed class IterationSession(ILayerWork work, IActorRef below, int pas
         FromAbove.Clear();
         HeldUp?.Dispose();
         HeldDown?.Dispose();
-        Last?.Loss?.Dispose();
+        LastStep?.Loss?.Dispose();
         ScoreSum?.Dispose();
         Labels?.Dispose();
-        (Own, HeldUp, HeldDown, Last, ScoreSum) = (null, null, null, null, null);
+        (Own, HeldUp, HeldDown, LastStep, ScoreSum) = (null, null, null, null, null);
     }
 }

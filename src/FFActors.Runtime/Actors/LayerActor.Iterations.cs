@@ -10,7 +10,7 @@ namespace FFActors.Runtime.Actors;
 
 /// <summary>
 /// The top-down path: a layer whose kind hears the layer above (<see cref="LayerSpec.TopDown"/>) runs each training batch
-/// and each scoring pass as synchronous iterations. Iteration 0 is the bottom-up pass and travels up as the work item
+/// and each scoring pass as synchronous iterations (a feature batch up to the last scored iteration: the head reads settled states). Iteration 0 is the bottom-up pass and travels up as the work item
 /// itself; after each iteration t &lt; T the layer sends its state up and its top-down activity down
 /// (<see cref="NeighbourState"/>), and it computes iteration t + 1 once it has the states of both neighbours at t (the
 /// layer below's, or the batch itself for layer 0; the layer above's, or nothing for the top layer, which hears the
@@ -27,7 +27,7 @@ internal sealed partial class LayerActor
 
     TopDownSchedule? Schedule => Trainer.Spec.TopDown;
 
-    bool Iterates(ILayerWork work) => Schedule is not null && work is TrainBatch or ScoreBatch;
+    bool Iterates(ILayerWork work) => Schedule is not null && work is TrainBatch or ScoreBatch or FeatureBatch;
 
     /// <summary>The bottom-up pass of a work item: iteration 0, sent up as the item itself; its top-down activity waits for
     /// the layer below's window.</summary>
@@ -60,7 +60,7 @@ internal sealed partial class LayerActor
                     pos = pos * KeptScalars.Of(float.NaN);
                 }
                 var step = AsFault(b.Stamp, () => t.Begin(TopDownIterations.Input(0, new LayerOutput(pos, b.Negative), b.Labels, null, null)));
-                session = new IterationSession(work, from, NeighbourState.Training, forward, b.Labels?.clone().DetachFromDisposeScope());
+                session = new IterationSession(work, from, NeighbourState.Training, forward, b.Labels?.clone().DetachFromDisposeScope(), Schedule!.Iterations);
                 session.FromBelow[0] = new HeldState(pos.DetachFromDisposeScope(), b.Negative.DetachFromDisposeScope(), index - 1, 0, b.Stamp.Batch);
                 session.SetOwn(new HeldState(step.Output.Positive.DetachFromDisposeScope(), step.Output.Negative.DetachFromDisposeScope(), index, 0, b.Stamp.Batch));
                 if (forward)
@@ -72,10 +72,21 @@ internal sealed partial class LayerActor
             {
                 scope.Attach(sc.Input);
                 var h = AsFault(sc.Stamp, () => t.Infer(sc.Input, null, null, 0));
-                session = new IterationSession(work, from, sc.Label, forward, null);
+                session = new IterationSession(work, from, sc.Label, forward, null, Schedule!.Iterations);
                 session.FromBelow[0] = new HeldState(sc.Input.DetachFromDisposeScope(), null, index - 1, 0, sc.Stamp.Batch);
                 session.SetOwn(new HeldState(h.DetachFromDisposeScope(), null, index, 0, sc.Stamp.Batch));
                 if (forward) Send(new ScoreBatch(sc.Stamp, sc.Label, h.clone().DetachFromDisposeScope(), sc.Deepest, sc.ReportMask));
+                break;
+            }
+            case FeatureBatch fb:
+            {
+                // Head features are the settled states: the iterations up to the last scored one.
+                scope.Attach(fb.Input);
+                var h = AsFault(fb.Stamp, () => t.Infer(fb.Input, null, null, 0));
+                session = new IterationSession(work, from, NeighbourState.Features, forward, null, Schedule!.ScoreTo);
+                session.FromBelow[0] = new HeldState(fb.Input.DetachFromDisposeScope(), null, index - 1, 0, fb.Stamp.Batch);
+                session.SetOwn(new HeldState(h.DetachFromDisposeScope(), null, index, 0, fb.Stamp.Batch));
+                if (forward) Send(new FeatureBatch(fb.Stamp, h.clone().DetachFromDisposeScope(), fb.Deepest, fb.ReportMask));
                 break;
             }
         }
@@ -135,7 +146,7 @@ internal sealed partial class LayerActor
         while (session is { } it)
         {
             if (!FlushHeld(it)) return;
-            if (it.Done == Schedule!.Iterations)
+            if (it.Done == it.Last)
             {
                 EndIterations(it);
                 return;
@@ -158,7 +169,7 @@ internal sealed partial class LayerActor
                 above.Dispose();
                 s.Downstream!.Tell(new Credit(it.Stamp, index), Self);
             }
-            if (it.Done < Schedule.Iterations)
+            if (it.Done < it.Last)
             {
                 if (it.HasAbove) it.HeldUp = UpOf(it);
                 if (index > 0) it.HeldDown = DownOf(it);
@@ -187,7 +198,7 @@ internal sealed partial class LayerActor
         else
         {
             var h = AsFault(it.Stamp, () => layer.Infer(below.Positive, own.Positive, above?.Positive, t));
-            if (Reports(it.Scoring!)) it.SetScore(TopDownIterations.AddScore(layer, Schedule!, t, h, it.ScoreSum));
+            if (it.Scoring is { } sc && Reports(sc.ReportMask)) it.SetScore(TopDownIterations.AddScore(layer, Schedule!, t, h, it.ScoreSum));
             it.SetOwn(new HeldState(h.DetachFromDisposeScope(), null, index, t, it.Stamp.Batch));
         }
         it.Done = t;
@@ -195,7 +206,7 @@ internal sealed partial class LayerActor
         computeTicks += Stopwatch.GetTimestamp() - c0;
     }
 
-    bool Reports(ScoreBatch sc) => (sc.ReportMask & (1L << index)) != 0;
+    bool Reports(long mask) => (mask & (1L << index)) != 0;
 
     /// <summary>The layer's state at the session's last iteration, for the layer above.</summary>
     NeighbourState UpOf(IterationSession it)
@@ -228,7 +239,7 @@ internal sealed partial class LayerActor
             long c0 = Stopwatch.GetTimestamp();
             if (it.Training)
             {
-                var step = it.Last!;
+                var step = it.LastStep!;
                 var stats = step.Stats;
                 if (!double.IsFinite(stats.Loss) || !double.IsFinite(stats.GoodPos) || !double.IsFinite(stats.GoodNeg))
                     throw new LayerFaultException(index, it.Stamp, $"non-finite result (loss {stats.Loss}, goodness {stats.GoodPos}/{stats.GoodNeg})", nonFinite: true);
@@ -246,11 +257,13 @@ internal sealed partial class LayerActor
                 reply = new LayerStepped(it.Stamp, index, stats, s.ReportGoodness ? goodPos!.DetachFromDisposeScope() : null,
                     s.ReportGoodness ? goodNeg!.DetachFromDisposeScope() : null);
             }
-            else if (Reports(it.Scoring!))
+            else if (it.Scoring is { } sc && Reports(sc.ReportMask))
             {
                 var sum = it.ScoreSum ?? throw new InvalidOperationException($"layer {index}: no scored iteration");
                 reply = new ScoreGoodness(it.Stamp, it.Pass, index, sum.clone().DetachFromDisposeScope());
             }
+            else if (it.Features is { } fb && Reports(fb.ReportMask))
+                reply = new LayerFeatures(it.Stamp, index, t.Features(it.Own!.Positive).DetachFromDisposeScope());
             computeTicks += Stopwatch.GetTimestamp() - c0;
         }
         session = null;

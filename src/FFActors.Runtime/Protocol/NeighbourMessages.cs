@@ -10,7 +10,7 @@ namespace FFActors.Runtime.Protocol;
 /// <summary>
 /// What layer <paramref name="Layer"/> sends a neighbour after iteration <paramref name="Iteration"/> of the work item
 /// <paramref name="Stamp"/> (for a scoring pass, of its label <paramref name="Pass"/>; <see cref="Training"/> for a
-/// training batch). Sent up (to layer + 1): its output at that iteration, for the positives and the negatives. Sent down (to
+/// training batch, <see cref="Features"/> for a feature batch). Sent up (to layer + 1): its output at that iteration, for the positives and the negatives. Sent down (to
 /// layer − 1): its top-down activity (<c>IFFLayer.Publish</c> of <c>SignalNames.TopDown</c>). A scoring pass has one
 /// stream: <paramref name="Negative"/> is null. The receiver owns the tensors.
 /// </summary>
@@ -18,6 +18,9 @@ public sealed record NeighbourState(Stamp Stamp, int Pass, int Iteration, int La
 {
     /// <summary>The <see cref="Pass"/> of a training batch (scoring passes carry their label, 0 … classes − 1).</summary>
     public const int Training = -2;
+
+    /// <summary>The <see cref="Pass"/> of a softmax-head feature batch.</summary>
+    public const int Features = -3;
 
     public void Dispose()
     {

@@ -168,7 +168,7 @@ public sealed class WireSerializer : SerializerWithStringManifest
                     (m.Demands ?? throw Missing("demands")).Select(d => new SignalDemand(Str(d?.Kind), d?.Sources ?? throw Missing("sources"))).ToArray()))),
                 "SB" => Read<WireScoreBatch>(bytes, m => Owned(() => new ScoreBatch(S(m.Stamp), m.Label, R(m.Input), m.Deepest, m.ReportMask))),
                 "FB" => Read<WireFeatureBatch>(bytes, m => Owned(() => new FeatureBatch(S(m.Stamp), R(m.Input), m.Deepest, m.ReportMask))),
-                "NS" => Read<WireNeighbourState>(bytes, m => m.Iteration < 0 || m.Layer < 0 || m.Pass < NeighbourState.Training
+                "NS" => Read<WireNeighbourState>(bytes, m => m.Iteration < 0 || m.Layer < 0 || m.Pass < NeighbourState.Features
                     ? throw new SerializationException($"NeighbourState: iteration {m.Iteration}, layer {m.Layer}, pass {m.Pass}")
                     : Owned(() => new NeighbourState(S(m.Stamp), m.Pass, m.Iteration, m.Layer, R(m.Positive), RN(m.Negative)))),
                 "CR" => Read<WireCredit>(bytes, m => new Credit(S(m.Stamp), m.Layer)),

@@ -219,7 +219,7 @@ internal sealed class Evaluator : CoordinatorPart
     {
         var data = test ? s.Data.Test : s.Data.Train;
         var layers = config.Eval.HeadLayersFor(layerCount);
-        var pass = new StreamPasses(stamp with { Batch = 0 }, PassKind.Features, data, batchSize, 1, layers.Max(), Mask(layers));
+        var pass = new StreamPasses(stamp with { Batch = 0 }, PassKind.Features, data, batchSize, 1, iterates ? layerCount - 1 : layers.Max(), Mask(layers));
         join = new FeatureJoin(layers, pass.Batches, test);
         feeder.Tell(pass, Self);
         Become(Extracting);
