@@ -129,6 +129,31 @@ public class RecurrentRuntimeTests(ITestOutputHelper output)
         Assert.Equal(baseline + 2 * residue, RuntimeSupport.LiveTensorsAfterGc());
     }
 
+    [Theory]
+    [InlineData(FaultKind.Throw)]
+    [InlineData(FaultKind.NaN)]
+    public void A_layer_that_fails_mid_iterations_is_restored_and_the_run_ends_with_the_uninterrupted_weights(FaultKind kind)
+    {
+        // The middle layer fails while its neighbours wait for its states: every layer is restored from the last
+        // checkpoint, the old generation's states and credits are dropped, and the batches since are replayed.
+        var config = Config(epochs: 2, train: 300, validation: 0);
+        using var data = Mnist.Load(config);
+        var runtime = RuntimeSupport.Runtime(ExecutionMode.Pipeline, 1, every: 2);
+        using var whole = PipelineRunner.Train(config, runtime, data, null, false, null, CancellationToken.None).Network;
+        var fault = new FaultInjection(1, 0, 3, kind);
+        var faulted = PipelineRunner.Train(config, runtime, data, null, false, null, CancellationToken.None, new RuntimeHooks { Fault = fault });
+        using var faultedNet = faulted.Network;
+        foreach (var line in faulted.Log) output.WriteLine(line);
+        Assert.Equal(1, fault.Fired);
+        Assert.True(faulted.Completed);
+        // A thrown fault stops layer 1; a NaN input spreads with its states within the batch, and whichever layer finishes
+        // the batch first reports it. Either way one failure, at the batch of the fault.
+        var entry = Assert.Single(faulted.Log, l => l.Contains(" failed: "));
+        Assert.Contains("epoch 1 batch 3", entry);
+        if (kind == FaultKind.Throw) Assert.Contains("layer 1 failed", entry);
+        Weights.AssertSame(whole, faultedNet, "recovered vs uninterrupted");
+    }
+
     static long Residue(FFConfig config)
     {
         long before = RuntimeSupport.LiveTensorsAfterGc();
