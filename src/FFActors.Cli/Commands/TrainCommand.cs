@@ -93,6 +93,7 @@ public static class TrainCommand
         PipelineRunner.CheckData(config, data);
         config.Eval.CheckLayers(config.Model.LayerCount);
 
+        output?.CheckCanRecord(resumeDir is null ? hocon.Render() : File.ReadAllText(Path.Combine(resumeDir, "config.conf")));
         void Say(string line) => AnsiConsole.MarkupLine("[yellow]" + Markup.Escape(line) + "[/]");
         using var run = resumeDir is not null ? RunFolder.Open(resumeDir, Say)
             : RunFolder.Create(config.Run.OutDir, RunName(config), unique: config.Run.Name.Length == 0);
