@@ -87,6 +87,11 @@ public class TrainCommandTests(Xunit.Abstractions.ITestOutputHelper output)
         output.WriteLine($"pff 784-100-100, 2 epochs of 2000: reconstruction {reconstruction:F4}, mean image {meanImage:F4}");
         Assert.InRange(meanImage, 0.03, 0.2);
         Assert.InRange(reconstruction, 0, meanImage);
+        // ffactors plot draws the same picture again from the folder (the prior is refitted to the same images, the latents
+        // drawn from the same seed).
+        var again = Path.Combine(outDir, "plot");
+        Assert.Equal(0, PlotCommand.Run(run, again));
+        Assert.Equal(png, File.ReadAllBytes(Path.Combine(again, "generations.png")));
     }
 
     [Fact]
