@@ -38,6 +38,8 @@ public static partial class ResultRecorder
             ["total_seconds"] = figures.TotalSeconds,
             ["peak_rss_gb"] = figures.PeakResidentBytes / 1e9,
         };
+        if (figures.ReconstructionMse is { } reconstruction) values["reconstruction_mse"] = reconstruction;
+        if (figures.MeanImageMse is { } meanImage) values["mean_image_mse"] = meanImage;
         foreach (var (key, value) in extra ?? new Dictionary<string, double>()) values[key] = value;
         var row = new SeedFigures(figures.Seed, values);
         var invocation = new Invocation(command, BuildInfo.Version, BuildInfo.Commit, DateTime.UtcNow, MachineFacts.Current(), [figures.Seed]);
