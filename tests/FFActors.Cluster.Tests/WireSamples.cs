@@ -76,6 +76,9 @@ static class WireSamples
         var recurrent = new RecurrentSpec(1, 74, 58, options.Optimizer, new EpochWindow(0, 2), InputNorm.Rms, options.Objective,
             new RecurrentOptions(6, 0.25, 2, 4, TopDown: true, Classes: 10), 32, Top: false);
         yield return ("CreateLayer, recurrent layer", () => new CreateLayer("r", 2, recurrent, 42, 5, 3, 1, a, b, null, false));
+        var pff = new PffSpec(options.Index, options.InputSize, options.OutputSize, options.Optimizer, new EpochWindow(1, 3), InputNorm.Rms,
+            options.Objective, new PffOptions(7, 9, 0.75, 0.05), Top: true);
+        yield return ("CreateLayer, PFF top layer", () => new CreateLayer("r", 2, pff, 42, 5, 3, 1, a, b, null, false));
         var gated = options with { Objective = options.Objective with { Remedy = CollaborationRemedy.HardnessGated } };
         yield return ("CreateLayer, hardness-gated collaboration", () => new CreateLayer("r", 2, gated, 42, 5, 3, 1, a, b, null, false));
         var depth = options with { Objective = options.Objective with { Remedy = CollaborationRemedy.DepthScaled, CumulativeDivisor = 3.0 } };

@@ -58,6 +58,7 @@ public static class LayerSpecWire
         new ThreeFactorSpecCodec(),
         new PclSpecCodec(),
         new RecurrentSpecCodec(),
+        new PffSpecCodec(),
     }.ToDictionary(c => c.Kind);
 
     public static WireLayerSpec Pack(LayerSpec s, MessagePackSerializerOptions options)
