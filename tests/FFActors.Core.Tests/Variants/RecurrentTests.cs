@@ -30,8 +30,13 @@ public class RecurrentTests(Xunit.Abstractions.ITestOutputHelper output)
         var overlay = new LabelOverlay(Classes: 3);
         var labels = tensor(new long[] { 0, 1, 2, 0, 1, 2 });
         var x = overlay.Apply(randn([6, 16], generator: gen), labels);
+        // A network that hears the layer above gives its settled states as its activities (what a head reads): the state at
+        // the last scored iteration.
         var acts = net.Activities(x);
         Assert.Equal([[6L, 8], [6L, 7], [6L, 9]], acts.Select(a => a.shape));
+        var settled = TopDownIterations.Settle(net.Layers, new TopDownSchedule(4, 2, 3), x);
+        Assert.All(Enumerable.Range(0, 3), l => Assert.True(FFActors.TestSupport.Tensors.Same(settled[l], acts[l])));
+        Assert.False(acts[0].allclose(net.Layers[0].Forward(x)));
         // What a layer sends down is its units alone, without the context in front.
         var down = TopDownIterations.Down(net.Layers[1], new LayerOutput(acts[1], acts[1]));
         Assert.Equal([6L, 4], down[SignalNames.TopDownPositive].shape);
@@ -39,7 +44,7 @@ public class RecurrentTests(Xunit.Abstractions.ITestOutputHelper output)
         // Layer 0 reads the image with its label slots blanked: the bottom-up pass does not see the label pixels.
         var poked = x.clone();
         poked.narrow(1, 0, 3).mul_(KeptScalars.Of(7.0));
-        Assert.True(net.Layers[0].Forward(poked).narrow(1, 3, 5).allclose(acts[0].narrow(1, 3, 5)));
+        Assert.True(net.Layers[0].Forward(poked).narrow(1, 3, 5).allclose(net.Layers[0].Forward(x).narrow(1, 3, 5)));
         // The top layer hears the label from above: same units below, another label, another state at iteration 1,
         // and a middle layer must be given what the layer above sent.
         var other = LabelContext.Join(nn.functional.one_hot(tensor(new long[] { 1, 2, 0, 1, 2, 0 }), 3).to(ScalarType.Float32), acts[1].narrow(1, 3, 4));
