@@ -84,7 +84,7 @@ public static partial class DocsReport
         foreach (var (repoPath, file) in files.Where(f => f.File.Kind == ResultFile.BenchmarkKind))
         {
             if (sb.Length > 0) sb.AppendLine();
-            sb.Append(ResultTables.BenchmarkTable(repoPath, file, link));
+            sb.Append(file.Title == ComputeResults.Title ? ComputeResults.Table(repoPath, file, link) : ResultTables.BenchmarkTable(repoPath, file, link));
         }
         foreach (var (repoPath, file) in files.Where(f => f.File.Kind == ResultFile.ExperimentKind))
         {
