@@ -16,7 +16,7 @@ public static class ComparisonChart
         var models = Comparison.Models;
         var panels = new (string Title, string Axis, Func<Comparison.Model, Comparison.Source?> Pick, double Scale, string Format)[]
         {
-            ("MNIST test accuracy", "% (* = an experiment's quick profile)", m => m.Accuracy, 100, "F1"),
+            ("MNIST test accuracy", "% (* = quick profile)", m => m.Accuracy, 100, "F1"),
             ("transfer: Fashion-MNIST probe", "% (* = quick profile)", m => m.Transfer, 100, "F1"),
             ("training time", "s (each row's own protocol)", m => m.Training, 1, "F0"),
             ("inference time", "s (bench inference)", m => m.Inference, 1, "F2"),
@@ -47,7 +47,7 @@ public static class ComparisonChart
             plot.Axes.Left.MajorTickStyle.Length = 0;
             plot.Axes.SetLimitsY(-models.Count + 0.4, 0.6);
             if (bars.Count > 0)
-                plot.Axes.SetLimitsX(scale == 100 ? Math.Max(0, Math.Floor(lowest / 10) * 10 - 10) : 0, scale == 100 ? 104 : highest * 1.2);
+                plot.Axes.SetLimitsX(scale == 100 ? Math.Max(0, Math.Floor(lowest / 10) * 10 - 10) : 0, scale == 100 ? 107 : highest * 1.2);
         }
         multi.Layout = new ScottPlot.MultiplotLayouts.Columns();
         var image = multi.Render(1800, 40 * models.Count + 160);
