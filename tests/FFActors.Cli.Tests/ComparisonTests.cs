@@ -17,7 +17,7 @@ public class ComparisonTests
     public void The_table_takes_each_figure_from_its_result_file_leaves_the_others_empty_and_names_their_command()
     {
         var root = TempFolder.New();
-        ResultRecorder.AddTrainRun(Path.Combine(root, "results", "main", "main.json"), "tiny FF", "  run : {\n    seed : 1\n  }\n", Figures(0.9, 10), "ffactors train");
+        ResultRecorder.AddTrainRun(Path.Combine(root, "results", "variants", "dendritic", "dendritic.json"), "tiny dendritic", "  run : {\n    seed : 1\n  }\n", Figures(0.9, 10), "ffactors train");
         var threeFactor = Path.Combine(root, "results", "experiments", "three-factor.json");
         Directory.CreateDirectory(Path.GetDirectoryName(threeFactor)!);
         new ResultFile
@@ -34,12 +34,14 @@ public class ComparisonTests
 
         Assert.Equal(0, ReportCommand.Run(root, check: false));
         var page = File.ReadAllText(Path.Combine(root, "docs", "comparison.md"));
-        Assert.Contains("| Standard FF | 90.00 % |  | 10 |  |  | 94.50 % / 54.19 % |", page);
+        Assert.Contains("| Dendritic FF | 90.00 % |  | 10 |  |  |  |", page);
+        Assert.Contains("| Standard FF |  |  |  |  |  | 94.50 % / 54.19 % |", page);
         Assert.Contains("| Three-factor FF (best modulation) | 95.00 % |  | 30 |", page);
-        Assert.Contains("three-factor, arm `layer-agreement` ([results/experiments/three-factor.json](../results/experiments/three-factor.json))", page);
+        Assert.Contains("three-factor, row `layer-agreement` ([results/experiments/three-factor.json](../results/experiments/three-factor.json))", page);
         Assert.Contains("| CwC-FF |  |  |  |", page);
         Assert.Contains("- CwC-FF, MNIST accuracy: `ffactors train --config samples/mnist-cwc.conf --result results/variants/cwc.json`", page);
         Assert.Contains("- Backprop MLP, MNIST accuracy: `ffactors bench compute --result results/benchmarks/compute.json`", page);
+        Assert.Contains("- Standard FF, training time: `ffactors bench compute --result results/benchmarks/compute.json`", page);
         Assert.Contains("- Empty transfer cells:", page);
         var png = File.ReadAllBytes(Path.Combine(root, Comparison.ChartPath));
         Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], png.Take(4));
