@@ -71,6 +71,9 @@ static class WireSamples
         var pcl = new PclSpec(options.Index, options.InputSize, options.OutputSize, options.Optimizer, new EpochWindow(1, 3), InputNorm.L2,
             options.Objective, new PclOptions(PclFormulation.Seed, 0.25, 0.05, 0.75, 3.0, 0.95));
         yield return ("CreateLayer, PCL-FF layer", () => new CreateLayer("r", 2, pcl, 42, 5, 3, 1, a, b, null, false));
+        var pff = new PffSpec(options.Index, options.InputSize, options.OutputSize, options.Optimizer, new EpochWindow(1, 3), InputNorm.Rms,
+            options.Objective, new PffOptions(7, 9, 0.75, 0.05), Top: true);
+        yield return ("CreateLayer, PFF top layer", () => new CreateLayer("r", 2, pff, 42, 5, 3, 1, a, b, null, false));
         var gated = options with { Objective = options.Objective with { Remedy = CollaborationRemedy.HardnessGated } };
         yield return ("CreateLayer, hardness-gated collaboration", () => new CreateLayer("r", 2, gated, 42, 5, 3, 1, a, b, null, false));
         var depth = options with { Objective = options.Objective with { Remedy = CollaborationRemedy.DepthScaled, CumulativeDivisor = 3.0 } };

@@ -57,6 +57,7 @@ public static class LayerSpecWire
         new ProspectiveSpecCodec(),
         new ThreeFactorSpecCodec(),
         new PclSpecCodec(),
+        new PffSpecCodec(),
     }.ToDictionary(c => c.Kind);
 
     public static WireLayerSpec Pack(LayerSpec s, MessagePackSerializerOptions options)
