@@ -123,10 +123,10 @@ public static class ResultTables
     }
 
     /// <summary>The distinct commands of a file without the seed that varies between them.</summary>
-    static string Commands(ResultFile file) =>
+    internal static string Commands(ResultFile file) =>
         string.Join("<br>", file.Invocations.Select(i => $"`{i.Command}`").Distinct());
 
-    static string Machines(ResultFile file) =>
+    internal static string Machines(ResultFile file) =>
         string.Join(" ", file.Invocations.Select(i => $"{i.Machine.Cpu}, {i.Machine.Cores} cores").Distinct().Select(m => $"Measured on {m}."));
 
     static string Percent(IReadOnlyDictionary<string, Spread> s, string key, string format = "F2") =>
