@@ -34,24 +34,3 @@ public sealed class DendriticSpecCodec : ILayerSpecCodec
             WireObjective.Read(d.Objective), d.PeerNorm, d.Classes, d.BasalLabel);
     }
 }
-
-/// <summary>Wire contract of an FF <see cref="Objective"/> (enums as their numbers, checked on arrival).</summary>
-[MessagePackObject]
-public sealed record WireObjective(
-    [property: Key(0)] int Goodness,
-    [property: Key(1)] double Threshold,
-    [property: Key(2)] int Loss,
-    [property: Key(3)] double SymBaAlpha,
-    [property: Key(4)] int CollaborationRemedy,
-    [property: Key(5)] double CumulativeDivisor)
-{
-    public static WireObjective Of(Objective o) => new((int)o.Goodness, o.Threshold, (int)o.Loss, o.Alpha, (int)o.Remedy, o.CumulativeDivisor);
-
-    public static Objective Read(WireObjective? o)
-    {
-        if (o is null) throw new SerializationException("layer spec: missing objective");
-        if (!(o.CumulativeDivisor >= 1)) throw new SerializationException($"layer spec: cumulative divisor {o.CumulativeDivisor}");
-        return new Objective(LayerSpecWire.E<GoodnessKind>(o.Goodness), o.Threshold, LayerSpecWire.E<LossKind>(o.Loss), o.SymBaAlpha,
-            LayerSpecWire.E<CollaborationRemedy>(o.CollaborationRemedy), o.CumulativeDivisor);
-    }
-}

@@ -10,18 +10,13 @@ namespace FFActors.Runtime.Serialization.Layers;
 [MessagePackObject]
 public sealed record WirePclSpec(
     [property: Key(0)] int InputNorm,
-    [property: Key(1)] int Goodness,
-    [property: Key(2)] double Threshold,
-    [property: Key(3)] int Loss,
-    [property: Key(4)] double SymBaAlpha,
-    [property: Key(5)] int CollaborationRemedy,
-    [property: Key(6)] double CumulativeDivisor,
-    [property: Key(7)] int Formulation,
-    [property: Key(8)] double Alpha,
-    [property: Key(9)] double Sparsity,
-    [property: Key(10)] double SurpriseScale,
-    [property: Key(11)] double Sharpness,
-    [property: Key(12)] double ErrorMomentum);
+    [property: Key(1)] WireObjective Objective,
+    [property: Key(2)] int Formulation,
+    [property: Key(3)] double Alpha,
+    [property: Key(4)] double Sparsity,
+    [property: Key(5)] double SurpriseScale,
+    [property: Key(6)] double Sharpness,
+    [property: Key(7)] double ErrorMomentum);
 
 public sealed class PclSpecCodec : ILayerSpecCodec
 {
@@ -30,16 +25,14 @@ public sealed class PclSpecCodec : ILayerSpecCodec
     public byte[] Pack(LayerSpec spec, MessagePackSerializerOptions options)
     {
         var s = (PclSpec)spec;
-        var o = s.Objective;
         var p = s.Pcl;
-        return MessagePackSerializer.Serialize(new WirePclSpec((int)s.InputNorm, (int)o.Goodness, o.Threshold, (int)o.Loss, o.Alpha,
-            (int)o.Remedy, o.CumulativeDivisor, (int)p.Formulation, p.Alpha, p.Sparsity, p.SurpriseScale, p.Sharpness, p.ErrorMomentum), options);
+        return MessagePackSerializer.Serialize(new WirePclSpec((int)s.InputNorm, WireObjective.Of(s.Objective),
+            (int)p.Formulation, p.Alpha, p.Sparsity, p.SurpriseScale, p.Sharpness, p.ErrorMomentum), options);
     }
 
     public LayerSpec Unpack(WireLayerSpec c, byte[] body, MessagePackSerializerOptions options)
     {
         var d = LayerSpecWire.Read<WirePclSpec>(body, options, Kind);
-        if (!(d.CumulativeDivisor >= 1)) throw new SerializationException($"layer spec: cumulative divisor {d.CumulativeDivisor}");
         var pcl = new PclOptions(LayerSpecWire.E<PclFormulation>(d.Formulation), d.Alpha, d.Sparsity, d.SurpriseScale, d.Sharpness, d.ErrorMomentum);
         try
         {
@@ -50,7 +43,6 @@ public sealed class PclSpecCodec : ILayerSpecCodec
             throw new SerializationException($"layer spec: {e.Message}", e);
         }
         return new PclSpec(c.Index, c.InputSize, c.OutputSize, c.OptimizerOptions, c.EpochWindow, LayerSpecWire.E<InputNorm>(d.InputNorm),
-            new Objective(LayerSpecWire.E<GoodnessKind>(d.Goodness), d.Threshold, LayerSpecWire.E<LossKind>(d.Loss), d.SymBaAlpha,
-                LayerSpecWire.E<CollaborationRemedy>(d.CollaborationRemedy), d.CumulativeDivisor), pcl);
+            WireObjective.Read(d.Objective), pcl);
     }
 }

@@ -11,19 +11,14 @@ namespace FFActors.Runtime.Serialization.Layers;
 [MessagePackObject]
 public sealed record WireThreeFactorSpec(
     [property: Key(0)] int InputNorm,
-    [property: Key(1)] int Goodness,
-    [property: Key(2)] double Threshold,
-    [property: Key(3)] int Loss,
-    [property: Key(4)] double SymBaAlpha,
-    [property: Key(5)] int CollaborationRemedy,
-    [property: Key(6)] double CumulativeDivisor,
-    [property: Key(7)] double PeerNorm,
-    [property: Key(8)] int Modulation,
-    [property: Key(9)] int Formulation,
-    [property: Key(10)] double InitialScale,
-    [property: Key(11)] double RewardMomentum,
-    [property: Key(12)] int Classes,
-    [property: Key(13)] bool Top);
+    [property: Key(1)] WireObjective Objective,
+    [property: Key(2)] double PeerNorm,
+    [property: Key(3)] int Modulation,
+    [property: Key(4)] int Formulation,
+    [property: Key(5)] double InitialScale,
+    [property: Key(6)] double RewardMomentum,
+    [property: Key(7)] int Classes,
+    [property: Key(8)] bool Top);
 
 public sealed class ThreeFactorSpecCodec : ILayerSpecCodec
 {
@@ -32,16 +27,14 @@ public sealed class ThreeFactorSpecCodec : ILayerSpecCodec
     public byte[] Pack(LayerSpec spec, MessagePackSerializerOptions options)
     {
         var s = (ThreeFactorSpec)spec;
-        var o = s.Objective;
         var t = s.ThreeFactor;
-        return MessagePackSerializer.Serialize(new WireThreeFactorSpec((int)s.InputNorm, (int)o.Goodness, o.Threshold, (int)o.Loss, o.Alpha,
-            (int)o.Remedy, o.CumulativeDivisor, s.PeerNorm, (int)t.Modulation, (int)t.Formulation, t.InitialScale, t.RewardMomentum, t.Classes, s.Top), options);
+        return MessagePackSerializer.Serialize(new WireThreeFactorSpec((int)s.InputNorm, WireObjective.Of(s.Objective),
+            s.PeerNorm, (int)t.Modulation, (int)t.Formulation, t.InitialScale, t.RewardMomentum, t.Classes, s.Top), options);
     }
 
     public LayerSpec Unpack(WireLayerSpec c, byte[] body, MessagePackSerializerOptions options)
     {
         var d = LayerSpecWire.Read<WireThreeFactorSpec>(body, options, Kind);
-        if (!(d.CumulativeDivisor >= 1)) throw new SerializationException($"layer spec: cumulative divisor {d.CumulativeDivisor}");
         if (d.Classes < 2) throw new SerializationException($"layer spec: {d.Classes} classes");
         var three = new ThreeFactorOptions(LayerSpecWire.E<Modulation>(d.Modulation), LayerSpecWire.E<ModulationFormulation>(d.Formulation),
             d.InitialScale, d.RewardMomentum, d.Classes);
@@ -54,8 +47,7 @@ public sealed class ThreeFactorSpecCodec : ILayerSpecCodec
             throw new SerializationException($"layer spec: {e.Message}", e);
         }
         return new ThreeFactorSpec(c.Index, c.InputSize, c.OutputSize, c.OptimizerOptions, c.EpochWindow, LayerSpecWire.E<InputNorm>(d.InputNorm),
-            new Objective(LayerSpecWire.E<GoodnessKind>(d.Goodness), d.Threshold, LayerSpecWire.E<LossKind>(d.Loss), d.SymBaAlpha,
-                LayerSpecWire.E<CollaborationRemedy>(d.CollaborationRemedy), d.CumulativeDivisor),
+            WireObjective.Read(d.Objective),
             d.PeerNorm, three, d.Top);
     }
 }

@@ -1,5 +1,6 @@
 using System.Runtime.Serialization;
 using FFActors.Core.Layers;
+using FFActors.Core.Objectives;
 using FFActors.Core.Training;
 using MessagePack;
 
@@ -95,4 +96,25 @@ public static class LayerSpecWire
 
     internal static TEnum E<TEnum>(int value) where TEnum : struct, Enum =>
         Enum.IsDefined(typeof(TEnum), value) ? (TEnum)(object)value : throw new SerializationException($"{typeof(TEnum).Name}: no value {value}");
+}
+
+/// <summary>Wire contract of an FF <see cref="Objective"/> (enums as their numbers, checked on arrival).</summary>
+[MessagePackObject]
+public sealed record WireObjective(
+    [property: Key(0)] int Goodness,
+    [property: Key(1)] double Threshold,
+    [property: Key(2)] int Loss,
+    [property: Key(3)] double SymBaAlpha,
+    [property: Key(4)] int CollaborationRemedy,
+    [property: Key(5)] double CumulativeDivisor)
+{
+    public static WireObjective Of(Objective o) => new((int)o.Goodness, o.Threshold, (int)o.Loss, o.Alpha, (int)o.Remedy, o.CumulativeDivisor);
+
+    public static Objective Read(WireObjective? o)
+    {
+        if (o is null) throw new SerializationException("layer spec: missing objective");
+        if (!(o.CumulativeDivisor >= 1)) throw new SerializationException($"layer spec: cumulative divisor {o.CumulativeDivisor}");
+        return new Objective(LayerSpecWire.E<GoodnessKind>(o.Goodness), o.Threshold, LayerSpecWire.E<LossKind>(o.Loss), o.SymBaAlpha,
+            LayerSpecWire.E<CollaborationRemedy>(o.CollaborationRemedy), o.CumulativeDivisor);
+    }
 }
