@@ -128,24 +128,38 @@ public static class ArmRunner
 
             var metrics = new Dictionary<string, double>(extractor.SourceMetrics);
             var curves = new Dictionary<string, double[]>(extractor.SourceCurves);
-            foreach (var (name, layers) in sets)
+            // An extractor with BatchNorm is probed twice: with the running statistics it ended its source training with
+            // (suffix _source_bn, kept to show the difference) and, the reported figures, with statistics estimated again
+            // on the target's training split (BatchNormStatistics says why).
+            if (extractor.HasBatchNorm)
             {
-                cancel.ThrowIfCancellationRequested();
-                using var scope = NewDisposeScope();
-                var train = Features(extractor, target.Train, layers, config.Eval.BatchSize);
-                var val = Features(extractor, target.Validation!, layers, config.Eval.BatchSize);
-                var test = Features(extractor, target.Test, layers, config.Eval.BatchSize);
-                var probe = LinearProbe.Fit((train, target.Train.Labels), (val, target.Validation!.Labels), (test, target.Test.Labels),
-                    target.Info.Classes, t.Probe, config.Run.Seed, config.Eval.BatchSize);
-                metrics[$"probe_{name}"] = probe.TestAccuracy;
-                metrics[$"val_{name}"] = probe.ValidationAccuracy;
-                metrics[$"features_{name}"] = probe.Features;
-                curves[$"probe validation accuracy ({name})"] = probe.ValidationCurve;
-                if (spec.Embedding.Includes(arm) && config.Run.Seed == spec.Seeds[0] && (name == spec.Embedding.Features || sets.Count == 1))
+                ProbeSets(extractor, sets, "_source_bn", embed: false);
+                extractor.EstimateBatchNorm(target.Train, config.Eval.BatchSize);
+            }
+            ProbeSets(extractor, sets, "", embed: true);
+
+            void ProbeSets(IFeatureSource extractor, List<(string Name, int[] Layers)> sets, string suffix, bool embed)
+            {
+                foreach (var (name, layers) in sets)
                 {
-                    var embedClock = Stopwatch.StartNew();
-                    WriteEmbedding(spec, arm, folder, test, target.Test.Labels, name);
-                    metrics["embedding_seconds"] = embedClock.Elapsed.TotalSeconds;
+                    cancel.ThrowIfCancellationRequested();
+                    using var scope = NewDisposeScope();
+                    var train = Features(extractor, target.Train, layers, config.Eval.BatchSize);
+                    var val = Features(extractor, target.Validation!, layers, config.Eval.BatchSize);
+                    var test = Features(extractor, target.Test, layers, config.Eval.BatchSize);
+                    var probe = LinearProbe.Fit((train, target.Train.Labels), (val, target.Validation!.Labels), (test, target.Test.Labels),
+                        target.Info.Classes, t.Probe, config.Run.Seed, config.Eval.BatchSize);
+                    metrics[$"probe_{name}{suffix}"] = probe.TestAccuracy;
+                    metrics[$"val_{name}{suffix}"] = probe.ValidationAccuracy;
+                    if (suffix.Length > 0) continue;
+                    metrics[$"features_{name}"] = probe.Features;
+                    curves[$"probe validation accuracy ({name})"] = probe.ValidationCurve;
+                    if (embed && spec.Embedding.Includes(arm) && config.Run.Seed == spec.Seeds[0] && (name == spec.Embedding.Features || sets.Count == 1))
+                    {
+                        var embedClock = Stopwatch.StartNew();
+                        WriteEmbedding(spec, arm, folder, test, target.Test.Labels, name);
+                        metrics["embedding_seconds"] = embedClock.Elapsed.TotalSeconds;
+                    }
                 }
             }
             return (metrics, curves, t.Probe);

@@ -65,6 +65,10 @@ public sealed class TrainJob
     /// <summary>Trains only; the caller owns the returned network.</summary>
     public PipelineResult Train(DataSplits data, RunFolder run, ITrainingObserver observer, CancellationToken cancel)
     {
+        var overlay = LabelOverlay.For(config.Model);
+        if (overlay.Placement == LabelPlacement.Block && !config.Model.LabelDriven && config.Model.Layers[0] != data.Train.Features + overlay.ExtraInputs)
+            throw new ArgumentException($"model.layers: starts with {config.Model.Layers[0]}, but model.label-input = block needs the image size " +
+                $"+ {overlay.ExtraInputs} = {data.Train.Features + overlay.ExtraInputs}");
         if (cluster is not null)
             return ClusterRunner.Train(config, runtime, data, run.Path, resume, observer, cancel, cluster, say ?? (_ => { }), evaluate: true);
         return Greedy
@@ -89,7 +93,7 @@ public sealed class TrainJob
         else
         {
             beforeEvaluation?.Invoke();
-            result = Evaluator.Evaluate(outcome.Network, data.Train, data.Test, new LabelOverlay(config.Model.LabelValue), config.Eval, config.Run.Seed,
+            result = Evaluator.Evaluate(outcome.Network, data.Train, data.Test, LabelOverlay.For(config.Model), config.Eval, config.Run.Seed,
                 Negatives.ProbeOnly);
         }
         run.WriteWeights(outcome.Network);

@@ -15,6 +15,9 @@ public static class ResultTables
         ("head", "softmax head / linear probe"),
         ("probe_last", "probe, last layer"),
         ("probe_all", "probe, all layers"),
+        ("probe_last_source_bn", "probe, last layer, source BatchNorm statistics"),
+        ("probe_all_source_bn", "probe, all layers, source BatchNorm statistics"),
+        ("source_goodness", "source, goodness"),
         ("source_head", "source, FF head"),
         ("source_accuracy", "source, BP output"),
     ];

@@ -35,7 +35,7 @@ public sealed record NegativeSetup(string Name, bool LabelFree, bool NeedsModel,
     /// <summary>Checks the combination and says what it implies; throws <see cref="ArgumentException"/> naming the key.</summary>
     public static NegativeSetup Of(FFConfig config)
     {
-        var strategy = Create(config, new LabelOverlay(config.Model.LabelValue));
+        var strategy = Create(config, LabelOverlay.For(config.Model));
         try
         {
             string name = config.Train.Negatives;

@@ -49,7 +49,7 @@ internal sealed class Evaluator : CoordinatorPart
         layerCount = settings.Layers.Count;
         negatives = NegativeSetup.Of(config);
         competitive = config.Model.LabelDriven;
-        classes = new LabelOverlay(config.Model.LabelValue).Classes;
+        classes = LabelOverlay.For(config.Model).Classes;
         batchSize = Math.Max(1, config.Eval.BatchSize);
         diagnostics = config.Eval.DiagnosticSamples > 0 && !competitive ? new DiagnosticsProbe(config, s.Data.Train, settings.Layers) : null;
         Become(Idle);
