@@ -19,9 +19,10 @@ public static class BatchNormStatistics
     public static bool Has(FFNetwork net) => net.Layers.Any(l => Norms(l.Module).Any());
 
     /// <summary>
-    /// Replaces every BatchNorm module's running mean and variance by the exact mean and (unbiased) variance over
-    /// <paramref name="data"/> of its input, the layers below already estimated on the same batch (cumulative averages
-    /// over batches of <paramref name="batchSize"/>). The network is left in evaluation mode.
+    /// Replaces every BatchNorm module's running mean and variance by their average over the batches of
+    /// <paramref name="data"/> (batches of <paramref name="batchSize"/>; each batch's mean and unbiased variance of the
+    /// module's input, the layers below normalising by that batch's statistics as in training). With batches of equal
+    /// size the mean is the data's exact mean. The network is left in evaluation mode.
     /// </summary>
     public static void Recompute(FFNetwork net, Dataset data, int batchSize)
     {
