@@ -126,7 +126,7 @@ public static class ResultTables
     }
 
     /// <summary>The distinct commands of a file without the seed that varies between them.</summary>
-    static string Commands(ResultFile file) =>
+    internal static string Commands(ResultFile file) =>
         string.Join("<br>", file.Invocations.Select(i => $"`{i.Command}`").Distinct());
 
     static string Machines(ResultFile file) =>
