@@ -140,13 +140,29 @@ public static class ArmRunner
 
             void ProbeSets(IFeatureSource extractor, List<(string Name, int[] Layers)> sets, string suffix, bool embed)
             {
+                using var outer = NewDisposeScope();
+                // The last layer's features are the trailing columns of the "all" set when it ends with the last layer: one
+                // pass of the target through the extractor serves both (a CNN's pass costs minutes on 2 cores).
+                var all = sets.FirstOrDefault(s => s.Name == "all").Layers;
+                bool slice = sets.Count == 2 && all is { Length: > 0 } && all[^1] == extractor.LayerCount - 1;
+                (Tensor Train, Tensor Val, Tensor Test)? whole = slice
+                    ? (Features(extractor, target.Train, all!, config.Eval.BatchSize), Features(extractor, target.Validation!, all!, config.Eval.BatchSize),
+                        Features(extractor, target.Test, all!, config.Eval.BatchSize))
+                    : null;
+                long lastWidth = 0;
+                if (slice)
+                    using (no_grad())
+                    using (var one = target.Test.Images.narrow(0, 0, 1))
+                    using (var f = extractor.Features(one, [extractor.LayerCount - 1]))
+                        lastWidth = f.shape[1];
+                Tensor Part(Tensor t, int[] layers) => layers.SequenceEqual(all!) ? t.alias() : t.narrow(1, t.shape[1] - lastWidth, lastWidth);
                 foreach (var (name, layers) in sets)
                 {
                     cancel.ThrowIfCancellationRequested();
                     using var scope = NewDisposeScope();
-                    var train = Features(extractor, target.Train, layers, config.Eval.BatchSize);
-                    var val = Features(extractor, target.Validation!, layers, config.Eval.BatchSize);
-                    var test = Features(extractor, target.Test, layers, config.Eval.BatchSize);
+                    var train = whole is { } w ? Part(w.Train, layers) : Features(extractor, target.Train, layers, config.Eval.BatchSize);
+                    var val = whole is { } wv ? Part(wv.Val, layers) : Features(extractor, target.Validation!, layers, config.Eval.BatchSize);
+                    var test = whole is { } wt ? Part(wt.Test, layers) : Features(extractor, target.Test, layers, config.Eval.BatchSize);
                     var probe = LinearProbe.Fit((train, target.Train.Labels), (val, target.Validation!.Labels), (test, target.Test.Labels),
                         target.Info.Classes, t.Probe, config.Run.Seed, config.Eval.BatchSize);
                     metrics[$"probe_{name}{suffix}"] = probe.TestAccuracy;
