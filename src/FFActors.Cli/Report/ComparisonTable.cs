@@ -51,13 +51,19 @@ public static class ComparisonTable
         var file = ResultFile.Read(path);
         var arm = row.Arm is null ? file.Rows[0] : file.Rows.FirstOrDefault(r => r.Name == row.Arm)
             ?? throw new IOException($"{target}: row '{row.Row}': {row.Result} has no arm '{row.Arm}' (its arms: {string.Join(", ", file.Rows.Select(r => r.Name))})");
-        if (!arm.Summary.TryGetValue(row.Figure, out var s) || s.N == 0)
-            throw new IOException($"{target}: row '{row.Row}': arm '{arm.Name}' of {row.Result} has no figure '{row.Figure}'");
-        string figure = row.Percent
-            ? s.N < 2 ? string.Create(C, $"{s.Mean * 100:F2} % (n = 1)") : string.Create(C, $"{s.Mean * 100:F2} ± {s.Sd * 100:F2} % (n = {s.N})")
-            : s.N < 2 ? string.Create(C, $"{s.Mean:G4} (n = 1)") : string.Create(C, $"{s.Mean:G4} ± {s.Sd:G2} (n = {s.N})");
-        string label = row.Label is { Length: > 0 } l ? $"{l}: " : "";
-        return ($"{label}{figure}", $"{ResultTables.Commands(file)} ([{Path.GetFileName(row.Result)}]({link(row.Result)}))");
+        // Figure and Label may name several figures, comma-separated ("goodness,head"), shown one per line.
+        var labels = (row.Label ?? "").Split(',');
+        var shown = row.Figure.Split(',').Select((key, i) =>
+        {
+            if (!arm.Summary.TryGetValue(key.Trim(), out var s) || s.N == 0)
+                throw new IOException($"{target}: row '{row.Row}': arm '{arm.Name}' of {row.Result} has no figure '{key.Trim()}'");
+            string figure = row.Percent
+                ? s.N < 2 ? string.Create(C, $"{s.Mean * 100:F2} % (n = 1)") : string.Create(C, $"{s.Mean * 100:F2} ± {s.Sd * 100:F2} % (n = {s.N})")
+                : s.N < 2 ? string.Create(C, $"{s.Mean:G4} (n = 1)") : string.Create(C, $"{s.Mean:G4} ± {s.Sd:G2} (n = {s.N})");
+            string label = i < labels.Length && labels[i].Trim() is { Length: > 0 } l ? $"{l}: " : "";
+            return label + figure;
+        });
+        return (string.Join("<br>", shown), $"{ResultTables.Commands(file)} ([{Path.GetFileName(row.Result)}]({link(row.Result)}))");
     }
 }
 
@@ -68,8 +74,8 @@ public sealed record ComparisonFile(IReadOnlyDictionary<string, IReadOnlyList<Co
 /// <param name="Seed">The quoted figure, as quoted.</param>
 /// <param name="Result">Our result file (repository path); null when the row was not measured.</param>
 /// <param name="Arm">The arm (row) of the result file; null = its first row (a train result).</param>
-/// <param name="Figure">The figure of the arm's summary (e.g. goodness, head, probe_all).</param>
-/// <param name="Label">Said before the figure (e.g. the readout), optional.</param>
+/// <param name="Figure">The figure of the arm's summary (e.g. goodness, head, probe_all); several comma-separated.</param>
+/// <param name="Label">Said before each figure (e.g. the readout), comma-separated like <paramref name="Figure"/>; optional.</param>
 /// <param name="Percent">Whether the figure is a fraction shown in percent.</param>
 public sealed record ComparisonRow(string Row, string Seed, string? Result, string? Arm, string Figure, string Protocol, string Why,
     string? Label = null, bool Percent = true);
