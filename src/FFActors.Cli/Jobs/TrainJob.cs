@@ -65,10 +65,6 @@ public sealed class TrainJob
     /// <summary>Trains only; the caller owns the returned network.</summary>
     public PipelineResult Train(DataSplits data, RunFolder run, ITrainingObserver observer, CancellationToken cancel)
     {
-        var overlay = LabelOverlay.For(config.Model);
-        if (overlay.Placement == LabelPlacement.Block && !config.Model.LabelDriven && config.Model.Layers[0] != data.Train.Features + overlay.ExtraInputs)
-            throw new ArgumentException($"model.layers: starts with {config.Model.Layers[0]}, but model.label-input = block needs the image size " +
-                $"+ {overlay.ExtraInputs} = {data.Train.Features + overlay.ExtraInputs}");
         if (cluster is not null)
             return ClusterRunner.Train(config, runtime, data, run.Path, resume, observer, cancel, cluster, say ?? (_ => { }), evaluate: true);
         return Greedy
