@@ -26,7 +26,8 @@ public class CheckpointFallbackTests
     {
         { "truncated-layer", "layer1.bin has " },
         { "manifest-garbage", "manifest.sha256: not a checkpoint manifest" },
-        { "interrupted-before-its-manifest", "incomplete (no manifest: writing it was interrupted)" },
+        { "interrupted-before-its-manifest", "incomplete (no manifest: its writing was interrupted" },
+        { "manifest-deleted", "incomplete (no manifest: its writing was interrupted, or the manifest was deleted)" },
         { "layer-not-a-checkpoint", "layer0.bin is not a layer checkpoint" },
         { "latest-names-a-missing-checkpoint", "which does not exist" },
     };
@@ -50,6 +51,10 @@ public class CheckpointFallbackTests
                 // What a crash between a checkpoint's files and its manifest leaves: no manifest, latest still on the older one.
                 File.Delete(File_(run, "manifest.sha256"));
                 File.WriteAllText(Path.Combine(run, "checkpoints", "latest"), Older + "\n");
+                break;
+            case "manifest-deleted":
+                // The committed checkpoint's manifest removed while the older ones keep theirs: not trusted unverified.
+                File.Delete(File_(run, "manifest.sha256"));
                 break;
             case "layer-not-a-checkpoint":
                 // Replaced by another file and the manifest written for it: the checksums agree, the content is no layer.

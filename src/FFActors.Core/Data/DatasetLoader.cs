@@ -77,7 +77,7 @@ public static class DatasetLoader
         int features = rows * cols;
 
         using var scope = NewDisposeScope();
-        var x = tensor(pixels.AsSpan(0, n * features).ToArray(), [n, features], dtype: ScalarType.Byte).to(ScalarType.Float32);
+        var x = tensor(n == count ? pixels : pixels.AsSpan(0, n * features).ToArray(), [n, features], dtype: ScalarType.Byte).to(ScalarType.Float32);
         x = normalization switch
         {
             Normalization.None => x,
@@ -86,7 +86,7 @@ public static class DatasetLoader
             Normalization.Symmetric => x.div_(KeptScalars.Of(127.5f)).sub_(KeptScalars.Of(1f)),
             _ => throw new ArgumentOutOfRangeException(nameof(normalization)),
         };
-        var y = tensor(labels.AsSpan(0, n).ToArray(), [n], dtype: ScalarType.Byte).to(ScalarType.Int64);
+        var y = tensor(n == count ? labels : labels.AsSpan(0, n).ToArray(), [n], dtype: ScalarType.Byte).to(ScalarType.Int64);
         var ds = new Dataset(name, x.to(device).contiguous(), y.to(device));
         return ds;
     }

@@ -46,30 +46,46 @@ public static class IdxReader
         return (dims[1], dims[2]);
     }
 
+    /// <summary>The payload, read straight into one array of the size the header gives (a 60 000-image file is 47 MB,
+    /// so a growing buffer and copies of it would leave a few hundred MB of large-object garbage behind).</summary>
     static (byte[] Data, int[] Dims) Read(string path, int expectedRank)
     {
-        byte[] raw;
-        using (var s = Open(path))
-        using (var ms = new MemoryStream())
+        using var s = Open(path);
+        try
         {
-            try
-            {
-                s.CopyTo(ms);
-            }
-            catch (InvalidDataException e)
-            {
-                throw new IdxFormatException(path, $"corrupt gzip stream ({e.Message})");
-            }
-            raw = ms.ToArray();
+            var start = new byte[4];
+            int got = Fill(s, start);
+            int rank = got == 4 ? start[3] : 0;
+            var header = new byte[4 + 4 * Math.Min(rank, 8)];
+            start.AsSpan(0, got).CopyTo(header);
+            got += got == 4 ? Fill(s, header.AsSpan(4)) : 0;
+            var (_, dims) = Header(path, header.AsSpan(0, got).ToArray(), expectedRank);
+            long expected = dims.Aggregate(1L, (a, d) => a * d);
+            if (expected > Array.MaxLength)
+                throw new IdxFormatException(path, $"{string.Join("x", dims)} elements are more than one array holds");
+            var data = new byte[expected];
+            int read = Fill(s, data);
+            if (read < expected)
+                throw new IdxFormatException(path, $"truncated: header promises {expected} bytes of data ({string.Join("x", dims)}), file has {read}");
+            long trailing = 0;
+            var rest = new byte[81920];
+            while (s.Read(rest) is > 0 and var n) trailing += n;
+            if (trailing > 0)
+                throw new IdxFormatException(path, $"{trailing} unexpected trailing bytes after {string.Join("x", dims)} elements");
+            return (data, dims);
         }
-        var (header, dims) = Header(path, raw, expectedRank);
-        long expected = dims.Aggregate(1L, (a, d) => a * d);
-        long actual = raw.Length - header;
-        if (actual != expected)
-            throw new IdxFormatException(path, actual < expected
-                ? $"truncated: header promises {expected} bytes of data ({string.Join("x", dims)}), file has {actual}"
-                : $"{actual - expected} unexpected trailing bytes after {string.Join("x", dims)} elements");
-        return (raw.AsSpan(header).ToArray(), dims);
+        catch (InvalidDataException e)
+        {
+            throw new IdxFormatException(path, $"corrupt gzip stream ({e.Message})");
+        }
+    }
+
+    /// <summary>Reads until <paramref name="buffer"/> is full or the stream ends; the number of bytes read.</summary>
+    static int Fill(Stream s, Span<byte> buffer)
+    {
+        int got = 0;
+        while (got < buffer.Length && s.Read(buffer[got..]) is > 0 and var n) got += n;
+        return got;
     }
 
     /// <summary>

@@ -93,16 +93,16 @@ public sealed partial class DirectoryCheckpointStore : CheckpointStore
         }
         if (pointer is null && File.Exists(Path.Combine(Root, LatestFile)) is false)
             log.Add($"resume: {Path.Combine(Root, LatestFile)} is missing; looking for the newest intact checkpoint");
-        // Checkpoints written before manifests existed have none; they are trusted (unverified) only as the committed one,
-        // or as any one when no checkpoint of the run has a manifest.
+        // Checkpoints written before manifests existed have none; they are trusted (unverified) only when no checkpoint of
+        // the run has a manifest. Otherwise a checkpoint without one, the committed one included, was interrupted or altered.
         bool legacyRun = ids.All(i => !File.Exists(Path.Combine(Root, i, CheckpointManifest.FileName)));
         var skipped = new List<string>();
         foreach (var id in ids)
         {
             var dir = Path.Combine(Root, id);
             bool hasManifest = File.Exists(Path.Combine(dir, CheckpointManifest.FileName));
-            bool legacy = !hasManifest && (id == pointer || legacyRun);
-            string? problem = !hasManifest && !legacy ? "incomplete (no manifest: writing it was interrupted)" : null;
+            bool legacy = !hasManifest && legacyRun;
+            string? problem = !hasManifest && !legacy ? "incomplete (no manifest: its writing was interrupted, or the manifest was deleted)" : null;
             RunSnapshot? snap = null;
             if (problem is null)
             {
