@@ -40,7 +40,9 @@ sealed class FFFeatures(FFNetwork net, LabelOverlay overlay, IReadOnlyDictionary
             trained.Network.Dispose();
             throw new OperationCanceledException("training was stopped");
         }
-        var metrics = new Dictionary<string, double> { ["source_goodness"] = e.GoodnessAccuracy, ["train_seconds"] = done.TrainSeconds };
+        // A label-free run has no goodness readout (NaN): record none rather than a NaN.
+        var metrics = new Dictionary<string, double> { ["train_seconds"] = done.TrainSeconds };
+        if (!double.IsNaN(e.GoodnessAccuracy)) metrics["source_goodness"] = e.GoodnessAccuracy;
         if (!double.IsNaN(e.HeadAccuracy)) metrics["source_head"] = e.HeadAccuracy;
         return new FFFeatures(trained.Network, LabelOverlay.For(config.Model), metrics, ExperimentCurves.Of(trained.Metrics));
     }

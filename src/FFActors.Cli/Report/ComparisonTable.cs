@@ -55,7 +55,7 @@ public static class ComparisonTable
         var labels = (row.Label ?? "").Split(',');
         var shown = row.Figure.Split(',').Select((key, i) =>
         {
-            if (!arm.Summary.TryGetValue(key.Trim(), out var s) || s.N == 0)
+            if (!arm.Summary.TryGetValue(key.Trim(), out var s) || s.N == 0 || double.IsNaN(s.Mean))
                 throw new IOException($"{target}: row '{row.Row}': arm '{arm.Name}' of {row.Result} has no figure '{key.Trim()}'");
             string figure = row.Percent
                 ? s.N < 2 ? string.Create(C, $"{s.Mean * 100:F2} % (n = 1)") : string.Create(C, $"{s.Mean * 100:F2} ± {s.Sd * 100:F2} % (n = {s.N})")
