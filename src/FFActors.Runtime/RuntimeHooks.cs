@@ -8,12 +8,23 @@ public sealed class RuntimeHooks
     /// <summary>Called on the layer's thread after every training step (enables goodness copies: slow).</summary>
     public Action<LayerStepTrace>? OnLayerStep { get; init; }
 
+    /// <summary>Called on the layer's thread for every iteration a layer with top-down input computes (training and scoring).</summary>
+    public Action<IterationTrace>? OnIteration { get; init; }
+
     /// <summary>Called on the coordinator's thread when it builds a training batch.</summary>
     public Action<BatchTrace>? OnBatchBuilt { get; init; }
 }
 
 /// <summary>A training batch as the coordinator built it.</summary>
 public sealed record BatchTrace(int Generation, int Epoch, int Batch, long[] Indices);
+
+/// <summary>
+/// One iteration of a layer with top-down input: the work item (<paramref name="Pass"/>: a scored label, or −2 for
+/// training) and which neighbours' states it was computed from: the stamps, iteration and layer of the bottom-up input and
+/// of the top-down input (−1 where there is none: the batch itself for layer 0, the label for the top layer, iteration 0).
+/// </summary>
+public sealed record IterationTrace(int Layer, int Generation, int Epoch, int Batch, int Pass, int Iteration,
+    int BelowLayer, int BelowIteration, int BelowBatch, int AboveLayer, int AboveIteration, int AboveBatch);
 
 /// <summary>What one layer used and produced in one training step (copied out): its s·γ, its goodness, and its row of
 /// every other signal by name (<paramref name="Signals"/>, null when there were none).</summary>

@@ -57,6 +57,22 @@ public class ReportTests
     }
 
     [Fact]
+    public void Train_refuses_a_result_file_of_another_configuration_before_it_trains()
+    {
+        var root = TempFolder.New();
+        var path = Path.Combine(root, "other.json");
+        ResultRecorder.AddTrainRun(path, "tiny", Config, Figures(1, 0.90, 0.92, 10), "ffactors train --seed 1");
+        var before = File.ReadAllText(path);
+        var outDir = Path.Combine(root, "runs");
+        var e = Assert.Throws<IOException>(() => TrainCommand.Run(null,
+            [$"data.dir={RepoPaths.Data}", "model.layers=[784, 20, 20]", "train.epochs=1", "data.train-limit=200", $"run.out-dir={outDir}"],
+            output: new RunOutput(path, Json: false)));
+        Assert.Contains("holds runs of another configuration", e.Message);
+        Assert.False(Directory.Exists(outDir) && Directory.EnumerateFileSystemEntries(outDir).Any(), "no run folder is made for a run that cannot be recorded");
+        Assert.Equal(before, File.ReadAllText(path));
+    }
+
+    [Fact]
     public void Report_fills_regions_draws_charts_and_notices_an_edited_table()
     {
         var root = TempFolder.New();

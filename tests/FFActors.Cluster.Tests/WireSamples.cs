@@ -32,6 +32,8 @@ static class WireSamples
             [new SignalDemand(SignalNames.GoodnessPositive, [0, 1, 2]), new SignalDemand("readout+", [2])]));
         yield return ("ScoreBatch", () => new ScoreBatch(stamp, 9, Rand(7, 5, 12), 2, 0b101));
         yield return ("FeatureBatch", () => new FeatureBatch(stamp, Rand(8, 5, 12), 3, long.MaxValue));
+        yield return ("NeighbourState, a training batch's state going up", () => new NeighbourState(stamp, NeighbourState.Training, 3, 1, Rand(21, 7, 74), Rand(22, 7, 74)));
+        yield return ("NeighbourState, a scoring pass's top-down state", () => new NeighbourState(stamp, 9, 0, 2, Rand(23, 5, 48), null));
         yield return ("Credit", () => new Credit(stamp, 4));
         yield return ("LayerStepped", () => new LayerStepped(stamp, 1, new LayerStepStats(0.5, 3.25, -1e-9, 0.875, 0.0625), Rand(9, 7), Rand(10, 7)));
         yield return ("LayerStepped without goodness", () => new LayerStepped(stamp, 1, new LayerStepStats(double.NaN, 1, 2, 3, 4), null, null));
@@ -71,6 +73,12 @@ static class WireSamples
         var pcl = new PclSpec(options.Index, options.InputSize, options.OutputSize, options.Optimizer, new EpochWindow(1, 3), InputNorm.L2,
             options.Objective, new PclOptions(PclFormulation.Seed, 0.25, 0.05, 0.75, 3.0, 0.95));
         yield return ("CreateLayer, PCL-FF layer", () => new CreateLayer("r", 2, pcl, 42, 5, 3, 1, a, b, null, false));
+        var recurrent = new RecurrentSpec(1, 74, 58, options.Optimizer, new EpochWindow(0, 2), InputNorm.Rms, options.Objective,
+            new RecurrentOptions(6, 0.25, 2, 4, TopDown: true, Classes: 10), 32, Top: false);
+        yield return ("CreateLayer, recurrent layer", () => new CreateLayer("r", 2, recurrent, 42, 5, 3, 1, a, b, null, false));
+        var pff = new PffSpec(options.Index, options.InputSize, options.OutputSize, options.Optimizer, new EpochWindow(1, 3), InputNorm.Rms,
+            options.Objective, new PffOptions(7, 9, 0.75, 0.05), Top: true);
+        yield return ("CreateLayer, PFF top layer", () => new CreateLayer("r", 2, pff, 42, 5, 3, 1, a, b, null, false));
         var gated = options with { Objective = options.Objective with { Remedy = CollaborationRemedy.HardnessGated } };
         yield return ("CreateLayer, hardness-gated collaboration", () => new CreateLayer("r", 2, gated, 42, 5, 3, 1, a, b, null, false));
         var depth = options with { Objective = options.Objective with { Remedy = CollaborationRemedy.DepthScaled, CumulativeDivisor = 3.0 } };

@@ -11,14 +11,14 @@ using Spectre.Console;
 namespace FFActors.Cli.Commands;
 
 /// <summary>
-/// <c>ffactors bench pipeline|cluster|inference</c>: ratios measured in one run on this machine. The measuring is
+/// <c>ffactors bench pipeline|cluster|inference|compute</c>: ratios measured in one run on this machine. The measuring is
 /// FFActors.Benchmarks'; this parses the options, starts the cluster benchmark's layer hosts and prints.
 /// </summary>
 public static class BenchCommand
 {
-    static readonly Option<string> DataOption = new("--data") { Description = "Folder with mnist/ in it", DefaultValueFactory = _ => "samples/data" };
-    static readonly Option<string?> OutOption = new("--json") { Description = "Also write the report as JSON to this file" };
-    static readonly Option<string?> ResultOption = new("--result") { Description = "Also write the headline figures, command, options, build and machine as a result file (results/benchmarks/NAME.json, see ffactors report)" };
+    internal static readonly Option<string> DataOption = new("--data") { Description = "Folder with mnist/ in it", DefaultValueFactory = _ => "samples/data" };
+    internal static readonly Option<string?> OutOption = new("--json") { Description = "Also write the report as JSON to this file" };
+    internal static readonly Option<string?> ResultOption = new("--result") { Description = "Also write the headline figures, command, options, build and machine as a result file (results/benchmarks/NAME.json, see ffactors report)" };
 
     public static Command Create()
     {
@@ -26,13 +26,14 @@ public static class BenchCommand
         bench.Subcommands.Add(Pipeline());
         bench.Subcommands.Add(Cluster());
         bench.Subcommands.Add(Inference());
+        bench.Subcommands.Add(BenchComputeCommand.Create());
         return bench;
     }
 
-    static void Say(string line) => AnsiConsole.MarkupLine("[grey]" + Markup.Escape(line) + "[/]");
+    internal static void Say(string line) => AnsiConsole.MarkupLine("[grey]" + Markup.Escape(line) + "[/]");
 
     /// <param name="result">The report as a result file, made only when --result asks for one.</param>
-    static void Report<T>(T report, string text, ParseResult parse, Func<ResultFile> result)
+    internal static void Report<T>(T report, string text, ParseResult parse, Func<ResultFile> result)
     {
         Console.WriteLine(text);
         if (parse.GetValue(OutOption) is { } json)
@@ -45,11 +46,11 @@ public static class BenchCommand
     }
 
     /// <summary>The options a benchmark ran with, as a result file's configuration lines ("--samples 60000").</summary>
-    static List<string> Options(ParseResult parse, params Option[] options) =>
+    internal static List<string> Options(ParseResult parse, params Option[] options) =>
         options.Select(o => $"{o.Name} {parse.GetResult(o)?.GetValueOrDefault<object>()}").ToList();
 
     /// <summary>Refuses a --result path before a long measurement rather than after it.</summary>
-    static void CheckResultPath(ParseResult parse)
+    internal static void CheckResultPath(ParseResult parse)
     {
         if (parse.GetValue(ResultOption) is not { } path) return;
         var dir = Path.GetDirectoryName(Path.GetFullPath(path))!;
@@ -188,13 +189,13 @@ public static class BenchCommand
     }
 
     /// <summary>"784,1000,1000": an MNIST network, input first.</summary>
-    static int[] Network(string option, string text)
+    internal static int[] Network(string option, string text)
     {
         var layers = Integers(option, text);
         if (layers.Length < 2 || layers[0] != 784) throw new ArgumentException($"{option}: '{text}' must start with the MNIST input size 784 and have at least one layer");
         return layers;
     }
 
-    static int[] Integers(string option, string text) => text.Split(',', StringSplitOptions.TrimEntries).Select(t => int.TryParse(t, out int v) && v > 0 ? v
+    internal static int[] Integers(string option, string text) => text.Split(',', StringSplitOptions.TrimEntries).Select(t => int.TryParse(t, out int v) && v > 0 ? v
         : throw new ArgumentException($"{option}: '{t}' in '{text}' is not a positive integer")).ToArray();
 }

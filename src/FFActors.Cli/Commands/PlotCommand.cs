@@ -2,6 +2,8 @@ using System.CommandLine;
 using FFActors.Cli.Configuration;
 using FFActors.Cli.Jobs;
 using FFActors.Cli.Output;
+using FFActors.Core.Data;
+using FFActors.Core.Evaluation;
 using FFActors.Core.Training;
 using static TorchSharp.torch;
 
@@ -19,7 +21,7 @@ public static class PlotCommand
 
     public static Command Create()
     {
-        var command = new Command("plot", "Draw a finished run's pictures again (curves.png, goodness-layerN.png, receptive-fields.png) from its run folder");
+        var command = new Command("plot", "Draw a finished run's pictures again (curves.png, goodness-layerN.png, receptive-fields.png, a generative network's generations.png) from its run folder");
         command.Arguments.Add(RunArgument);
         command.Options.Add(OutOption);
         command.SetAction(parse => Run(parse.GetValue(RunArgument)!, parse.GetValue(OutOption)));
@@ -44,6 +46,12 @@ public static class PlotCommand
         var folder = outDir ?? runDir;
         Directory.CreateDirectory(folder);
         TrainJob.DrawPictures(folder, config, job.How, metrics, net, net.Layers[0].Spec.InputSize);
+        // A generative network's picture needs the data its latent prior is fitted to.
+        if (GenerativeCircuit.Of(net) is not null)
+        {
+            using var data = DatasetLoader.Load(config.Data, CPU);
+            GenerativeReport.Write(folder, config, data, net);
+        }
         Console.WriteLine($"pictures of {runDir} drawn in {folder}");
         return ExitCode.Done;
     }

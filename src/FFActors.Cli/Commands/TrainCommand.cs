@@ -93,6 +93,7 @@ public static class TrainCommand
         PipelineRunner.CheckData(config, data);
         config.Eval.CheckLayers(config.Model.LayerCount);
 
+        output?.CheckCanRecord(resumeDir is null ? hocon.Render() : File.ReadAllText(Path.Combine(resumeDir, "config.conf")));
         void Say(string line) => AnsiConsole.MarkupLine("[yellow]" + Markup.Escape(line) + "[/]");
         using var run = resumeDir is not null ? RunFolder.Open(resumeDir, Say)
             : RunFolder.Create(config.Run.OutDir, RunName(config), unique: config.Run.Name.Length == 0);
@@ -166,6 +167,9 @@ public static class TrainCommand
             return ExitCode.Stopped;
         }
         Summary.Print(trained.Metrics, result, done.TrainSeconds, done.TotalSeconds, done.Figures!.PeakResidentBytes, run.Path);
+        if (done.Figures!.ReconstructionMse is { } reconstruction)
+            AnsiConsole.MarkupLine(Markup.Escape($"reconstruction error (test, top-down from the top layer, mean squared per pixel on [0, 1]): {reconstruction:F4} " +
+                $"(mean training image: {done.Figures.MeanImageMse:F4}); generations: {run.File(GenerativeReport.PictureFile)}"));
         if (output is not null) output.Finished(run, File.ReadAllText(run.File("config.conf")), done.Figures!,
             $"{config.Data.Dataset} {TrainJob.Describe(config.Model)}, {config.Train.Epochs} epochs, {how}", trained.Metrics, result);
         return ExitCode.Done;

@@ -34,7 +34,7 @@ public static class ConfigValidation
 
     /// <summary>
     /// The goodness diagnostics and the model-driven negatives read a copy of the network's layers scored by their goodness
-    /// (<see cref="ModelReplica"/>: dense, three-factor, PCL-FF); a kind with other layers (dendritic, prospective) must run without them.
+    /// (<see cref="ModelReplica"/>: dense, three-factor, PCL-FF); a kind with other layers (dendritic, prospective, recurrent) must run without them.
     /// </summary>
     static void CheckDenseCopies(ConfigReader r, ModelOptions model, bool needsModel)
     {

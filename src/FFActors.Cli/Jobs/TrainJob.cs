@@ -93,6 +93,7 @@ public sealed class TrainJob
                 Negatives.ProbeOnly);
         }
         run.WriteWeights(outcome.Network);
+        var generative = GenerativeReport.Write(run.Path, config, data, outcome.Network);
         var figures = new RunResults(
             Dataset: config.Data.Dataset,
             Seed: config.Run.Seed,
@@ -113,7 +114,9 @@ public sealed class TrainJob
             TrainSeconds: trainSeconds,
             EvalSeconds: result.Seconds,
             TotalSeconds: clock.Elapsed.TotalSeconds,
-            PeakResidentBytes: PeakResidentSet.Bytes());
+            PeakResidentBytes: PeakResidentSet.Bytes(),
+            ReconstructionMse: generative?.Reconstruction,
+            MeanImageMse: generative?.MeanImage);
         run.WriteResults(figures);
         DrawPictures(run.Path, config, How, outcome.Metrics, outcome.Network, data.Train.Features);
         return new TrainJobResult(outcome, result, trainSeconds, clock.Elapsed.TotalSeconds, figures);

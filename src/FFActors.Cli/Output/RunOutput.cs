@@ -19,6 +19,12 @@ public sealed class RunOutput(string? ResultPath, bool Json, bool TensorBoard = 
     /// <summary>What <c>--json</c> prints, once the run finished; null while it has not.</summary>
     public object? Printed { get; private set; }
 
+    /// <summary>Before training: throws when the result file would refuse this run's configuration.</summary>
+    public void CheckCanRecord(string config)
+    {
+        if (ResultPath is not null) ResultRecorder.CheckCanAdd(ResultPath, config);
+    }
+
     /// <param name="config">The run's config.conf, which a result file records.</param>
     /// <param name="title">How a results table names the run.</param>
     public void Finished(RunFolder run, string config, RunResults figures, string title, IReadOnlyList<EpochMetrics> metrics, EvaluationResult evaluation)

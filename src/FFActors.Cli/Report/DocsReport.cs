@@ -10,7 +10,8 @@ namespace FFActors.Cli.Report;
 /// generated region with <c>&lt;!-- report PATH --&gt;</c> … <c>&lt;!-- /report --&gt;</c>, PATH being a
 /// result file or a folder of them (relative to the repository root); everything between the
 /// markers is generated, everything else is left as written. Experiment results also get a bar
-/// chart under docs/img, and a heat map when their arms form a grid.
+/// chart under docs/img, and a heat map when their arms form a grid. The target <c>comparison</c> is no path: it is
+/// the model comparison (<see cref="Comparison"/>) built from several result files, with its chart.
 /// </summary>
 public static partial class DocsReport
 {
@@ -50,6 +51,7 @@ public static partial class DocsReport
             ExperimentCharts.SaveResultBars(Path.Combine(root, ChartPath(repoPath)), file);
             ExperimentCharts.SaveResultGrid(Path.Combine(root, GridChartPath(repoPath)), file);
         }
+        if (pages.Any(p => p.Current.Contains($"<!-- report {Comparison.Target} -->", StringComparison.Ordinal))) ComparisonChart.Save(root);
         return pages.Where(p => p.Stale).ToList();
     }
 
@@ -73,6 +75,7 @@ public static partial class DocsReport
 
     static string RenderTarget(string root, string target, Func<string, string> link)
     {
+        if (target == Comparison.Target) return Comparison.Table(root, link);
         if (ComparisonTable.Names(target)) return ComparisonTable.Render(root, target, link);
         var full = Path.Combine(root, target);
         IEnumerable<string> paths = Directory.Exists(full) ? Directory.EnumerateFiles(full, "*.json").Order(StringComparer.Ordinal)
@@ -85,7 +88,7 @@ public static partial class DocsReport
         foreach (var (repoPath, file) in files.Where(f => f.File.Kind == ResultFile.BenchmarkKind))
         {
             if (sb.Length > 0) sb.AppendLine();
-            sb.Append(ResultTables.BenchmarkTable(repoPath, file, link));
+            sb.Append(file.Title == ComputeResults.Title ? ComputeResults.Table(repoPath, file, link) : ResultTables.BenchmarkTable(repoPath, file, link));
         }
         foreach (var (repoPath, file) in files.Where(f => f.File.Kind == ResultFile.ExperimentKind))
         {

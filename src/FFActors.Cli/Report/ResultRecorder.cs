@@ -38,6 +38,8 @@ public static partial class ResultRecorder
             ["total_seconds"] = figures.TotalSeconds,
             ["peak_rss_gb"] = figures.PeakResidentBytes / 1e9,
         };
+        if (figures.ReconstructionMse is { } reconstruction) values["reconstruction_mse"] = reconstruction;
+        if (figures.MeanImageMse is { } meanImage) values["mean_image_mse"] = meanImage;
         foreach (var (key, value) in extra ?? new Dictionary<string, double>()) values[key] = value;
         var row = new SeedFigures(figures.Seed, values);
         var invocation = new Invocation(command, BuildInfo.Version, BuildInfo.Commit, DateTime.UtcNow, MachineFacts.Current(), [figures.Seed]);
@@ -51,16 +53,30 @@ public static partial class ResultRecorder
             created.Write(path);
             return created;
         }
-        var old = ResultFile.Read(path);
-        if (old.Kind != ResultFile.TrainKind) throw new IOException($"{path}: holds an {old.Kind} result, not train runs");
-        if (!SameRun(old.Config, lines))
-            throw new IOException($"{path}: holds runs of another configuration (only run.seed, run.name and run.out-dir may differ); write to a new file");
+        var old = Compatible(path, lines);
         // A seed measured again replaces its earlier figures: the file keeps one entry per seed.
         var seeds = old.Rows[0].Seeds.Where(s => s.Seed != figures.Seed).Append(row).OrderBy(s => s.Seed).ToList();
         var invocations = old.Invocations.Where(i => !(i.Seeds.Count == 1 && i.Seeds[0] == figures.Seed)).Append(invocation).ToList();
         var merged = old with { Invocations = invocations, Rows = [old.Rows[0] with { Seeds = seeds }] };
         merged.Write(path);
         return merged;
+    }
+
+    /// <summary>Throws when a run of <paramref name="config"/> cannot be added to <paramref name="path"/>: checked before
+    /// training, so a long run is not spent on a result file that would refuse it.</summary>
+    /// <exception cref="IOException">The file holds another configuration or another kind of result.</exception>
+    public static void CheckCanAdd(string path, string config)
+    {
+        if (File.Exists(path)) Compatible(path, Lines(config));
+    }
+
+    static ResultFile Compatible(string path, List<string> lines)
+    {
+        var old = ResultFile.Read(path);
+        if (old.Kind != ResultFile.TrainKind) throw new IOException($"{path}: holds an {old.Kind} result, not train runs");
+        if (!SameRun(old.Config, lines))
+            throw new IOException($"{path}: holds runs of another configuration (only run.seed, run.name and run.out-dir may differ); write to a new file");
+        return old;
     }
 
     /// <summary>Writes an experiment's per-arm, per-seed figures to <paramref name="path"/> (replacing the file).</summary>

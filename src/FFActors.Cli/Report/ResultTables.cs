@@ -129,7 +129,7 @@ public static class ResultTables
     internal static string Commands(ResultFile file) =>
         string.Join("<br>", file.Invocations.Select(i => $"`{i.Command}`").Distinct());
 
-    static string Machines(ResultFile file) =>
+    internal static string Machines(ResultFile file) =>
         string.Join(" ", file.Invocations.Select(i => $"{i.Machine.Cpu}, {i.Machine.Cores} cores").Distinct().Select(m => $"Measured on {m}."));
 
     // A figure recorded as NaN (e.g. goodness scoring of a label-free run, which has none) is shown as missing.

@@ -62,6 +62,17 @@ public static class DatasetLoader
         _ => 0f,
     };
 
+    /// <summary>Model inputs <paramref name="x"/> back on the [0, 1] pixel scale (the inverse of <paramref name="normalization"/>;
+    /// values outside the data's range stay outside).</summary>
+    public static Tensor ToUnitRange(Tensor x, DatasetInfo info, Normalization normalization) => normalization switch
+    {
+        Normalization.None => x.div(KeptScalars.Of(255f)),
+        Normalization.Unit => x.alias(),
+        Normalization.MeanStd => x.mul(KeptScalars.Of(info.Std)).add(KeptScalars.Of(info.Mean)),
+        Normalization.Symmetric => x.add(KeptScalars.One).mul(KeptScalars.Of(0.5)),
+        _ => throw new ArgumentOutOfRangeException(nameof(normalization)),
+    };
+
     /// <remarks>Runs with one intra-op thread: the loading thread is not a training thread (<see cref="TorchSetup.OnOneThread{T}"/>).</remarks>
     public static Dataset FromFiles(string name, string imagesPath, string labelsPath, DatasetInfo info,
         Normalization normalization, int limit, Device device) =>

@@ -28,9 +28,17 @@ public static class GoodnessScorer
         for (int c = 0; c < overlay.Classes; c++)
         {
             using var scope = NewDisposeScope();
-            var acts = net.Activities(overlay.Apply(x, c), deepest);
             var total = zeros([x.shape[0]], device: x.device);
-            foreach (int l in layers) total = total + net.Layers[l].Score(acts[l]);
+            if (net.Layers[0].Spec.TopDown is { } schedule)
+            {
+                // Every layer iterates with the layer above; each score layer's goodness summed over the scored iterations.
+                foreach (var g in TopDownIterations.Score(net.Layers, schedule, overlay.Apply(x, c), layers)) total = total + g;
+            }
+            else
+            {
+                var acts = net.Activities(overlay.Apply(x, c), deepest);
+                foreach (int l in layers) total = total + net.Layers[l].Score(acts[l]);
+            }
             columns[c] = total.MoveToOuterDisposeScope();
         }
         return stack(columns, 1);

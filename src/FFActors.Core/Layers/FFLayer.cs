@@ -67,6 +67,9 @@ public abstract class FFLayer : IFFLayer
         return Module.forward(x);
     }
 
+    /// <summary>A kind without top-down input has one state per batch: the bottom-up pass.</summary>
+    public virtual Tensor Infer(Tensor below, Tensor? previous, Tensor? above, int iteration) => Forward(below);
+
     public abstract Tensor Score(Tensor h);
 
     public abstract Tensor Features(Tensor h);

@@ -70,6 +70,15 @@ public interface IFFLayer : IDisposable
     /// </summary>
     IEnumerable<(string Kind, Tensor Values)> Publish(Tensor hPos, Tensor hNeg, IReadOnlyCollection<string> kinds);
 
+    /// <summary>
+    /// The layer's state at one synchronous iteration without learning (evaluation of a kind that hears the layer above,
+    /// <see cref="LayerSpec.TopDown"/>): from the state below at iteration − 1 (layer 0: the input), its own
+    /// <paramref name="previous"/> state and what the layer above published for it (<see cref="SignalNames.TopDownPositive"/>;
+    /// null for the top layer). Iteration 0 is the bottom-up pass, <see cref="Forward"/>, which is all a kind without top-down
+    /// input ever does.
+    /// </summary>
+    Tensor Infer(Tensor below, Tensor? previous, Tensor? above, int iteration) => Forward(below);
+
     /// <summary>One whole training step (<see cref="Begin"/>, then <see cref="Finish"/>): the output before the update.</summary>
     (LayerOutput Output, LayerStepStats Stats) Step(StepInput input)
     {
@@ -84,10 +93,13 @@ public interface IFFLayer : IDisposable
 /// inputs (a label-driven layer gets the plain images as positives and an empty negative); <paramref name="Labels"/>
 /// the batch's labels [B] (label-driven layers need them); <paramref name="CollabPositive"/>/<paramref name="CollabNegative"/>
 /// the scaled, detached collaboration terms s·γ (null when collaboration is off); <paramref name="Signals"/> further
-/// per-sample inputs by name (a modulation signal, a top-down activity) for the kinds that read them.
+/// per-sample inputs by name (a modulation signal, the layer above's activity <see cref="SignalNames.TopDownPositive"/>) for
+/// the kinds that read them. A kind with top-down input (<see cref="LayerSpec.TopDown"/>) is stepped once per
+/// <paramref name="Iteration"/> of a batch: 0 is the bottom-up pass, and from 1 on <paramref name="Previous"/> is the layer's
+/// own output at the iteration before and the bottom-up inputs are the layer below's outputs at the iteration before.
 /// </summary>
 public sealed record StepInput(Tensor Positive, Tensor Negative, Tensor? Labels = null, Tensor? CollabPositive = null,
-    Tensor? CollabNegative = null, IReadOnlyDictionary<string, Tensor>? Signals = null);
+    Tensor? CollabNegative = null, IReadOnlyDictionary<string, Tensor>? Signals = null, int Iteration = 0, LayerOutput? Previous = null);
 
 /// <summary>A layer's activities for the positives and negatives of one batch (detached).</summary>
 public sealed record LayerOutput(Tensor Positive, Tensor Negative);

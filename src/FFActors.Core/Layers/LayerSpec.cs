@@ -33,6 +33,14 @@ public abstract record LayerSpec(int Index, int InputSize, int OutputSize, Optim
     /// and a kind that trains a readout next to its FF objective.</summary>
     public virtual bool ReadsLabels => LabelDriven;
 
+    /// <summary>
+    /// Whether the layer hears the layer above: null for a single bottom-up step per batch; otherwise every batch (and
+    /// every scored overlay) runs the <see cref="TopDownSchedule"/>'s synchronous iterations, in which the layer's state
+    /// comes from its own, the layer below's and the layer above's states at the previous iteration
+    /// (<see cref="TopDownIterations"/>; the runtime's top-down path between layer actors).
+    /// </summary>
+    public virtual TopDownSchedule? TopDown => null;
+
     /// <summary>A fresh layer: its module initialised from <paramref name="seed"/> (the layer's own stream), its optimizer empty.</summary>
     public abstract IFFLayer Create(long seed, Device device);
 

@@ -8,7 +8,9 @@ namespace FFActors.Core.Training;
 public static class CrossEntropyEpoch
 {
     /// <summary>Trains <paramref name="model"/> once over <paramref name="data"/> in shuffled mini-batches; returns the mean batch loss.</summary>
-    public static double Run(nn.Module<Tensor, Tensor> model, optim.Optimizer optimizer, Dataset data, int batchSize, Generator shuffle)
+    /// <param name="afterBatch">Called after each update with the number of batches done this epoch (a benchmark evaluates there).</param>
+    public static double Run(nn.Module<Tensor, Tensor> model, optim.Optimizer optimizer, Dataset data, int batchSize, Generator shuffle,
+        Action<int>? afterBatch = null)
     {
         double sum = 0;
         int batches = 0;
@@ -25,6 +27,7 @@ public static class CrossEntropyEpoch
                 sum += loss.item<float>();
                 batches++;
             }
+            afterBatch?.Invoke(batches);
         }
         return sum / Math.Max(1, batches);
     }

@@ -49,9 +49,12 @@ public sealed class FFNetwork : IDisposable
     /// <summary>A CwC-FF, Hyperspherical FF, Distance-Forward or Mono-Forward network: it reads plain images (no label overlay) and learns from labels, without negatives.</summary>
     public bool LabelDriven => Layers.Count > 0 && Layers[0].Spec.LabelDriven;
 
-    /// <summary>Activities of every layer for input x (no autograd); element ℓ is layer ℓ's output.</summary>
+    /// <summary>Activities of every layer for input x (no autograd); element ℓ is layer ℓ's output. A network whose layers
+    /// hear the layer above gives each layer's settled state (<see cref="TopDownIterations.Settle"/>).</summary>
     public List<Tensor> Activities(Tensor x, int upTo = int.MaxValue)
     {
+        if (Layers.Count > 0 && Layers[0].Spec.TopDown is { } schedule)
+            return TopDownIterations.Settle(Layers, schedule, x).Take(Math.Min(upTo, Layers.Count - 1) + 1).ToList();
         var result = new List<Tensor>();
         var h = x;
         for (int i = 0; i < Layers.Count && i <= upTo; i++)

@@ -48,6 +48,10 @@ public sealed class FFTrainer(FFConfig config, ITrainingObserver? observer = nul
             var builder = new BatchBuilder(Overlay, strategy, negGen);
             if (config.Train.Schedule == Schedule.Greedy && config.Train.CollaborationOrDefault.Enabled)
                 throw new ArgumentException("train.collaboration: layer collaboration needs the simultaneous schedule");
+            if (net.Layers[0].Spec.TopDown is not null && config.Train.Schedule == Schedule.Greedy)
+                throw new ArgumentException($"train.schedule: a {config.Model.Kind.Name} network whose layers hear the layer above needs the simultaneous schedule");
+            if (net.Layers[0].Spec.TopDown is not null && ProbeRules.For(config).Count > 0)
+                throw new ArgumentException($"model.kind: a {config.Model.Kind.Name} network iterates every batch and takes no probe-pass signals");
             if (config.Train.Schedule == Schedule.Greedy && config.Model.Kind.ProbeRules(config.Model).Count > 0)
                 throw new ArgumentException($"train.schedule: a {config.Model.Kind.Name} network whose layers read signals of the whole network needs the simultaneous schedule");
             return config.Train.Schedule == Schedule.Greedy
@@ -121,7 +125,17 @@ public sealed class FFTrainer(FFConfig config, ITrainingObserver? observer = nul
                         rows = new() { [SignalNames.GammaPositive] = gammaPos, [SignalNames.GammaNegative] = gammaNeg };
                     }
                     var stats = new List<(int, LayerStepStats)>(net.Layers.Count);
-                    for (int l = 0; l < net.Layers.Count; l++)
+                    if (net.Layers[0].Spec.TopDown is { } schedule)
+                    {
+                        // Synchronous iterations in which every layer also hears the layer above.
+                        var iterated = TopDownIterations.Train(net.Layers, schedule, pos, neg, labels);
+                        for (int l = 0; l < iterated.Length; l++)
+                        {
+                            acc.Add(l, iterated[l]);
+                            stats.Add((l, iterated[l]));
+                        }
+                    }
+                    else for (int l = 0; l < net.Layers.Count; l++)
                     {
                         var layer = net.Layers[l];
                         var (output, s) = layer.Step(ProbeRules.StepInputFor(l, pos, neg, labels, rows));

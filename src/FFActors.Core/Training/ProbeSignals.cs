@@ -17,6 +17,16 @@ public static class SignalNames
 
     /// <summary>s·γ of layer collaboration for the negatives (<see cref="StepInput.CollabNegative"/>).</summary>
     public const string GammaNegative = "gamma-";
+
+    /// <summary>What a layer sends the layer below over the top-down path for its positives [B, …] (its activity at an
+    /// iteration, <see cref="LayerSpec.TopDown"/>); the layer below reads it by this name in <see cref="StepInput.Signals"/>.</summary>
+    public const string TopDownPositive = "top-down+";
+
+    /// <summary>The same for the negatives [B′, …].</summary>
+    public const string TopDownNegative = "top-down-";
+
+    /// <summary>The two top-down kinds a layer publishes for the layer below in training.</summary>
+    public static readonly string[] TopDown = [TopDownPositive, TopDownNegative];
 }
 
 /// <summary>A probe pass must publish <paramref name="Kind"/> from each layer in <paramref name="Sources"/> (ascending).</summary>

@@ -15,6 +15,8 @@ public static class SeedStreams
     public const int Augment = 6;
     /// <summary>The firing order of a growing cellular automaton (FF-NCA's trajectories and grown patterns).</summary>
     public const int Growth = 7;
+    /// <summary>Latents a trained generative circuit decodes into pictures (PFF's generations).</summary>
+    public const int Generation = 8;
 
     public static long Derive(long seed, int stream, int index = 0)
     {

@@ -20,9 +20,11 @@ namespace FFActors.Runtime.Actors;
 /// queue grows past the window. A training item is handled as: output and statistics for the batch
 /// (<see cref="IFFLayer.Begin"/>, before the update) → sent downstream → the update
 /// (<see cref="IFFLayer.Finish"/>) → stats to the coordinator → credit upstream. Every handler opens and closes its own dispose scope.
+/// A layer whose kind hears the layer above runs training batches and scoring passes as synchronous iterations with its
+/// neighbours (LayerActor.Iterations.cs: the top-down path).
 /// States: working (from creation) and released (its trainer handed over; it is stopping and drops whatever still arrives).
 /// </summary>
-internal sealed class LayerActor : ReceiveActor
+internal sealed partial class LayerActor : ReceiveActor
 {
     readonly LayerActorSettings s;
     readonly int index;
@@ -76,9 +78,24 @@ internal sealed class LayerActor : ReceiveActor
             Drain();
         });
         Receive<HelpWith>(Help);
-        Receive<Credit>(c => c.Stamp.Generation == s.Generation, _ =>
+        Receive<NeighbourState>(m =>
         {
-            inFlight--;
+            long start = Stopwatch.GetTimestamp();
+            IntraOpThreads.Ensure(s.Threads);
+            OnNeighbour(m);
+            Drain();
+            handlerTicks += Stopwatch.GetTimestamp() - start;
+        });
+        Receive<Credit>(c => c.Stamp.Generation == s.Generation, c =>
+        {
+            // The layer above credits what went up; the layer below credits top-down states (the top-down path).
+            if (c.Layer < index) inFlightDown--;
+            else inFlight--;
+            if (session is not null)
+            {
+                IntraOpThreads.Ensure(s.Threads);
+                AdvanceIterations();
+            }
             Drain();
         });
         Receive<SaveCheckpoint>(save => save.Stamp.Generation == s.Generation, Save);
@@ -126,12 +143,21 @@ internal sealed class LayerActor : ReceiveActor
     {
         while (queued.Count > 0)
         {
+            // A work item in synchronous iterations holds the queue until it ends.
+            if (session is not null) return;
             var (work, from) = queued.Peek();
             bool forward = Forwards(work);
             if (forward && inFlight >= s.CreditWindow) return;
             queued.Dequeue();
             long start = Stopwatch.GetTimestamp();
             IntraOpThreads.Ensure(s.Threads);
+            if (Iterates(work))
+            {
+                // Credits go back as the iterations use their inputs; the reply comes when the last one is done.
+                StartIterations(work, from, forward);
+                handlerTicks += Stopwatch.GetTimestamp() - start;
+                continue;
+            }
             // A handler's dispose scope has closed before its results leave, so whoever receives them (the
             // next layer, the coordinator) sees this layer's temporaries already freed: the leak tests count
             // tensors when the coordinator has its answers. Training hands its output on before the update
@@ -159,7 +185,7 @@ internal sealed class LayerActor : ReceiveActor
         _ => true,
     };
 
-    void Send(ILayerWork work)
+    void Send(object work)
     {
         s.Downstream!.Tell(work, Self);
         inFlight++;
@@ -303,6 +329,8 @@ internal sealed class LayerActor : ReceiveActor
     protected override void PostStop()
     {
         s.Sharing?.Leave(Self);
+        session?.Dispose();
+        session = null;
         while (queued.Count > 0) queued.Dequeue().Work.Dispose();
         trainer?.Dispose();
         trainer = null;

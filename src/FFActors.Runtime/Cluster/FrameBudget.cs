@@ -1,4 +1,6 @@
 using FFActors.Core;
+using FFActors.Core.Negatives;
+using FFActors.Core.Training;
 using FFActors.Runtime.Serialization;
 
 namespace FFActors.Runtime.Cluster;
@@ -24,14 +26,27 @@ public static class FrameBudget
         // Activations of a training (or probe) batch, positive and negative, with the [L, B] γ rows.
         long train = 2 * batch * maxWidth * 4 + 2 * layers * batch * 4 + 4 * PerTensor;
         long eval = evalBatch * maxWidth * 4 + PerTensor;
-        // A checkpoint: weights and bias, two Adam moments of each (SGD momentum is smaller), running mean.
+        return Math.Max(train, Math.Max(eval, LargestCheckpoint(config)));
+    }
+
+    /// <summary>
+    /// The largest layer checkpoint: every parameter with two Adam moments (SGD momentum is smaller), the module's buffers
+    /// and the state vector. Counted on each layer's module as its kind builds it, since a kind may own more than the
+    /// dense map of <c>model.layers</c> (a predictor, a generator, class prototypes).
+    /// </summary>
+    static long LargestCheckpoint(FFConfig config)
+    {
         long checkpoint = 0;
-        for (int l = 0; l < layers; l++)
+        foreach (var spec in FFNetwork.SpecsFor(config.Model, config.Train.OptimizerOrDefault, config.Train.LayerEpochs,
+                     NegativeSetup.Of(config).SharedHalves, config.Train.CollaborationOrDefault))
         {
-            long parameters = (long)widths[l] * widths[l + 1] + widths[l + 1];
-            checkpoint = Math.Max(checkpoint, parameters * 4 * 3 + widths[l + 1] * 4L + CheckpointHeaders);
+            using var init = new TorchSharp.torch.Generator(0);
+            using var module = spec.CreateModule(init, "budget");
+            long parameters = module.parameters().Sum(p => p.numel());
+            long buffers = module.buffers().Sum(b => b.numel());
+            checkpoint = Math.Max(checkpoint, (parameters * 3 + buffers + spec.OutputSize) * 4L + CheckpointHeaders);
         }
-        return Math.Max(train, Math.Max(eval, checkpoint));
+        return checkpoint;
     }
 
     /// <summary>Frame size for <paramref name="config"/>: the largest message plus a quarter, the envelope reserve, rounded up to 64 KiB.</summary>

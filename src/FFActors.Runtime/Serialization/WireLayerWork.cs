@@ -90,3 +90,13 @@ public sealed record WireLayerFeatures(
     [property: Key(0)] WireStamp Stamp,
     [property: Key(1)] int Layer,
     [property: Key(2)] WireTensor Features);
+
+/// <summary>Wire contract of NeighbourState (the states of synchronous iterations, up and down the layers).</summary>
+[MessagePackObject]
+public sealed record WireNeighbourState(
+    [property: Key(0)] WireStamp Stamp,
+    [property: Key(1)] int Pass,
+    [property: Key(2)] int Iteration,
+    [property: Key(3)] int Layer,
+    [property: Key(4)] WireTensor Positive,
+    [property: Key(5)] WireTensor? Negative);

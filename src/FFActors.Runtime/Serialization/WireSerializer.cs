@@ -78,6 +78,7 @@ public sealed class WireSerializer : SerializerWithStringManifest
         ProbeBatch => "PB",
         ScoreBatch => "SB",
         FeatureBatch => "FB",
+        NeighbourState => "NS",
         Credit => "CR",
         LayerStepped => "LS",
         ProbeReport => "PR",
@@ -117,6 +118,7 @@ public sealed class WireSerializer : SerializerWithStringManifest
                     m.Demands.Select(d => new WireSignalDemand(d.Kind, d.Sources)).ToArray())),
                 ScoreBatch m => Pack(new WireScoreBatch(S(m.Stamp), m.Label, A(m.Input), m.Deepest, m.ReportMask)),
                 FeatureBatch m => Pack(new WireFeatureBatch(S(m.Stamp), A(m.Input), m.Deepest, m.ReportMask)),
+                NeighbourState m => Pack(new WireNeighbourState(S(m.Stamp), m.Pass, m.Iteration, m.Layer, A(m.Positive), m.Negative is null ? null : A(m.Negative))),
                 Credit m => Pack(new WireCredit(S(m.Stamp), m.Layer)),
                 LayerStepped m => Pack(new WireLayerStepped(S(m.Stamp), m.Layer,
                     [m.Stats.Loss, m.Stats.GoodPos, m.Stats.GoodNeg, m.Stats.Separation, m.Stats.DeadUnits], T(m.GoodPositive), T(m.GoodNegative))),
@@ -166,6 +168,9 @@ public sealed class WireSerializer : SerializerWithStringManifest
                     (m.Demands ?? throw Missing("demands")).Select(d => new SignalDemand(Str(d?.Kind), d?.Sources ?? throw Missing("sources"))).ToArray()))),
                 "SB" => Read<WireScoreBatch>(bytes, m => Owned(() => new ScoreBatch(S(m.Stamp), m.Label, R(m.Input), m.Deepest, m.ReportMask))),
                 "FB" => Read<WireFeatureBatch>(bytes, m => Owned(() => new FeatureBatch(S(m.Stamp), R(m.Input), m.Deepest, m.ReportMask))),
+                "NS" => Read<WireNeighbourState>(bytes, m => m.Iteration < 0 || m.Layer < 0 || m.Pass < NeighbourState.Features
+                    ? throw new SerializationException($"NeighbourState: iteration {m.Iteration}, layer {m.Layer}, pass {m.Pass}")
+                    : Owned(() => new NeighbourState(S(m.Stamp), m.Pass, m.Iteration, m.Layer, R(m.Positive), RN(m.Negative)))),
                 "CR" => Read<WireCredit>(bytes, m => new Credit(S(m.Stamp), m.Layer)),
                 "LS" => Read<WireLayerStepped>(bytes, m =>
                 {

@@ -64,3 +64,27 @@ public sealed class PclKeys : IModelKind
         };
     }
 }
+
+/// <summary><c>model.pff { }</c>: Predictive Forward-Forward (Ororbia &amp; Mali 2023), its generative circuit.</summary>
+public sealed class PffKeys : IModelKind
+{
+    public static readonly ConfigKey<int> Latent = Key.Int("model.pff.latent", 20, 1, 4096, "width of the top layer's latent z (the reference's 20)");
+    public static readonly ConfigKey<int> InferenceSteps = Key.Int("model.pff.inference-steps", 12, 1, 1000,
+        "steps of the per-batch inference of z from the top layer's activities (the reference's K = 12)");
+    public static readonly ConfigKey<double> InferenceRate = Key.Above("model.pff.inference-rate", 0.5, 0,
+        "β: each inference step moves z by β times the Gauss-Newton step, at most 1", max: 1);
+    public static readonly ConfigKey<double> LatentDecay = Key.Above("model.pff.latent-decay", 0.01, 0, "λ: weight of the Gaussian prior ½λ|z|² in the inference energy");
+
+    public string Name => PffSpec.Name;
+
+    public string Section => "model.pff";
+
+    public IReadOnlyList<ConfigKey> Keys => [Latent, InferenceSteps, InferenceRate, LatentDecay];
+
+    public ModelOptions Apply(ModelOptions dense, ConfigReader r)
+    {
+        if (dense.PeerNorm > 0)
+            throw r.Fail(ModelKeys.PeerNorm.Path, $"{dense.PeerNorm}, but the pff kind has no peer normalisation; set 0");
+        return dense with { LayerKind = new PffKind(new PffOptions(r.Get(Latent), r.Get(InferenceSteps), r.Get(InferenceRate), r.Get(LatentDecay))) };
+    }
+}

@@ -68,7 +68,8 @@ public interface IModelKind : IKeyGroup
 /// <summary>The registry of model kinds, keyed by <c>model.kind</c>.</summary>
 public static class ModelKinds
 {
-    public static IReadOnlyList<IModelKind> All { get; } = [new DenseKeys(), new CwcKeys(), new HffKeys(), new DistanceKeys(), new MonoForwardKeys(), new DendriticKeys(), new ProspectiveKeys(), new ThreeFactorKeys(), new PclKeys()];
+    public static IReadOnlyList<IModelKind> All { get; } = [new DenseKeys(), new CwcKeys(), new HffKeys(), new DistanceKeys(), new MonoForwardKeys(), new DendriticKeys(), new ProspectiveKeys(), new ThreeFactorKeys(), new PclKeys(), new PffKeys(),
+        new RecurrentKeys()];
 
     public static IModelKind Of(string name) => All.First(k => k.Name == name);
 

@@ -26,6 +26,8 @@ internal sealed class Evaluator : CoordinatorPart
     readonly FFConfig config;
     readonly int layerCount, classes, batchSize;
     readonly bool competitive;
+    /// <summary>Every layer takes part in a scoring pass of a network whose layers hear the layer above.</summary>
+    readonly bool iterates;
     readonly NegativeSetup negatives;
     readonly DiagnosticsProbe? diagnostics;
     readonly IActorRef feeder;
@@ -49,6 +51,7 @@ internal sealed class Evaluator : CoordinatorPart
         layerCount = settings.Layers.Count;
         negatives = NegativeSetup.Of(config);
         competitive = config.Model.LabelDriven;
+        iterates = settings.Layers[0].TopDown is not null;
         classes = LabelOverlay.For(config.Model).Classes;
         batchSize = Math.Max(1, config.Eval.BatchSize);
         diagnostics = config.Eval.DiagnosticSamples > 0 && !competitive ? new DiagnosticsProbe(config, s.Data.Train, settings.Layers) : null;
@@ -180,7 +183,7 @@ internal sealed class Evaluator : CoordinatorPart
         // A CwC network scores every class in one pass.
         int passes = competitive ? 1 : classes;
         tally = new ScoreTally(data, layers, batchSize, passes, classes, competitive);
-        feeder.Tell(new StreamPasses(stamp with { Batch = 0 }, PassKind.Score, data, batchSize, passes, layers.Max(), Mask(layers)), Self);
+        feeder.Tell(new StreamPasses(stamp with { Batch = 0 }, PassKind.Score, data, batchSize, passes, iterates ? layerCount - 1 : layers.Max(), Mask(layers)), Self);
         Become(() => Scoring(then));
     }
 
@@ -216,7 +219,7 @@ internal sealed class Evaluator : CoordinatorPart
     {
         var data = test ? s.Data.Test : s.Data.Train;
         var layers = config.Eval.HeadLayersFor(layerCount);
-        var pass = new StreamPasses(stamp with { Batch = 0 }, PassKind.Features, data, batchSize, 1, layers.Max(), Mask(layers));
+        var pass = new StreamPasses(stamp with { Batch = 0 }, PassKind.Features, data, batchSize, 1, iterates ? layerCount - 1 : layers.Max(), Mask(layers));
         join = new FeatureJoin(layers, pass.Batches, test);
         feeder.Tell(pass, Self);
         Become(Extracting);

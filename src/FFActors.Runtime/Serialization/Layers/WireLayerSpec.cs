@@ -57,6 +57,8 @@ public static class LayerSpecWire
         new ProspectiveSpecCodec(),
         new ThreeFactorSpecCodec(),
         new PclSpecCodec(),
+        new RecurrentSpecCodec(),
+        new PffSpecCodec(),
     }.ToDictionary(c => c.Kind);
 
     public static WireLayerSpec Pack(LayerSpec s, MessagePackSerializerOptions options)
