@@ -31,6 +31,7 @@ public class ShippedSampleTests
     [InlineData("negatives.conf")]
     [InlineData("collaboration.conf")]
     [InlineData("free-riding.conf")]
+    [InlineData("negative-generator.conf")]
     public void Every_train_arm_of_a_shipped_quick_profile_gets_enough_batches_to_score_above_chance(string file)
     {
         var spec = ExperimentLoader.Load(Path.Combine(RepoPaths.Root, "samples", "experiments", file), quick: true);

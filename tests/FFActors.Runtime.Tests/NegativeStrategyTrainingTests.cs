@@ -64,6 +64,8 @@ public class NegativeStrategyTrainingTests(ITestOutputHelper output)
     [InlineData("hard-label", 3)]
     [InlineData("adversarial", 2)]
     [InlineData("hard-mining", 1)]
+    [InlineData("learned-generator", 1)]
+    [InlineData("learned-generator", 3)]
     public void Model_driven_strategies_end_with_the_same_weights_in_core_sequential_and_pipeline(string name, int refresh)
     {
         var options = name == "adversarial" ? new Dictionary<string, double> { ["steps"] = 2 } : null;

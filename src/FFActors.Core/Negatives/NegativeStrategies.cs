@@ -10,7 +10,7 @@ public static class NegativeStrategies
     [
         "wrong-label", "hard-label", "class-confusion", "different-image-wrong-label", "same-class-different-image",
         "hybrid-mix", "hinton-hybrid", "gaussian-noise", "gaussian-noise-matched", "masked", "masked-pixels",
-        "masked-blocks", "adversarial", "hard-mining", "self-contrastive",
+        "masked-blocks", "adversarial", "hard-mining", "self-contrastive", "learned-generator",
     ];
 
     /// <summary>The parameters each strategy accepts (kebab-case keys of <see cref="Create(string, LabelOverlay, IReadOnlyDictionary{string, double})"/>).</summary>
@@ -56,6 +56,8 @@ public static class NegativeStrategies
             p.Flag("random-start"), p.Flag("clip", true)),
         "hard-mining" => new HardMiningNegatives(overlay, p.Int("bank", 0)),
         "self-contrastive" => new SelfContrastiveNegatives(overlay),
+        "learned-generator" => new LearnedGeneratorNegatives(overlay, p.Int("hidden", 256), p.Get("epsilon", 0.5), p.Get("generator-lr", 0.001),
+            p.Get("keep-class", 2.0), p.Flag("clip", true)),
         _ => throw new ArgumentException($"train.negatives: unknown strategy '{name}' (known: {string.Join(", ", Names)})"),
     };
 

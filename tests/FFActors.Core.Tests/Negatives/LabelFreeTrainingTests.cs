@@ -133,6 +133,7 @@ public class LabelFreeTrainingTests(ITestOutputHelper log)
     [InlineData("adversarial", Schedule.Greedy)]
     [InlineData("self-contrastive", Schedule.Greedy)]
     [InlineData("hard-mining", Schedule.Simultaneous)]
+    [InlineData("learned-generator", Schedule.Greedy)]
     public void Model_driven_and_label_free_strategies_train_in_core_schedules(string name, Schedule schedule)
     {
         var config = Config(name, [784, 24, 16], schedule: schedule, options: name == "adversarial" ? new Dictionary<string, double> { ["steps"] = 1 } : null,

@@ -23,6 +23,7 @@ public class StrategyInvariantTests
     [
         "wrong-label", "hard-label", "different-image-wrong-label", "same-class-different-image", "hybrid-mix",
         "gaussian-noise", "gaussian-noise-matched", "masked", "masked-pixels", "masked-blocks", "adversarial",
+        "learned-generator",
     ];
 
     static Tensor Run(string name, ulong seed, LabelOverlay overlay, out NegativeBatch batch, out INegativeStrategy strategy)
@@ -115,7 +116,7 @@ public class StrategyInvariantTests
         var (images, labels) = MakeData(Rows, Features, 3);
         var batch = Batch(strategy, images, labels, overlay, model: null);
         using var g = new Generator(1);
-        bool expected = name is "hard-label" or "adversarial" or "hard-mining";
+        bool expected = name is "hard-label" or "adversarial" or "hard-mining" or "learned-generator";
         Assert.Equal(expected, strategy.NeedsModel);
         if (expected)
         {

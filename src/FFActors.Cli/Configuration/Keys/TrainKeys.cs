@@ -34,12 +34,15 @@ public static class TrainKeys
         Option("fraction-min", ParameterType.Number, "masked*: fraction of the image masked ~ U(fraction-min, fraction-max) [0.25]"),
         Option("fraction-max", ParameterType.Number, "masked*: [0.5]"),
         Option("label-free", ParameterType.Flag, "gaussian-noise*, hybrid-mix, masked*: on = no label, neutral overlay [off]"),
-        Option("epsilon", ParameterType.Number, "adversarial: L-infinity radius of the perturbation [0.5]"),
+        Option("epsilon", ParameterType.Number, "adversarial, learned-generator: L-infinity radius of the perturbation [0.5]"),
         Option("steps", ParameterType.Count, "adversarial: PGD steps (1 = FGSM) [5]"),
         Option("step", ParameterType.Number, "adversarial: step size [2.5*epsilon/steps]"),
         Option("random-start", ParameterType.Flag, "adversarial: start from a random point in the ball [off]"),
-        Option("clip", ParameterType.Flag, "adversarial: clip pixels to the batch's pixel range [on]"),
+        Option("clip", ParameterType.Flag, "adversarial, learned-generator: clip pixels to the batch's pixel range [on]"),
         Option("bank", ParameterType.Count, "hard-mining: memory bank of earlier images also searched [0]"),
+        Option("hidden", ParameterType.Count, "learned-generator: hidden units of the generator [256]"),
+        Option("generator-lr", ParameterType.Number, "learned-generator: the generator's Adam learning rate [0.001]"),
+        Option("keep-class", ParameterType.Number, "learned-generator: weight of the term that keeps a negative its own class [2.0]"),
     ];
 
     public const string NegativeOptionsSection = "train.negative-options";
