@@ -188,6 +188,45 @@ public class ReportTests
     }
 
     [Fact]
+    public void A_comparison_table_puts_quoted_figures_beside_the_named_arms_of_result_files()
+    {
+        var root = TempFolder.New();
+        new ResultFile
+        {
+            Kind = ResultFile.ExperimentKind, Title = "negatives", Config = ["experiment { }"],
+            Invocations = [new Invocation("ffactors experiment n.conf --result results/experiments/n.json", "1.0.0", "unknown", DateTime.UnixEpoch, MachineFacts.Current(), [1, 2])],
+            Rows =
+            [
+                new ResultRow("negatives=masked", [],
+                    [new SeedFigures(1, new Dictionary<string, double?> { ["goodness"] = 0.5, ["head"] = 0.9 }),
+                     new SeedFigures(2, new Dictionary<string, double?> { ["goodness"] = 0.7, ["head"] = 0.9 })]),
+            ],
+        }.Write(Path.Combine(root, "results", "experiments", "n.json"));
+        Directory.CreateDirectory(Path.Combine(root, "docs", "comparisons"));
+        File.WriteAllText(Path.Combine(root, "docs", "comparisons", "seed.json"), """
+            { "tables": { "negatives": [
+              { "row": "masked", "seed": "30.97 %", "result": "results/experiments/n.json", "arm": "negatives=masked", "figure": "goodness",
+                "label": "goodness", "protocol": "p", "why": "w" },
+              { "row": "adversarial", "seed": "–", "result": "results/experiments/later.json", "arm": "x", "figure": "goodness", "protocol": "p2", "why": "w2" } ] } }
+            """);
+        File.WriteAllText(Path.Combine(root, "docs", "seed.md"), "<!-- report docs/comparisons/seed.json#negatives -->\n<!-- /report -->\n");
+
+        Assert.Equal(0, ReportCommand.Run(root, check: false));
+        var page = File.ReadAllText(Path.Combine(root, "docs", "seed.md"));
+        Assert.Contains("| masked | 30.97 % | goodness: 60.00 ± 14.14 % (n = 2) | p | w | `ffactors experiment n.conf --result results/experiments/n.json` ([n.json](../results/experiments/n.json)) |", page);
+        Assert.Contains("| adversarial | – | not measured | p2 | w2 | – |", page);
+        Assert.Equal(0, ReportCommand.Run(root, check: true));
+
+        // A row naming an arm its result file does not have is an error naming both.
+        File.WriteAllText(Path.Combine(root, "docs", "comparisons", "seed.json"), """
+            { "tables": { "negatives": [ { "row": "m", "seed": "1 %", "result": "results/experiments/n.json", "arm": "nope", "figure": "goodness", "protocol": "p", "why": "w" } ] } }
+            """);
+        var e = Assert.Throws<IOException>(() => DocsReport.Render(root));
+        Assert.Contains("nope", e.Message);
+        Assert.Contains("negatives=masked", e.Message);
+    }
+
+    [Fact]
     public void A_region_naming_a_missing_result_is_an_error_naming_it()
     {
         var root = TempFolder.New();

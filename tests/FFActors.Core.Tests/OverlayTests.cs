@@ -95,4 +95,35 @@ public class OverlayTests
         }
         Assert.True(Same(x, before), "Neutral must not modify its input");
     }
+
+    [Fact]
+    public void A_label_block_is_appended_after_the_image_and_leaves_every_pixel_as_it_was()
+    {
+        using var scope = NewDisposeScope();
+        var (x, values, max) = Batch();
+        long[] labels = [4, 0, 9];
+        var overlay = new LabelOverlay(Placement: LabelPlacement.Block);
+        var result = overlay.Apply(x, tensor(labels));
+
+        Assert.Equal(10, overlay.ExtraInputs);
+        Assert.Equal(new long[] { 3, Features + 10 }, result.shape);
+        var r = Tensors.Floats(result);
+        for (int row = 0; row < labels.Length; row++)
+        {
+            for (int c = 0; c < Features; c++) Assert.Equal(values[row, c], r[row * (Features + 10) + c]);
+            for (int c = 0; c < 10; c++) Assert.Equal(c == labels[row] ? max : 0f, r[row * (Features + 10) + Features + c]);
+        }
+    }
+
+    [Fact]
+    public void The_neutral_form_of_a_label_block_is_the_image_with_the_block_at_zero()
+    {
+        using var scope = NewDisposeScope();
+        var (x, _, _) = Batch();
+        var result = new LabelOverlay(Value: 5, Placement: LabelPlacement.Block).Neutral(x);
+
+        Assert.Equal(new long[] { 3, Features + 10 }, result.shape);
+        Assert.True(Same(result.narrow(1, 0, Features), x));
+        Assert.Equal(0f, result.narrow(1, Features, 10).abs().max().item<float>());
+    }
 }

@@ -119,7 +119,7 @@ public static class NcaCommand
         var cells = new RingCells(nca.Radius);
         var target = NcaGrid.Target(nca.Size, nca.Radius);
         var seed = NcaGrid.Seed(nca.Size);
-        var overlay = new LabelOverlay(config.Model.LabelValue);
+        var overlay = LabelOverlay.For(config.Model);
         var layers = result.ScoreLayers;
         List<NcaGrid> Grow(NcaGrowth.Rule rule) => NcaGrowth.Grow(seed, rule, nca.Steps, nca.FireRate, NcaTransitions.FiringOrder(config.Run.Seed, -1));
         var learned = Grow(NcaGrowth.Learned(net, cells, overlay, layers));

@@ -79,7 +79,7 @@ public static class ConfigValidation
         INegativeStrategy strategy;
         try
         {
-            strategy = NegativeStrategies.Create(name, new LabelOverlay(r.Get(ModelKeys.LabelValue)), TrainKeys.NegativeParameters(r));
+            strategy = NegativeStrategies.Create(name, new LabelOverlay(r.Get(ModelKeys.LabelValue), Placement: r.Get(ModelKeys.LabelInput)), TrainKeys.NegativeParameters(r));
         }
         catch (ArgumentException e)
         {

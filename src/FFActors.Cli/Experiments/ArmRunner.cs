@@ -128,24 +128,54 @@ public static class ArmRunner
 
             var metrics = new Dictionary<string, double>(extractor.SourceMetrics);
             var curves = new Dictionary<string, double[]>(extractor.SourceCurves);
-            foreach (var (name, layers) in sets)
+            // An extractor with BatchNorm is probed twice: with the running statistics it ended its source training with
+            // (suffix _source_bn, kept to show the difference) and, the reported figures, with statistics estimated again
+            // on the target's training split (BatchNormStatistics says why).
+            if (extractor.HasBatchNorm)
             {
-                cancel.ThrowIfCancellationRequested();
-                using var scope = NewDisposeScope();
-                var train = Features(extractor, target.Train, layers, config.Eval.BatchSize);
-                var val = Features(extractor, target.Validation!, layers, config.Eval.BatchSize);
-                var test = Features(extractor, target.Test, layers, config.Eval.BatchSize);
-                var probe = LinearProbe.Fit((train, target.Train.Labels), (val, target.Validation!.Labels), (test, target.Test.Labels),
-                    target.Info.Classes, t.Probe, config.Run.Seed, config.Eval.BatchSize);
-                metrics[$"probe_{name}"] = probe.TestAccuracy;
-                metrics[$"val_{name}"] = probe.ValidationAccuracy;
-                metrics[$"features_{name}"] = probe.Features;
-                curves[$"probe validation accuracy ({name})"] = probe.ValidationCurve;
-                if (spec.Embedding.Includes(arm) && config.Run.Seed == spec.Seeds[0] && (name == spec.Embedding.Features || sets.Count == 1))
+                ProbeSets(extractor, sets, "_source_bn", embed: false);
+                extractor.EstimateBatchNorm(target.Train, config.Eval.BatchSize);
+            }
+            ProbeSets(extractor, sets, "", embed: true);
+
+            void ProbeSets(IFeatureSource extractor, List<(string Name, int[] Layers)> sets, string suffix, bool embed)
+            {
+                using var outer = NewDisposeScope();
+                // The last layer's features are the trailing columns of the "all" set when it ends with the last layer: one
+                // pass of the target through the extractor serves both (a CNN's pass costs minutes on 2 cores).
+                var all = sets.FirstOrDefault(s => s.Name == "all").Layers;
+                bool slice = sets.Count == 2 && all is { Length: > 0 } && all[^1] == extractor.LayerCount - 1;
+                (Tensor Train, Tensor Val, Tensor Test)? whole = slice
+                    ? (Features(extractor, target.Train, all!, config.Eval.BatchSize), Features(extractor, target.Validation!, all!, config.Eval.BatchSize),
+                        Features(extractor, target.Test, all!, config.Eval.BatchSize))
+                    : null;
+                long lastWidth = 0;
+                if (slice)
+                    using (no_grad())
+                    using (var one = target.Test.Images.narrow(0, 0, 1))
+                    using (var f = extractor.Features(one, [extractor.LayerCount - 1]))
+                        lastWidth = f.shape[1];
+                Tensor Part(Tensor t, int[] layers) => layers.SequenceEqual(all!) ? t.alias() : t.narrow(1, t.shape[1] - lastWidth, lastWidth);
+                foreach (var (name, layers) in sets)
                 {
-                    var embedClock = Stopwatch.StartNew();
-                    WriteEmbedding(spec, arm, folder, test, target.Test.Labels, name);
-                    metrics["embedding_seconds"] = embedClock.Elapsed.TotalSeconds;
+                    cancel.ThrowIfCancellationRequested();
+                    using var scope = NewDisposeScope();
+                    var train = whole is { } w ? Part(w.Train, layers) : Features(extractor, target.Train, layers, config.Eval.BatchSize);
+                    var val = whole is { } wv ? Part(wv.Val, layers) : Features(extractor, target.Validation!, layers, config.Eval.BatchSize);
+                    var test = whole is { } wt ? Part(wt.Test, layers) : Features(extractor, target.Test, layers, config.Eval.BatchSize);
+                    var probe = LinearProbe.Fit((train, target.Train.Labels), (val, target.Validation!.Labels), (test, target.Test.Labels),
+                        target.Info.Classes, t.Probe, config.Run.Seed, config.Eval.BatchSize);
+                    metrics[$"probe_{name}{suffix}"] = probe.TestAccuracy;
+                    metrics[$"val_{name}{suffix}"] = probe.ValidationAccuracy;
+                    if (suffix.Length > 0) continue;
+                    metrics[$"features_{name}"] = probe.Features;
+                    curves[$"probe validation accuracy ({name})"] = probe.ValidationCurve;
+                    if (embed && spec.Embedding.Includes(arm) && config.Run.Seed == spec.Seeds[0] && (name == spec.Embedding.Features || sets.Count == 1))
+                    {
+                        var embedClock = Stopwatch.StartNew();
+                        WriteEmbedding(spec, arm, folder, test, target.Test.Labels, name);
+                        metrics["embedding_seconds"] = embedClock.Elapsed.TotalSeconds;
+                    }
                 }
             }
             return (metrics, curves, t.Probe);

@@ -9,15 +9,18 @@ using static TorchSharp.torch;
 namespace FFActors.Cli.Experiments;
 
 /// <summary>An FF network's features: normalised activities under the neutral label overlay (the softmax head's input).</summary>
-sealed class FFFeatures(FFNetwork net, IReadOnlyDictionary<string, double> metrics, IReadOnlyDictionary<string, double[]> curves) : IFeatureSource
+/// <param name="overlay">The model's overlay (model.label-input): its neutral form is what the features are read with.</param>
+sealed class FFFeatures(FFNetwork net, LabelOverlay overlay, IReadOnlyDictionary<string, double> metrics, IReadOnlyDictionary<string, double[]> curves) : IFeatureSource
 {
-    readonly LabelOverlay overlay = new();
-
     public int LayerCount => net.Layers.Count;
 
     public Tensor Features(Tensor x, int[] layers) => SoftmaxHead.Features(net, x, overlay, layers);
 
     public IReadOnlyDictionary<string, double> SourceMetrics => metrics;
+
+    public bool HasBatchNorm => BatchNormStatistics.Has(net);
+
+    public void EstimateBatchNorm(Dataset target, int batchSize) => BatchNormStatistics.Recompute(net, target, batchSize);
 
     public IReadOnlyDictionary<string, double[]> SourceCurves => curves;
 
@@ -37,9 +40,11 @@ sealed class FFFeatures(FFNetwork net, IReadOnlyDictionary<string, double> metri
             trained.Network.Dispose();
             throw new OperationCanceledException("training was stopped");
         }
-        var metrics = new Dictionary<string, double> { ["source_goodness"] = e.GoodnessAccuracy, ["train_seconds"] = done.TrainSeconds };
+        // A label-free run has no goodness readout (NaN): record none rather than a NaN.
+        var metrics = new Dictionary<string, double> { ["train_seconds"] = done.TrainSeconds };
+        if (!double.IsNaN(e.GoodnessAccuracy)) metrics["source_goodness"] = e.GoodnessAccuracy;
         if (!double.IsNaN(e.HeadAccuracy)) metrics["source_head"] = e.HeadAccuracy;
-        return new FFFeatures(trained.Network, metrics, ExperimentCurves.Of(trained.Metrics));
+        return new FFFeatures(trained.Network, LabelOverlay.For(config.Model), metrics, ExperimentCurves.Of(trained.Metrics));
     }
 
     public void Dispose() => net.Dispose();

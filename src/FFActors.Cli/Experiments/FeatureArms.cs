@@ -15,7 +15,7 @@ public static class FeatureArms
         new Dictionary<string, Func<FeatureArmContext, IFeatureSource>>
         {
             ["ff-features"] = FFFeatures.Train,
-            ["random-features"] = ctx => new FFFeatures(Untrained(ctx), new Dictionary<string, double>(), new Dictionary<string, double[]>()),
+            ["random-features"] = ctx => new FFFeatures(Untrained(ctx), LabelOverlay.For(ctx.Config.Config.Model), new Dictionary<string, double>(), new Dictionary<string, double[]>()),
             ["backprop-features"] = BackpropFeatures.Train,
             [RbmFeatures.Kind] = RbmFeatures.Train,
             ["pixels"] = _ => new PixelFeatures(),
@@ -42,6 +42,12 @@ public interface IFeatureSource : IDisposable
 
     /// <summary>Its training curves on the source dataset; may be empty.</summary>
     IReadOnlyDictionary<string, double[]> SourceCurves { get; }
+
+    /// <summary>Whether its features pass through BatchNorm running statistics (see <see cref="EstimateBatchNorm"/>).</summary>
+    bool HasBatchNorm => false;
+
+    /// <summary>Estimates its BatchNorm statistics again on <paramref name="target"/> (weights unchanged); nothing without BatchNorm.</summary>
+    void EstimateBatchNorm(Dataset target, int batchSize) { }
 }
 
 /// <summary>What a feature arm's factory gets: the arm-seed's configuration, its folder, and the source data (loaded on first use).</summary>

@@ -89,7 +89,7 @@ public sealed class TrainJob
         else
         {
             beforeEvaluation?.Invoke();
-            result = Evaluator.Evaluate(outcome.Network, data.Train, data.Test, new LabelOverlay(config.Model.LabelValue), config.Eval, config.Run.Seed,
+            result = Evaluator.Evaluate(outcome.Network, data.Train, data.Test, LabelOverlay.For(config.Model), config.Eval, config.Run.Seed,
                 Negatives.ProbeOnly);
         }
         run.WriteWeights(outcome.Network);

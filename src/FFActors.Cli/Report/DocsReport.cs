@@ -76,6 +76,7 @@ public static partial class DocsReport
     static string RenderTarget(string root, string target, Func<string, string> link)
     {
         if (target == Comparison.Target) return Comparison.Table(root, link);
+        if (ComparisonTable.Names(target)) return ComparisonTable.Render(root, target, link);
         var full = Path.Combine(root, target);
         IEnumerable<string> paths = Directory.Exists(full) ? Directory.EnumerateFiles(full, "*.json").Order(StringComparer.Ordinal)
             : File.Exists(full) ? [full]

@@ -15,6 +15,9 @@ public static class ResultTables
         ("head", "softmax head / linear probe"),
         ("probe_last", "probe, last layer"),
         ("probe_all", "probe, all layers"),
+        ("probe_last_source_bn", "probe, last layer, source BatchNorm statistics"),
+        ("probe_all_source_bn", "probe, all layers, source BatchNorm statistics"),
+        ("source_goodness", "source, goodness"),
         ("source_head", "source, FF head"),
         ("source_accuracy", "source, BP output"),
     ];
@@ -129,13 +132,14 @@ public static class ResultTables
     internal static string Machines(ResultFile file) =>
         string.Join(" ", file.Invocations.Select(i => $"{i.Machine.Cpu}, {i.Machine.Cores} cores").Distinct().Select(m => $"Measured on {m}."));
 
+    // A figure recorded as NaN (e.g. goodness scoring of a label-free run, which has none) is shown as missing.
     static string Percent(IReadOnlyDictionary<string, Spread> s, string key, string format = "F2") =>
-        s.TryGetValue(key, out var v) && v.N > 0
+        s.TryGetValue(key, out var v) && v.N > 0 && !double.IsNaN(v.Mean)
             ? v.N < 2 ? $"{(v.Mean * 100).ToString(format, C)} %" : $"{(v.Mean * 100).ToString(format, C)} ± {(v.Sd * 100).ToString(format, C)} %"
             : "–";
 
     static string Plain(IReadOnlyDictionary<string, Spread> s, string key, string format = "F0") =>
-        s.TryGetValue(key, out var v) && v.N > 0
+        s.TryGetValue(key, out var v) && v.N > 0 && !double.IsNaN(v.Mean)
             ? v.N < 2 ? v.Mean.ToString(format, C) : $"{v.Mean.ToString(format, C)} ± {v.Sd.ToString(format, C)}"
             : "–";
 }

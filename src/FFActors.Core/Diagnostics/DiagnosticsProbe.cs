@@ -33,7 +33,7 @@ public sealed class DiagnosticsProbe : IDisposable
         int n = Math.Min(config.Eval.DiagnosticSamples, train.Count);
         images = train.Images.narrow(0, 0, n).DetachFromDisposeScope();
         labels = train.Labels.narrow(0, 0, n).DetachFromDisposeScope();
-        overlay = new LabelOverlay(config.Model.LabelValue);
+        overlay = LabelOverlay.For(config.Model);
         strategy = NegativeSetup.Create(config, overlay);
         Replica = new ModelReplica(specs, config.Eval.ScoreLayersFor(options.Count), train.Images.device, allLayers: true);
     }

@@ -8,6 +8,7 @@ namespace FFActors.Core.Layers;
 /// <param name="SymBaAlpha">α of the SymBa loss (model.loss = symba).</param>
 /// <param name="LayerKind">The kind of the model's layers with its own options (model.kind and its section); null = dense.</param>
 /// <param name="Kernel">How dense layers compute their step (model.kernel).</param>
+/// <param name="LabelPlacement">Where the overlay puts the label (model.label-input).</param>
 public sealed record ModelOptions(
     int[] Layers,
     InputNorm InputNorm = InputNorm.L2,
@@ -18,7 +19,8 @@ public sealed record ModelOptions(
     double? LabelValue = null,
     double SymBaAlpha = 4.0,
     ILayerKind? LayerKind = null,
-    DenseKernel Kernel = DenseKernel.Blocked)
+    DenseKernel Kernel = DenseKernel.Blocked,
+    Data.LabelPlacement LabelPlacement = Data.LabelPlacement.Pixels)
 {
     /// <summary>The layer kind of this model: <see cref="LayerKind"/>, dense when none is set.</summary>
     public ILayerKind Kind => LayerKind ?? DenseKind.Instance;

@@ -21,11 +21,15 @@ public sealed record NegativeSetup(string Name, bool LabelFree, bool NeedsModel,
     public static INegativeStrategy Create(FFConfig config, LabelOverlay overlay) =>
         NegativeStrategies.Create(config.Train.Negatives, overlay, config.Train.NegativeOptionsOrEmpty);
 
-    /// <summary>Throws, naming the key, when the first layer does not take images of <paramref name="imageFeatures"/> features.</summary>
+    /// <summary>Throws, naming the key, when the first layer does not take images of <paramref name="imageFeatures"/> features (and the label block, if any).</summary>
     public void CheckInput(FFConfig config, int imageFeatures)
     {
         int first = config.Model.Layers[0];
-        if (first == imageFeatures) return;
+        int extra = LabelOverlay.For(config.Model).ExtraInputs;
+        if (first == imageFeatures + extra) return;
+        if (extra > 0)
+            throw new ArgumentException($"model.layers: the first entry must be the image size {imageFeatures} of {config.Data.Dataset} + the {extra} " +
+                $"inputs of model.label-input = block = {imageFeatures + extra} (got {first})");
         throw new ArgumentException(SharedHalves && first == 2 * imageFeatures
             ? $"model.layers: the first entry is the image size ({imageFeatures}); train.negatives = {Name} feeds pairs of two images " +
               $"to a first layer that shares its weights over both halves, so do not double it (got {first})"
@@ -35,7 +39,7 @@ public sealed record NegativeSetup(string Name, bool LabelFree, bool NeedsModel,
     /// <summary>Checks the combination and says what it implies; throws <see cref="ArgumentException"/> naming the key.</summary>
     public static NegativeSetup Of(FFConfig config)
     {
-        var strategy = Create(config, new LabelOverlay(config.Model.LabelValue));
+        var strategy = Create(config, LabelOverlay.For(config.Model));
         try
         {
             string name = config.Train.Negatives;

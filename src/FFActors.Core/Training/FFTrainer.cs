@@ -12,7 +12,7 @@ namespace FFActors.Core.Training;
 public sealed class FFTrainer(FFConfig config, ITrainingObserver? observer = null)
 {
     readonly ITrainingObserver observer = observer ?? NullObserver.Instance;
-    public LabelOverlay Overlay { get; } = new(config.Model.LabelValue);
+    public LabelOverlay Overlay { get; } = LabelOverlay.For(config.Model);
 
     /// <summary>True when the last <see cref="Train"/> returned early because it was asked to stop.</summary>
     public bool Stopped { get; private set; }

@@ -1,4 +1,5 @@
 using FFActors.Cli.Configuration.Schema;
+using FFActors.Core.Data;
 using FFActors.Core.Layers;
 using FFActors.Core.Objectives;
 
@@ -23,13 +24,16 @@ public static class ModelKeys
     public static readonly ConfigKey<double> SymBaAlpha = Key.Above("model.symba-alpha", 4, 0, "α of the symba loss");
     public static readonly ConfigKey<double> PeerNorm = Key.Number("model.peer-norm", 0.03, 0, double.PositiveInfinity, "weight of Hinton's peer normalisation; 0 = off");
     public static readonly ConfigKey<double?> LabelValue = Key.NumberOr("model.label-value", "max", null, "value of the label pixel in the overlay: max (batch maximum) or a number");
+    public static readonly ConfigKey<LabelPlacement> LabelInput = Key.Choice("model.label-input", LabelPlacement.Pixels,
+        "where the label goes: over the first inputs, or in 10 extra inputs after the image (all zero when no label is given)",
+        ("pixels", LabelPlacement.Pixels), ("block", LabelPlacement.Block));
     public static readonly ConfigKey<DenseKernel> Kernel = Key.Choice("model.kernel", DenseKernel.Blocked,
         "how dense layers compute their step: blocked row blocks (fast) or autograd (the reference)",
         ("blocked", DenseKernel.Blocked), ("reference", DenseKernel.Reference));
     public static readonly ConfigKey<string> Kind = Key.Word("model.kind", "dense", "layer kind: the dense FF layers, or a kind with keys of its own",
         ModelKinds.All.Select(k => k.Name));
 
-    public static IKeyGroup Group { get; } = new KeyGroup("model", [Layers, InputNorm, Goodness, Threshold, Loss, SymBaAlpha, PeerNorm, LabelValue, Kernel, Kind]);
+    public static IKeyGroup Group { get; } = new KeyGroup("model", [Layers, InputNorm, Goodness, Threshold, Loss, SymBaAlpha, PeerNorm, LabelValue, LabelInput, Kernel, Kind]);
 
     public static ModelOptions Bind(ConfigReader r)
     {
@@ -42,7 +46,8 @@ public static class ModelKeys
             PeerNorm: r.Get(PeerNorm),
             LabelValue: r.Get(LabelValue),
             SymBaAlpha: r.Get(SymBaAlpha),
-            Kernel: r.Get(Kernel));
+            Kernel: r.Get(Kernel),
+            LabelPlacement: r.Get(LabelInput));
         return ModelKinds.Of(r.Get(Kind)).Apply(dense, r);
     }
 }

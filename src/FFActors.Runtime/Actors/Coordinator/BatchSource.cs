@@ -48,7 +48,7 @@ internal sealed class BatchSource : IDisposable
         data = s.Data;
         layerCount = layerOptions.Count;
         Competitive = config.Model.LabelDriven;
-        overlay = new LabelOverlay(config.Model.LabelValue);
+        overlay = LabelOverlay.For(config.Model);
         dataOrder = new Generator((ulong)SeedStreams.Derive(config.Run.Seed, SeedStreams.DataOrder));
         negGen = new Generator((ulong)SeedStreams.Derive(config.Run.Seed, SeedStreams.Negatives));
         strategy = NegativeSetup.Create(config, overlay);

@@ -52,7 +52,7 @@ internal sealed class Evaluator : CoordinatorPart
         negatives = NegativeSetup.Of(config);
         competitive = config.Model.LabelDriven;
         iterates = settings.Layers[0].TopDown is not null;
-        classes = new LabelOverlay(config.Model.LabelValue).Classes;
+        classes = LabelOverlay.For(config.Model).Classes;
         batchSize = Math.Max(1, config.Eval.BatchSize);
         diagnostics = config.Eval.DiagnosticSamples > 0 && !competitive ? new DiagnosticsProbe(config, s.Data.Train, settings.Layers) : null;
         Become(Idle);
