@@ -40,25 +40,7 @@ internal sealed partial class LayerActor
         {
             case TrainBatch b:
             {
-                scope.Attach(b.Positive);
-                scope.Attach(b.Negative);
-                if (!forward)
-                {
-                    foreach (var signal in b.Signals?.Values ?? []) scope.Attach(signal);
-                    if (b.Labels is not null) scope.Attach(b.Labels);
-                }
-                if (b.Stamp.Epoch != currentEpoch)
-                {
-                    t.SetEpoch(b.Stamp.Epoch, s.Epochs);
-                    currentEpoch = b.Stamp.Epoch;
-                }
-                var pos = b.Positive;
-                var fault = s.Hooks?.Fault;
-                if (fault is not null && fault.TryFire(index, b.Stamp.Epoch, b.Stamp.Batch))
-                {
-                    if (fault.Kind == FaultKind.Throw) throw new LayerFaultException(index, b.Stamp, "injected fault");
-                    pos = pos * KeptScalars.Of(float.NaN);
-                }
+                var pos = Admit(b, forward, scope);
                 var step = AsFault(b.Stamp, () => t.Begin(TopDownIterations.Input(0, new LayerOutput(pos, b.Negative), b.Labels, null, null)));
                 session = new IterationSession(work, from, NeighbourState.Training, forward, b.Labels?.clone().DetachFromDisposeScope(), Schedule!.Iterations);
                 session.FromBelow[0] = new HeldState(pos.DetachFromDisposeScope(), b.Negative.DetachFromDisposeScope(), index - 1, 0, b.Stamp.Batch);

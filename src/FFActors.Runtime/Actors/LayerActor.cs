@@ -202,30 +202,36 @@ internal sealed partial class LayerActor : ReceiveActor
         return new LayerWeights(read.Stamp, index, state);
     }
 
-    LayerStepped Train(TrainBatch b, bool forward)
+    /// <summary>
+    /// What every training batch goes through on arrival, iterated or not: <paramref name="scope"/> takes ownership of its
+    /// tensors (the last layer also of what travelled down with it), the optimizer's schedule moves to its epoch, and an
+    /// injected fault fires. Returns the positives to train on (NaN under an injected non-finite fault).
+    /// </summary>
+    Tensor Admit(TrainBatch b, bool forward, TorchSharp.DisposeScope scope)
     {
-        var t = Trainer;
-        using var scope = NewDisposeScope();
         scope.Attach(b.Positive);
         scope.Attach(b.Negative);
         if (!forward)
         {
-            // The last layer owns what travelled down with the batch.
             foreach (var signal in b.Signals?.Values ?? []) scope.Attach(signal);
             if (b.Labels is not null) scope.Attach(b.Labels);
         }
         if (b.Stamp.Epoch != currentEpoch)
         {
-            t.SetEpoch(b.Stamp.Epoch, s.Epochs);
+            Trainer.SetEpoch(b.Stamp.Epoch, s.Epochs);
             currentEpoch = b.Stamp.Epoch;
         }
-        var pos = b.Positive;
         var fault = s.Hooks?.Fault;
-        if (fault is not null && fault.TryFire(index, b.Stamp.Epoch, b.Stamp.Batch))
-        {
-            if (fault.Kind == FaultKind.Throw) throw new LayerFaultException(index, b.Stamp, "injected fault");
-            pos = pos * KeptScalars.Of(float.NaN);
-        }
+        if (fault is null || !fault.TryFire(index, b.Stamp.Epoch, b.Stamp.Batch)) return b.Positive;
+        if (fault.Kind == FaultKind.Throw) throw new LayerFaultException(index, b.Stamp, "injected fault");
+        return b.Positive * KeptScalars.Of(float.NaN);
+    }
+
+    LayerStepped Train(TrainBatch b, bool forward)
+    {
+        var t = Trainer;
+        using var scope = NewDisposeScope();
+        var pos = Admit(b, forward, scope);
         var input = ProbeRules.StepInputFor(index, pos, b.Negative, b.Labels, b.Signals);
 
         long c0 = Stopwatch.GetTimestamp();
