@@ -34,14 +34,7 @@ public sealed class PclSpecCodec : ILayerSpecCodec
     {
         var d = LayerSpecWire.Read<WirePclSpec>(body, options, Kind);
         var pcl = new PclOptions(LayerSpecWire.E<PclFormulation>(d.Formulation), d.Alpha, d.Sparsity, d.SurpriseScale, d.Sharpness, d.ErrorMomentum);
-        try
-        {
-            pcl.Check();
-        }
-        catch (ArgumentException e)
-        {
-            throw new SerializationException($"layer spec: {e.Message}", e);
-        }
+        LayerSpecWire.Check(pcl.Check);
         return new PclSpec(c.Index, c.InputSize, c.OutputSize, c.OptimizerOptions, c.EpochWindow, LayerSpecWire.E<InputNorm>(d.InputNorm),
             WireObjective.Read(d.Objective), pcl);
     }

@@ -34,14 +34,7 @@ public sealed class PffSpecCodec : ILayerSpecCodec
     {
         var d = LayerSpecWire.Read<WirePffSpec>(body, options, Kind);
         var pff = new PffOptions(d.Latent, d.InferenceSteps, d.InferenceRate, d.LatentDecay);
-        try
-        {
-            pff.Check();
-        }
-        catch (ArgumentException e)
-        {
-            throw new SerializationException($"layer spec: {e.Message}", e);
-        }
+        LayerSpecWire.Check(pff.Check);
         return new PffSpec(c.Index, c.InputSize, c.OutputSize, c.OptimizerOptions, c.EpochWindow, LayerSpecWire.E<InputNorm>(d.InputNorm),
             WireObjective.Read(d.Objective), pff, d.Top);
     }

@@ -38,14 +38,7 @@ public sealed class ThreeFactorSpecCodec : ILayerSpecCodec
         if (d.Classes < 2) throw new SerializationException($"layer spec: {d.Classes} classes");
         var three = new ThreeFactorOptions(LayerSpecWire.E<Modulation>(d.Modulation), LayerSpecWire.E<ModulationFormulation>(d.Formulation),
             d.InitialScale, d.RewardMomentum, d.Classes);
-        try
-        {
-            three.Check();
-        }
-        catch (ArgumentException e)
-        {
-            throw new SerializationException($"layer spec: {e.Message}", e);
-        }
+        LayerSpecWire.Check(three.Check);
         return new ThreeFactorSpec(c.Index, c.InputSize, c.OutputSize, c.OptimizerOptions, c.EpochWindow, LayerSpecWire.E<InputNorm>(d.InputNorm),
             WireObjective.Read(d.Objective),
             d.PeerNorm, three, d.Top);

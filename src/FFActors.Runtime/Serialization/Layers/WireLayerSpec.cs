@@ -94,6 +94,19 @@ public static class LayerSpecWire
         }
     }
 
+    /// <summary>Runs a kind's own option check on arrival; what it rejects becomes a <see cref="SerializationException"/>.</summary>
+    internal static void Check(Action check)
+    {
+        try
+        {
+            check();
+        }
+        catch (ArgumentException e)
+        {
+            throw new SerializationException($"layer spec: {e.Message}", e);
+        }
+    }
+
     internal static TEnum E<TEnum>(int value) where TEnum : struct, Enum =>
         Enum.IsDefined(typeof(TEnum), value) ? (TEnum)(object)value : throw new SerializationException($"{typeof(TEnum).Name}: no value {value}");
 }
