@@ -3,11 +3,11 @@ namespace FFActors.Cli.Platform;
 /// <summary>
 /// The one place where the <c>ffactors</c> process changes how the native libraries it loads behave. Everything here is
 /// off unless the environment variable <c>FFACTORS_TUNING</c> names it (comma-separated); the libraries (Core, Runtime)
-/// never do any of it. docs/platform.md has what each switch does and what it was measured to cost and buy.
+/// never do any of it. docs/platform.md has what each switch does and what it changes.
 /// </summary>
 /// <remarks>
 /// glibc's allocator is not switched here: glibc reads its settings only at process start, from <c>GLIBC_TUNABLES</c>,
-/// which a user who wants them sets for the process (docs/platform.md has the settings measured).
+/// which a user who wants them sets for the process (docs/platform.md has the settings and what they change).
 /// <c>FFACTORS_TUNING</c> is an environment variable rather than a config key because it must act before the first
 /// GEMM, before any config is read, and the processes the CLI starts (<c>ffactors node</c> for the cluster bench)
 /// inherit it.
