@@ -94,6 +94,23 @@ public class TrainCommandTests(Xunit.Abstractions.ITestOutputHelper output)
         Assert.Equal(png, File.ReadAllBytes(Path.Combine(again, "generations.png")));
     }
 
+    /// <summary>With the label in a block after the image (model.label-input = block) the generative report feeds the network
+    /// its 794 inputs and draws and scores only the image's 784.</summary>
+    [Fact]
+    public void A_pff_run_with_a_label_block_draws_the_image_without_the_block()
+    {
+        var outDir = TempFolder.New();
+        var args = Small(outDir, "pff-block").Concat(["data.validation=0", "model.layers=[794, 100, 100]", "model.label-input=block",
+            "train.epochs=1", "train.optimizer.lr=0.003", "train.batch-size=50"]).ToArray();
+        Assert.Equal(0, TrainCommand.Run(Path.Combine(RepoPaths.Root, "samples", "mnist-pff.conf"), args));
+        var run = Path.Combine(outDir, "pff-block");
+        Assert.True(File.Exists(Path.Combine(run, "generations.png")));
+        using var results = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "results.json")));
+        double meanImage = results.RootElement.GetProperty("mean_image_mse").GetDouble();
+        Assert.InRange(meanImage, 0.03, 0.2);
+        Assert.InRange(results.RootElement.GetProperty("reconstruction_mse").GetDouble(), 0, 1);
+    }
+
     [Fact]
     public void A_cwc_run_reports_its_blocks_sizes_and_no_negatives()
     {

@@ -29,8 +29,9 @@ public static class GenerativeReport
         if (circuit is null) return null;
         int side = data.Info.Side;
         if (side * side != data.Train.Features) return null;
-        var overlay = new LabelOverlay(config.Model.LabelValue, data.Info.Classes);
-        Tensor ToPixels(Tensor x) => DatasetLoader.ToUnitRange(x, data.Info, config.Data.Normalization);
+        var overlay = LabelOverlay.For(config.Model) with { Classes = data.Info.Classes };
+        // A label block after the image (model.label-input = block) is cut off: the picture is the image's columns.
+        Tensor ToPixels(Tensor x) => DatasetLoader.ToUnitRange(x.narrow(1, 0, data.Train.Features), data.Info, config.Data.Normalization);
         var error = circuit.ReconstructionError(data.Train, data.Test, overlay, ToPixels);
 
         using var scope = NewDisposeScope();
