@@ -2,10 +2,13 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using Akka.Actor;
+using FFActors.Core.Layers;
 using FFActors.Runtime;
 using FFActors.Runtime.Cluster;
 using Xunit;
 using Xunit.Abstractions;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace FFActors.Cluster.Tests;
 
@@ -86,6 +89,38 @@ public class ClusterSetupTests(ITestOutputHelper output)
         {
             ClusterSupport.StopAll(hosts);
         }
+    }
+
+    /// <summary>A layer kind the wire format does not know: its specs are those of a dense network under another name.</summary>
+    sealed class UnwiredKind : ILayerKind
+    {
+        sealed record UnwiredSpec(LayerSpec Inner) : LayerSpec(Inner.Index, Inner.InputSize, Inner.OutputSize, Inner.Optimizer, Inner.Window)
+        {
+            public override string Kind => "unwired";
+            public override bool LabelDriven => false;
+            public override IFFLayer Create(long seed, Device device) => Inner.Create(seed, device);
+            public override nn.Module<Tensor, Tensor> CreateModule(Generator init, string name) => Inner.CreateModule(init, name);
+        }
+
+        public string Name => "unwired";
+        public bool LabelDriven => false;
+        public IReadOnlyList<LayerSpec> Specs(ModelOptions model, NetworkContext context) =>
+            DenseKind.Instance.Specs(model, context).Select(s => (LayerSpec)new UnwiredSpec(s)).ToList();
+        public string Describe(ModelOptions model) => "unwired";
+        public string Fingerprint(ModelOptions model) => "";
+        public double[] LayerWork(ModelOptions model) => DenseKind.Instance.LayerWork(model);
+    }
+
+    [Fact]
+    public void A_layer_kind_without_a_wire_contract_is_refused_before_the_cluster_starts()
+    {
+        var config = Mnist.Config(epochs: 1, train: 200);
+        config = config with { Model = config.Model with { LayerKind = new UnwiredKind() } };
+        using var data = Mnist.Load(config);
+        var e = Fails(() => ClusterRunner.Train(config, ClusterSupport.Runtime(), data, null, false, null, CancellationToken.None,
+            new ClusterOptions(), extra: ClusterSupport.Strict).Network.Dispose(), within: 10);
+        Assert.IsType<ArgumentException>(e);
+        Assert.StartsWith("model.kind = unwired: layer 0 cannot run on a cluster (layer spec: no wire contract for kind 'unwired')", e.Message);
     }
 
     [Fact]

@@ -1,13 +1,17 @@
 using System.Diagnostics;
+using System.Runtime.Serialization;
 using Akka.Actor;
 using Akka.Cluster;
 using Akka.Configuration;
 using FFActors.Core;
 using FFActors.Core.Data;
+using FFActors.Core.Negatives;
 using FFActors.Core.Training;
 using FFActors.Runtime.Actors;
 using FFActors.Runtime.Transport;
 using FFActors.Runtime.Protocol;
+using FFActors.Runtime.Serialization;
+using FFActors.Runtime.Serialization.Layers;
 
 namespace FFActors.Runtime.Cluster;
 
@@ -29,6 +33,7 @@ public static class ClusterRunner
         RuntimeHooks? hooks = null, bool evaluate = false, Config? extra = null)
     {
         cluster.Validate();
+        CheckWireContracts(config);
         say ??= _ => { };
         long needed = FrameBudget.FrameFor(config, data.Train.Count);
         long frame = cluster.MaximumFrameSize > 0 ? cluster.MaximumFrameSize : needed;
@@ -69,6 +74,27 @@ public static class ClusterRunner
     }
 
     /// <summary>Blocks until enough layer hosts are Up; returns them, each described by its node name.</summary>
+    /// <summary>
+    /// Every layer spec must cross the wire before a host is asked for it: a kind without a wire contract is refused here,
+    /// in one line, instead of failing on each host's restore attempt while placement waits.
+    /// </summary>
+    static void CheckWireContracts(FFConfig config)
+    {
+        var negatives = NegativeSetup.Of(config);
+        foreach (var spec in FFNetwork.SpecsFor(config.Model, config.Train.OptimizerOrDefault, config.Train.LayerEpochs, negatives.SharedHalves,
+                     config.Train.CollaborationOrDefault))
+        {
+            try
+            {
+                LayerSpecWire.Pack(spec, WireSerializer.Options);
+            }
+            catch (SerializationException e)
+            {
+                throw new ArgumentException($"model.kind = {config.Model.Kind.Name}: layer {spec.Index} cannot run on a cluster ({e.Message})", e);
+            }
+        }
+    }
+
     static IReadOnlyList<LayerHostRef> WaitForHosts(ActorSystem system, ClusterOptions options, long needed, Action<string> say, Task removed,
         CancellationToken cancel)
     {

@@ -42,7 +42,7 @@ public sealed class WireSerializer : SerializerWithStringManifest
     /// <summary>Bytes the transport adds around a payload (envelope, paths, manifest): kept free below the frame limit.</summary>
     public const long EnvelopeReserve = 16 * 1024;
 
-    static readonly MessagePackSerializerOptions Options = MessagePackSerializerOptions.Standard
+    internal static readonly MessagePackSerializerOptions Options = MessagePackSerializerOptions.Standard
         // DynamicGenericResolver: arrays of contracts (a batch's named signals, a probe's demands); it reads no type names either.
         .WithResolver(CompositeResolver.Create(BuiltinResolver.Instance, AttributeFormatterResolver.Instance, DynamicGenericResolver.Instance,
             DynamicObjectResolver.Instance))
