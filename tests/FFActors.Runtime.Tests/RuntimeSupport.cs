@@ -1,9 +1,11 @@
 using FFActors.Core;
 using FFActors.Core.Data;
+using FFActors.Core.Evaluation;
 using FFActors.Core.Layers;
 using FFActors.Core.Platform;
 using FFActors.Core.Training;
 using Xunit;
+using Xunit.Abstractions;
 using static TorchSharp.torch;
 
 // Tensor counts are process-wide and the machine has 2 cores: run test classes one at a time.
@@ -29,6 +31,38 @@ static class RuntimeSupport
     public static RuntimeOptions Runtime(ExecutionMode mode, int window = 3, int every = 0, bool checkpoints = true) =>
         new(mode, window, ThreadsPerLayer: 1, CheckpointEvery: every, Checkpoints: checkpoints);
 
+    /// <summary>
+    /// Trains <paramref name="config"/> with Core's trainer, the sequential actors and the pipeline actors (credit window
+    /// <paramref name="window"/>), and checks that all three end with bitwise the same trained weights and the same
+    /// per-epoch validation accuracy; with <paramref name="evaluate"/>, also that the pipeline's evaluation through the
+    /// actors equals Core's evaluation of its network. The caller disposes of the reference and the pipeline's network.
+    /// </summary>
+    public static ModesRun TrainEveryWay(FFConfig config, DataSplits data, string label, ITestOutputHelper output, int window = 3,
+        bool evaluate = true)
+    {
+        var (reference, refMetrics) = Reference(config, data);
+        using (var seq = PipelineRunner.Train(config, Runtime(ExecutionMode.Sequential, window, checkpoints: false), data, null, false, null,
+                   CancellationToken.None).Network)
+            Weights.AssertSame(reference, seq, $"{label}: sequential vs FFTrainer");
+        var pipe = PipelineRunner.Train(config, Runtime(ExecutionMode.Pipeline, window, checkpoints: false), data, null, false, null,
+            CancellationToken.None, evaluate: evaluate);
+        using (var initial = new FFNetwork(config, CPU))
+            Assert.False(Weights.Equal(initial, pipe.Network), $"{label}: training changed no weight");
+        Weights.AssertSame(reference, pipe.Network, $"{label}: pipeline vs FFTrainer");
+        for (int e = 0; e < refMetrics.Count; e++)
+            Assert.Equal(refMetrics[e].ValidationAccuracy, pipe.Metrics[e].ValidationAccuracy);
+        if (evaluate)
+        {
+            var actors = pipe.Evaluation ?? throw new Xunit.Sdk.XunitException("no evaluation");
+            OneThread();
+            var core = Evaluator.Evaluate(pipe.Network, data.Train, data.Test, new LabelOverlay(), config.Eval, config.Run.Seed);
+            output.WriteLine($"{label}: actors {actors.GoodnessAccuracy:P2} SF {actors.HeadAccuracy:P2}; core {core.GoodnessAccuracy:P2} / {core.HeadAccuracy:P2}");
+            Assert.Equal(core.GoodnessAccuracy, actors.GoodnessAccuracy);
+            Assert.Equal(core.HeadAccuracy, actors.HeadAccuracy);
+        }
+        return new ModesRun(reference, refMetrics, pipe);
+    }
+
     /// <summary>Tensors still counted after the garbage collector has run every finalizer it can.</summary>
     public static long LiveTensorsAfterGc()
     {
@@ -40,6 +74,9 @@ static class RuntimeSupport
         return Tensor.TotalCount;
     }
 }
+
+/// <summary>What <see cref="RuntimeSupport.TrainEveryWay"/> trained: Core's network and metrics, and the pipeline's result.</summary>
+sealed record ModesRun(FFNetwork Reference, IReadOnlyList<EpochMetrics> ReferenceMetrics, PipelineResult Pipeline);
 
 /// <summary>Records what the runtime reports.</summary>
 sealed class RecordingObserver : ITrainingObserver
