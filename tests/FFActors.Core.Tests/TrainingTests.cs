@@ -83,6 +83,23 @@ public class TrainingTests(ITestOutputHelper log)
         Assert.Throws<ArgumentException>(() => FFNetwork.SpecsFor(new ModelOptions([784]), new OptimizerOptions()));
     }
 
+    /// <summary>The centred input norm reads a row less its mean at unit RMS; the others keep the row's signs.</summary>
+    [Fact]
+    public void Centred_input_norm_removes_the_row_mean_and_scales_to_unit_rms()
+    {
+        using var scope = NewDisposeScope();
+        using var gen = new Generator(4);
+        var x = rand([6, 50], generator: gen).mul(KeptScalars.Of(3.0)).add(KeptScalars.One, KeptScalars.One); // all positive, like a ReLU layer's output
+        var centred = FFDenseLayer.Normalize(x, InputNorm.Centred);
+        Assert.True(centred.mean([1]).abs().max().item<float>() < 1e-5);
+        Assert.True(centred.Squared().mean([1]).add(KeptScalars.Of(-1.0), KeptScalars.One).abs().max().item<float>() < 1e-4);
+        Assert.True(centred.lt(KeptScalars.Of(0.0)).any().item<bool>(), "a centred row has inputs of both signs");
+        var expected = x.add(x.mean([1], keepdim: true), KeptScalars.Of(-1.0));
+        expected = expected.div(expected.Squared().mean([1], keepdim: true).sqrt());
+        Assert.True(centred.allclose(expected, rtol: 1e-4, atol: 1e-5));
+        Assert.False(FFDenseLayer.Normalize(x, InputNorm.Rms).lt(KeptScalars.Of(0.0)).any().item<bool>());
+    }
+
     [Fact]
     public void Step_returns_the_output_computed_before_the_update()
     {

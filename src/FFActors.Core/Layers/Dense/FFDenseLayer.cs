@@ -60,28 +60,34 @@ public sealed class FFDenseLayer : nn.Module<Tensor, Tensor>
     /// </summary>
     public (Tensor Rows, Tensor? Scale) LinearInputParts(Tensor x)
     {
-        if (!SharedHalves) return (x, RowScale(x, InputNorm));
+        if (!SharedHalves) return Parts(x, InputNorm);
         var pair = x.shape[1] == InputSize ? cat([x, x], 1) : x;
         if (pair.shape[1] != 2L * InputSize)
             throw new ArgumentException($"{GetName()}: expected [B, {InputSize}] or pairs [B, {2 * InputSize}], got [{string.Join(", ", x.shape)}]");
-        return (pair.narrow(1, 0, InputSize) + pair.narrow(1, InputSize, InputSize), RowScale(pair, InputNorm));
+        var (rows, scale) = Parts(pair, InputNorm);
+        return (rows.narrow(1, 0, InputSize).add(rows.narrow(1, InputSize, InputSize), KeptScalars.One), scale);
     }
 
     /// <summary>What a readout (softmax head, probe) reads of a dense layer's activities h: h under the layer's own input
     /// normalisation, L2 when it has none, so the goodness (the length) is removed as the next layer removes it.</summary>
     public static Tensor Readout(Tensor h, InputNorm norm) => Normalize(h, norm == InputNorm.None ? InputNorm.L2 : norm);
 
-    /// <summary>norm(x) = r ⊙ x, r from <see cref="RowScale"/>.</summary>
-    public static Tensor Normalize(Tensor x, InputNorm norm) => RowScale(x, norm) is { } r ? x.mul(r.unsqueeze(1)) : x.alias();
+    /// <summary>norm(x) = r ⊙ u (<see cref="Parts"/>).</summary>
+    public static Tensor Normalize(Tensor x, InputNorm norm) => Parts(x, norm) is (var u, { } r) ? u.mul(r.unsqueeze(1)) : x.alias();
 
-    /// <summary>The per-row factor r of norm(x) = r ⊙ x: [B], or null for <see cref="InputNorm.None"/>.</summary>
-    public static Tensor? RowScale(Tensor x, InputNorm norm) => norm switch
+    /// <summary>
+    /// norm(x) as x̂ = r ⊙ u: the rows u (x itself, or x less its row mean for <see cref="InputNorm.Centred"/>) and the
+    /// per-row factor r [B] (null for <see cref="InputNorm.None"/>).
+    /// </summary>
+    public static (Tensor Rows, Tensor? Scale) Parts(Tensor x, InputNorm norm)
     {
-        InputNorm.L2 => x.RowNorms().add(KeptScalars.Of(1e-4), KeptScalars.One).reciprocal(),
-        InputNorm.Rms => x.RowNorms().mul(KeptScalars.Of(1 / Math.Sqrt(x.shape[1]))).add(KeptScalars.Of(1e-8), KeptScalars.One).reciprocal(),
-        InputNorm.None => null,
-        _ => throw new ArgumentOutOfRangeException(nameof(norm)),
-    };
+        if (norm == InputNorm.None) return (x, null);
+        var u = norm == InputNorm.Centred ? x.add(x.mean([1], keepdim: true), KeptScalars.Of(-1.0)) : x;
+        var r = norm == InputNorm.L2
+            ? u.RowNorms().add(KeptScalars.Of(1e-4), KeptScalars.One).reciprocal()
+            : u.RowNorms().mul(KeptScalars.Of(1 / Math.Sqrt(u.shape[1]))).add(KeptScalars.Of(1e-8), KeptScalars.One).reciprocal();
+        return (u, r);
+    }
 }
 
 /// <summary>How a layer normalises its input before the linear map, so that only the
@@ -93,4 +99,10 @@ public enum InputNorm
     /// <summary>x / (sqrt(mean x²) + 1e-8), as in Hinton's Matlab and loeweX.</summary>
     Rms,
     None,
+    /// <summary>
+    /// (x − mean x) / (rms(x − mean x) + 1e-8): the RMS norm of the input less its row mean. A layer above a ReLU layer
+    /// otherwise reads inputs that are never negative, on which an update that moves all of a unit's weights the same way
+    /// (Adam's early steps do) can leave the unit off for every input, for good.
+    /// </summary>
+    Centred,
 }
