@@ -11,7 +11,7 @@ public class AugmentationTests
     const float Blank = -0.5f;
 
     /// <summary>Images whose pixels are all distinct and differ from the blank value.</summary>
-    static Tensor Images(int n) => arange(KeptScalars.Of(n * Side * Side), dtype: ScalarType.Float32).view(n, Side * Side).add(KeptScalars.Of(1));
+    static Tensor Images(int n) => arange(KeptScalars.Of(n * Side * Side), dtype: ScalarType.Float32).view(n, Side * Side).add(KeptScalars.Of(1), KeptScalars.One);
 
     /// <summary>Image <paramref name="img"/> moved by (dy, dx), the uncovered border blank.</summary>
     static float[] Moved(float[] img, int dy, int dx)

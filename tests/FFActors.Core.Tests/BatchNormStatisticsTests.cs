@@ -23,7 +23,7 @@ public class BatchNormStatisticsTests
         using var net = Cwc(5);
         using var gen = new Generator(11);
         // A target whose scale differs from anything the (untrained, identity) statistics describe.
-        var images = randn(300, 64, generator: gen).mul(KeptScalars.Of(3.0)).add(KeptScalars.Of(2.0));
+        var images = randn(300, 64, generator: gen).mul(KeptScalars.Of(3.0)).add(KeptScalars.Of(2.0), KeptScalars.One);
         using var data = new Dataset("target", images, zeros(300, dtype: ScalarType.Int64));
 
         Assert.True(BatchNormStatistics.Has(net));

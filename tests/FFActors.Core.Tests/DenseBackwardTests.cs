@@ -66,8 +66,8 @@ public class DenseBackwardTests
         var loss = objective.LossOf(objective.GoodnessOf(hPos), objective.GoodnessOf(hNeg), cPos, cNeg);
         if (peer > 0)
         {
-            var mean = full([150], KeptScalars.Of(0.5f)).mul(KeptScalars.Of(0.9)) + hPos.mean([0]).mul(KeptScalars.Of(0.1));
-            loss = loss + (mean.mean() - mean).square().mean().mul(KeptScalars.Of(peer));
+            var mean = full([150], KeptScalars.Of(0.5f)).mul(KeptScalars.Of(0.9)).add(hPos.mean([0]).mul(KeptScalars.Of(0.1)), KeptScalars.One);
+            loss = loss.add((mean.mean() - mean).square().mean().mul(KeptScalars.Of(peer)), KeptScalars.One);
         }
         loss.backward();
 

@@ -63,20 +63,20 @@ public sealed class Rbm : IDisposable
     }
 
     /// <summary>p(h = 1 | v) for visible states or probabilities v [B, visible]: [B, hidden].</summary>
-    public Tensor HiddenProbabilities(Tensor v) => sigmoid(v.matmul(weights).add_(hiddenBias));
+    public Tensor HiddenProbabilities(Tensor v) => sigmoid(v.matmul(weights).add_(hiddenBias, KeptScalars.One));
 
     /// <summary>p(v = 1 | h) for hidden states h [B, hidden]: [B, visible].</summary>
-    public Tensor VisibleProbabilities(Tensor h) => sigmoid(h.matmul(weights.t()).add_(visibleBias));
+    public Tensor VisibleProbabilities(Tensor h) => sigmoid(h.matmul(weights.t()).add_(visibleBias, KeptScalars.One));
 
     /// <summary>E(v, h) = −aᵀv − bᵀh − vᵀWh per row: [B].</summary>
     public Tensor Energy(Tensor v, Tensor h) =>
-        v.matmul(visibleBias).add_(h.matmul(hiddenBias)).add_(v.matmul(weights).mul_(h).sum([1])).neg_();
+        v.matmul(visibleBias).add_(h.matmul(hiddenBias), KeptScalars.One).add_(v.matmul(weights).mul_(h).sum([1]), KeptScalars.One).neg_();
 
     /// <summary>
     /// The free energy F(v) = −log Σ_h e^{−E(v,h)} = −aᵀv − Σ_j softplus(b_j + vᵀW_:j) per row: [B]. p(v) = e^{−F(v)} / Z.
     /// </summary>
     public Tensor FreeEnergy(Tensor v) =>
-        v.matmul(visibleBias).add_(nn.functional.softplus(v.matmul(weights).add_(hiddenBias)).sum([1])).neg_();
+        v.matmul(visibleBias).add_(nn.functional.softplus(v.matmul(weights).add_(hiddenBias, KeptScalars.One)).sum([1]), KeptScalars.One).neg_();
 
     /// <summary>
     /// The two phases of CD-k on a batch v0 [B, visible] (probabilities or states). Positive: ⟨v0 p(h|v0)ᵀ⟩. Negative: a
@@ -116,16 +116,16 @@ public sealed class Rbm : IDisposable
         var dW = p.PositiveVH.sub(p.NegativeVH).sub_(weights.mul(KeptScalars.Of(o.WeightDecay))).mul_(KeptScalars.Of(o.LearningRate));
         var da = p.PositiveV.sub(p.NegativeV).mul_(KeptScalars.Of(o.LearningRate));
         var db = p.PositiveH.sub(p.NegativeH).mul_(KeptScalars.Of(o.LearningRate));
-        weights.add_(Velocity(ref weightVelocity, dW, momentum));
-        visibleBias.add_(Velocity(ref visibleVelocity, da, momentum));
-        hiddenBias.add_(Velocity(ref hiddenVelocity, db, momentum));
+        weights.add_(Velocity(ref weightVelocity, dW, momentum), KeptScalars.One);
+        visibleBias.add_(Velocity(ref visibleVelocity, da, momentum), KeptScalars.One);
+        hiddenBias.add_(Velocity(ref hiddenVelocity, db, momentum), KeptScalars.One);
         return p.ReconstructionError.item<float>();
     }
 
     static Tensor Velocity(ref Tensor? velocity, Tensor delta, double momentum)
     {
         if (velocity is null) velocity = delta.clone().DetachFromDisposeScope();
-        else velocity.mul_(KeptScalars.Of(momentum)).add_(delta);
+        else velocity.mul_(KeptScalars.Of(momentum)).add_(delta, KeptScalars.One);
         return velocity;
     }
 
@@ -135,7 +135,7 @@ public sealed class Rbm : IDisposable
     {
         using var scope = NewDisposeScope();
         var p = data.mean([0]).clamp(KeptScalars.Of(0.01), KeptScalars.Of(0.99));
-        visibleBias.copy_(p.div(p.neg().add_(KeptScalars.One)).log_());
+        visibleBias.copy_(p.div(p.neg().add_(KeptScalars.One, KeptScalars.One)).log_());
     }
 
     public void Dispose()

@@ -72,8 +72,8 @@ public sealed class BatchAugmentation
         var padded = nn.functional.pad(x, [s, s, s, s], value: blank);
         int wide = side + 2 * s;
         var along = arange(KeptScalars.Of(side), dtype: ScalarType.Int64, device: x.device).unsqueeze(0);
-        var rows = (along + KeptScalars.Of(s) - dy).view(b, 1, side, 1).expand(b, 1, side, wide);
-        var cols = (along + KeptScalars.Of(s) - dx).view(b, 1, 1, side).expand(b, 1, side, side);
+        var rows = (along.add(KeptScalars.Of(s), KeptScalars.One) - dy).view(b, 1, side, 1).expand(b, 1, side, wide);
+        var cols = (along.add(KeptScalars.Of(s), KeptScalars.One) - dx).view(b, 1, 1, side).expand(b, 1, side, side);
         return padded.gather(2, rows).gather(3, cols);
     }
 
@@ -86,7 +86,7 @@ public sealed class BatchAugmentation
     {
         long b = x.shape[0];
         var angle = rand([b], generator: generator, dtype: ScalarType.Float64).mul(KeptScalars.Of(2)).sub(KeptScalars.Of(1)).mul(KeptScalars.Of(options.Rotate * Math.PI / 180));
-        var zoom = rand([b], generator: generator, dtype: ScalarType.Float64).mul(KeptScalars.Of(2)).sub(KeptScalars.Of(1)).mul(KeptScalars.Of(options.Scale)).add(KeptScalars.Of(1));
+        var zoom = rand([b], generator: generator, dtype: ScalarType.Float64).mul(KeptScalars.Of(2)).sub(KeptScalars.Of(1)).mul(KeptScalars.Of(options.Scale)).add(KeptScalars.Of(1), KeptScalars.One);
         // affine_grid maps each output pixel to where it samples the input: the inverse of the drawn transform.
         var cos = angle.cos().div(zoom);
         var sin = angle.sin().div(zoom);
@@ -94,6 +94,6 @@ public sealed class BatchAugmentation
         var theta = stack([cos, sin.neg(), zero, sin, cos, zero], 1).view(b, 2, 3).to(x.dtype).to(x.device);
         var grid = nn.functional.affine_grid(theta, [b, 1, side, side], align_corners: false);
         // grid_sample fills with zeros outside the frame: warp the difference from the blank pixel.
-        return nn.functional.grid_sample(x.sub(KeptScalars.Of(blank)), grid, align_corners: false).add(KeptScalars.Of(blank));
+        return nn.functional.grid_sample(x.sub(KeptScalars.Of(blank)), grid, align_corners: false).add(KeptScalars.Of(blank), KeptScalars.One);
     }
 }

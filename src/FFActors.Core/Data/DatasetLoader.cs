@@ -68,8 +68,8 @@ public static class DatasetLoader
     {
         Normalization.None => x.div(KeptScalars.Of(255f)),
         Normalization.Unit => x.alias(),
-        Normalization.MeanStd => x.mul(KeptScalars.Of(info.Std)).add(KeptScalars.Of(info.Mean)),
-        Normalization.Symmetric => x.add(KeptScalars.One).mul(KeptScalars.Of(0.5)),
+        Normalization.MeanStd => x.mul(KeptScalars.Of(info.Std)).add(KeptScalars.Of(info.Mean), KeptScalars.One),
+        Normalization.Symmetric => x.add(KeptScalars.One, KeptScalars.One).mul(KeptScalars.Of(0.5)),
         _ => throw new ArgumentOutOfRangeException(nameof(normalization)),
     };
 

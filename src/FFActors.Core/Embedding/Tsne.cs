@@ -41,7 +41,7 @@ public static class Tsne
             double exaggeration = it < options.ExaggerationIterations ? options.Exaggeration : 1;
             var sq = y.Squared().sum(1, keepdim: true);
             // num_ij = 1 / (1 + |y_i − y_j|²), q = num / Σnum; gradient_i = 4 Σ_j (p_ij − q_ij) num_ij (y_i − y_j).
-            var num = y.matmul(y.t()).mul_(S(-2)).add_(sq).add_(sq.t()).add_(S(1), S(1)).reciprocal_().masked_fill_(eye, S(0));
+            var num = y.matmul(y.t()).mul_(S(-2)).add_(sq, KeptScalars.One).add_(sq.t(), KeptScalars.One).add_(S(1), S(1)).reciprocal_().masked_fill_(eye, S(0));
             var total = num.sum();
             var w = num.mul(p).mul_(S(exaggeration)).sub_(num.mul_(num).div_(total));
             var grad = (w.sum(1, keepdim: true) * y - w.matmul(y)).mul_(S(4));
@@ -49,7 +49,7 @@ public static class Tsne
             var same = grad.sign().eq(velocity.sign());
             gains.copy_(where(same, gains.mul(S(0.8)), gains.add(S(0.2), S(1))).clamp_min_(S(0.01)));
             velocity.mul_(S(momentum)).sub_(gains.mul(grad).mul_(S(lr)));
-            y.add_(velocity);
+            y.add_(velocity, KeptScalars.One);
             y.sub_(y.mean([0], keepdim: true));
         }
         return y.MoveToOuterDisposeScope();
@@ -61,7 +61,7 @@ public static class Tsne
         using var scope = NewDisposeScope();
         long n = data.shape[0];
         var sq = data.Squared().sum(1, keepdim: true);
-        var d = (sq + sq.t() - data.matmul(data.t()) * KeptScalars.Of(2)).clamp_min_(KeptScalars.Of(0));
+        var d = (sq.add(sq.t(), KeptScalars.One) - data.matmul(data.t()) * KeptScalars.Of(2)).clamp_min_(KeptScalars.Of(0));
         // Scale-free search: bisect the precision β per point on log-space brackets.
         var lo = full([n, 1], KeptScalars.Of(1e-20), dtype: ScalarType.Float64);
         var hi = full([n, 1], KeptScalars.Of(1e20), dtype: ScalarType.Float64);
@@ -77,7 +77,7 @@ public static class Tsne
             var k = shifted.mul(beta).neg_().exp_().masked_fill_(eye, KeptScalars.Of(0.0));
             var sum = k.sum(1, keepdim: true).clamp_min_(KeptScalars.Of(1e-300));
             var next = k.div_(sum);
-            var entropy = sum.log() + beta * (next * shifted).sum(1, keepdim: true);
+            var entropy = sum.log().add(beta * (next * shifted).sum(1, keepdim: true), KeptScalars.One);
             var tooFlat = entropy.gt(KeptScalars.Of(target));   // entropy too high → raise β
             lo.copy_(where(tooFlat, beta, lo));
             hi.copy_(where(tooFlat, hi, beta));
@@ -85,7 +85,7 @@ public static class Tsne
             cond.Dispose();
             cond = next.MoveToOuterDisposeScope();
         }
-        var p = (cond + cond.t()) / KeptScalars.Of(2.0 * n);
+        var p = cond.add(cond.t(), KeptScalars.One) / KeptScalars.Of(2.0 * n);
         return p.clamp_min_(KeptScalars.Of(1e-12)).MoveToOuterDisposeScope();
     }
 }

@@ -74,7 +74,7 @@ public sealed class GenerativeCircuit
             var centred = zc.sub(mean);
             var cov = centred.t().matmul(centred).div(KeptScalars.Of(zc.shape[0] - 1));
             // A small ridge keeps the factor defined when a class's latents span fewer than d directions.
-            cov = cov.add(eye(d, dtype: ScalarType.Float64).mul(cov.diagonal().mean().mul(KeptScalars.Of(1e-4)).add(KeptScalars.Of(1e-12))));
+            cov = cov.add(eye(d, dtype: ScalarType.Float64).mul(cov.diagonal().mean().mul(KeptScalars.Of(1e-4)).add(KeptScalars.Of(1e-12), KeptScalars.One)), KeptScalars.One);
             means.Add(mean);
             factors.Add(linalg.cholesky(cov));
         }
@@ -124,7 +124,7 @@ public sealed class LatentPrior(Tensor means, Tensor factors) : IDisposable
         using var scope = NewDisposeScope();
         var index = tensor(classes.Select(c => (long)c).ToArray());
         var eps = randn([classes.Length, Means.shape[1], 1], generator: random);
-        return Means.index_select(0, index).add(Factors.index_select(0, index).matmul(eps).squeeze(2)).MoveToOuterDisposeScope();
+        return Means.index_select(0, index).add(Factors.index_select(0, index).matmul(eps).squeeze(2), KeptScalars.One).MoveToOuterDisposeScope();
     }
 
     public void Dispose()

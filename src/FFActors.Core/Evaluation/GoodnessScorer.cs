@@ -1,3 +1,4 @@
+using FFActors.Core.Platform;
 using FFActors.Core.Data;
 using FFActors.Core.Training;
 using static TorchSharp.torch;
@@ -21,7 +22,7 @@ public static class GoodnessScorer
             using var scope = NewDisposeScope();
             var acts = net.Activities(x, deepest);
             var sum = zeros([x.shape[0], overlay.Classes], device: x.device);
-            foreach (int l in layers) sum = sum + net.Layers[l].Score(acts[l]);
+            foreach (int l in layers) sum = sum.add(net.Layers[l].Score(acts[l]), KeptScalars.One);
             return sum.MoveToOuterDisposeScope();
         }
         var columns = new Tensor[overlay.Classes];
@@ -32,12 +33,12 @@ public static class GoodnessScorer
             if (net.Layers[0].Spec.TopDown is { } schedule)
             {
                 // Every layer iterates with the layer above; each score layer's goodness summed over the scored iterations.
-                foreach (var g in TopDownIterations.Score(net.Layers, schedule, overlay.Apply(x, c), layers)) total = total + g;
+                foreach (var g in TopDownIterations.Score(net.Layers, schedule, overlay.Apply(x, c), layers)) total = total.add(g, KeptScalars.One);
             }
             else
             {
                 var acts = net.Activities(overlay.Apply(x, c), deepest);
-                foreach (int l in layers) total = total + net.Layers[l].Score(acts[l]);
+                foreach (int l in layers) total = total.add(net.Layers[l].Score(acts[l]), KeptScalars.One);
             }
             columns[c] = total.MoveToOuterDisposeScope();
         }

@@ -105,7 +105,7 @@ public static class DenseStep
             // Without the peer term d is already 0 wherever h = 0 (ReLU), so only that term needs the mask.
             long peerEnd = Math.Min(length, peerRows - start);
             if (peer is not null && peerEnd > 0)
-                d.narrow(0, 0, peerEnd).add_(peer).mul_(hBlock.narrow(0, 0, peerEnd).gt(KeptScalars.Of(0.0)));
+                d.narrow(0, 0, peerEnd).add_(peer, KeptScalars.One).mul_(hBlock.narrow(0, 0, peerEnd).gt(KeptScalars.Of(0.0)));
             partB[k].copy_(d.sum([0]));
             // ∂L/∂W = ∂L/∂zᵀ·x̂ with x̂ = r ⊙ u: scale the rows of ∂L/∂z instead of u.
             if (r is not null) d.mul_(r.narrow(0, start, length).unsqueeze(1));
@@ -126,8 +126,8 @@ public static class DenseStep
         });
         for (int k = 1; k < count; k++)
         {
-            gw.add_(partW[k]);
-            gb.add_(partB[k]);
+            gw.add_(partW[k], KeptScalars.One);
+            gb.add_(partB[k], KeptScalars.One);
         }
     }
 

@@ -52,7 +52,7 @@ public abstract class ContextLayer : FFLayer
         var pos = Split(Module.forward(input.Positive));
         var neg = Split(Module.forward(input.Negative));
         var loss = StepLoss(input, pos, neg);
-        if (PeerNorm > 0) loss = loss + PeerTerm(pos.Units);
+        if (PeerNorm > 0) loss = loss.add(PeerTerm(pos.Units), KeptScalars.One);
         var stats = StatsOf(loss.detach(), pos.Goodness.detach().mean(), neg.Goodness.detach().mean(),
             Separation(pos.Goodness.detach(), neg.Goodness.detach()), DeadUnits(pos.Units));
         return new PendingStep(new LayerOutput(pos.Output.detach(), neg.Output.detach()), stats, loss);
@@ -79,7 +79,7 @@ public abstract class ContextLayer : FFLayer
     Tensor PeerTerm(Tensor units)
     {
         long width = units.shape[1];
-        var mean = State.narrow(0, Classes, width).mul(KeptScalars.Of(0.9)) + units.mean([0]).mul(KeptScalars.Of(0.1));
+        var mean = State.narrow(0, Classes, width).mul(KeptScalars.Of(0.9)).add(units.mean([0]).mul(KeptScalars.Of(0.1)), KeptScalars.One);
         var term = (mean.mean() - mean).Squared().mean().mul(KeptScalars.Of(PeerNorm));
         SetState(cat([State.narrow(0, 0, Classes), mean.detach()]));
         return term;

@@ -75,7 +75,7 @@ public sealed class AdversarialNegatives : INegativeStrategy
         Tensor Project(Tensor delta)
         {
             delta = delta.clamp(KeptScalars.Of(-Epsilon), KeptScalars.Of(Epsilon));
-            if (ClipToDataRange) delta = (x0 + delta).clamp(lo, hi) - x0;
+            if (ClipToDataRange) delta = x0.add(delta, KeptScalars.One).clamp(lo, hi) - x0;
             return delta * free;
         }
 
@@ -86,7 +86,7 @@ public sealed class AdversarialNegatives : INegativeStrategy
         var bestGoodness = full([x0.shape[0]], KeptScalars.Of(double.NegativeInfinity), dtype: ScalarType.Float32, device: x0.device);
         for (int t = 0; ; t++)
         {
-            var x = (x0 + delta).detach().requires_grad_(true);
+            var x = x0.add(delta, KeptScalars.One).detach().requires_grad_(true);
             var g = model.Goodness(x);
             var gd = g.detach().to(ScalarType.Float32);
             var better = gd > bestGoodness;
@@ -94,7 +94,7 @@ public sealed class AdversarialNegatives : INegativeStrategy
             bestGoodness = where(better, gd, bestGoodness);
             if (t == Steps) break;
             var gradient = torch.autograd.grad([g.sum()], [x])[0];
-            delta = Project(delta + gradient.sign().mul(KeptScalars.Of(Step)));
+            delta = Project(delta.add(gradient.sign().mul(KeptScalars.Of(Step)), KeptScalars.One));
         }
         return best.detach().MoveToOuterDisposeScope();
     }

@@ -50,11 +50,11 @@ public sealed class GaussianNoiseNegatives : INegativeStrategy
         if (Matched)
         {
             var (std, mean) = std_mean(x, [0L], unbiased: false, keepdim: true);
-            image = mean + std * noise;
+            image = mean.add(std * noise, KeptScalars.One);
         }
         else
         {
-            image = x + KeptScalars.Of(Std) * noise;
+            image = x.add(KeptScalars.Of(Std) * noise, KeptScalars.One);
         }
         var negatives = LabelFree
             ? overlay.Neutral(image)

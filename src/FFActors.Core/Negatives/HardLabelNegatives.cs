@@ -54,6 +54,6 @@ public sealed class HardLabelNegatives : INegativeStrategy
         var logits = (scores.to(ScalarType.Float64) / KeptScalars.Of(temperature)).masked_fill(isTrue, KeptScalars.Of(double.NegativeInfinity));
         var u = rand(scores.shape, dtype: ScalarType.Float64, generator: generator, device: scores.device).clamp(KeptScalars.Of(1e-300), KeptScalars.Of(1 - 1e-16));
         var gumbel = u.log().neg().log().neg();
-        return (logits + gumbel).argmax(1).MoveToOuterDisposeScope();
+        return logits.add(gumbel, KeptScalars.One).argmax(1).MoveToOuterDisposeScope();
     }
 }

@@ -50,7 +50,7 @@ public sealed class HintonHybridNegatives : INegativeStrategy
         if (!valid.all().item<bool>())
             partner = where(valid, partner, Sampling.OtherRows(x.shape[0], generator, x.device));
         var mask = Masks(x.shape[0], x.shape[1], generator, x.device).to(x.dtype);
-        var negatives = overlay.Neutral(mask * x + mask.neg().add_(KeptScalars.One, KeptScalars.One) * x.index_select(0, partner));
+        var negatives = overlay.Neutral((mask * x).add(mask.neg().add_(KeptScalars.One, KeptScalars.One) * x.index_select(0, partner), KeptScalars.One));
         return (negatives.MoveToOuterDisposeScope(), partner.MoveToOuterDisposeScope(), mask.MoveToOuterDisposeScope());
     }
 

@@ -50,7 +50,7 @@ public sealed class HybridMixNegatives : INegativeStrategy
             partner = where(valid, partner, Sampling.OtherRows(x.shape[0], generator, x.device));
         var alpha = Sampling.UniformIn(x.shape[0], AlphaMin, AlphaMax, generator, x.device).to(x.dtype);
         var a = alpha.unsqueeze(1);
-        var mix = a * x + (KeptScalars.Of(1) - a) * x.index_select(0, partner);
+        var mix = (a * x).add((KeptScalars.Of(1) - a) * x.index_select(0, partner), KeptScalars.One);
         var negatives = LabelFree
             ? overlay.Neutral(mix)
             : pinned.Apply(mix, Sampling.LabelsExcluding(batch.Labels, batch.Labels.index_select(0, partner), overlay.Classes, generator));

@@ -106,7 +106,7 @@ public sealed class LearnedGeneratorNegatives : INegativeStrategy, IDisposable
         var loss = wrong.mean().neg();
         if (KeepClass == 0) return loss;
         var own = model.Goodness(WithSlotsOf(made, truth)).to(ScalarType.Float32);
-        return loss + nn.functional.softplus(wrong - own).mean().mul(KeptScalars.Of(KeepClass));
+        return loss.add(nn.functional.softplus(wrong - own).mean().mul(KeptScalars.Of(KeepClass)), KeptScalars.One);
     }
 
     /// <summary>
@@ -116,9 +116,9 @@ public sealed class LearnedGeneratorNegatives : INegativeStrategy, IDisposable
     public Tensor Make(Tensor start)
     {
         var p = parameters ?? throw new InvalidOperationException("learned-generator: the generator is built at the first batch");
-        var hidden = nn.functional.relu(start.matmul(p[0]) + p[1]);
-        var delta = (hidden.matmul(p[2]) + p[3]).tanh().mul(KeptScalars.Of(Epsilon));
-        var x = start + delta;
+        var hidden = nn.functional.relu(start.matmul(p[0]).add(p[1], KeptScalars.One));
+        var delta = hidden.matmul(p[2]).add(p[3], KeptScalars.One).tanh().mul(KeptScalars.Of(Epsilon));
+        var x = start.add(delta, KeptScalars.One);
         if (ClipToDataRange)
         {
             // The pixels' range of the batch (label slots excluded), as the adversarial strategy clips.
@@ -139,7 +139,7 @@ public sealed class LearnedGeneratorNegatives : INegativeStrategy, IDisposable
     {
         var free = ones([1, x.shape[1]], dtype: x.dtype, device: x.device);
         free.narrow(1, 0, overlay.Classes).zero_();
-        return x * free + slots * (KeptScalars.One - free);
+        return (x * free).add(slots * (KeptScalars.One - free), KeptScalars.One);
     }
 
     /// <summary>One Adam step (PyTorch's defaults: β = (0.9, 0.999), ε = 1e-8, bias-corrected) on the generator's weights.</summary>
@@ -156,7 +156,7 @@ public sealed class LearnedGeneratorNegatives : INegativeStrategy, IDisposable
             var g = gradients[i];
             firstMoments![i].mul_(KeptScalars.Of(Beta1)).add_(g, KeptScalars.Of(1 - Beta1));
             secondMoments![i].mul_(KeptScalars.Of(Beta2)).addcmul_(g, g, KeptScalars.Of(1 - Beta2));
-            var denominator = (secondMoments[i] / c2).sqrt_().add_(KeptScalars.Of(AdamEpsilon));
+            var denominator = (secondMoments[i] / c2).sqrt_().add_(KeptScalars.Of(AdamEpsilon), KeptScalars.One);
             parameters[i].addcdiv_(firstMoments[i], denominator, rate);
         }
     }

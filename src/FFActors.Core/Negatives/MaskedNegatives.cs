@@ -99,14 +99,14 @@ public sealed class MaskedNegatives : INegativeStrategy
         var area = f * KeptScalars.Of((double)h * w);
         var bh = area.sqrt().round().clamp(KeptScalars.Of(1), KeptScalars.Of(h));
         var bw = (area / bh).round().clamp(KeptScalars.Of(1), KeptScalars.Of(w));
-        var top = Sampling.UniformBelow((KeptScalars.Of(h) - bh + KeptScalars.Of(1)).to(ScalarType.Int64), generator);
-        var left = Sampling.UniformBelow((KeptScalars.Of(w) - bw + KeptScalars.Of(1)).to(ScalarType.Int64), generator);
+        var top = Sampling.UniformBelow((KeptScalars.Of(h) - bh).add(KeptScalars.Of(1), KeptScalars.One).to(ScalarType.Int64), generator);
+        var left = Sampling.UniformBelow((KeptScalars.Of(w) - bw).add(KeptScalars.Of(1), KeptScalars.One).to(ScalarType.Int64), generator);
         var r = arange(KeptScalars.Of(h), dtype: ScalarType.Int64, device: device).reshape(1, h, 1);
         var c = arange(KeptScalars.Of(w), dtype: ScalarType.Int64, device: device).reshape(1, 1, w);
         var bhl = bh.to(ScalarType.Int64);
         var bwl = bw.to(ScalarType.Int64);
-        var inRows = (r >= top.reshape(-1, 1, 1)) & (r < (top + bhl).reshape(-1, 1, 1));
-        var inCols = (c >= left.reshape(-1, 1, 1)) & (c < (left + bwl).reshape(-1, 1, 1));
+        var inRows = (r >= top.reshape(-1, 1, 1)) & (r < top.add(bhl, KeptScalars.One).reshape(-1, 1, 1));
+        var inCols = (c >= left.reshape(-1, 1, 1)) & (c < left.add(bwl, KeptScalars.One).reshape(-1, 1, 1));
         return (inRows & inCols).to(ScalarType.Float32).reshape(rows, features).MoveToOuterDisposeScope();
     }
 }

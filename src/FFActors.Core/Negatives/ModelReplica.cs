@@ -1,3 +1,4 @@
+using FFActors.Core.Platform;
 using FFActors.Core.Layers;
 using FFActors.Core.Objectives;
 using FFActors.Core.Training;
@@ -76,7 +77,7 @@ public sealed class ModelReplica : INegativeModel, IDisposable
             h = layers[l].forward(h);
             if (Array.IndexOf(scored, l) < 0) continue;
             var g = objectives[l].GoodnessOf(h);
-            total = total is null ? g : total + g;
+            total = total is null ? g : total.add(g, KeptScalars.One);
         }
         return total!;
     }

@@ -1,3 +1,4 @@
+using FFActors.Core.Platform;
 using FFActors.Core.Training;
 using static TorchSharp.torch;
 
@@ -41,7 +42,7 @@ public sealed class NetworkView : INegativeModel
             h = net.Layers[l].Module.forward(h);
             if (Array.IndexOf(layers, l) < 0) continue;
             var g = net.Layers[l].Score(h);
-            total = total is null ? g : total + g;
+            total = total is null ? g : total.add(g, KeptScalars.One);
         }
         return total!;
     }

@@ -32,7 +32,7 @@ public static class Sampling
     public static Tensor UniformIn(long rows, double lo, double hi, Generator generator, Device device)
     {
         var u = rand([rows], generator: generator, device: device);
-        return lo == hi ? u.zero_().add_(KeptScalars.Of(lo)) : u.mul_(KeptScalars.Of(hi - lo)).add_(KeptScalars.Of(lo));
+        return lo == hi ? u.zero_().add_(KeptScalars.Of(lo), KeptScalars.One) : u.mul_(KeptScalars.Of(hi - lo)).add_(KeptScalars.Of(lo), KeptScalars.One);
     }
 
     /// <summary>
@@ -47,8 +47,8 @@ public static class Sampling
         var hi = maximum(a, b);
         var distinct = lo.ne(hi);
         var k = UniformBelow(KeptScalars.Of(classes - 1) - distinct.to(ScalarType.Int64), generator);
-        var l = k + k.ge(lo).to(ScalarType.Int64);
-        l = l + (l.ge(hi) & distinct).to(ScalarType.Int64);
+        var l = k.add(k.ge(lo).to(ScalarType.Int64), KeptScalars.One);
+        l = l.add((l.ge(hi) & distinct).to(ScalarType.Int64), KeptScalars.One);
         return l.MoveToOuterDisposeScope();
     }
 
@@ -59,7 +59,7 @@ public static class Sampling
         using var scope = NewDisposeScope();
         var i = arange(KeptScalars.Of(rows), dtype: ScalarType.Int64, device: device);
         var k = UniformBelow(full([rows], KeptScalars.Of(rows - 1), dtype: ScalarType.Int64, device: device), generator);
-        return (k + k.ge(i).to(ScalarType.Int64)).MoveToOuterDisposeScope();
+        return k.add(k.ge(i).to(ScalarType.Int64), KeptScalars.One).MoveToOuterDisposeScope();
     }
 
     /// <summary>
@@ -77,7 +77,7 @@ public static class Sampling
         var others = KeptScalars.Of(b) - n;
         var valid = others.gt(KeptScalars.Of(0));
         var k = UniformBelow(others.clamp_min(KeptScalars.Of(1)), generator);
-        var pos = (k + k.ge(s).to(ScalarType.Int64) * n).clamp_max(KeptScalars.Of(b - 1));
+        var pos = k.add(k.ge(s).to(ScalarType.Int64) * n, KeptScalars.One).clamp_max(KeptScalars.Of(b - 1));
         var self = arange(KeptScalars.Of(b), dtype: ScalarType.Int64, device: labels.device);
         var partner = where(valid, order.index_select(0, pos), self);
         return (partner.MoveToOuterDisposeScope(), valid.MoveToOuterDisposeScope());
@@ -98,7 +98,7 @@ public static class Sampling
         var others = n - KeptScalars.Of(1);
         var valid = others.gt(KeptScalars.Of(0));
         var k = UniformBelow(others.clamp_min(KeptScalars.Of(1)), generator);
-        var pos = (s + k + k.ge(within).to(ScalarType.Int64)).clamp_max(KeptScalars.Of(b - 1));
+        var pos = s.add(k, KeptScalars.One).add(k.ge(within).to(ScalarType.Int64), KeptScalars.One).clamp_max(KeptScalars.Of(b - 1));
         var self = arange(KeptScalars.Of(b), dtype: ScalarType.Int64, device: labels.device);
         var partner = where(valid, order.index_select(0, pos), self);
         return (partner.MoveToOuterDisposeScope(), valid.MoveToOuterDisposeScope());
@@ -112,7 +112,7 @@ public static class Sampling
     {
         long b = labels.shape[0];
         var index = arange(KeptScalars.Of(b), dtype: ScalarType.Int64, device: labels.device);
-        var order = (labels * KeptScalars.Of(b) + index).argsort();
+        var order = (labels * KeptScalars.Of(b)).add(index, KeptScalars.One).argsort();
         var count = labels.bincount(null, classes);
         var start = count.cumsum(0) - count;
         var rank = zeros_like(index).scatter_(0, order, index);

@@ -19,6 +19,6 @@ public sealed class WrongLabelNegatives(LabelOverlay overlay) : INegativeStrateg
     public static Tensor SampleWrongLabels(Tensor labels, int classes, Generator generator)
     {
         using var shift = randint(1, classes, labels.shape, generator: generator, dtype: ScalarType.Int64, device: labels.device);
-        return (labels + shift).remainder_(KeptScalars.Of((long)classes));
+        return labels.add(shift, KeptScalars.One).remainder_(KeptScalars.Of((long)classes));
     }
 }

@@ -35,7 +35,7 @@ public sealed record Objective(GoodnessKind Goodness, double Threshold, LossKind
         return Loss switch
         {
             LossKind.Softplus => nn.functional.softplus(cat([-logitPos, logitNeg])).mean(),
-            LossKind.Logistic => nn.functional.softplus(-logitPos).mean() + nn.functional.softplus(logitNeg).mean(),
+            LossKind.Logistic => nn.functional.softplus(-logitPos).mean().add(nn.functional.softplus(logitNeg).mean(), KeptScalars.One),
             LossKind.SymBa => SymBa(logitPos, logitNeg),
             _ => throw new ArgumentOutOfRangeException(nameof(Loss)),
         };
@@ -44,7 +44,7 @@ public sealed record Objective(GoodnessKind Goodness, double Threshold, LossKind
     /// <summary>The cumulative logit (g + s·γ)/D − θ (D = 1 unless depth-scaled; γ absent = 0).</summary>
     public Tensor Cumulative(Tensor g, Tensor? collab)
     {
-        var sum = collab is null ? g : g + collab;
+        var sum = collab is null ? g : g.add(collab, KeptScalars.One);
         if (collab is not null && CumulativeDivisor != 1.0) sum = sum.div(KeptScalars.Of(CumulativeDivisor));
         return sum.sub(KeptScalars.Of(Threshold));
     }
@@ -75,7 +75,7 @@ public sealed record Objective(GoodnessKind Goodness, double Threshold, LossKind
         return Loss switch
         {
             LossKind.Softplus => WeightedMean(nn.functional.softplus(cat([-ownPos, ownNeg])), cat([wPos, wNeg])),
-            LossKind.Logistic => WeightedMean(nn.functional.softplus(-ownPos), wPos) + WeightedMean(nn.functional.softplus(ownNeg), wNeg),
+            LossKind.Logistic => WeightedMean(nn.functional.softplus(-ownPos), wPos).add(WeightedMean(nn.functional.softplus(ownNeg), wNeg), KeptScalars.One),
             LossKind.SymBa => WeightedMean(nn.functional.softplus(ownPos.sub(ownNeg).mul(KeptScalars.Of(-Alpha))), wPos),
             _ => throw new ArgumentOutOfRangeException(nameof(Loss)),
         };

@@ -34,7 +34,7 @@ public static class Collaboration
         {
             var sum = zeros_like(goodness[0]);
             for (int k = 0; k < layers; k++)
-                if (Contributes(options.Mode, l, k)) sum = sum + goodness[k];
+                if (Contributes(options.Mode, l, k)) sum = sum.add(goodness[k], KeptScalars.One);
             rows[l] = sum.mul(KeptScalars.Of(options.Scale));
         }
         return stack(rows).MoveToOuterDisposeScope();

@@ -1,3 +1,4 @@
+using FFActors.Core.Platform;
 using FFActors.Core.Layers;
 using static TorchSharp.torch;
 
@@ -32,7 +33,7 @@ public static class TopDownIterations
     {
         if (!schedule.Scored(t)) return sum;
         var g = layer.Score(state);
-        return sum is null ? g : sum + g;
+        return sum is null ? g : sum.add(g, KeptScalars.One);
     }
 
     /// <summary>

@@ -45,9 +45,9 @@ public class BaselineTests
 
         // By hand from the module's own weights: h0 = relu(x W0ᵀ + b0), h1 = relu(h0 W1ᵀ + b1), each row over (‖h‖ + 1e-4).
         var p = mlp.named_parameters().ToDictionary(n => n.name, n => n.parameter.detach());
-        var h0 = nn.functional.relu(x.matmul(p["hidden.0.weight"].t()) + p["hidden.0.bias"]);
-        var h1 = nn.functional.relu(h0.matmul(p["hidden.1.weight"].t()) + p["hidden.1.bias"]);
-        Tensor Unit(Tensor h) => h / (h.square().sum(1, keepdim: true).sqrt() + KeptScalars.Of(1e-4));
+        var h0 = nn.functional.relu(x.matmul(p["hidden.0.weight"].t()).add(p["hidden.0.bias"], KeptScalars.One));
+        var h1 = nn.functional.relu(h0.matmul(p["hidden.1.weight"].t()).add(p["hidden.1.bias"], KeptScalars.One));
+        Tensor Unit(Tensor h) => h / h.square().sum(1, keepdim: true).sqrt().add(KeptScalars.Of(1e-4), KeptScalars.One);
         Assert.True(f.allclose(cat([Unit(h0), Unit(h1)], 1), rtol: 1e-5, atol: 1e-6), "features are not the normalised hidden activities");
         // Every row carries activity (an all-zero feature row would also have a norm below 1).
         var norms = Floats(f.narrow(1, 8, 6).square().sum(1).sqrt());
@@ -82,7 +82,7 @@ public class BaselineTests
         {
             var centre = zeros(1, 10);
             centre[0, c * 3] = tensor(8f);
-            parts.Add(randn(perClass, 10, generator: g) + centre);
+            parts.Add(randn(perClass, 10, generator: g).add(centre, KeptScalars.One));
             labels.AddRange(Enumerable.Repeat(c, perClass));
         }
         return (cat(parts, 0), labels.ToArray());

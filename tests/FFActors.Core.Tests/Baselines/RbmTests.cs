@@ -110,7 +110,7 @@ public class RbmTests(Xunit.Abstractions.ITestOutputHelper output)
             var hs = AllStates(H);
             var vv = v.repeat_interleave(hs.shape[0], 0);
             var hh = hs.repeat(v.shape[0], 1);
-            var negE = vv.matmul(a).add(hh.matmul(b)).add(vv.matmul(w).mul(hh).sum([1]));
+            var negE = vv.matmul(a).add(hh.matmul(b), KeptScalars.One).add(vv.matmul(w).mul(hh).sum([1]), KeptScalars.One);
             return negE.reshape(v.shape[0], hs.shape[0]).logsumexp(1);
         }
         var logZ = LogSumOverH(AllStates(V)).logsumexp(0);

@@ -77,7 +77,7 @@ public class ImageStrategyTests
         using var init = new Generator(5);
         var scale = linspace(0.1, 3, features).unsqueeze(0);
         var offset = linspace(-1, 2, features).unsqueeze(0);
-        var x = randn([rows, features], generator: init) * scale + offset;
+        var x = (randn([rows, features], generator: init) * scale).add(offset, KeptScalars.One);
         var y = (arange(KeptScalars.Of(rows), dtype: ScalarType.Int64)).remainder(KeptScalars.Of(Classes));
         var s = (GaussianNoiseNegatives)NegativeStrategies.Create("gaussian-noise-matched", Overlay);
         Assert.True(s.Matched);

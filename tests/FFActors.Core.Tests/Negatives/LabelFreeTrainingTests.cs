@@ -42,7 +42,7 @@ public class LabelFreeTrainingTests(ITestOutputHelper log)
         var x = data.Train.Images;
         var y = data.Train.Labels;
         var (pos, neg) = builder.Build(x, y);
-        var (posShifted, _) = builder.Build(x, (y + KeptScalars.Of(1)).remainder(KeptScalars.Of(10)));
+        var (posShifted, _) = builder.Build(x, y.add(KeptScalars.Of(1), KeptScalars.One).remainder(KeptScalars.Of(10)));
         // The positives do not depend on the labels at all, and every label slot holds the neutral value.
         Assert.True(Tensors.Same(pos, posShifted));
         int width = (int)x.shape[1];

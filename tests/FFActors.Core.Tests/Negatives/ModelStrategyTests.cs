@@ -241,7 +241,7 @@ public class ModelStrategyTests
         var (b0, yb) = MakeData(rows, Features, 13);
         var a = WithIds(a0);
         var b = WithIds(b0);
-        b.narrow(1, Classes, 1).add_(KeptScalars.Of(rows)); // ids 30..59 for the second batch
+        b.narrow(1, Classes, 1).add_(KeptScalars.Of(rows), KeptScalars.One); // ids 30..59 for the second batch
         // Make the first batch's images far more confusing than the second's.
         var table = RandomTable(2 * rows, 4);
         for (int i = 0; i < rows; i++) for (int c = 0; c < Classes; c++) table[i, c] += 10;

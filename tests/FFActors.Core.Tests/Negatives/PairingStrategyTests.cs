@@ -152,7 +152,7 @@ public class PairingStrategyTests
         }
         // The image part is exactly the blend.
         var au = alphas.unsqueeze(1);
-        var expected = au * x + (KeptScalars.Of(1) - au) * x.index_select(0, partners);
+        var expected = (au * x).add((KeptScalars.Of(1) - au) * x.index_select(0, partners), KeptScalars.One);
         var image = neg.narrow(1, Classes, Features - Classes);
         Assert.True(image.allclose(expected.narrow(1, Classes, Features - Classes), rtol: 0, atol: 1e-6));
     }

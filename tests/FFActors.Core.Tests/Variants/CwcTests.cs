@@ -60,7 +60,7 @@ public class CwcTests
         var x = randn(2, 20, 6, 6, generator: gen);
         var before = block.forward(x);
         var y = x.clone();
-        y.narrow(1, 4, 2).add_(KeptScalars.Of(5.0)); // input channels of group 2 only
+        y.narrow(1, 4, 2).add_(KeptScalars.Of(5.0), KeptScalars.One); // input channels of group 2 only
         var after = block.forward(y);
         var changed = after.sub(before).abs().amax([0, 2, 3]).gt(KeptScalars.Of(1e-6));
         Assert.Equal(Enumerable.Range(0, 40).Select(c => c / 4 == 2), changed.data<bool>().ToArray());

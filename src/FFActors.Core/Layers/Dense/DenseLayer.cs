@@ -52,8 +52,8 @@ public sealed class DenseLayer : FFLayer
         {
             // Hinton's peer normalisation (as in loeweX): keep every unit's running mean activity
             // near the layer's average so no unit is always off or always on.
-            var mean = State.mul(KeptScalars.Of(0.9)) + batchMean.mul(KeptScalars.Of(0.1));
-            loss = loss + (mean.mean() - mean).Squared().mean().mul(KeptScalars.Of(Spec.PeerNorm));
+            var mean = State.mul(KeptScalars.Of(0.9)).add(batchMean.mul(KeptScalars.Of(0.1)), KeptScalars.One);
+            loss = loss.add((mean.mean() - mean).Squared().mean().mul(KeptScalars.Of(Spec.PeerNorm)), KeptScalars.One);
             SetState(mean.detach());
         }
         var stats = StatsOf(loss.detach(), f.GoodPos.detach().mean(), f.GoodNeg.detach().mean(),

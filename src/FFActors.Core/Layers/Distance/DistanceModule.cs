@@ -45,7 +45,7 @@ public sealed class DistanceModule : nn.Module<Tensor, Tensor>
     {
         var hh = h.Squared().sum([1], keepdim: true);
         var cc = centres.Squared().sum([1]).unsqueeze(0);
-        var squared = hh.add(cc).sub(h.matmul(centres.t()).mul(KeptScalars.Of(2.0))).clamp_min(KeptScalars.Of(0));
+        var squared = hh.add(cc, KeptScalars.One).sub(h.matmul(centres.t()).mul(KeptScalars.Of(2.0))).clamp_min(KeptScalars.Of(0));
         return squared.mul(KeptScalars.Of(-scale / h.shape[1]));
     }
 
@@ -57,6 +57,6 @@ public sealed class DistanceModule : nn.Module<Tensor, Tensor>
     public static Tensor MarginLoss(Tensor scores, Tensor labels, double margin)
     {
         var wrong = ones_like(scores).scatter(1, labels.unsqueeze(1), zeros_like(scores));
-        return nn.functional.cross_entropy(scores.add(wrong.mul(KeptScalars.Of(margin))), labels);
+        return nn.functional.cross_entropy(scores.add(wrong.mul(KeptScalars.Of(margin)), KeptScalars.One), labels);
     }
 }

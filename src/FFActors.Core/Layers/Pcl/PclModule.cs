@@ -61,11 +61,11 @@ public sealed class PclModule : nn.Module<Tensor, Tensor>
         {
             error = miss.mean([1]);
             var surprise = error.mul(KeptScalars.Of(10.0)).sub(KeptScalars.Of(5.0)).sigmoid();
-            gate = surprise.neg().add(KeptScalars.One).mul(KeptScalars.Of(-Options.SurpriseScale)).add(KeptScalars.One);
+            gate = surprise.neg().add(KeptScalars.One, KeptScalars.One).mul(KeptScalars.Of(-Options.SurpriseScale)).add(KeptScalars.One, KeptScalars.One);
         }
         else
         {
-            error = miss.sum([1]).div(target.Squared().sum([1]).add(KeptScalars.Of(1e-8)));
+            error = miss.sum([1]).div(target.Squared().sum([1]).add(KeptScalars.Of(1e-8), KeptScalars.One));
             using var _ = no_grad();
             gate = error.div(meanError).sub(KeptScalars.One).mul(KeptScalars.Of(Options.Sharpness)).sigmoid().mul(KeptScalars.Of(2.0));
         }

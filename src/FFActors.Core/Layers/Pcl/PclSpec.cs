@@ -54,16 +54,16 @@ public sealed class PclLayer(PclSpec spec, long seed, Device device) : FFLayer(s
         var neg = Parts.Pass(input.Negative);
         var gPos = GoodnessOf(pos);
         var gNeg = GoodnessOf(neg);
-        var reconstruction = pos.Error.mean().add(neg.Error.mean()).div(KeptScalars.Of(2.0));
+        var reconstruction = pos.Error.mean().add(neg.Error.mean(), KeptScalars.One).div(KeptScalars.Of(2.0));
         var ff = Spec.Pcl.Formulation == PclFormulation.Seed
             ? Objective.LossOf(gPos, gNeg, input.CollabPositive, input.CollabNegative)
             : SurpriseWeightedLoss(gPos, gNeg, pos.Gate);
-        var loss = ff + reconstruction.mul(KeptScalars.Of(Spec.Pcl.Alpha));
+        var loss = ff.add(reconstruction.mul(KeptScalars.Of(Spec.Pcl.Alpha)), KeptScalars.One);
         if (learning && Spec.Pcl.Formulation == PclFormulation.Corrected)
             using (no_grad())
             {
                 double m = Spec.Pcl.ErrorMomentum;
-                Parts.MeanError.copy_(Parts.MeanError.mul(KeptScalars.Of(m)).add(pos.Error.detach().mean().mul(KeptScalars.Of(1 - m))));
+                Parts.MeanError.copy_(Parts.MeanError.mul(KeptScalars.Of(m)).add(pos.Error.detach().mean().mul(KeptScalars.Of(1 - m)), KeptScalars.One));
             }
         var sPos = Objective.GoodnessOf(pos.Output.detach());
         var sNeg = Objective.GoodnessOf(neg.Output.detach());

@@ -53,11 +53,11 @@ public sealed class PffModule : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor x) => encoder.forward(x);
 
     /// <summary>The unit-length direction of a batch of activities or predictions (rows), the generators' common currency.</summary>
-    public static Tensor Direction(Tensor h) => h.div(h.RowNorms().add(KeptScalars.Of(1e-8)).unsqueeze(1));
+    public static Tensor Direction(Tensor h) => h.div(h.RowNorms().add(KeptScalars.Of(1e-8), KeptScalars.One).unsqueeze(1));
 
     /// <summary>ReLU forward, identity backward: the reference's ReLU, whose derivative it takes as 1 everywhere, so that a
     /// prediction stuck below zero where its target is positive still learns.</summary>
-    public static Tensor StraightThroughRelu(Tensor pre) => pre.add(pre.relu().sub(pre).detach());
+    public static Tensor StraightThroughRelu(Tensor pre) => pre.add(pre.relu().sub(pre).detach(), KeptScalars.One);
 
     /// <summary>What the generator must predict of the layer's input x: x itself on layer 0, its direction above.</summary>
     public Tensor InputTarget(Tensor x) => Bottom ? x : Direction(x);
@@ -85,13 +85,13 @@ public sealed class PffModule : nn.Module<Tensor, Tensor>
         var c = LatentOrThrow.bias!;
         double lambda = Options.LatentDecay, beta = Options.InferenceRate;
         var target = Direction(h);
-        var gram = g.t().matmul(g).add(eye(g.shape[1], dtype: g.dtype, device: g.device).mul(KeptScalars.Of(lambda)));
+        var gram = g.t().matmul(g).add(eye(g.shape[1], dtype: g.dtype, device: g.device).mul(KeptScalars.Of(lambda)), KeptScalars.One);
         var step = linalg.inv(gram).mul(KeptScalars.Of(beta));
         var z = zeros([h.shape[0], g.shape[1]], dtype: h.dtype, device: h.device);
         for (int k = 0; k < Options.InferenceSteps; k++)
         {
-            var e = z.matmul(g.t()).add(c).relu().sub(target);
-            z = z.sub(e.matmul(g).add(z.mul(KeptScalars.Of(lambda))).matmul(step));
+            var e = z.matmul(g.t()).add(c, KeptScalars.One).relu().sub(target);
+            z = z.sub(e.matmul(g).add(z.mul(KeptScalars.Of(lambda)), KeptScalars.One).matmul(step));
         }
         return z;
     }

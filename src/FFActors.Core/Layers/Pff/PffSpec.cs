@@ -61,8 +61,8 @@ public sealed class PffLayer(PffSpec spec, long seed, Device device) : FFLayer(s
         var gNeg = Objective.GoodnessOf(hNeg);
         var ff = Objective.LossOf(gPos, gNeg, input.CollabPositive, input.CollabNegative);
         var (generative, latent) = GenerativeLosses(input.Positive, hPos.detach());
-        var loss = ff.add(generative);
-        if (latent is not null) loss = loss.add(latent);
+        var loss = ff.add(generative, KeptScalars.One);
+        if (latent is not null) loss = loss.add(latent, KeptScalars.One);
         var stats = StatsOf(loss.detach(), gPos.detach().mean(), gNeg.detach().mean(), Separation(gPos.detach(), gNeg.detach()), DeadUnits(hPos));
         return new PendingStep(new LayerOutput(hPos.detach(), hNeg.detach()), stats, learning ? loss : null);
     }

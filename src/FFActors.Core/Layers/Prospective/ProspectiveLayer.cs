@@ -52,12 +52,12 @@ public sealed class ProspectiveLayer(ProspectiveSpec spec, long seed, Device dev
         Tensor targetPos, targetNeg;
         using (no_grad())
         {
-            targetPos = nn.functional.relu(positive.Units.detach() + Push(positive.Context.detach()));
+            targetPos = nn.functional.relu(positive.Units.detach().add(Push(positive.Context.detach()), KeptScalars.One));
             targetNeg = nn.functional.relu(negative.Units.detach() - Push(negative.Context.detach()));
         }
         var ff = Objective.LossOf(positive.Goodness, negative.Goodness, input.CollabPositive, input.CollabNegative);
-        var mse = (targetPos - positive.Units).Squared().mean() + (targetNeg - negative.Units).Squared().mean();
-        return ff + mse.mul(KeptScalars.Of(Options.Consolidation));
+        var mse = (targetPos - positive.Units).Squared().mean().add((targetNeg - negative.Units).Squared().mean(), KeptScalars.One);
+        return ff.add(mse.mul(KeptScalars.Of(Options.Consolidation)), KeptScalars.One);
     }
 
     /// <summary>The inference phase of the paper formulation: the relaxed activities of the positives and the negatives.</summary>
@@ -76,7 +76,7 @@ public sealed class ProspectiveLayer(ProspectiveSpec spec, long seed, Device dev
             var (wPos, wNeg) = Objective.HardnessWeights(Objective.GoodnessOf(xPos), Objective.GoodnessOf(xNeg), input.CollabPositive, input.CollabNegative);
             // ℓ'(z)·x: a positive below θ is pulled up (ℓ' = −w), a negative above θ pushed down (ℓ' = +w).
             var gradPos = (xPos - hPos) - pushPos - xPos.mul(wPos.unsqueeze(1)).mul(twoLambda);
-            var gradNeg = (xNeg - hNeg) + pushNeg + xNeg.mul(wNeg.unsqueeze(1)).mul(twoLambda);
+            var gradNeg = (xNeg - hNeg).add(pushNeg, KeptScalars.One).add(xNeg.mul(wNeg.unsqueeze(1)).mul(twoLambda), KeptScalars.One);
             xPos = nn.functional.relu(xPos - gradPos.mul(rate));
             xNeg = nn.functional.relu(xNeg - gradNeg.mul(rate));
         }

@@ -59,7 +59,7 @@ public sealed class RecurrentModule : nn.Module<Tensor, Tensor>
     public Tensor Drive(Tensor below, Tensor? above)
     {
         var drive = bottomUp.forward(FFDenseLayer.Normalize(BottomUpPart(below), InputNorm));
-        return topDown is null || above is null ? drive : drive + topDown.forward(FFDenseLayer.Normalize(above, InputNorm));
+        return topDown is null || above is null ? drive : drive.add(topDown.forward(FFDenseLayer.Normalize(above, InputNorm)), KeptScalars.One);
     }
 
     /// <summary>The bottom-up pass: [context ‖ ReLU(W · norm(below) + b)].</summary>
@@ -69,7 +69,7 @@ public sealed class RecurrentModule : nn.Module<Tensor, Tensor>
     public Tensor Iterate(Tensor below, Tensor previous, Tensor? above, double damping)
     {
         var fresh = nn.functional.relu(Drive(below, above));
-        var state = previous.mul(KeptScalars.Of(damping)) + fresh.mul(KeptScalars.Of(1 - damping));
+        var state = previous.mul(KeptScalars.Of(damping)).add(fresh.mul(KeptScalars.Of(1 - damping)), KeptScalars.One);
         return LabelContext.Join(LabelContext.Of(below, Classes), state);
     }
 }

@@ -80,11 +80,11 @@ public sealed class ThreeFactorLayer : FFLayer
         if (Spec.PeerNorm > 0)
         {
             // Hinton's peer normalisation, as in the dense layer.
-            var mean = State.mul(KeptScalars.Of(0.9)) + hPos.mean([0]).mul(KeptScalars.Of(0.1));
-            loss = loss + (mean.mean() - mean).Squared().mean().mul(KeptScalars.Of(Spec.PeerNorm));
+            var mean = State.mul(KeptScalars.Of(0.9)).add(hPos.mean([0]).mul(KeptScalars.Of(0.1)), KeptScalars.One);
+            loss = loss.add((mean.mean() - mean).Squared().mean().mul(KeptScalars.Of(Spec.PeerNorm)), KeptScalars.One);
             if (learning) SetState(mean.detach());
         }
-        if (Parts.Readout is not null) loss = loss + ReadoutLoss(hPos.detach(), input.Labels);
+        if (Parts.Readout is not null) loss = loss.add(ReadoutLoss(hPos.detach(), input.Labels), KeptScalars.One);
         var stats = StatsOf(loss.detach(), gPos.detach().mean(), gNeg.detach().mean(), Separation(gPos.detach(), gNeg.detach()), DeadUnits(hPos));
         return new PendingStep(new LayerOutput(hPos.detach(), hNeg.detach()), stats, learning ? loss : null);
     }
@@ -93,7 +93,7 @@ public sealed class ThreeFactorLayer : FFLayer
     public Tensor ModulatedLoss(Tensor gPos, Tensor gNeg, Tensor? mPos, Tensor? mNeg, Tensor scale, StepInput input) =>
         Objective.LossOf(Modulate(gPos, mPos, scale), Modulate(gNeg, mNeg, scale), input.CollabPositive, input.CollabNegative);
 
-    static Tensor Modulate(Tensor g, Tensor? m, Tensor scale) => m is null ? g : g.mul(m.tanh().mul(scale).add(KeptScalars.One));
+    static Tensor Modulate(Tensor g, Tensor? m, Tensor scale) => m is null ? g : g.mul(m.tanh().mul(scale).add(KeptScalars.One, KeptScalars.One));
 
     /// <summary>M of the positives and negatives: the batch's rows, the seed's local reward, or none.</summary>
     (Tensor? Positive, Tensor? Negative) ModulationOf(StepInput input, int positives, int negatives, bool learning)
@@ -119,8 +119,8 @@ public sealed class ThreeFactorLayer : FFLayer
     {
         double m = Parts.Options.RewardMomentum;
         var e = Parts.ExpectedReward;
-        var rpePos = e.neg().add(KeptScalars.One);
-        var afterPos = e.mul(KeptScalars.Of(m)).add(KeptScalars.Of(1 - m));
+        var rpePos = e.neg().add(KeptScalars.One, KeptScalars.One);
+        var afterPos = e.mul(KeptScalars.Of(m)).add(KeptScalars.Of(1 - m), KeptScalars.One);
         var rpeNeg = afterPos.neg();
         if (learning)
             using (no_grad())
@@ -138,7 +138,7 @@ public sealed class ThreeFactorLayer : FFLayer
         if (Parts.Critic is not { } critic) return loss;
         // The reward the critic learns to predict: whether the readout (before this update) gets the sample right.
         var reward = logits.detach().argmax(1).eq(y).to(ScalarType.Float32);
-        return loss + nn.functional.binary_cross_entropy_with_logits(critic.forward(features).squeeze(1), reward);
+        return loss.add(nn.functional.binary_cross_entropy_with_logits(critic.forward(features).squeeze(1), reward), KeptScalars.One);
     }
 
     public override void Finish(PendingStep step)

@@ -1,3 +1,4 @@
+using FFActors.Core.Platform;
 using FFActors.Core.Data;
 using FFActors.Runtime.Protocol;
 using static TorchSharp.torch;
@@ -46,7 +47,7 @@ internal sealed class ScoreTally(Dataset data, int[] layers, int batchSize, int 
             {
                 // CwC/HFF: zeros + the class-score matrix of each score layer in order.
                 var sum = zeros([len, classes], device: data.Images.device);
-                for (int k = 0; k < layers.Length; k++) sum = sum + entry.Goodness[0, k]!;
+                for (int k = 0; k < layers.Length; k++) sum = sum.add(entry.Goodness[0, k]!, KeptScalars.One);
                 correct += sum.argmax(1).eq(y).sum().item<long>();
             }
             else
@@ -55,7 +56,7 @@ internal sealed class ScoreTally(Dataset data, int[] layers, int batchSize, int 
                 for (int c = 0; c < passes; c++)
                 {
                     var total = zeros([len], device: data.Images.device);
-                    for (int k = 0; k < layers.Length; k++) total = total + entry.Goodness[c, k]!;
+                    for (int k = 0; k < layers.Length; k++) total = total.add(entry.Goodness[c, k]!, KeptScalars.One);
                     columns[c] = total;
                 }
                 correct += stack(columns, 1).argmax(1).eq(y).sum().item<long>();
