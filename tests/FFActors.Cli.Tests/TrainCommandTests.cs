@@ -6,6 +6,19 @@ namespace FFActors.Cli.Tests;
 
 public class TrainCommandTests(Xunit.Abstractions.ITestOutputHelper output)
 {
+    /// <summary>Result tables name a run by its title: the data limit and non-default negatives must show, or a label-free
+    /// run reads like the main job.</summary>
+    [Fact]
+    public void A_runs_title_names_its_data_limit_and_its_negatives_when_they_are_not_the_default()
+    {
+        static string Title(params string[] sets) => Jobs.TrainJob.Title(new ConfigBinder(ConfigLoader.Load(null, sets)).Bind(), "pipeline mode");
+        Assert.Equal("mnist layers [784, 1000, 1000, 1000], 12 epochs, pipeline mode", Title());
+        Assert.Equal("mnist layers [784, 1000, 1000], self-contrastive negatives, first 5000 training images, 10 epochs, pipeline mode",
+            Title("model.layers=[784, 1000, 1000]", "train.negatives=self-contrastive", "data.train-limit=5000", "train.epochs=10"));
+        // Kinds that learn from labels in one pass have no negatives to name.
+        Assert.DoesNotContain("negatives", Title("model.kind=distance", "train.negatives=hard-label"));
+    }
+
     static string[] Small(string outDir, string name, long seed = 3) =>
     [
         $"data.dir={RepoPaths.Data}", "data.train-limit=2000", "data.test-limit=500", "data.validation=500",

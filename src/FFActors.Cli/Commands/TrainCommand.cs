@@ -171,7 +171,7 @@ public static class TrainCommand
             AnsiConsole.MarkupLine(Markup.Escape($"reconstruction error (test, top-down from the top layer, mean squared per pixel on [0, 1]): {reconstruction:F4} " +
                 $"(mean training image: {done.Figures.MeanImageMse:F4}); generations: {run.File(GenerativeReport.PictureFile)}"));
         if (output is not null) output.Finished(run, File.ReadAllText(run.File("config.conf")), done.Figures!,
-            $"{config.Data.Dataset} {TrainJob.Describe(config.Model)}, {config.Train.Epochs} epochs, {how}", trained.Metrics, result);
+            TrainJob.Title(config, how), trained.Metrics, result);
         return ExitCode.Done;
     }
 

@@ -122,6 +122,21 @@ public sealed class TrainJob
         return new TrainJobResult(outcome, result, trainSeconds, clock.Elapsed.TotalSeconds, figures);
     }
 
+    /// <summary>
+    /// A run in a few words, as result tables name it: the data (and how much of it), the model, the negatives when the
+    /// kind uses them and they are not the default wrong labels, the epochs and <paramref name="how"/>.
+    /// </summary>
+    public static string Title(FFConfig config, string how)
+    {
+        var parts = new List<string> { $"{config.Data.Dataset} {Describe(config.Model)}" };
+        if (!config.Model.LabelDriven && config.Train.Negatives != new Core.Training.TrainOptions().Negatives)
+            parts.Add($"{config.Train.Negatives} negatives");
+        if (config.Data.TrainLimit > 0) parts.Add($"first {config.Data.TrainLimit} training images");
+        parts.Add($"{config.Train.Epochs} epochs");
+        parts.Add(how);
+        return string.Join(", ", parts);
+    }
+
     /// <summary>The model in a few words: its kind and sizes.</summary>
     public static string Describe(ModelOptions model) => model.Kind.Describe(model);
 
