@@ -19,21 +19,19 @@ public sealed record WireCwcSpec(
     [property: Key(9)] int ObjectiveLoss,
     [property: Key(10)] double ObjectiveThreshold);
 
-public sealed class CwcSpecCodec : ILayerSpecCodec
+public sealed class CwcSpecCodec : LayerSpecCodec<CwcSpec, WireCwcSpec>
 {
-    public string Kind => CwcSpec.Name;
+    public override string Kind => CwcSpec.Name;
 
-    public byte[] Pack(LayerSpec spec, MessagePackSerializerOptions options)
+    protected override WireCwcSpec ToWire(CwcSpec s)
     {
-        var s = (CwcSpec)spec;
         var b = s.Block;
-        return MessagePackSerializer.Serialize(new WireCwcSpec(b.InChannels, b.Height, b.Width, b.OutChannels, b.Groups, b.MaxPool, b.Classes,
-            b.HeadPool, s.Objective.Classes, (int)s.Objective.Loss, s.Objective.Threshold), options);
+        return new WireCwcSpec(b.InChannels, b.Height, b.Width, b.OutChannels, b.Groups, b.MaxPool, b.Classes,
+            b.HeadPool, s.Objective.Classes, (int)s.Objective.Loss, s.Objective.Threshold);
     }
 
-    public LayerSpec Unpack(WireLayerSpec common, byte[] body, MessagePackSerializerOptions options)
+    protected override CwcSpec FromWire(WireLayerSpec common, WireCwcSpec c)
     {
-        var c = LayerSpecWire.Read<WireCwcSpec>(body, options, Kind);
         if (c.InChannels < 1 || c.Height < 1 || c.Width < 1 || c.OutChannels < 1 || c.Groups < 1 || c.Classes < 1 || c.ObjectiveClasses < 1 || c.HeadPool < 0)
             throw new SerializationException($"layer spec: CwC block {c.InChannels}x{c.Height}x{c.Width}→{c.OutChannels}/{c.Groups}");
         return new CwcSpec(common.Index, common.OptimizerOptions, common.EpochWindow,

@@ -15,19 +15,15 @@ public sealed record WireDendriticSpec(
     [property: Key(3)] int Classes,
     [property: Key(4)] bool BasalLabel);
 
-public sealed class DendriticSpecCodec : ILayerSpecCodec
+public sealed class DendriticSpecCodec : LayerSpecCodec<DendriticSpec, WireDendriticSpec>
 {
-    public string Kind => DendriticSpec.Name;
+    public override string Kind => DendriticSpec.Name;
 
-    public byte[] Pack(LayerSpec spec, MessagePackSerializerOptions options)
-    {
-        var s = (DendriticSpec)spec;
-        return MessagePackSerializer.Serialize(new WireDendriticSpec((int)s.InputNorm, WireObjective.Of(s.Objective), s.PeerNorm, s.Classes, s.BasalLabel), options);
-    }
+    protected override WireDendriticSpec ToWire(DendriticSpec s) =>
+        new WireDendriticSpec((int)s.InputNorm, WireObjective.Of(s.Objective), s.PeerNorm, s.Classes, s.BasalLabel);
 
-    public LayerSpec Unpack(WireLayerSpec c, byte[] body, MessagePackSerializerOptions options)
+    protected override DendriticSpec FromWire(WireLayerSpec c, WireDendriticSpec d)
     {
-        var d = LayerSpecWire.Read<WireDendriticSpec>(body, options, Kind);
         if (d.Classes < 1 || c.OutputSize <= d.Classes || c.InputSize <= d.Classes || !(d.PeerNorm >= 0))
             throw new SerializationException($"layer spec: dendritic layer {c.InputSize}→{c.OutputSize} with {d.Classes} context columns, peer norm {d.PeerNorm}");
         return new DendriticSpec(c.Index, c.InputSize, c.OutputSize, c.OptimizerOptions, c.EpochWindow, LayerSpecWire.E<InputNorm>(d.InputNorm),

@@ -1,4 +1,3 @@
-using System.Runtime.Serialization;
 using FFActors.Core.Layers;
 using FFActors.Core.Objectives;
 using FFActors.Core.Training;
@@ -15,22 +14,16 @@ public sealed record WireDenseSpec(
     [property: Key(3)] bool SharedHalves,
     [property: Key(4)] int Kernel);
 
-public sealed class DenseSpecCodec : ILayerSpecCodec
+public sealed class DenseSpecCodec : LayerSpecCodec<DenseSpec, WireDenseSpec>
 {
-    public string Kind => DenseSpec.Name;
+    public override string Kind => DenseSpec.Name;
 
-    public byte[] Pack(LayerSpec spec, MessagePackSerializerOptions options)
-    {
-        var s = (DenseSpec)spec;
-        return MessagePackSerializer.Serialize(new WireDenseSpec((int)s.InputNorm, WireObjective.Of(s.Objective),
-            s.PeerNorm, s.SharedHalves, (int)s.Kernel), options);
-    }
+    protected override WireDenseSpec ToWire(DenseSpec s) =>
+        new WireDenseSpec((int)s.InputNorm, WireObjective.Of(s.Objective),
+            s.PeerNorm, s.SharedHalves, (int)s.Kernel);
 
-    public LayerSpec Unpack(WireLayerSpec c, byte[] body, MessagePackSerializerOptions options)
-    {
-        var d = LayerSpecWire.Read<WireDenseSpec>(body, options, Kind);
-        return new DenseSpec(c.Index, c.InputSize, c.OutputSize, c.OptimizerOptions, c.EpochWindow, LayerSpecWire.E<InputNorm>(d.InputNorm),
+    protected override DenseSpec FromWire(WireLayerSpec c, WireDenseSpec d) =>
+        new DenseSpec(c.Index, c.InputSize, c.OutputSize, c.OptimizerOptions, c.EpochWindow, LayerSpecWire.E<InputNorm>(d.InputNorm),
             WireObjective.Read(d.Objective),
             d.PeerNorm, d.SharedHalves, LayerSpecWire.E<DenseKernel>(d.Kernel));
-    }
 }

@@ -8,19 +8,15 @@ namespace FFActors.Runtime.Serialization.Layers;
 [MessagePackObject]
 public sealed record WireHffSpec([property: Key(0)] int InputNorm, [property: Key(1)] int Classes, [property: Key(2)] double Scale);
 
-public sealed class HffSpecCodec : ILayerSpecCodec
+public sealed class HffSpecCodec : LayerSpecCodec<HffSpec, WireHffSpec>
 {
-    public string Kind => HffSpec.Name;
+    public override string Kind => HffSpec.Name;
 
-    public byte[] Pack(LayerSpec spec, MessagePackSerializerOptions options)
-    {
-        var s = (HffSpec)spec;
-        return MessagePackSerializer.Serialize(new WireHffSpec((int)s.InputNorm, s.Hff.Classes, s.Hff.Scale), options);
-    }
+    protected override WireHffSpec ToWire(HffSpec s) =>
+        new WireHffSpec((int)s.InputNorm, s.Hff.Classes, s.Hff.Scale);
 
-    public LayerSpec Unpack(WireLayerSpec c, byte[] body, MessagePackSerializerOptions options)
+    protected override HffSpec FromWire(WireLayerSpec c, WireHffSpec h)
     {
-        var h = LayerSpecWire.Read<WireHffSpec>(body, options, Kind);
         if (h.Classes < 1 || !(h.Scale > 0)) throw new SerializationException($"layer spec: HFF classes {h.Classes}, scale {h.Scale}");
         return new HffSpec(c.Index, c.InputSize, c.OutputSize, c.OptimizerOptions, c.EpochWindow, LayerSpecWire.E<InputNorm>(h.InputNorm),
             new HffOptions(h.Classes, h.Scale));

@@ -8,19 +8,15 @@ namespace FFActors.Runtime.Serialization.Layers;
 [MessagePackObject]
 public sealed record WireMonoForwardSpec([property: Key(0)] int InputNorm, [property: Key(1)] int Classes);
 
-public sealed class MonoForwardSpecCodec : ILayerSpecCodec
+public sealed class MonoForwardSpecCodec : LayerSpecCodec<MonoForwardSpec, WireMonoForwardSpec>
 {
-    public string Kind => MonoForwardSpec.Name;
+    public override string Kind => MonoForwardSpec.Name;
 
-    public byte[] Pack(LayerSpec spec, MessagePackSerializerOptions options)
-    {
-        var s = (MonoForwardSpec)spec;
-        return MessagePackSerializer.Serialize(new WireMonoForwardSpec((int)s.InputNorm, s.MonoForward.Classes), options);
-    }
+    protected override WireMonoForwardSpec ToWire(MonoForwardSpec s) =>
+        new WireMonoForwardSpec((int)s.InputNorm, s.MonoForward.Classes);
 
-    public LayerSpec Unpack(WireLayerSpec c, byte[] body, MessagePackSerializerOptions options)
+    protected override MonoForwardSpec FromWire(WireLayerSpec c, WireMonoForwardSpec m)
     {
-        var m = LayerSpecWire.Read<WireMonoForwardSpec>(body, options, Kind);
         if (m.Classes < 1) throw new SerializationException($"layer spec: Mono-Forward classes {m.Classes}");
         return new MonoForwardSpec(c.Index, c.InputSize, c.OutputSize, c.OptimizerOptions, c.EpochWindow, LayerSpecWire.E<InputNorm>(m.InputNorm),
             new MonoForwardOptions(m.Classes));

@@ -1,4 +1,3 @@
-using System.Runtime.Serialization;
 using FFActors.Core.Layers;
 using FFActors.Core.Objectives;
 using FFActors.Core.Training;
@@ -18,21 +17,19 @@ public sealed record WirePclSpec(
     [property: Key(6)] double Sharpness,
     [property: Key(7)] double ErrorMomentum);
 
-public sealed class PclSpecCodec : ILayerSpecCodec
+public sealed class PclSpecCodec : LayerSpecCodec<PclSpec, WirePclSpec>
 {
-    public string Kind => PclSpec.Name;
+    public override string Kind => PclSpec.Name;
 
-    public byte[] Pack(LayerSpec spec, MessagePackSerializerOptions options)
+    protected override WirePclSpec ToWire(PclSpec s)
     {
-        var s = (PclSpec)spec;
         var p = s.Pcl;
-        return MessagePackSerializer.Serialize(new WirePclSpec((int)s.InputNorm, WireObjective.Of(s.Objective),
-            (int)p.Formulation, p.Alpha, p.Sparsity, p.SurpriseScale, p.Sharpness, p.ErrorMomentum), options);
+        return new WirePclSpec((int)s.InputNorm, WireObjective.Of(s.Objective),
+            (int)p.Formulation, p.Alpha, p.Sparsity, p.SurpriseScale, p.Sharpness, p.ErrorMomentum);
     }
 
-    public LayerSpec Unpack(WireLayerSpec c, byte[] body, MessagePackSerializerOptions options)
+    protected override PclSpec FromWire(WireLayerSpec c, WirePclSpec d)
     {
-        var d = LayerSpecWire.Read<WirePclSpec>(body, options, Kind);
         var pcl = new PclOptions(LayerSpecWire.E<PclFormulation>(d.Formulation), d.Alpha, d.Sparsity, d.SurpriseScale, d.Sharpness, d.ErrorMomentum);
         LayerSpecWire.Check(pcl.Check);
         return new PclSpec(c.Index, c.InputSize, c.OutputSize, c.OptimizerOptions, c.EpochWindow, LayerSpecWire.E<InputNorm>(d.InputNorm),

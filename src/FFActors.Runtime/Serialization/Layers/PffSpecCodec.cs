@@ -1,4 +1,3 @@
-using System.Runtime.Serialization;
 using FFActors.Core.Layers;
 using FFActors.Core.Objectives;
 using FFActors.Core.Training;
@@ -18,21 +17,19 @@ public sealed record WirePffSpec(
     [property: Key(5)] double LatentDecay,
     [property: Key(6)] bool Top);
 
-public sealed class PffSpecCodec : ILayerSpecCodec
+public sealed class PffSpecCodec : LayerSpecCodec<PffSpec, WirePffSpec>
 {
-    public string Kind => PffSpec.Name;
+    public override string Kind => PffSpec.Name;
 
-    public byte[] Pack(LayerSpec spec, MessagePackSerializerOptions options)
+    protected override WirePffSpec ToWire(PffSpec s)
     {
-        var s = (PffSpec)spec;
         var p = s.Pff;
-        return MessagePackSerializer.Serialize(new WirePffSpec((int)s.InputNorm, WireObjective.Of(s.Objective),
-            p.Latent, p.InferenceSteps, p.InferenceRate, p.LatentDecay, s.Top), options);
+        return new WirePffSpec((int)s.InputNorm, WireObjective.Of(s.Objective),
+            p.Latent, p.InferenceSteps, p.InferenceRate, p.LatentDecay, s.Top);
     }
 
-    public LayerSpec Unpack(WireLayerSpec c, byte[] body, MessagePackSerializerOptions options)
+    protected override PffSpec FromWire(WireLayerSpec c, WirePffSpec d)
     {
-        var d = LayerSpecWire.Read<WirePffSpec>(body, options, Kind);
         var pff = new PffOptions(d.Latent, d.InferenceSteps, d.InferenceRate, d.LatentDecay);
         LayerSpecWire.Check(pff.Check);
         return new PffSpec(c.Index, c.InputSize, c.OutputSize, c.OptimizerOptions, c.EpochWindow, LayerSpecWire.E<InputNorm>(d.InputNorm),

@@ -19,21 +19,19 @@ public sealed record WireProspectiveSpec(
     [property: Key(9)] double Energy,
     [property: Key(10)] int Classes);
 
-public sealed class ProspectiveSpecCodec : ILayerSpecCodec
+public sealed class ProspectiveSpecCodec : LayerSpecCodec<ProspectiveSpec, WireProspectiveSpec>
 {
-    public string Kind => ProspectiveSpec.Name;
+    public override string Kind => ProspectiveSpec.Name;
 
-    public byte[] Pack(LayerSpec spec, MessagePackSerializerOptions options)
+    protected override WireProspectiveSpec ToWire(ProspectiveSpec s)
     {
-        var s = (ProspectiveSpec)spec;
         var p = s.Prospective;
-        return MessagePackSerializer.Serialize(new WireProspectiveSpec((int)s.InputNorm, WireObjective.Of(s.Objective), s.PeerNorm, (int)p.Formulation,
-            p.Beta, p.FeedbackGain, p.Consolidation, p.Steps, p.Rate, p.Energy, p.Classes), options);
+        return new WireProspectiveSpec((int)s.InputNorm, WireObjective.Of(s.Objective), s.PeerNorm, (int)p.Formulation,
+            p.Beta, p.FeedbackGain, p.Consolidation, p.Steps, p.Rate, p.Energy, p.Classes);
     }
 
-    public LayerSpec Unpack(WireLayerSpec c, byte[] body, MessagePackSerializerOptions options)
+    protected override ProspectiveSpec FromWire(WireLayerSpec c, WireProspectiveSpec d)
     {
-        var d = LayerSpecWire.Read<WireProspectiveSpec>(body, options, Kind);
         if (d.Classes < 1 || c.OutputSize <= d.Classes || c.InputSize <= d.Classes || !(d.PeerNorm >= 0) || !(d.Beta >= 0) || !(d.FeedbackGain >= 0)
             || !(d.Consolidation >= 0) || d.Steps < 1 || !(d.Rate > 0 && d.Rate <= 1) || !(d.Energy > 0 && d.Energy < 0.5))
             throw new SerializationException($"layer spec: prospective layer {c.InputSize}→{c.OutputSize}, classes {d.Classes}, beta {d.Beta}, " +

@@ -18,21 +18,19 @@ public sealed record WireRecurrentSpec(
     [property: Key(8)] int TopDownWidth,
     [property: Key(9)] bool Top);
 
-public sealed class RecurrentSpecCodec : ILayerSpecCodec
+public sealed class RecurrentSpecCodec : LayerSpecCodec<RecurrentSpec, WireRecurrentSpec>
 {
-    public string Kind => RecurrentSpec.Name;
+    public override string Kind => RecurrentSpec.Name;
 
-    public byte[] Pack(LayerSpec spec, MessagePackSerializerOptions options)
+    protected override WireRecurrentSpec ToWire(RecurrentSpec s)
     {
-        var s = (RecurrentSpec)spec;
         var o = s.Options;
-        return MessagePackSerializer.Serialize(new WireRecurrentSpec((int)s.InputNorm, WireObjective.Of(s.Objective), o.Iterations, o.Damping,
-            o.ScoreFrom, o.ScoreTo, o.TopDown, o.Classes, s.TopDownWidth, s.Top), options);
+        return new WireRecurrentSpec((int)s.InputNorm, WireObjective.Of(s.Objective), o.Iterations, o.Damping,
+            o.ScoreFrom, o.ScoreTo, o.TopDown, o.Classes, s.TopDownWidth, s.Top);
     }
 
-    public LayerSpec Unpack(WireLayerSpec c, byte[] body, MessagePackSerializerOptions options)
+    protected override RecurrentSpec FromWire(WireLayerSpec c, WireRecurrentSpec d)
     {
-        var d = LayerSpecWire.Read<WireRecurrentSpec>(body, options, Kind);
         if (d.Classes < 1 || c.OutputSize <= d.Classes || c.InputSize <= d.Classes || d.Iterations < 1 || !(d.Damping >= 0 && d.Damping < 1)
             || d.ScoreFrom < 1 || d.ScoreTo < d.ScoreFrom || d.ScoreTo > d.Iterations || d.TopDownWidth < 1)
             throw new SerializationException($"layer spec: recurrent layer {c.InputSize}→{c.OutputSize}, classes {d.Classes}, iterations {d.Iterations}, " +

@@ -20,21 +20,19 @@ public sealed record WireThreeFactorSpec(
     [property: Key(7)] int Classes,
     [property: Key(8)] bool Top);
 
-public sealed class ThreeFactorSpecCodec : ILayerSpecCodec
+public sealed class ThreeFactorSpecCodec : LayerSpecCodec<ThreeFactorSpec, WireThreeFactorSpec>
 {
-    public string Kind => ThreeFactorSpec.Name;
+    public override string Kind => ThreeFactorSpec.Name;
 
-    public byte[] Pack(LayerSpec spec, MessagePackSerializerOptions options)
+    protected override WireThreeFactorSpec ToWire(ThreeFactorSpec s)
     {
-        var s = (ThreeFactorSpec)spec;
         var t = s.ThreeFactor;
-        return MessagePackSerializer.Serialize(new WireThreeFactorSpec((int)s.InputNorm, WireObjective.Of(s.Objective),
-            s.PeerNorm, (int)t.Modulation, (int)t.Formulation, t.InitialScale, t.RewardMomentum, t.Classes, s.Top), options);
+        return new WireThreeFactorSpec((int)s.InputNorm, WireObjective.Of(s.Objective),
+            s.PeerNorm, (int)t.Modulation, (int)t.Formulation, t.InitialScale, t.RewardMomentum, t.Classes, s.Top);
     }
 
-    public LayerSpec Unpack(WireLayerSpec c, byte[] body, MessagePackSerializerOptions options)
+    protected override ThreeFactorSpec FromWire(WireLayerSpec c, WireThreeFactorSpec d)
     {
-        var d = LayerSpecWire.Read<WireThreeFactorSpec>(body, options, Kind);
         if (d.Classes < 2) throw new SerializationException($"layer spec: {d.Classes} classes");
         var three = new ThreeFactorOptions(LayerSpecWire.E<Modulation>(d.Modulation), LayerSpecWire.E<ModulationFormulation>(d.Formulation),
             d.InitialScale, d.RewardMomentum, d.Classes);

@@ -44,6 +44,26 @@ public interface ILayerSpecCodec
     LayerSpec Unpack(WireLayerSpec common, byte[] body, MessagePackSerializerOptions options);
 }
 
+/// <summary>
+/// A kind's codec as a pair of maps between its spec and its own MessagePack record <typeparamref name="TWire"/>; the
+/// serialisation, the cast and the reading (unreadable bytes → <see cref="SerializationException"/>) are done here once.
+/// </summary>
+public abstract class LayerSpecCodec<TSpec, TWire> : ILayerSpecCodec where TSpec : LayerSpec
+{
+    public abstract string Kind { get; }
+
+    /// <summary>The kind's own part of <paramref name="spec"/>.</summary>
+    protected abstract TWire ToWire(TSpec spec);
+
+    /// <summary>The spec from the common part and the kind's part; impossible values raise <see cref="SerializationException"/>.</summary>
+    protected abstract TSpec FromWire(WireLayerSpec common, TWire wire);
+
+    public byte[] Pack(LayerSpec spec, MessagePackSerializerOptions options) => MessagePackSerializer.Serialize(ToWire((TSpec)spec), options);
+
+    public LayerSpec Unpack(WireLayerSpec common, byte[] body, MessagePackSerializerOptions options) =>
+        FromWire(common, LayerSpecWire.Read<TWire>(body, options, Kind));
+}
+
 /// <summary>Layer specs on the wire: the common part here, the kind's part by the kind's codec (one registry line per kind).</summary>
 public static class LayerSpecWire
 {
