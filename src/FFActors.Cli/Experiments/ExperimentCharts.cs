@@ -124,12 +124,22 @@ public static class ExperimentCharts
         plot.Title($"{spec.Name}: dead units per layer (mean over seeds)");
         plot.XLabel("epoch");
         plot.YLabel("fraction of units dead");
-        foreach (var a in arms)
-            foreach (var (name, ys) in a.MeanCurves.Where(c => IsDeadUnits(c.Key) && c.Value.Length > 0).OrderBy(c => c.Key, StringComparer.Ordinal))
+        // A colour per arm and a line pattern per layer, so that arms × layers stay apart past the palette's ten colours.
+        LinePattern[] patterns = [LinePattern.Solid, LinePattern.Dashed, LinePattern.Dotted, LinePattern.DenselyDashed];
+        var palette = new ScottPlot.Palettes.Category10();
+        for (int i = 0; i < arms.Count; i++)
+        {
+            var curves = arms[i].MeanCurves.Where(c => IsDeadUnits(c.Key) && c.Value.Length > 0).OrderBy(c => c.Key, StringComparer.Ordinal).ToArray();
+            for (int l = 0; l < curves.Length; l++)
             {
+                var (name, ys) = (curves[l].Key, curves[l].Value);
                 var line = plot.Add.Scatter(Enumerable.Range(1, ys.Length).Select(i => (double)i).ToArray(), ys);
-                line.LegendText = $"{a.Name}: {name}";
+                line.LegendText = $"{arms[i].Name}: {name}";
+                line.Color = palette.GetColor(i);
+                line.LinePattern = patterns[l % patterns.Length];
+                line.LineWidth = 2;
             }
+        }
         plot.Axes.SetLimitsY(-0.02, 1.02);
         plot.ShowLegend(Edge.Right);
         Write(path, plot.GetImageBytes(1300, 600, ImageFormat.Png));
