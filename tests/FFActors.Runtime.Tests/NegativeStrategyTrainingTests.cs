@@ -97,6 +97,35 @@ public class NegativeStrategyTrainingTests(ITestOutputHelper output)
         output.WriteLine($"{name}/{refresh}: layer separations after epoch 2: {string.Join(", ", pipe.Metrics[^1].Diagnostics!.Select(d => d.Separation.ToString("P1")))}");
     }
 
+    /// <summary>
+    /// A strategy that keeps state between batches (the learned generator's weights and Adam moments, hard mining's bank)
+    /// carries it through a checkpoint: a run stopped mid-epoch and resumed ends with the weights of an uninterrupted one.
+    /// </summary>
+    [Theory]
+    [InlineData("learned-generator")]
+    [InlineData("hard-mining")]
+    public void A_stateful_strategy_resumes_to_the_weights_of_an_uninterrupted_run(string name)
+    {
+        var options = name == "hard-mining" ? new Dictionary<string, double> { ["bank"] = 64 } : null;
+        var config = Config(name, train: 300, epochs: 3, options: options);
+        using var data = Mnist.Load(config);
+        var runtime = RuntimeSupport.Runtime(ExecutionMode.Pipeline, every: 4);
+        var whole = PipelineRunner.Train(config, runtime, data, TempFolder.New(), false, null, CancellationToken.None);
+        using var wholeNet = whole.Network;
+
+        var dir = TempFolder.New();
+        using var cancel = new CancellationTokenSource();
+        // 6 batches an epoch: stop in the second epoch, after the checkpoint at its batch 4, with a whole epoch to go.
+        var observer = new RecordingObserver { AfterBatch = n => { if (n == 6 + 5) cancel.Cancel(); } };
+        var stopped = PipelineRunner.Train(config, runtime, data, dir, false, observer, cancel.Token);
+        stopped.Network.Dispose();
+        Assert.False(stopped.Completed, $"{name}: the run ended before the stop");
+        var resumed = PipelineRunner.Train(config, runtime with { Mode = ExecutionMode.Sequential }, data, dir, true, null, CancellationToken.None);
+        using var resumedNet = resumed.Network;
+        Assert.True(resumed.Completed);
+        Weights.AssertSame(wholeNet, resumedNet, $"{name}: resumed vs uninterrupted");
+    }
+
     [Fact]
     public void A_model_driven_strategy_sees_the_network_it_is_refreshed_from()
     {

@@ -20,7 +20,7 @@ namespace FFActors.Core.Negatives;
 /// at all, the row is a wrong-label negative. Scoring costs C forward passes over batch + bank.
 /// The strategy keeps state (the bank), so one instance serves one run.
 /// </remarks>
-public sealed class HardMiningNegatives : INegativeStrategy, IDisposable
+public sealed class HardMiningNegatives : INegativeStrategy, IStatefulNegatives, IDisposable
 {
     readonly LabelOverlay overlay;
     Tensor? bankImages, bankLabels;
@@ -55,6 +55,14 @@ public sealed class HardMiningNegatives : INegativeStrategy, IDisposable
         {
             var images = batch.Images;
             var labels = batch.Labels;
+            if (bankImages is not null && bankImages.device != images.device) // a bank loaded from a checkpoint lands on the CPU
+            {
+                var (bi, bl) = (bankImages, bankLabels!);
+                bankImages = bi.to(images.device).DetachFromDisposeScope();
+                bankLabels = bl.to(images.device).DetachFromDisposeScope();
+                bi.Dispose();
+                bl.Dispose();
+            }
             var pool = bankImages is null ? images : cat([images, bankImages], 0);
             var poolLabels = bankLabels is null ? labels : cat([labels, bankLabels], 0);
             var scores = model.Scores(pool, pinned).to(ScalarType.Float32).cpu().contiguous();
@@ -149,6 +157,20 @@ public sealed class HardMiningNegatives : INegativeStrategy, IDisposable
     }
 
     static long[] Longs(Tensor t) => t.to(ScalarType.Int64).cpu().contiguous().data<long>().ToArray();
+
+    /// <summary>The memory bank (images and labels), so a resumed run mines from the images it had seen.</summary>
+    public void SaveState(BinaryWriter w)
+    {
+        NegativeStreamState.Write(w, bankImages);
+        NegativeStreamState.Write(w, bankLabels);
+    }
+
+    public void LoadState(BinaryReader r)
+    {
+        Dispose();
+        bankImages = NegativeStreamState.Read(r, CPU);
+        bankLabels = NegativeStreamState.Read(r, CPU);
+    }
 
     public void Dispose()
     {

@@ -25,11 +25,12 @@ namespace FFActors.Core.Negatives;
 /// model view only: no layer reads another's weights, and the generator never changes the layers. Its weights are
 /// initialised from the negatives' generator stream at the first batch and trained in batch order, so every mode that
 /// builds the same batches against the same view (Core's trainer, the coordinator in sequential and pipeline modes)
-/// ends with the same weights. The generator's own state is not in checkpoints (like hard mining's bank): a resumed run
-/// starts a fresh generator. The end-of-epoch diagnostics build their negatives with an instance of their own, trained
-/// only on the diagnostic samples.
+/// ends with the same weights. The generator's weights, Adam moments and step count go into checkpoints with the
+/// negatives' stream (<see cref="IStatefulNegatives"/>), so a resumed or replayed run goes on with the generator it had.
+/// The end-of-epoch diagnostics build their negatives with an instance of their own, trained only on the diagnostic
+/// samples.
 /// </remarks>
-public sealed class LearnedGeneratorNegatives : INegativeStrategy, IDisposable
+public sealed class LearnedGeneratorNegatives : INegativeStrategy, IStatefulNegatives, IDisposable
 {
     const double Beta1 = 0.9, Beta2 = 0.999, AdamEpsilon = 1e-8;
     readonly LabelOverlay overlay;
@@ -171,6 +172,7 @@ public sealed class LearnedGeneratorNegatives : INegativeStrategy, IDisposable
         {
             if (parameters[0].shape[0] != features)
                 throw new ArgumentException($"learned-generator: built for inputs of {parameters[0].shape[0]} features, got {features}");
+            if (parameters[0].device != device) MoveTo(device); // state loaded from a checkpoint lands on the CPU
             return;
         }
         Tensor Uniform(long rows, long cols, int fanIn) =>
@@ -184,6 +186,41 @@ public sealed class LearnedGeneratorNegatives : INegativeStrategy, IDisposable
         foreach (var p in parameters) p.DetachFromDisposeScope().requires_grad_(true);
         firstMoments = parameters.Select(p => zeros_like(p).DetachFromDisposeScope()).ToArray();
         secondMoments = parameters.Select(p => zeros_like(p).DetachFromDisposeScope()).ToArray();
+    }
+
+    void MoveTo(Device device)
+    {
+        Tensor[] Moved(Tensor[] set) => set.Select(t =>
+        {
+            using var old = t;
+            return t.detach().to(device).DetachFromDisposeScope();
+        }).ToArray();
+        parameters = Moved(parameters!);
+        foreach (var p in parameters) p.requires_grad_(true);
+        firstMoments = Moved(firstMoments!);
+        secondMoments = Moved(secondMoments!);
+    }
+
+    public void SaveState(BinaryWriter w)
+    {
+        w.Write(steps);
+        w.Write(parameters is not null);
+        if (parameters is null) return;
+        foreach (var set in new[] { parameters, firstMoments!, secondMoments! })
+            foreach (var t in set) NegativeStreamState.Write(w, t);
+    }
+
+    public void LoadState(BinaryReader r)
+    {
+        Dispose();
+        steps = r.ReadInt64();
+        if (!r.ReadBoolean()) return;
+        Tensor[] ReadSet() => Enumerable.Range(0, 4).Select(_ => NegativeStreamState.Read(r, CPU)
+            ?? throw new InvalidDataException("learned-generator: a weight is missing from the checkpoint")).ToArray();
+        parameters = ReadSet();
+        firstMoments = ReadSet();
+        secondMoments = ReadSet();
+        foreach (var p in parameters) p.requires_grad_(true);
     }
 
     public void Dispose()

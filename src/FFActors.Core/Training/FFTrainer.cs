@@ -179,7 +179,7 @@ public sealed class FFTrainer(FFConfig config, ITrainingObserver? observer = nul
                 throw new ArgumentException($"resume: the checkpoint's epoch {from.Epoch} is outside this run's {net.Layers.Count} × {epochs} greedy epochs");
             first = from.Epoch;
             GeneratorState.Restore(dataOrder, from.OrderState);
-            GeneratorState.Restore(negGen, from.NegativeState);
+            NegativeStreamState.Restore(negGen, builder.Strategy, from.NegativeState);
             metrics.AddRange(from.Metrics);
         }
         int lastSaved = first, batchesSinceSave = 0;
@@ -209,7 +209,7 @@ public sealed class FFTrainer(FFConfig config, ITrainingObserver? observer = nul
                         {
                             // Between two epochs nothing is lost: save where the run stands unless that is saved already.
                             if (checkpoints is not null && batch == 0 && lastSaved != index)
-                                checkpoints.Save(new GreedyPoint(index, orderAtStart!, GeneratorState.Of(negGen), [.. metrics]));
+                                checkpoints.Save(new GreedyPoint(index, orderAtStart!, NegativeStreamState.Of(negGen, builder.Strategy), [.. metrics]));
                             return metrics;
                         }
                         var (pos, neg) = builder.Build(x, y, view);
@@ -235,7 +235,7 @@ public sealed class FFTrainer(FFConfig config, ITrainingObserver? observer = nul
                 // The last epoch always saves, so that resuming a finished run trains nothing again.
                 if (checkpoints is not null && (batchesSinceSave >= checkpoints.EveryBatches || index + 1 == net.Layers.Count * epochs))
                 {
-                    checkpoints.Save(new GreedyPoint(index + 1, GeneratorState.Of(dataOrder), GeneratorState.Of(negGen), [.. metrics]));
+                    checkpoints.Save(new GreedyPoint(index + 1, GeneratorState.Of(dataOrder), NegativeStreamState.Of(negGen, builder.Strategy), [.. metrics]));
                     (lastSaved, batchesSinceSave) = (index + 1, 0);
                 }
             }

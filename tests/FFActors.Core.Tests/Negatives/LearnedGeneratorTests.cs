@@ -20,6 +20,38 @@ public class LearnedGeneratorTests(ITestOutputHelper log)
         (LearnedGeneratorNegatives)NegativeStrategies.Create("learned-generator", new LabelOverlay(),
             options.ToDictionary(o => o.Key, o => o.Value));
 
+    /// <summary>
+    /// The generator's state travels with the negatives' stream (<see cref="NegativeStreamState"/>): a fresh instance
+    /// restored from it makes the same negatives as the original on the next batch, and a checkpoint that holds the
+    /// stream's bytes alone (written before strategies kept state) still restores the stream.
+    /// </summary>
+    [Fact]
+    public void The_generator_and_the_stream_restored_from_a_checkpoint_make_the_same_next_negatives()
+    {
+        using var scope = NewDisposeScope();
+        var overlay = new LabelOverlay();
+        var (images, labels) = MakeData(Rows, Features, 7);
+        using var net = Network(Features);
+        var view = new NetworkView(net, [0, 1]);
+        using var original = Make(("hidden", 12));
+        using var g = new Generator(3);
+        original.Generate(Batch(original, images, labels, overlay, view), g);
+        original.Generate(Batch(original, images, labels, overlay, view), g);
+        var saved = NegativeStreamState.Of(g, original);
+
+        using var restored = Make(("hidden", 12));
+        using var g2 = new Generator(99);
+        NegativeStreamState.Restore(g2, restored, saved);
+        Assert.Equal(original.Steps, restored.Steps);
+        var expected = original.Generate(Batch(original, images, labels, overlay, view), g);
+        var actual = restored.Generate(Batch(restored, images, labels, overlay, view), g2);
+        Assert.True(Tensors.Same(expected, actual), "the restored generator makes other negatives");
+
+        using var g3 = new Generator(5);
+        NegativeStreamState.Restore(g3, Make(), GeneratorState.Of(g));
+        Assert.Equal(GeneratorState.Of(g), GeneratorState.Of(g3));
+    }
+
     [Fact]
     public void Negatives_are_wrong_label_starts_moved_at_most_epsilon_and_the_generator_has_the_configured_shape()
     {

@@ -62,7 +62,7 @@ internal sealed class BatchSource : IDisposable
 
     public byte[] OrderState => GeneratorState.Of(dataOrder);
 
-    public byte[] NegativeState => GeneratorState.Of(negGen);
+    public byte[] NegativeState => NegativeStreamState.Of(negGen, strategy);
 
     /// <summary>Batches in the open epoch.</summary>
     public int Count => order!.Count;
@@ -74,7 +74,7 @@ internal sealed class BatchSource : IDisposable
     {
         CloseOrder();
         GeneratorState.Restore(dataOrder, snap.OrderState);
-        GeneratorState.Restore(negGen, snap.NegativeState);
+        NegativeStreamState.Restore(negGen, strategy, snap.NegativeState);
         if (!staleMode) return;
         stale?.Dispose();
         stale = new StaleGoodnessTable(data.Train.Count, layerCount, data.Train.Images.device);
