@@ -29,12 +29,14 @@ internal sealed class EpochFeeder : CoordinatorPart
     readonly IActorRef exchange;
     readonly IReadOnlyList<LayerSpec> specs;
     readonly int layerCount, window, epochs;
+    /// <summary>Batches between refreshes of the model view; 1 without a view (every batch is a refresh point then).</summary>
+    readonly int refreshEvery;
     readonly BatchSource source;
     readonly ViewRefresh viewRefresh;
 
     int generation;
     IReadOnlyList<IActorRef> layers = [];
-    int epoch, next, holdAt, outstanding;
+    int epoch, next, holdAt, stopAt, outstanding;
     bool open, stopRequested;
     byte[] epochOrderState = [];
     readonly EpochLedger ledger;
@@ -56,6 +58,7 @@ internal sealed class EpochFeeder : CoordinatorPart
         if (rules.Count > 0) probeStage = new ProbeStage(rules, layerCount);
         ledger = new EpochLedger(layerCount);
         viewRefresh = new ViewRefresh(config.Train.ModelViewRefresh);
+        refreshEvery = source.View is null ? 1 : Math.Max(1, config.Train.ModelViewRefresh);
         Become(Idle);
     }
 
@@ -139,7 +142,10 @@ internal sealed class EpochFeeder : CoordinatorPart
     {
         if (stopRequested) return;
         stopRequested = true;
-        log.Info($"stop requested during epoch {epoch + 1} at batch {ledger.Completed}: finishing the batches in flight");
+        // A batch staged for its probe pass is built and counts as sent: it trains before the hold.
+        stopAt = RefreshPointFrom(next + (probeStage is { Empty: false } ? 1 : 0));
+        log.Info($"stop requested during epoch {epoch + 1} at batch {ledger.Completed}: finishing the batches in flight" +
+            (stopAt > next ? $" and those up to the model view's next refresh point, batch {stopAt}" : ""));
     }
 
     // ---------------------------------------------------------------- restore, epochs
@@ -169,6 +175,7 @@ internal sealed class EpochFeeder : CoordinatorPart
         next = fromBatch;
         ledger.Start(fromBatch);
         holdAt = NextHold();
+        if (stopRequested) stopAt = RefreshPointFrom(fromBatch);
         s.Observer.PhaseStarted(fromBatch == 0
                 ? $"epoch {epoch + 1}/{epochs}"
                 : $"epoch {epoch + 1}/{epochs} (from batch {fromBatch})",
@@ -193,10 +200,23 @@ internal sealed class EpochFeeder : CoordinatorPart
         return new FeederState(epoch, batch, orderState, source.NegativeState, ledger.Sums.Clone(), elapsed, source.StaleTable());
     }
 
-    /// <summary>The next checkpoint point of the epoch (every <c>runtime.checkpoint-every</c> batches), or its end.</summary>
-    int NextHold() => s.Store is not null && s.Runtime.CheckpointEvery is > 0 and var every
-        ? Math.Min(source.Count, (ledger.Completed / every + 1) * every)
-        : source.Count;
+    /// <summary>
+    /// The next checkpoint point of the epoch (every <c>runtime.checkpoint-every</c> batches, rounded up to a multiple of
+    /// the model view's refresh interval), or its end.
+    /// </summary>
+    int NextHold()
+    {
+        if (s.Store is null || s.Runtime.CheckpointEvery <= 0) return source.Count;
+        int every = (s.Runtime.CheckpointEvery + refreshEvery - 1) / refreshEvery * refreshEvery;
+        return Math.Min(source.Count, (ledger.Completed / every + 1) * every);
+    }
+
+    /// <summary>
+    /// The first refresh point of the model view at or after <paramref name="batch"/> (the epoch's end at the latest).
+    /// Checkpoints are taken only there: a run restored from one refreshes its view at its first batch, which is where
+    /// an uninterrupted run refreshes it too, so the negatives that follow are the same.
+    /// </summary>
+    int RefreshPointFrom(int batch) => Math.Min(open ? source.Count : int.MaxValue, (batch + refreshEvery - 1) / refreshEvery * refreshEvery);
 
     bool Drained => ledger.Completed == next && probeStage is not { Empty: false };
 
@@ -214,7 +234,7 @@ internal sealed class EpochFeeder : CoordinatorPart
                 Become(EpochDone);
                 return;
             }
-            if (stopRequested || ledger.Completed == holdAt)
+            if (ledger.Completed == holdAt || (stopRequested && ledger.Completed >= stopAt))
             {
                 Context.Parent.Tell(new FeederHeld(StateAt(ledger.Completed, epochOrderState), stopRequested ? HoldReason.Stop : HoldReason.HoldPoint, BuildSeconds), Self);
                 Become(Held);
@@ -228,7 +248,8 @@ internal sealed class EpochFeeder : CoordinatorPart
 
     void Pump()
     {
-        int limit = stopRequested ? next : Math.Min(holdAt, source.Count);
+        int limit = Math.Min(holdAt, source.Count);
+        if (stopRequested) limit = Math.Min(limit, stopAt);
         while (outstanding < window)
         {
             if (probeStage is { Empty: false } stage)
