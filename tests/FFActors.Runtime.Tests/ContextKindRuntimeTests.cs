@@ -49,20 +49,7 @@ public class ContextKindRuntimeTests(ITestOutputHelper output)
         var c = Mnist.Config(layers: [784, 64, 48], epochs: 2, batch: 50, train: 400);
         var config = c with { Model = c.Model with { LayerKind = new ProspectiveKind(new ProspectiveOptions(Steps: 3)) } };
         using var data = Mnist.Load(config);
-        var runtime = RuntimeSupport.Runtime(ExecutionMode.Pipeline, every: 3);
-        var whole = PipelineRunner.Train(config, runtime, data, TempFolder.New(), false, null, CancellationToken.None);
-        using var wholeNet = whole.Network;
-
-        var dir = TempFolder.New();
-        using var cancel = new CancellationTokenSource();
-        var observer = new RecordingObserver { AfterBatch = n => { if (n == 8 + 4) cancel.Cancel(); } };
-        var stopped = PipelineRunner.Train(config, runtime, data, dir, false, observer, cancel.Token);
-        stopped.Network.Dispose();
-        Assert.False(stopped.Completed);
-        var resumed = PipelineRunner.Train(config, runtime with { Mode = ExecutionMode.Sequential }, data, dir, true, null, CancellationToken.None);
-        using var resumedNet = resumed.Network;
-        Assert.True(resumed.Completed);
-        Assert.Contains(resumed.Log, l => l.Contains("resumed from checkpoint"));
-        Weights.AssertSame(wholeNet, resumedNet, "resumed vs uninterrupted");
+        RuntimeSupport.StopAndResume(config, data, RuntimeSupport.Runtime(ExecutionMode.Pipeline, every: 3), stopAfter: 8 + 4,
+            ExecutionMode.Sequential, "prospective");
     }
 }

@@ -113,25 +113,12 @@ public class NegativeStrategyTrainingTests(ITestOutputHelper output)
         var options = name == "hard-mining" ? new Dictionary<string, double> { ["bank"] = 64 } : null;
         var config = Config(name, train: 600, epochs: 2, refresh: refresh, options: options);
         using var data = Mnist.Load(config);
-        var runtime = RuntimeSupport.Runtime(ExecutionMode.Pipeline, every: 2);
-        var whole = PipelineRunner.Train(config, runtime, data, TempFolder.New(), false, null, CancellationToken.None);
-        using var wholeNet = whole.Network;
-
-        var dir = TempFolder.New();
-        using var cancel = new CancellationTokenSource();
         // 12 batches an epoch: stop in the second epoch with most of it to go.
-        var observer = new RecordingObserver { AfterBatch = n => { if (n == 12 + 4) cancel.Cancel(); } };
-        var stopped = PipelineRunner.Train(config, runtime, data, dir, false, observer, cancel.Token);
-        stopped.Network.Dispose();
-        Assert.False(stopped.Completed, $"{name}: the run ended before the stop");
-        var latest = File.ReadAllText(Path.Combine(dir, "checkpoints", "latest")).Trim();
+        var latest = RuntimeSupport.StopAndResume(config, data, RuntimeSupport.Runtime(ExecutionMode.Pipeline, every: 2), stopAfter: 12 + 4,
+            ExecutionMode.Sequential, $"{name}/{refresh}");
         int batch = int.Parse(latest[(latest.IndexOf("-b", StringComparison.Ordinal) + 2)..]);
         Assert.Equal(0, batch % refresh);
         output.WriteLine($"{name}/{refresh}: stopped at {latest}");
-        var resumed = PipelineRunner.Train(config, runtime with { Mode = ExecutionMode.Sequential }, data, dir, true, null, CancellationToken.None);
-        using var resumedNet = resumed.Network;
-        Assert.True(resumed.Completed);
-        Weights.AssertSame(wholeNet, resumedNet, $"{name}/{refresh}: resumed vs uninterrupted");
     }
 
     [Fact]

@@ -63,6 +63,30 @@ static class RuntimeSupport
         return new ModesRun(reference, refMetrics, pipe);
     }
 
+    /// <summary>
+    /// Trains <paramref name="config"/> once without a stop, and once stopped after <paramref name="stopAfter"/> batches
+    /// and resumed from its checkpoint in <paramref name="resumeMode"/>; checks that the resumed run completes with the
+    /// uninterrupted run's weights. Returns the checkpoint the stopped run left (its <c>latest</c>).
+    /// </summary>
+    public static string StopAndResume(FFConfig config, DataSplits data, RuntimeOptions runtime, int stopAfter, ExecutionMode resumeMode, string label)
+    {
+        var whole = PipelineRunner.Train(config, runtime, data, TempFolder.New(), false, null, CancellationToken.None);
+        using var wholeNet = whole.Network;
+        var dir = TempFolder.New();
+        using var cancel = new CancellationTokenSource();
+        var observer = new RecordingObserver { AfterBatch = n => { if (n == stopAfter) cancel.Cancel(); } };
+        var stopped = PipelineRunner.Train(config, runtime, data, dir, false, observer, cancel.Token);
+        stopped.Network.Dispose();
+        Assert.False(stopped.Completed, $"{label}: the run ended before the stop");
+        var stoppedAt = File.ReadAllText(Path.Combine(dir, "checkpoints", "latest")).Trim();
+        var resumed = PipelineRunner.Train(config, runtime with { Mode = resumeMode }, data, dir, true, null, CancellationToken.None);
+        using var resumedNet = resumed.Network;
+        Assert.True(resumed.Completed);
+        Assert.Contains(resumed.Log, l => l.Contains("resumed from checkpoint"));
+        Weights.AssertSame(wholeNet, resumedNet, $"{label}: resumed vs uninterrupted");
+        return stoppedAt;
+    }
+
     /// <summary>Tensors still counted after the garbage collector has run every finalizer it can.</summary>
     public static long LiveTensorsAfterGc()
     {
