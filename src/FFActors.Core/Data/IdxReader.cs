@@ -134,7 +134,7 @@ public static class IdxReader
         return (header, dims);
     }
 
-    static string ExpectedMagic(int rank) => rank == 1 ? "0x00000801 (labels)" : "0x00000803 (images)";
+    static string ExpectedMagic(int rank) => rank == 1 ? "0x00000801, a label file" : "0x00000803, an image file";
 }
 
 /// <summary>A malformed or inconsistent IDX file. The message is one line and names the file.</summary>
