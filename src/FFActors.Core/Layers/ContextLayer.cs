@@ -54,7 +54,7 @@ public abstract class ContextLayer : FFLayer
         var loss = StepLoss(input, pos, neg);
         if (PeerNorm > 0) loss = loss.add(PeerTerm(pos.Units), KeptScalars.One);
         var stats = StatsOf(loss.detach(), pos.Goodness.detach().mean(), neg.Goodness.detach().mean(),
-            Separation(pos.Goodness.detach(), neg.Goodness.detach()), DeadUnits(pos.Units));
+            Objective.Separation(pos.Goodness.detach(), neg.Goodness.detach()), DeadUnits(pos.Units));
         return new PendingStep(new LayerOutput(pos.Output.detach(), neg.Output.detach()), stats, loss);
     }
 
@@ -93,13 +93,9 @@ public abstract class ContextLayer : FFLayer
         var gPos = Score(outPos);
         var gNeg = Score(outNeg);
         var stats = StatsOf(Objective.LossOf(gPos, gNeg, input.CollabPositive, input.CollabNegative), gPos.mean(), gNeg.mean(),
-            Separation(gPos, gNeg), DeadUnits(Units(outPos)));
+            Objective.Separation(gPos, gNeg), DeadUnits(Units(outPos)));
         return new PendingStep(new LayerOutput(outPos, outNeg), stats, null);
     }
-
-    /// <summary>Fraction of samples on the right side of θ: positives above, negatives at or below.</summary>
-    Tensor Separation(Tensor gPos, Tensor gNeg) =>
-        cat([gPos.gt(KeptScalars.Of(Objective.Threshold)), gNeg.le(KeptScalars.Of(Objective.Threshold))]).to(ScalarType.Float32).mean();
 }
 
 /// <summary>One side (positives or negatives) of a context layer's forward: the whole output, its context [B, classes],

@@ -14,6 +14,10 @@ namespace FFActors.Core.Objectives;
 public sealed record Objective(GoodnessKind Goodness, double Threshold, LossKind Loss, double Alpha = 4.0,
     CollaborationRemedy Remedy = CollaborationRemedy.None, double CumulativeDivisor = 1.0)
 {
+    /// <summary>Fraction of samples on the right side of θ: positives above it, negatives at or below it.</summary>
+    public Tensor Separation(Tensor gPos, Tensor gNeg) =>
+        cat([gPos.gt(KeptScalars.Of(Threshold)), gNeg.le(KeptScalars.Of(Threshold))]).to(ScalarType.Float32).mean();
+
     public Tensor GoodnessOf(Tensor h) => Goodness == GoodnessKind.Sum
         ? h.Squared().sum([1])
         : h.Squared().mean([1]);

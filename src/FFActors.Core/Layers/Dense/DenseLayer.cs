@@ -57,7 +57,7 @@ public sealed class DenseLayer : FFLayer
             SetState(mean.detach());
         }
         var stats = StatsOf(loss.detach(), f.GoodPos.detach().mean(), f.GoodNeg.detach().mean(),
-            Separation(f.GoodPos.detach(), f.GoodNeg.detach()), DeadUnits(f.HPos));
+            Objective.Separation(f.GoodPos.detach(), f.GoodNeg.detach()), DeadUnits(f.HPos));
         // The output gets tensors of its own (sharing storage): a pipeline hands them to the next layer, which may
         // dispose of them while this layer's update still reads the activities.
         return new PendingStep(new LayerOutput(f.HPos.detach(), f.HNeg.detach()), stats, loss, f);
@@ -77,13 +77,9 @@ public sealed class DenseLayer : FFLayer
         var gPos = Objective.GoodnessOf(hPos);
         var gNeg = Objective.GoodnessOf(hNeg);
         var stats = StatsOf(Objective.LossOf(gPos, gNeg, input.CollabPositive, input.CollabNegative), gPos.mean(), gNeg.mean(),
-            Separation(gPos, gNeg), DeadUnits(hPos));
+            Objective.Separation(gPos, gNeg), DeadUnits(hPos));
         return new PendingStep(new LayerOutput(hPos, hNeg), stats, null);
     }
-
-    /// <summary>Fraction of samples on the right side of θ: positives above, negatives at or below.</summary>
-    Tensor Separation(Tensor gPos, Tensor gNeg) =>
-        cat([gPos.gt(KeptScalars.Of(Objective.Threshold)), gNeg.le(KeptScalars.Of(Objective.Threshold))]).to(ScalarType.Float32).mean();
 }
 
 /// <summary>

@@ -67,7 +67,7 @@ public sealed class PclLayer(PclSpec spec, long seed, Device device) : FFLayer(s
             }
         var sPos = Objective.GoodnessOf(pos.Output.detach());
         var sNeg = Objective.GoodnessOf(neg.Output.detach());
-        var stats = StatsOf(loss.detach(), sPos.mean(), sNeg.mean(), Separation(sPos, sNeg), DeadUnits(pos.Output));
+        var stats = StatsOf(loss.detach(), sPos.mean(), sNeg.mean(), Objective.Separation(sPos, sNeg), DeadUnits(pos.Output));
         return new PendingStep(new LayerOutput(pos.Output.detach(), neg.Output.detach()), stats, learning ? loss : null);
     }
 
@@ -102,10 +102,6 @@ public sealed class PclLayer(PclSpec spec, long seed, Device device) : FFLayer(s
         loss.backward();
         Optimizer.step();
     }
-
-    /// <summary>Fraction of samples on the right side of θ by their plain goodness (what scoring reads).</summary>
-    Tensor Separation(Tensor gPos, Tensor gNeg) =>
-        cat([gPos.gt(KeptScalars.Of(Objective.Threshold)), gNeg.le(KeptScalars.Of(Objective.Threshold))]).to(ScalarType.Float32).mean();
 }
 
 /// <summary>PCL-FF networks: the dense layers of <c>model.layers</c> with the model's objective, each with an input predictor.</summary>

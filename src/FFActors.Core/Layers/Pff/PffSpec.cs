@@ -63,7 +63,7 @@ public sealed class PffLayer(PffSpec spec, long seed, Device device) : FFLayer(s
         var (generative, latent) = GenerativeLosses(input.Positive, hPos.detach());
         var loss = ff.add(generative, KeptScalars.One);
         if (latent is not null) loss = loss.add(latent, KeptScalars.One);
-        var stats = StatsOf(loss.detach(), gPos.detach().mean(), gNeg.detach().mean(), Separation(gPos.detach(), gNeg.detach()), DeadUnits(hPos));
+        var stats = StatsOf(loss.detach(), gPos.detach().mean(), gNeg.detach().mean(), Objective.Separation(gPos.detach(), gNeg.detach()), DeadUnits(hPos));
         return new PendingStep(new LayerOutput(hPos.detach(), hNeg.detach()), stats, learning ? loss : null);
     }
 
@@ -102,9 +102,6 @@ public sealed class PffLayer(PffSpec spec, long seed, Device device) : FFLayer(s
         Module.eval();
         return Parts.PredictFromLatent(z);
     }
-
-    Tensor Separation(Tensor gPos, Tensor gNeg) =>
-        cat([gPos.gt(KeptScalars.Of(Objective.Threshold)), gNeg.le(KeptScalars.Of(Objective.Threshold))]).to(ScalarType.Float32).mean();
 }
 
 /// <summary>PFF networks: the dense layers of <c>model.layers</c> with the model's objective, each with a generator of its

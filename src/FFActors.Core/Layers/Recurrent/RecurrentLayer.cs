@@ -88,7 +88,7 @@ public sealed class RecurrentLayer(RecurrentSpec spec, long seed, Device device)
         var gNeg = Score(neg);
         var loss = Objective.LossOf(gPos, gNeg);
         if (Learning) loss.div(KeptScalars.Of((double)Spec.Options.Iterations)).backward();
-        var now = StatsOf(loss.detach(), gPos.detach().mean(), gNeg.detach().mean(), Separation(gPos.detach(), gNeg.detach()), DeadUnits(Units(pos)));
+        var now = StatsOf(loss.detach(), gPos.detach().mean(), gNeg.detach().mean(), Objective.Separation(gPos.detach(), gNeg.detach()), DeadUnits(Units(pos)));
         double[] values = [now.Loss, now.GoodPos, now.GoodNeg, now.Separation, now.DeadUnits];
         for (int i = 0; i < sums.Length; i++) sums[i] += values[i];
         var mean = new LayerStepStats(sums[0] / t, sums[1] / t, sums[2] / t, sums[3] / t, sums[4] / t);
@@ -102,8 +102,4 @@ public sealed class RecurrentLayer(RecurrentSpec spec, long seed, Device device)
         if (step.Loss is null) return;
         Optimizer.step();
     }
-
-    /// <summary>Fraction of samples on the right side of θ: positives above, negatives at or below.</summary>
-    Tensor Separation(Tensor gPos, Tensor gNeg) =>
-        cat([gPos.gt(KeptScalars.Of(Objective.Threshold)), gNeg.le(KeptScalars.Of(Objective.Threshold))]).to(ScalarType.Float32).mean();
 }

@@ -85,7 +85,7 @@ public sealed class ThreeFactorLayer : FFLayer
             if (learning) SetState(mean.detach());
         }
         if (Parts.Readout is not null) loss = loss.add(ReadoutLoss(hPos.detach(), input.Labels), KeptScalars.One);
-        var stats = StatsOf(loss.detach(), gPos.detach().mean(), gNeg.detach().mean(), Separation(gPos.detach(), gNeg.detach()), DeadUnits(hPos));
+        var stats = StatsOf(loss.detach(), gPos.detach().mean(), gNeg.detach().mean(), Objective.Separation(gPos.detach(), gNeg.detach()), DeadUnits(hPos));
         return new PendingStep(new LayerOutput(hPos.detach(), hNeg.detach()), stats, learning ? loss : null);
     }
 
@@ -148,8 +148,4 @@ public sealed class ThreeFactorLayer : FFLayer
         loss.backward();
         Optimizer.step();
     }
-
-    /// <summary>Fraction of samples on the right side of θ by their plain goodness: positives above, negatives at or below.</summary>
-    Tensor Separation(Tensor gPos, Tensor gNeg) =>
-        cat([gPos.gt(KeptScalars.Of(Objective.Threshold)), gNeg.le(KeptScalars.Of(Objective.Threshold))]).to(ScalarType.Float32).mean();
 }
