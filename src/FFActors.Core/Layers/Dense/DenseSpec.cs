@@ -67,6 +67,16 @@ public sealed record DenseKind : ILayerKind
     /// <summary>The blocked kernel's checkpoints fingerprint as those from before kernels were selectable.</summary>
     public string Fingerprint(ModelOptions model) => model.Kernel == DenseKernel.Blocked ? "" : $";kernel={model.Kernel}";
 
+    /// <summary>
+    /// The dense layers that a kind built on them (<paramref name="kind"/>, for the error) wraps one by one. SCFF's
+    /// shared-halves first layer is a dense layer's own and is refused.
+    /// </summary>
+    internal static DenseSpec[] LayersToWrap(ModelOptions model, NetworkContext context, string kind)
+    {
+        if (context.SharedHalves) throw new ArgumentException($"model.kind = {kind}: SCFF's shared-halves first layer is a dense layer; use model.kind = dense");
+        return Instance.Specs(model, context).Cast<DenseSpec>().ToArray();
+    }
+
     internal static void CheckLayers(ModelOptions model)
     {
         if (model.Layers.Length < 2) throw new ArgumentException("model.layers: need an input size and at least one layer");

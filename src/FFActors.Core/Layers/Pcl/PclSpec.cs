@@ -114,10 +114,9 @@ public sealed record PclKind(PclOptions Options) : ILayerKind
     public IReadOnlyList<LayerSpec> Specs(ModelOptions model, NetworkContext context)
     {
         Options.Check();
-        if (context.SharedHalves) throw new ArgumentException("model.kind = pcl: SCFF's shared-halves first layer is a dense layer; use model.kind = dense");
+        var dense = DenseKind.LayersToWrap(model, context, Name);
         if (model.PeerNorm > 0) throw new ArgumentException("model.peer-norm: the pcl kind has no peer normalisation; set 0");
-        return DenseKind.Instance.Specs(model, context).Cast<DenseSpec>()
-            .Select(d => new PclSpec(d.Index, d.InputSize, d.OutputSize, d.Optimizer, d.Window, d.InputNorm, d.Objective, Options)).ToArray();
+        return dense.Select(d => new PclSpec(d.Index, d.InputSize, d.OutputSize, d.Optimizer, d.Window, d.InputNorm, d.Objective, Options)).ToArray();
     }
 
     public string Describe(ModelOptions model) => $"pcl ({Options.Describe()}) layers [{string.Join(", ", model.Layers)}]";

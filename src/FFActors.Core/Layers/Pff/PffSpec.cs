@@ -115,9 +115,8 @@ public sealed record PffKind(PffOptions Options) : ILayerKind
     public IReadOnlyList<LayerSpec> Specs(ModelOptions model, NetworkContext context)
     {
         Options.Check();
-        if (context.SharedHalves) throw new ArgumentException("model.kind = pff: SCFF's shared-halves first layer is a dense layer; use model.kind = dense");
+        var dense = DenseKind.LayersToWrap(model, context, Name);
         if (model.PeerNorm > 0) throw new ArgumentException("model.peer-norm: the pff kind has no peer normalisation; set 0");
-        var dense = DenseKind.Instance.Specs(model, context).Cast<DenseSpec>().ToArray();
         return dense.Select(d => new PffSpec(d.Index, d.InputSize, d.OutputSize, d.Optimizer, d.Window, d.InputNorm, d.Objective, Options,
             Top: d.Index == dense.Length - 1)).ToArray();
     }

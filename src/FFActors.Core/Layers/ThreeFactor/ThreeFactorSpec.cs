@@ -37,8 +37,7 @@ public sealed record ThreeFactorKind(ThreeFactorOptions Options) : ILayerKind
     public IReadOnlyList<LayerSpec> Specs(ModelOptions model, NetworkContext context)
     {
         Options.Check();
-        if (context.SharedHalves) throw new ArgumentException("model.kind = three-factor: SCFF's shared-halves first layer is a dense layer; use model.kind = dense");
-        var dense = DenseKind.Instance.Specs(model, context).Cast<DenseSpec>().ToArray();
+        var dense = DenseKind.LayersToWrap(model, context, Name);
         return dense.Select(d => new ThreeFactorSpec(d.Index, d.InputSize, d.OutputSize, d.Optimizer, d.Window, d.InputNorm, d.Objective,
             d.PeerNorm, Options, Top: d.Index == dense.Length - 1)).ToArray();
     }
