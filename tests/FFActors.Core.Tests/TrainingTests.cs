@@ -83,6 +83,24 @@ public class TrainingTests(ITestOutputHelper log)
         Assert.Throws<ArgumentException>(() => FFNetwork.SpecsFor(new ModelOptions([784]), new OptimizerOptions()));
     }
 
+    /// <summary>The kinds that wrap dense layers refuse SCFF's shared-halves first layer, naming themselves.</summary>
+    [Theory]
+    [InlineData("pff")]
+    [InlineData("pcl")]
+    [InlineData("three-factor")]
+    public void Kinds_built_on_dense_layers_refuse_the_shared_halves_first_layer(string kind)
+    {
+        ILayerKind layerKind = kind switch
+        {
+            "pff" => new PffKind(new PffOptions()),
+            "pcl" => new PclKind(new PclOptions()),
+            _ => new ThreeFactorKind(new ThreeFactorOptions()),
+        };
+        var model = new ModelOptions([784, 20, 20], PeerNorm: 0, LayerKind: layerKind);
+        var e = Assert.Throws<ArgumentException>(() => FFNetwork.SpecsFor(model, new NetworkContext(new OptimizerOptions(), SharedHalves: true)));
+        Assert.Equal($"model.kind = {kind}: SCFF's shared-halves first layer is a dense layer; use model.kind = dense", e.Message);
+    }
+
     /// <summary>The centred input norm reads a row less its mean at unit RMS; the others keep the row's signs.</summary>
     [Fact]
     public void Centred_input_norm_removes_the_row_mean_and_scales_to_unit_rms()
