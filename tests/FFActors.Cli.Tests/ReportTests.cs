@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Diagnostics;
 using System.Text.Json;
 using FFActors.Benchmarks;
@@ -70,6 +71,34 @@ public class ReportTests
         Assert.Contains("holds runs of another configuration", e.Message);
         Assert.False(Directory.Exists(outDir) && Directory.EnumerateFileSystemEntries(outDir).Any(), "no run folder is made for a run that cannot be recorded");
         Assert.Equal(before, File.ReadAllText(path));
+    }
+
+    /// <summary>A run that validates every epoch keeps its curve in the result file, and a region naming that file shows it.</summary>
+    [Fact]
+    public void A_validated_run_records_its_epoch_curve_and_the_report_shows_it()
+    {
+        var root = TempFolder.New();
+        var path = Path.Combine(root, "results", "variants", "curve.json");
+        Assert.Equal(0, TrainCommand.Run(null,
+            [$"data.dir={RepoPaths.Data}", "model.layers=[784, 20, 20]", "train.epochs=3", "data.train-limit=600", "data.validation=200",
+             "data.test-limit=200", "eval.head.epochs=1", "eval.diagnostics.samples=0", $"run.out-dir={Path.Combine(root, "runs")}"],
+            output: new RunOutput(path, Json: false)));
+        var seed = Assert.Single(ResultFile.Read(path).Rows[0].Seeds);
+        var curve = seed.Curves![SeedFigures.ValidationCurve];
+        Assert.Equal(3, curve.Count);
+        Assert.All(curve, v => Assert.InRange(v, 0.0, 1.0));
+        Assert.Equal(3, seed.Curves[SeedFigures.EpochSecondsCurve].Count);
+
+        Directory.CreateDirectory(Path.Combine(root, "docs"));
+        File.WriteAllText(Path.Combine(root, "docs", "one.md"), "<!-- report results/variants/curve.json -->\n<!-- /report -->\n");
+        File.WriteAllText(Path.Combine(root, "docs", "all.md"), "<!-- report results/variants -->\n<!-- /report -->\n");
+        Assert.Equal(0, ReportCommand.Run(root, check: false));
+        var one = File.ReadAllText(Path.Combine(root, "docs", "one.md"));
+        Assert.Contains($"| 3 | {(curve[2] * 100).ToString("F2", CultureInfo.InvariantCulture)} % |", one);
+        Assert.Contains("](img/variants-curve-curve.png)", one);
+        Assert.DoesNotContain("| epoch |", File.ReadAllText(Path.Combine(root, "docs", "all.md")));
+        var png = File.ReadAllBytes(Path.Combine(root, "docs", "img", "variants-curve-curve.png"));
+        Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], png.Take(4));
     }
 
     [Fact]

@@ -32,7 +32,7 @@ public sealed class RunOutput(string? ResultPath, bool Json, bool TensorBoard = 
         if (TensorBoard) TensorBoardLog.Write(run.File(TensorBoardLog.Folder), metrics, evaluation);
         if (ResultPath is not null)
         {
-            ResultRecorder.AddTrainRun(ResultPath, title, config, figures, ResultRecorder.CommandLine());
+            ResultRecorder.AddTrainRun(ResultPath, title, config, figures, ResultRecorder.CommandLine(), curves: SeedFigures.CurvesOf(metrics));
             Console.WriteLine($"result file {ResultPath}");
         }
         Printed = new { run = run.Path, version = BuildInfo.Version, commit = BuildInfo.Commit, results = figures };

@@ -10,7 +10,8 @@ namespace FFActors.Cli.Report;
 /// generated region with <c>&lt;!-- report PATH --&gt;</c> … <c>&lt;!-- /report --&gt;</c>, PATH being a
 /// result file or a folder of them (relative to the repository root); everything between the
 /// markers is generated, everything else is left as written. Experiment results also get a bar
-/// chart under docs/img, and a heat map when their arms form a grid. The target <c>comparison</c> is no path: it is
+/// chart under docs/img, and a heat map when their arms form a grid; a train result with per-epoch curves gets a
+/// line chart, and a region naming that one file shows the curve as a table. The target <c>comparison</c> is no path: it is
 /// the model comparison (<see cref="Comparison"/>) built from several result files, with its chart.
 /// </summary>
 public static partial class DocsReport
@@ -51,6 +52,8 @@ public static partial class DocsReport
             ExperimentCharts.SaveResultBars(Path.Combine(root, ChartPath(repoPath)), file);
             ExperimentCharts.SaveResultGrid(Path.Combine(root, GridChartPath(repoPath)), file);
         }
+        foreach (var (repoPath, file) in AllResults(root).Where(r => TrainCurves.Has(r.File)))
+            TrainCurves.SaveChart(Path.Combine(root, CurveChartPath(repoPath)), file);
         if (pages.Any(p => p.Current.Contains($"<!-- report {Comparison.Target} -->", StringComparison.Ordinal))) ComparisonChart.Save(root);
         return pages.Where(p => p.Stale).ToList();
     }
@@ -64,6 +67,9 @@ public static partial class DocsReport
 
     /// <summary>Where the heat map of an experiment result whose arms form a grid goes: docs/img/TOPIC-NAME-grid.png.</summary>
     public static string GridChartPath(string repoPath) => Path.ChangeExtension(ChartPath(repoPath), null) + "-grid.png";
+
+    /// <summary>Where the per-epoch chart of a train result with curves goes: docs/img/TOPIC-NAME-curve.png.</summary>
+    public static string CurveChartPath(string repoPath) => Path.ChangeExtension(ChartPath(repoPath), null) + "-curve.png";
 
     static IEnumerable<(string RepoPath, ResultFile File)> AllResults(string root)
     {
@@ -85,6 +91,14 @@ public static partial class DocsReport
         var sb = new StringBuilder();
         var train = files.Where(f => f.File.Kind == ResultFile.TrainKind).ToList();
         if (train.Count > 0) sb.Append(ResultTables.TrainTable(train, link));
+        // A region naming one train file also shows its per-epoch curve, when the run recorded one.
+        if (File.Exists(full) && TrainCurves.Has(files[0].File))
+        {
+            sb.AppendLine();
+            sb.Append(TrainCurves.Table(files[0].File));
+            sb.AppendLine();
+            sb.AppendLine($"![{files[0].File.Title}: validation accuracy after each epoch]({link(CurveChartPath(files[0].RepoPath))})");
+        }
         foreach (var (repoPath, file) in files.Where(f => f.File.Kind == ResultFile.BenchmarkKind))
         {
             if (sb.Length > 0) sb.AppendLine();

@@ -80,7 +80,26 @@ public sealed record ResultRow(string Name, IReadOnlyList<string> Overrides, IRe
 }
 
 /// <summary>The figures one seed produced (accuracies as fractions, times in seconds); null = not measured.</summary>
-public sealed record SeedFigures(long Seed, IReadOnlyDictionary<string, double?> Figures);
+/// <param name="Curves">Per-epoch series of a train run (<c>validation_accuracy</c>, <c>epoch_seconds</c>), one value per
+/// epoch; null when the run recorded none (no validation split).</param>
+public sealed record SeedFigures(long Seed, IReadOnlyDictionary<string, double?> Figures, IReadOnlyDictionary<string, IReadOnlyList<double>>? Curves = null)
+{
+    /// <summary>The per-epoch series of a train run's metrics worth a result file: the validation accuracy after each epoch
+    /// and the epoch's wall time, when the run validated every epoch; null otherwise.</summary>
+    public static IReadOnlyDictionary<string, IReadOnlyList<double>>? CurvesOf(IReadOnlyList<Core.Training.EpochMetrics> metrics)
+    {
+        // A greedy run's rows are epochs of one layer after another: not one curve.
+        if (metrics.Count == 0 || metrics.Any(m => m.ValidationAccuracy is null) || metrics.Select(m => m.Phase).Distinct().Count() > 1) return null;
+        return new Dictionary<string, IReadOnlyList<double>>
+        {
+            [ValidationCurve] = metrics.Select(m => m.ValidationAccuracy!.Value).ToList(),
+            [EpochSecondsCurve] = metrics.Select(m => m.Seconds).ToList(),
+        };
+    }
+
+    public const string ValidationCurve = "validation_accuracy";
+    public const string EpochSecondsCurve = "epoch_seconds";
+}
 
 /// <summary>Mean and sample standard deviation (n − 1; 0 for a single value) of <paramref name="N"/> values.</summary>
 public sealed record Spread(double Mean, double Sd, int N)

@@ -25,8 +25,9 @@ public static partial class ResultRecorder
     /// <param name="config">The run's resolved configuration (its config.conf).</param>
     /// <param name="extra">Further figures of the run beyond a train run's (e.g. what <c>ffactors nca</c> measures of the grown pattern).</param>
     /// <exception cref="IOException">The file holds another configuration or another kind of result.</exception>
+    /// <param name="curves">The run's per-epoch series (<see cref="SeedFigures.CurvesOf"/>); null = none.</param>
     public static ResultFile AddTrainRun(string path, string title, string config, RunResults figures, string command,
-        IReadOnlyDictionary<string, double>? extra = null)
+        IReadOnlyDictionary<string, double>? extra = null, IReadOnlyDictionary<string, IReadOnlyList<double>>? curves = null)
     {
         var lines = Lines(config);
         var values = new Dictionary<string, double?>
@@ -41,7 +42,7 @@ public static partial class ResultRecorder
         if (figures.ReconstructionMse is { } reconstruction) values["reconstruction_mse"] = reconstruction;
         if (figures.MeanImageMse is { } meanImage) values["mean_image_mse"] = meanImage;
         foreach (var (key, value) in extra ?? new Dictionary<string, double>()) values[key] = value;
-        var row = new SeedFigures(figures.Seed, values);
+        var row = new SeedFigures(figures.Seed, values, curves);
         var invocation = new Invocation(command, BuildInfo.Version, BuildInfo.Commit, DateTime.UtcNow, MachineFacts.Current(), [figures.Seed]);
         if (!File.Exists(path))
         {
