@@ -16,6 +16,10 @@ public sealed record PipelineResult(IReadOnlyList<EpochMetrics> Metrics, FFNetwo
 
     /// <summary>Where the run's time went, as the actors accounted it; null where a caller built the result itself.</summary>
     public RunAccounting? Accounting { get; init; }
+
+    /// <summary>Training time spent before the checkpoint this run resumed from (its finished epochs and the part of the
+    /// epoch it stopped in); 0 for a run that did not resume. A resumed run's training time is this plus its own.</summary>
+    public double SecondsBeforeResume { get; init; }
 }
 
 /// <summary>The runtime's own accounting of a run: what its throughput is made of.</summary>

@@ -106,7 +106,9 @@ public static class PipelineRunner
                 LayerDispatchers: layerDispatchers, ContiguousWork: contiguousWork);
             coordinator = system.ActorOf(RunSupervisor.Props(settings, dispatcher), name);
             using var registration = cancel.Register(() => coordinator.Tell(new StopTraining(new Stamp(runId, -1, -1, -1))));
-            return done.Task.GetAwaiter().GetResult();
+            var outcome = done.Task.GetAwaiter().GetResult();
+            double before = start.Metrics.Sum(m => m.Seconds) + start.ElapsedSeconds;
+            return outcome with { Result = outcome.Result with { SecondsBeforeResume = before } };
         }
         finally
         {

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using FFActors.Cli.Commands;
 
 namespace FFActors.Cli.Tests;
@@ -49,6 +50,13 @@ public class DeterminismTests
         Assert.Equal(0, TrainCommand.Resume(seq, null, ["runtime.mode=pipeline"]));
         Assert.Contains("e0001-b000000", File.ReadAllText(Path.Combine(seq, "run.log")));
         Assert.True(sequential.SequenceEqual(RunFiles.Weights(seq), ByteArrays), $"{kind}: the resumed run's weights differ");
+
+        // The resumed run's training time counts the epoch its checkpoint had behind it.
+        using var results = JsonDocument.Parse(File.ReadAllText(Path.Combine(seq, "results.json")));
+        using var metrics = JsonDocument.Parse(File.ReadAllText(Path.Combine(seq, "metrics.json")));
+        double epochs = metrics.RootElement.EnumerateArray().Sum(m => m.GetProperty("seconds").GetDouble());
+        Assert.True(results.RootElement.GetProperty("train_seconds").GetDouble() >= epochs,
+            $"{kind}: train_seconds {results.RootElement.GetProperty("train_seconds").GetDouble()} below the epochs' {epochs} s");
     }
 
     static readonly IEqualityComparer<byte[]> ByteArrays = EqualityComparer<byte[]>.Create((a, b) => a!.AsSpan().SequenceEqual(b), a => a.Length);

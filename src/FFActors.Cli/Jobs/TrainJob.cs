@@ -75,11 +75,13 @@ public sealed class TrainJob
     /// <summary>Writes metrics and log; when training completed, evaluates (unless the runtime did) and writes weights, results.json and curves.png.</summary>
     public TrainJobResult Finish(DataSplits data, RunFolder run, PipelineResult outcome, Stopwatch clock, Action? beforeEvaluation = null)
     {
-        // When the runtime evaluated through the actors, the clock has run through that evaluation too.
-        double trainSeconds = clock.Elapsed.TotalSeconds - (outcome.Evaluation?.Seconds ?? 0);
+        // When the runtime evaluated through the actors, the clock has run through that evaluation too. A resumed run
+        // counts the training its checkpoint had behind it as well.
+        double before = outcome.SecondsBeforeResume;
+        double trainSeconds = clock.Elapsed.TotalSeconds - (outcome.Evaluation?.Seconds ?? 0) + before;
         run.WriteMetrics(outcome.Metrics);
         if (outcome.Log.Count > 0) run.AppendLog(outcome.Log);
-        if (!outcome.Completed) return new TrainJobResult(outcome, null, trainSeconds, clock.Elapsed.TotalSeconds, null);
+        if (!outcome.Completed) return new TrainJobResult(outcome, null, trainSeconds, clock.Elapsed.TotalSeconds + before, null);
 
         EvaluationResult result;
         if (outcome.Evaluation is { } e)
@@ -113,13 +115,13 @@ public sealed class TrainJob
             HeadLayers: result.HeadLayers,
             TrainSeconds: trainSeconds,
             EvalSeconds: result.Seconds,
-            TotalSeconds: clock.Elapsed.TotalSeconds,
+            TotalSeconds: clock.Elapsed.TotalSeconds + before,
             PeakResidentBytes: PeakResidentSet.Bytes(),
             ReconstructionMse: generative?.Reconstruction,
             MeanImageMse: generative?.MeanImage);
         run.WriteResults(figures);
         DrawPictures(run.Path, config, How, outcome.Metrics, outcome.Network, data.Train.Features);
-        return new TrainJobResult(outcome, result, trainSeconds, clock.Elapsed.TotalSeconds, figures);
+        return new TrainJobResult(outcome, result, trainSeconds, clock.Elapsed.TotalSeconds + before, figures);
     }
 
     /// <summary>
