@@ -99,6 +99,17 @@ public class ReportTests
         Assert.DoesNotContain("| epoch |", File.ReadAllText(Path.Combine(root, "docs", "all.md")));
         var png = File.ReadAllBytes(Path.Combine(root, "docs", "img", "variants-curve-curve.png"));
         Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], png.Take(4));
+
+        // Finished again by a resume from its epoch-2 checkpoint: recorded under the command that started the run,
+        // with the whole curve (the epochs before the checkpoint come from it).
+        var run = Directory.GetDirectories(Path.Combine(root, "runs")).Single();
+        Assert.True(File.Exists(Path.Combine(run, RunFolder.CommandFile)));
+        File.WriteAllText(Path.Combine(run, RunFolder.CommandFile), "ffactors train --config samples/x.conf\n");
+        Directory.Delete(Path.Combine(run, "checkpoints", "e0003-b000000"), recursive: true);
+        Assert.Equal(0, TrainCommand.Resume(run, null, [], output: new RunOutput(path, Json: false)));
+        var resumed = ResultFile.Read(path);
+        Assert.Equal("ffactors train --config samples/x.conf (resumed with ffactors train --resume)", Assert.Single(resumed.Invocations).Command);
+        Assert.Equal(curve, Assert.Single(resumed.Rows[0].Seeds).Curves![SeedFigures.ValidationCurve]);
     }
 
     [Fact]

@@ -4,6 +4,7 @@ using FFActors.Cli.Configuration;
 using FFActors.Cli.Configuration.Keys;
 using FFActors.Cli.Jobs;
 using FFActors.Cli.Output;
+using FFActors.Cli.Report;
 using FFActors.Cli.Platform;
 using FFActors.Core;
 using FFActors.Core.Data;
@@ -100,6 +101,7 @@ public static class TrainCommand
         try
         {
             if (resumeDir is null) run.WriteConfig(hocon.Render());
+            if (resumeDir is null) run.WriteText(RunFolder.CommandFile, ResultRecorder.CommandLine() + "\n");
             if (resumeDir is null && clustered) run.WriteText(RecordedClusterSettings.FileName, RecordedClusterSettings.Render(hocon));
             var said = resumeDir is not null && runtime.Checkpoints ? CheckCheckpoints(run, config, runtime, data, Say) : [];
             return Train(config, job, data, run, resumeDir is not null, cancel, clustered: cluster is not null, said, output);

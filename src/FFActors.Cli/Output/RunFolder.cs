@@ -69,6 +69,12 @@ public sealed class RunFolder(string path, RunLock? runLock = null) : IDisposabl
 
     public void WriteConfig(string hocon) => AtomicFile.WriteText(File("config.conf"), hocon);
 
+    /// <summary>The command line that started the run, kept so that a result recorded after a resume names it.</summary>
+    public const string CommandFile = "command.txt";
+
+    /// <summary>The command that started the run (<see cref="CommandFile"/>); null for a folder written before it was kept.</summary>
+    public string? StartCommand() => System.IO.File.Exists(File(CommandFile)) ? System.IO.File.ReadAllText(File(CommandFile)).Trim() : null;
+
     /// <summary>Writes <paramref name="name"/> in the run folder atomically.</summary>
     public void WriteText(string name, string text) => AtomicFile.WriteText(File(name), text);
 

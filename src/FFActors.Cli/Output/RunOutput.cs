@@ -32,7 +32,10 @@ public sealed class RunOutput(string? ResultPath, bool Json, bool TensorBoard = 
         if (TensorBoard) TensorBoardLog.Write(run.File(TensorBoardLog.Folder), metrics, evaluation);
         if (ResultPath is not null)
         {
-            ResultRecorder.AddTrainRun(ResultPath, title, config, figures, ResultRecorder.CommandLine(), curves: SeedFigures.CurvesOf(metrics));
+            // A run finished by a resume is recorded under the command that started it, which a reader can run again.
+            string command = ResultRecorder.CommandLine();
+            if (run.StartCommand() is { } start && start != command) command = $"{start} (resumed with ffactors train --resume)";
+            ResultRecorder.AddTrainRun(ResultPath, title, config, figures, command, curves: SeedFigures.CurvesOf(metrics));
             Console.WriteLine($"result file {ResultPath}");
         }
         Printed = new { run = run.Path, version = BuildInfo.Version, commit = BuildInfo.Commit, results = figures };
