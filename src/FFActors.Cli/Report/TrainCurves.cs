@@ -46,7 +46,8 @@ public static class TrainCurves
     public static void SaveChart(string path, ResultFile file)
     {
         var plot = new Plot();
-        plot.Title($"{file.Title}: validation accuracy after each epoch");
+        // The file title is often longer than the chart is wide; the page names the run above the chart.
+        plot.Title("validation accuracy after each epoch");
         plot.XLabel("epoch");
         plot.YLabel("validation accuracy (%)");
         foreach (var seed in file.Rows[0].Seeds)
