@@ -17,11 +17,14 @@ public static class Comparison
     public const string ChartPath = "docs/img/comparison.png";
 
     static readonly CultureInfo C = CultureInfo.InvariantCulture;
-    static readonly string[] TransferFiles = ["results/experiments/transfer.json", "results/experiments/transfer-quick.json"];
+    /// <summary>Transfer results, preferred in this order: the full transfer experiment, the three-seed comparisons of
+    /// the seed's tables (label embedding with its backprop baseline; CwC-FF), then the quick profile.</summary>
+    static readonly string[] TransferFiles = ["results/experiments/transfer.json", "results/experiments/transfer-labels.json",
+        "results/experiments/transfer-cwc.json", "results/experiments/transfer-quick.json"];
     static readonly string[] InferenceFile = ["results/benchmarks/inference.json"];
     static readonly string[] ComputeFile = ["results/benchmarks/compute.json"];
 
-    /// <summary>Where one figure comes from: the first of <paramref name="Files"/> that exists, the row <paramref name="Row"/> picks, its <paramref name="Key"/>.</summary>
+    /// <summary>Where one figure comes from: the first of <paramref name="Files"/> that exists and in which the row <paramref name="Row"/> picks has <paramref name="Key"/>.</summary>
     /// <param name="Fill">The command that writes the missing result file.</param>
     public sealed record Source(string[] Files, Func<ResultFile, ResultRow?> Row, string Key, string Fill);
 
@@ -42,7 +45,9 @@ public static class Comparison
     static Source Train(string file, string config, string key = "goodness_accuracy") =>
         new([file], First, key, $"ffactors train --config {config} --result {file}");
 
-    static Source Transfer(string arm) => new(TransferFiles, Named(arm), "probe_all", "ffactors experiment samples/experiments/transfer.conf --result results/experiments/transfer.json");
+    /// <summary>The probe on all layers of the first arm named one of <paramref name="arms"/> (files name the same model differently).</summary>
+    static Source Transfer(params string[] arms) => new(TransferFiles, f => f.Rows.FirstOrDefault(r => arms.Contains(r.Name)), "probe_all",
+        "ffactors experiment samples/experiments/transfer.conf --result results/experiments/transfer.json");
 
     static Source Inference(string key) => new(InferenceFile, First, key, "ffactors bench inference --result results/benchmarks/inference.json");
 
@@ -52,7 +57,7 @@ public static class Comparison
     public static IReadOnlyList<Model> Models { get; } =
     [
         // From the same run as the backprop MLP's figures, so the two training times share machine and load.
-        new("Standard FF", new(ComputeFile, Starting("FF layers"), "final_accuracy", ComputeFill), Transfer("ff"),
+        new("Standard FF", new(ComputeFile, Starting("FF layers"), "final_accuracy", ComputeFill), Transfer("ff", "overlay"),
             new(ComputeFile, Starting("FF after epoch"), "train_seconds", ComputeFill),
             Inference("goodness_scoring_s"), new(ComputeFile, Named("FF / backprop"), "flops_ratio_97", ComputeFill),
             "Local updates per layer; no backward pass, no weight transport. Needs a positive and a negative phase and the label written into the image's pixels.",
@@ -112,12 +117,12 @@ public static class Comparison
     public static Found? Find(string root, Source? source)
     {
         if (source is null) return null;
-        var file = source.Files.FirstOrDefault(f => File.Exists(Path.Combine(root, f)));
-        if (file is null) return null;
-        var result = ResultFile.Read(Path.Combine(root, file));
-        var row = source.Row(result);
-        if (row is null || !row.Summary.TryGetValue(source.Key, out var s) || s.N == 0) return null;
-        return new Found(s.Mean, file, result, row);
+        foreach (var file in source.Files.Where(f => File.Exists(Path.Combine(root, f))))
+        {
+            var result = ResultFile.Read(Path.Combine(root, file));
+            if (source.Row(result) is { } row && row.Summary.TryGetValue(source.Key, out var s) && s.N > 0) return new Found(s.Mean, file, result, row);
+        }
+        return null;
     }
 
     /// <summary>The table, the notes on where each figure comes from, and what fills the empty cells.</summary>
@@ -130,6 +135,7 @@ public static class Comparison
         var protocols = new List<string>();
         var missing = new List<string>();
         var unmeasured = new HashSet<string>();
+        var transfers = new List<Found>();
         foreach (var m in Models)
         {
             var cells = new List<string>();
@@ -148,6 +154,7 @@ public static class Comparison
                     else unmeasured.Add(what);
                 }
             }
+            if (Find(root, m.Transfer) is { } t && !transfers.Any(f => f.File == t.File)) transfers.Add(t);
             if (Find(root, m.Accuracy) is { } acc)
                 protocols.Add($"{m.Name}: {acc.Result.Title}{(acc.Row.Name != acc.Result.Title ? $", row `{acc.Row.Name}`" : "")} ([{acc.File}]({link(acc.File)}))");
             sb.AppendLine($"| {m.Name} | {string.Join(" | ", cells)} | {m.Seed} | {m.Bio} |");
@@ -156,7 +163,7 @@ public static class Comparison
         sb.AppendLine("Where the figures come from (each row's accuracy and training time come from one result file, so they share its protocol; protocols differ between rows):");
         sb.AppendLine();
         foreach (var p in protocols) sb.AppendLine($"- {p}");
-        if (Find(root, Models[0].Transfer) is { } transfer)
+        foreach (var transfer in transfers)
             sb.AppendLine($"- Transfer: {transfer.Result.Title}, key `probe_all` (linear probe on all layers' features) ([{transfer.File}]({link(transfer.File)}))");
         if (Find(root, Models[0].Inference) is { } inference)
             sb.AppendLine($"- Inference: {inference.Result.Title}, {inference.Row.Name}: each network classifies the same test images ([{inference.File}]({link(inference.File)}))");
