@@ -30,7 +30,8 @@ public static class GreedyRunner
             var checkpoints = store is null ? null : new GreedyCheckpointing(from, runtime.CheckpointEvery, p => Save(store, fingerprint, net, p));
             var trainer = new FFTrainer(config, observer);
             var metrics = trainer.Train(net, data, cancel, checkpoints);
-            return new PipelineResult(metrics, net, Completed: !trainer.Stopped, Log: log);
+            // Greedy checkpoints fall between epochs: the time before a resume is its finished epochs'.
+            return new PipelineResult(metrics, net, Completed: !trainer.Stopped, Log: log) { SecondsBeforeResume = from?.Metrics.Sum(m => m.Seconds) ?? 0 };
         }
         catch
         {

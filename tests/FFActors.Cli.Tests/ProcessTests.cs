@@ -116,5 +116,10 @@ public class ProcessTests
         Assert.Contains($"resumed from checkpoint {latest}", System.Text.RegularExpressions.Regex.Replace(stdout, @"\s+", " "));
         Assert.Contains("test accuracy", stdout);
         Assert.True(File.Exists(Path.Combine(run, "results.json")), stdout);
+        // Its training time counts the epochs the first process trained.
+        using var results = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "results.json")));
+        using var metrics = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "metrics.json")));
+        double trained = metrics.RootElement.EnumerateArray().Sum(m => m.GetProperty("seconds").GetDouble());
+        Assert.True(results.RootElement.GetProperty("train_seconds").GetDouble() >= trained, $"train_seconds below the epochs' {trained} s");
     }
 }
