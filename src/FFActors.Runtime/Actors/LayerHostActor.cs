@@ -33,7 +33,12 @@ internal sealed class LayerHostActor : ReceiveActor
         s = settings;
         Receive<CreateLayer>(Create);
         Receive<RetireLayers>(Retire);
-        Receive<DescribeHost>(_ => Sender.Tell(new LayerHostInfo(s.NodeName, s.MaximumFrameSize), Self));
+        // A host whose node is shutting down (it left or was downed) does not answer: a coordinator asking why a layer
+        // stopped then learns of the loss from the node's removal and places the layers once, without this host, instead
+        // of re-creating them here first and losing them again.
+        Receive<DescribeHost>(_ => CoordinatedShutdown.Get(Context.System).ShutdownReason is null,
+            _ => Sender.Tell(new LayerHostInfo(s.NodeName, s.MaximumFrameSize), Self));
+        Receive<DescribeHost>(_ => { });
         Receive<Terminated>(t =>
         {
             if (coordinators.Remove(t.ActorRef)) RetireLayersOf(t.ActorRef);
