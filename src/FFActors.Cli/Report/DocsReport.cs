@@ -47,13 +47,15 @@ public static partial class DocsReport
     {
         var pages = Render(root);
         foreach (var p in pages.Where(p => p.Stale)) AtomicFile.WriteText(Path.Combine(root, p.RepoPath), p.Rendered);
-        foreach (var (repoPath, file) in AllResults(root).Where(r => r.File.Kind == ResultFile.ExperimentKind))
+        foreach (var (repoPath, file) in AllResults(root))
         {
-            ExperimentCharts.SaveResultBars(Path.Combine(root, ChartPath(repoPath)), file);
-            ExperimentCharts.SaveResultGrid(Path.Combine(root, GridChartPath(repoPath)), file);
+            if (file.Kind == ResultFile.ExperimentKind)
+            {
+                ExperimentCharts.SaveResultBars(Path.Combine(root, ChartPath(repoPath)), file);
+                ExperimentCharts.SaveResultGrid(Path.Combine(root, GridChartPath(repoPath)), file);
+            }
+            if (TrainCurves.Has(file)) TrainCurves.SaveChart(Path.Combine(root, CurveChartPath(repoPath)), file);
         }
-        foreach (var (repoPath, file) in AllResults(root).Where(r => TrainCurves.Has(r.File)))
-            TrainCurves.SaveChart(Path.Combine(root, CurveChartPath(repoPath)), file);
         if (pages.Any(p => p.Current.Contains($"<!-- report {Comparison.Target} -->", StringComparison.Ordinal))) ComparisonChart.Save(root);
         return pages.Where(p => p.Stale).ToList();
     }

@@ -134,12 +134,12 @@ public static class ResultTables
 
     // A figure recorded as NaN (e.g. goodness scoring of a label-free run, which has none) is shown as missing.
     static string Percent(IReadOnlyDictionary<string, Spread> s, string key, string format = "F2") =>
-        s.TryGetValue(key, out var v) && v.N > 0 && !double.IsNaN(v.Mean)
-            ? v.N < 2 ? $"{(v.Mean * 100).ToString(format, C)} %" : $"{(v.Mean * 100).ToString(format, C)} ± {(v.Sd * 100).ToString(format, C)} %"
-            : "–";
+        s.TryGetValue(key, out var v) && v.N > 0 && !double.IsNaN(v.Mean) ? Show(v, format, 100, " %") : "–";
 
     static string Plain(IReadOnlyDictionary<string, Spread> s, string key, string format = "F0") =>
-        s.TryGetValue(key, out var v) && v.N > 0 && !double.IsNaN(v.Mean)
-            ? v.N < 2 ? v.Mean.ToString(format, C) : $"{v.Mean.ToString(format, C)} ± {v.Sd.ToString(format, C)}"
-            : "–";
+        s.TryGetValue(key, out var v) && v.N > 0 && !double.IsNaN(v.Mean) ? Show(v, format) : "–";
+
+    /// <summary>The mean, and ± the sd when there are two values or more, scaled by <paramref name="scale"/> and followed by <paramref name="unit"/>.</summary>
+    internal static string Show(Spread v, string format, double scale = 1, string unit = "") =>
+        v.N < 2 ? $"{(v.Mean * scale).ToString(format, C)}{unit}" : $"{(v.Mean * scale).ToString(format, C)} ± {(v.Sd * scale).ToString(format, C)}{unit}";
 }

@@ -35,7 +35,7 @@ public static class TrainCurves
             var minutes = seeds.All(s => s.Curves!.TryGetValue(SeedFigures.EpochSecondsCurve, out var t) && t.Count >= e)
                 ? Spread.Of(seeds.Select(s => s.Curves![SeedFigures.EpochSecondsCurve].Take(e).Sum() / 60))
                 : null;
-            sb.AppendLine(C, $"| {e} | {Show(accuracy, 100, " %", "F2")} | {(minutes is null ? "–" : Show(minutes, 1, "", "F1"))} |");
+            sb.AppendLine(C, $"| {e} | {ResultTables.Show(accuracy, "F2", 100, " %")} | {(minutes is null ? "–" : ResultTables.Show(minutes, "F1"))} |");
         }
         sb.AppendLine();
         sb.AppendLine(C, $"Validation accuracy: the training images held out by `data.validation`, scored after each epoch; seeds {string.Join(", ", file.Seeds)}.");
@@ -58,10 +58,6 @@ public static class TrainCurves
         }
         plot.ShowLegend(Edge.Right);
         var bytes = plot.GetImageBytes(1100, 500, ImageFormat.Png);
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         Output.AtomicFile.Write(path, s => s.Write(bytes));
     }
-
-    static string Show(Spread s, double scale, string unit, string format) =>
-        s.N < 2 ? $"{(s.Mean * scale).ToString(format, C)}{unit}" : $"{(s.Mean * scale).ToString(format, C)} ± {(s.Sd * scale).ToString(format, C)}{unit}";
 }
