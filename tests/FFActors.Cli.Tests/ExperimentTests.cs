@@ -242,6 +242,77 @@ public class ExperimentTests(Xunit.Abstractions.ITestOutputHelper output)
         Assert.Equal(good, FinishTimes(outDir).Single(k => k.Key.Contains("good")).Value);
     }
 
+    const string Stoppable = """
+        experiment {
+          name = stoppable
+          seeds = [1]
+          set {
+            data.train-limit = 1000
+            data.test-limit = 300
+            model.layers = [784, 32, 32]
+            train.epochs = 2
+            eval.head.epochs = 1
+          }
+          arms {
+            trained { }
+            features { kind = ff-features }
+          }
+          transfer {
+            target = fashion-mnist
+            train-limit = 600
+            validation = 100
+            test-limit = 200
+            probe { epochs = 1, lr = 0.001, batch-size = 100 }
+          }
+        }
+        """;
+
+    [Fact]
+    public void An_arm_seed_stopped_in_its_training_continues_from_its_checkpoint_to_the_same_weights()
+    {
+        var dir = TempFolder.New();
+        var file = Path.Combine(dir, "stoppable.conf");
+        File.WriteAllText(file, Stoppable);
+        var outDir = Path.Combine(dir, "out");
+        Assert.Equal(0, ExperimentCommand.Run(file, outDir: outDir, parallel: 1, sets: Data));
+        var arms = new[] { "trained", "features" };
+        string Seed(string arm) => Path.Combine(outDir, "arms", arm, "seed-1");
+        var weights = arms.ToDictionary(a => a, a => RunFiles.Weights(Path.Combine(Seed(a), "run")));
+        var metrics = arms.ToDictionary(a => a, a => JsonDocument.Parse(File.ReadAllText(Path.Combine(Seed(a), ArmRunner.ResultFile))).RootElement.GetProperty("metrics").GetRawText());
+
+        // What a process stopped during epoch 2 leaves: the epoch-1 checkpoint, no weights, no result; and a stray file.
+        foreach (var arm in arms)
+        {
+            var run = Path.Combine(Seed(arm), "run");
+            Directory.Delete(Path.Combine(run, "checkpoints", "e0002-b000000"), recursive: true);
+            Directory.Delete(Path.Combine(run, "weights"), recursive: true);
+            File.Delete(Path.Combine(Seed(arm), ArmRunner.ResultFile));
+            File.WriteAllText(Path.Combine(Seed(arm), "stray.txt"), "left by the stopped process");
+        }
+        Assert.Equal(0, ExperimentCommand.Run(file, outDir: outDir, parallel: 1, sets: Data));
+        foreach (var arm in arms)
+        {
+            var run = Path.Combine(Seed(arm), "run");
+            Assert.Contains("resumed from", File.ReadAllText(Path.Combine(run, "run.log")));
+            Assert.Contains("e0001-b000000", File.ReadAllText(Path.Combine(run, "run.log")));
+            Assert.False(File.Exists(Path.Combine(Seed(arm), "stray.txt")), $"{arm}: the stopped arm-seed's other files are written again");
+            Assert.True(weights[arm].SequenceEqual(RunFiles.Weights(run), ByteArrays), $"{arm}: the continued run's weights differ");
+            var again = JsonDocument.Parse(File.ReadAllText(Path.Combine(Seed(arm), ArmRunner.ResultFile))).RootElement.GetProperty("metrics");
+            foreach (var m in JsonDocument.Parse(metrics[arm]).RootElement.EnumerateObject().Where(m => m.Name.Contains("goodness") || m.Name.Contains("head") || m.Name.StartsWith("probe_", StringComparison.Ordinal)))
+                Assert.Equal(m.Value.GetDouble(), again.GetProperty(m.Name).GetDouble());
+        }
+
+        // A run folder of another configuration is not continued: the arm-seed starts again.
+        File.Delete(Path.Combine(Seed("trained"), ArmRunner.ResultFile));
+        File.AppendAllText(Path.Combine(Seed("trained"), "run", "config.conf"), "\n# edited\n");
+        Assert.Equal(0, ExperimentCommand.Run(file, outDir: outDir, parallel: 1, sets: Data));
+        var log = Path.Combine(Seed("trained"), "run", "run.log");
+        Assert.False(File.Exists(log) && File.ReadAllText(log).Contains("resumed from"), "a run of another configuration was continued");
+        Assert.True(weights["trained"].SequenceEqual(RunFiles.Weights(Path.Combine(Seed("trained"), "run")), ByteArrays));
+    }
+
+    static readonly IEqualityComparer<byte[]> ByteArrays = EqualityComparer<byte[]>.Create((a, b) => a!.AsSpan().SequenceEqual(b), a => a.Length);
+
     static ConfigException LoadFails(string text)
     {
         var file = Path.Combine(TempFolder.New(), "bad.conf");

@@ -33,8 +33,7 @@ public static class ArmRunner
         var clock = Stopwatch.StartNew();
         var armConfig = ArmConfig.Bind(spec, arm, seed);
         var fingerprint = armConfig.Fingerprint(spec, arm);
-        if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
-        Directory.CreateDirectory(folder);
+        ArmRunFolder.Prepare(folder, armConfig);
         ArmResult result;
         try
         {
@@ -67,15 +66,15 @@ public static class ArmRunner
 
     static string ConfigurationLine(string s) => s.ReplaceLineEndings(" ").Trim();
 
-    /// <summary>A `train` arm: exactly `ffactors train` with this configuration, its run folder inside the arm folder.</summary>
+    /// <summary>A `train` arm: exactly `ffactors train` with this configuration (or its `--resume`), its run folder inside the arm folder.</summary>
     static (Dictionary<string, double>, Dictionary<string, double[]>, ProbeBudget?) Train(ArmConfig arm, string folder, ITrainingObserver observer, CancellationToken cancel)
     {
-        var config = arm.Config with { Run = arm.Config.Run with { OutDir = folder, Name = "run" } };
+        var config = arm.Config with { Run = arm.Config.Run with { OutDir = folder, Name = ArmRunFolder.Name } };
         var device = TorchSetup.DeviceFor(config.Run.Device);
         using var data = DatasetLoader.Load(config.Data, device);
-        using var run = RunFolder.Create(folder, "run");
-        run.WriteConfig(arm.Render());
-        var job = new TrainJob(config, arm.Runtime);
+        var (run, resume) = ArmRunFolder.Open(folder, arm, data);
+        using var _ = run;
+        var job = new TrainJob(config, arm.Runtime, resumeDir: resume ? run.Path : null);
         var clock = Stopwatch.StartNew();
         var trained = job.Train(data, run, observer, cancel);
         using var net = trained.Network;

@@ -24,14 +24,14 @@ sealed class FFFeatures(FFNetwork net, LabelOverlay overlay, IReadOnlyDictionary
 
     public IReadOnlyDictionary<string, double[]> SourceCurves => curves;
 
-    /// <summary>Trains on the source dataset exactly as `ffactors train` does (run folder in the arm's folder), then freezes.</summary>
+    /// <summary>Trains on the source dataset exactly as `ffactors train` does (run folder in the arm's folder; a stopped one is continued), then freezes.</summary>
     public static IFeatureSource Train(FeatureArmContext ctx)
     {
-        var config = ctx.Config.Config with { Run = ctx.Config.Config.Run with { OutDir = ctx.Folder, Name = "run" } };
-        var job = new TrainJob(config, ctx.Config.Runtime);
-        using var run = RunFolder.Create(ctx.Folder, "run");
-        run.WriteConfig(ctx.Config.Render());
+        var config = ctx.Config.Config with { Run = ctx.Config.Config.Run with { OutDir = ctx.Folder, Name = ArmRunFolder.Name } };
         var data = ctx.Source();
+        var (run, resume) = ArmRunFolder.Open(ctx.Folder, ctx.Config, data);
+        using var _ = run;
+        var job = new TrainJob(config, ctx.Config.Runtime, resumeDir: resume ? run.Path : null);
         var clock = Stopwatch.StartNew();
         var trained = job.Train(data, run, ctx.Observer, ctx.Cancel);
         var done = job.Finish(data, run, trained, clock);
