@@ -29,8 +29,8 @@ public static class ModelKeys
         "where the label goes: over the first inputs, or in 10 extra inputs after the image (all zero when no label is given)",
         ("pixels", LabelPlacement.Pixels), ("block", LabelPlacement.Block));
     public static readonly ConfigKey<DenseKernel> Kernel = Key.Choice("model.kernel", DenseKernel.Blocked,
-        "how dense layers compute their step: blocked row blocks (fast) or autograd (the reference)",
-        ("blocked", DenseKernel.Blocked), ("reference", DenseKernel.Reference));
+        "how dense layers compute their step: blocked row blocks (fast), the same with bfloat16 matmuls, or autograd (the reference)",
+        ("blocked", DenseKernel.Blocked), ("blocked-bf16", DenseKernel.BlockedBf16), ("reference", DenseKernel.Reference));
     public static readonly ConfigKey<string> Kind = Key.Word("model.kind", "dense", "layer kind: the dense FF layers, or a kind with keys of its own",
         ModelKinds.All.Select(k => k.Name));
 

@@ -26,7 +26,12 @@ public sealed class DenseLayer : FFLayer
     public DenseLayer(DenseSpec spec, long seed, Device device) : base(spec, seed, device)
     {
         Spec = spec;
-        kernel = spec.Kernel == DenseKernel.Reference ? ReferenceDenseKernel.Instance : BlockedDenseKernel.Instance;
+        kernel = spec.Kernel switch
+        {
+            DenseKernel.Reference => ReferenceDenseKernel.Instance,
+            DenseKernel.BlockedBf16 => BlockedDenseKernel.Bf16,
+            _ => BlockedDenseKernel.Instance,
+        };
     }
 
     public new DenseSpec Spec { get; }

@@ -35,6 +35,9 @@ public enum DenseKernel
     /// <summary>Matmuls and Adam in row blocks outside autograd (<see cref="Kernels.BlockedDenseKernel"/>): faster, and its
     /// blocks can run on idle threads of a pipeline.</summary>
     Blocked,
+    /// <summary>The blocked kernel with bfloat16 matmuls (<see cref="Kernels.MatmulPrecision.BFloat16"/>): faster where the
+    /// CPU multiplies bfloat16 natively, and its weights are not the float32 kernels'.</summary>
+    BlockedBf16,
     /// <summary>Autograd and TorchSharp's optimizer step, exactly as the algorithm is written (<see cref="DenseLayer"/>).</summary>
     Reference,
 }
