@@ -26,6 +26,8 @@ namespace FFActors.Benchmarks;
 /// <param name="Rounds">Times every mode of a row is measured, each round preceded by a fresh measurement of the matmul rate;
 /// the row reports the median round of each mode and the median rate. On a shared machine one epoch of a mode can land in
 /// another tenant's burst, and a rate measured minutes before the timings need not hold during them.</param>
+/// <param name="IncludeBf16">Also time the pipeline (a thread per layer) with bfloat16 matmuls (<c>model.kernel = blocked-bf16</c>)
+/// in every round, beside the float32 pipeline: that option's gain on this CPU.</param>
 public sealed record PipelineBenchmarkOptions(
     IReadOnlyList<int[]>? Configs = null,
     IReadOnlyList<int>? BatchSizes = null,
@@ -37,7 +39,8 @@ public sealed record PipelineBenchmarkOptions(
     bool IncludeCoreLoop = true,
     double FreeRunSeconds = 2.0,
     int Rounds = 3,
-    bool IncludeReferenceLoop = true)
+    bool IncludeReferenceLoop = true,
+    bool IncludeBf16 = true)
 {
     public IReadOnlyList<int[]> ConfigsOrDefault => Configs ?? [[784, 500, 500], [784, 1000, 1000, 1000, 1000]];
     public IReadOnlyList<int> BatchSizesOrDefault => BatchSizes ?? [100, 1000];
@@ -91,6 +94,9 @@ public static class PipelineBenchmark
         {
             Time("warm-up", config, new RuntimeOptions(ExecutionMode.Sequential, o.CreditWindow, 1, 0, false), warm, cores, 0, cancel);
             if (o.IncludeReferenceLoop) ReferenceLoop(config, warm, cores);
+            if (o.IncludeBf16)
+                Time("warm-up", config with { Model = config.Model with { Kernel = DenseKernel.BlockedBf16 } },
+                    new RuntimeOptions(ExecutionMode.Sequential, o.CreditWindow, 1, 0, false), warm, cores, 0, cancel);
         }
 
         double? core = null, referenceOne = null;
@@ -126,6 +132,12 @@ public static class PipelineBenchmark
             runs.Add(Time($"sequential-{cores}", config, new RuntimeOptions(ExecutionMode.Sequential, o.CreditWindow, cores, 0, false), data, cores, round, cancel));
             progress?.Invoke($"{at}: pipeline, a thread per layer");
             runs.Add(Time("pipeline", config, new RuntimeOptions(ExecutionMode.Pipeline, o.CreditWindow, 0, 0, false, Lanes: 0), data, cores, round, cancel));
+            if (o.IncludeBf16)
+            {
+                progress?.Invoke($"{at}: pipeline, a thread per layer, bfloat16 matmuls");
+                var bf16 = config with { Model = config.Model with { Kernel = DenseKernel.BlockedBf16 } };
+                runs.Add(Time("pipeline-bf16", bf16, new RuntimeOptions(ExecutionMode.Pipeline, o.CreditWindow, 0, 0, false, Lanes: 0), data, cores, round, cancel));
+            }
             progress?.Invoke($"{at}: pipeline, a thread per layer, no work sharing");
             runs.Add(Time("pipeline-unshared", config, new RuntimeOptions(ExecutionMode.Pipeline, o.CreditWindow, 0, 0, false, Lanes: 0, WorkSharing: false),
                 data, cores, round, cancel));
@@ -312,7 +324,7 @@ public static class PipelineBenchmark
             sb.AppendLine($"oneMKL: {r.Blas}");
         if (r.LoadAverage is { } load)
             sb.AppendLine($"load average before {load.Before:F2}, after {load.After:F2}");
-        sb.AppendLine("layers                     batch  ref-all  ref-1t  core-1t  seq-1t  seq-all  per-layer  unshared  lanes  speedup  ideal  effic.  /cores  gain  vs-ref  GFLOP/s  GEMM-bound  %bound  others  stolen  busy per layer (best)  msg s  build s  shared/b  ceiling  %ceil  free  %free  step ms per layer (alone, 1 thread)");
+        sb.AppendLine("layers                     batch  ref-all  ref-1t  core-1t  seq-1t  seq-all  per-layer  unshared  lanes   bf16  bf16-gain  speedup  ideal  effic.  /cores  gain  vs-ref  GFLOP/s  GEMM-bound  %bound  others  stolen  busy per layer (best)  msg s  build s  shared/b  ceiling  %ceil  free  %free  step ms per layer (alone, 1 thread)");
         foreach (var row in r.Rows)
         {
             var p = row.MedianRun(row.PipelineMode)!;
@@ -330,6 +342,8 @@ public static class PipelineBenchmark
                 $"{perLayer.SamplesPerSecond,9:F0}",
                 $"{(unshared is null ? "-" : unshared.SamplesPerSecond.ToString("F0")),8}",
                 $"{(laned is null ? "-" : laned.SamplesPerSecond.ToString("F0")),5}",
+                $"{(row.PipelineBf16 is { } bf ? bf.ToString("F0") : "-"),5}",
+                $"{(row.Bf16Gain is { } bg ? bg.ToString("F2") : "-"),9}",
                 $"{row.Speedup,7:F2}",
                 $"{row.IdealSpeedup,5:F2}",
                 $"{row.Efficiency,6:F2}",

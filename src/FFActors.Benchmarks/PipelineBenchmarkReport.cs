@@ -102,6 +102,12 @@ public sealed record PipelineBenchmarkRow(
 
     /// <summary>The fastest actor mode / the plain reference loop: what the kernels and the actors gain over the straightforward
     /// way to write FF with the same library; null when the reference loop was not measured.</summary>
+    /// <summary>Samples/s of the median round of the pipeline (a thread per layer) with bfloat16 matmuls; null when not measured.</summary>
+    public double? PipelineBf16 => MedianRun("pipeline-bf16")?.SamplesPerSecond;
+
+    /// <summary>The pipeline with bfloat16 matmuls / the same placement in float32 (<see cref="PipelineBenchmarkOptions.IncludeBf16"/>).</summary>
+    public double? Bf16Gain => PipelineBf16 is { } bf && MedianRun("pipeline") is { SamplesPerSecond: > 0 } f ? bf / f.SamplesPerSecond : null;
+
     public double? ReferenceGain => ReferenceLoop is > 0 ? Math.Max(Pipeline, Math.Max(SequentialOneThread, SequentialAllCores)) / ReferenceLoop : null;
 
     /// <summary>The median round of <paramref name="mode"/> among <paramref name="runs"/> by samples/s, or null if it was not measured.</summary>

@@ -95,7 +95,7 @@ public class PipelineBenchmarkTests(ITestOutputHelper output)
         foreach (var row in report.Rows)
         {
             int layers = row.Layers.Length - 1;
-            string[] modes = ["sequential-1", $"sequential-{cores}", "pipeline", "pipeline-unshared", .. layers > cores ? [$"pipeline-{cores}-lanes"] : Array.Empty<string>()];
+            string[] modes = ["sequential-1", $"sequential-{cores}", "pipeline", "pipeline-bf16", "pipeline-unshared", .. layers > cores ? [$"pipeline-{cores}-lanes"] : Array.Empty<string>()];
             Assert.Equal(modes.SelectMany(m => new[] { (m, 1), (m, 2) }).Order(), row.Runs.Select(r => (r.Mode, r.Round)).Order());
             Assert.Equal(400, row.Samples);
             // The timed epochs happened inside this call: together they cannot have taken longer than it did, and each one's
@@ -112,7 +112,7 @@ public class PipelineBenchmarkTests(ITestOutputHelper output)
             Assert.Equal(1, row.Runs.First(r => r.Mode == "sequential-1").Threads);
             Assert.Equal(cores, row.Runs.First(r => r.Mode == $"sequential-{cores}").Threads);
             // Only a pipeline with work sharing lends threads.
-            Assert.All(row.Runs.Where(r => r.Mode is not "pipeline" && !r.Mode.EndsWith("-lanes", StringComparison.Ordinal)),
+            Assert.All(row.Runs.Where(r => r.Mode is not ("pipeline" or "pipeline-bf16") && !r.Mode.EndsWith("-lanes", StringComparison.Ordinal)),
                 r => Assert.Equal(0, r.ChunksSharedPerBatch));
             // The printed figures are measured rounds, and the row is what its own measurements make.
             Assert.Contains(row.Runs, r => r.Mode == "sequential-1" && r.SamplesPerSecond == row.SequentialOneThread);
@@ -122,6 +122,8 @@ public class PipelineBenchmarkTests(ITestOutputHelper output)
             Assert.True(row.ReferenceLoop > 0, $"reference loop {row.ReferenceLoop}");
             Assert.True(row.ReferenceLoopOneThread > 0, $"reference loop, 1 thread {row.ReferenceLoopOneThread}");
             Assert.Equal(new[] { row.Pipeline, row.SequentialOneThread, row.SequentialAllCores }.Max() / row.ReferenceLoop!.Value, row.ReferenceGain!.Value, 12);
+            // The bfloat16 pipeline was timed in every round beside the float32 one, and its gain is the ratio of their medians.
+            Assert.Equal(row.MedianRun("pipeline-bf16")!.SamplesPerSecond / row.MedianRun("pipeline")!.SamplesPerSecond, row.Bf16Gain!.Value, 12);
             Assert.Equal(layers, row.LayerStepMs!.Count);
             Assert.Contains(table.Split('\n'), line => line.StartsWith($"[{string.Join(",", row.Layers)}]", StringComparison.Ordinal)
                 && line.Contains($" {row.BatchSize} ", StringComparison.Ordinal));

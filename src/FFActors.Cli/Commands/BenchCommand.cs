@@ -73,8 +73,9 @@ public static class BenchCommand
         var networksOption = new Option<string>("--networks") { Description = "Networks to time, input first, separated by ';'", DefaultValueFactory = _ => "784,500,500;784,1000,1000,1000,1000" };
         var batchesOption = new Option<string>("--batch-sizes") { Description = "Batch sizes to time each network at", DefaultValueFactory = _ => "100,1000" };
         var roundsOption = new Option<int>("--rounds") { Description = "Epochs of every mode per row, each after measuring the matmul rate again; a row reports each mode's median round and the median rate", DefaultValueFactory = _ => 3 };
+        var bf16Option = new Option<bool>("--bf16") { Description = "Also time the pipeline with bfloat16 matmuls (model.kernel = blocked-bf16) in every round", DefaultValueFactory = _ => true };
         var pipeline = new Command("pipeline", "Samples/s of sequential (1 thread, all cores) vs pipeline mode, speedup, efficiency, GEMM bound");
-        foreach (var o in new Option[] { samplesOption, DataOption, OutOption, ResultOption, windowOption, networksOption, batchesOption, roundsOption }) pipeline.Options.Add(o);
+        foreach (var o in new Option[] { samplesOption, DataOption, OutOption, ResultOption, windowOption, networksOption, batchesOption, roundsOption, bf16Option }) pipeline.Options.Add(o);
         pipeline.SetAction(parse =>
         {
             int samples = parse.GetValue(samplesOption);
@@ -89,10 +90,11 @@ public static class BenchCommand
             int rounds = parse.GetValue(roundsOption);
             if (rounds < 1) throw new ArgumentException($"--rounds: {rounds} must be at least 1");
             CheckResultPath(parse);
-            var report = PipelineBenchmark.Run(new PipelineBenchmarkOptions(networks, batches, Samples: samples, CreditWindow: window, DataDir: MnistDir(parse), Rounds: rounds), Say);
+            var report = PipelineBenchmark.Run(new PipelineBenchmarkOptions(networks, batches, Samples: samples, CreditWindow: window, DataDir: MnistDir(parse), Rounds: rounds,
+                IncludeBf16: parse.GetValue(bf16Option)), Say);
             report = report with { Blas = MklDispatch.Status };
             Report(report, PipelineBenchmark.Format(report), parse, () => BenchmarkResults.Pipeline(report,
-                Options(parse, networksOption, batchesOption, samplesOption, roundsOption, windowOption), ResultRecorder.CommandLine()));
+                Options(parse, networksOption, batchesOption, samplesOption, roundsOption, windowOption, bf16Option), ResultRecorder.CommandLine()));
             return 0;
         });
         return pipeline;

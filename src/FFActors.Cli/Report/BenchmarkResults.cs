@@ -26,6 +26,8 @@ public static class BenchmarkResults
                 ["pipeline_samples_per_s"] = row.Pipeline,
                 ["speedup"] = row.Speedup,
                 ["vs_reference"] = row.ReferenceGain,
+                ["bf16_samples_per_s"] = row.PipelineBf16,
+                ["bf16_gain"] = row.Bf16Gain,
                 ["gemm_gflops"] = row.GemmGflops,
                 ["gemm_bound_fraction"] = row.GemmFraction,
                 ["others_cores"] = row.MedianRun(row.PipelineMode)?.Cpu?.OtherCores,

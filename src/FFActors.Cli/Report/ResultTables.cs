@@ -76,6 +76,8 @@ public static class ResultTables
         ("pipeline_samples_per_s", "pipeline", "F0"),
         ("speedup", "pipeline / sequential 1 thread", "F2"),
         ("vs_reference", "fastest actor mode / reference loop", "F2"),
+        ("bf16_samples_per_s", "pipeline, bf16 matmuls", "F0"),
+        ("bf16_gain", "bf16 / float32 pipeline", "F2"),
         ("gemm_gflops", "matmul GFLOP/s", "F0"),
         ("gemm_bound_fraction", "% of the GEMM bound", "%"),
         ("others_cores", "cores other processes took", "F2"),
