@@ -297,7 +297,11 @@ public class ExperimentTests(Xunit.Abstractions.ITestOutputHelper output)
             Assert.Contains("e0001-b000000", File.ReadAllText(Path.Combine(run, "run.log")));
             Assert.False(File.Exists(Path.Combine(Seed(arm), "stray.txt")), $"{arm}: the stopped arm-seed's other files are written again");
             Assert.True(weights[arm].SequenceEqual(RunFiles.Weights(run), ByteArrays), $"{arm}: the continued run's weights differ");
-            var again = JsonDocument.Parse(File.ReadAllText(Path.Combine(Seed(arm), ArmRunner.ResultFile))).RootElement.GetProperty("metrics");
+            var result = JsonDocument.Parse(File.ReadAllText(Path.Combine(Seed(arm), ArmRunner.ResultFile))).RootElement;
+            var again = result.GetProperty("metrics");
+            // Its time counts the epoch its checkpoint had behind it.
+            double before = again.GetProperty(ArmRunner.SecondsBeforeResume).GetDouble();
+            Assert.True(before > 0 && result.GetProperty("seconds").GetDouble() > before, $"{arm}: seconds {result.GetProperty("seconds").GetDouble()}, before the resume {before}");
             foreach (var m in JsonDocument.Parse(metrics[arm]).RootElement.EnumerateObject().Where(m => m.Name.Contains("goodness") || m.Name.Contains("head") || m.Name.StartsWith("probe_", StringComparison.Ordinal)))
                 Assert.Equal(m.Value.GetDouble(), again.GetProperty(m.Name).GetDouble());
         }

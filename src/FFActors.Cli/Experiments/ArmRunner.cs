@@ -7,6 +7,7 @@ using FFActors.Core.Embedding;
 using FFActors.Core.Evaluation;
 using FFActors.Core.Platform;
 using FFActors.Core.Training;
+using FFActors.Runtime;
 using static TorchSharp.torch;
 
 namespace FFActors.Cli.Experiments;
@@ -24,6 +25,18 @@ public static class ArmRunner
 
     public const string ResultFile = "result.json";
     public const string EmbeddingFile = "embedding.json";
+
+    /// <summary>
+    /// The metric of an arm-seed whose training was continued from a checkpoint (<see cref="ArmRunFolder"/>): the training
+    /// seconds its checkpoint had behind it, which its <c>seconds</c> and <c>train_seconds</c> count as well.
+    /// </summary>
+    public const string SecondsBeforeResume = "seconds_before_resume";
+
+    /// <summary>Records <paramref name="trained"/>'s training before a resume in <paramref name="metrics"/>, if it had any.</summary>
+    internal static void NoteResume(Dictionary<string, double> metrics, PipelineResult trained)
+    {
+        if (trained.SecondsBeforeResume > 0) metrics[SecondsBeforeResume] = trained.SecondsBeforeResume;
+    }
 
     /// <param name="threads">Intra-op threads this arm-seed may use (its share of the cores).</param>
     /// <param name="shared">Whether other arm-seeds run at the same time (then the layer threads get the share too).</param>
@@ -49,7 +62,7 @@ public static class ArmRunner
             result = new ArmResult
             {
                 Arm = arm.Name, Kind = arm.Kind, Seed = seed, Status = "ok", Fingerprint = fingerprint,
-                Seconds = clock.Elapsed.TotalSeconds, Metrics = metrics, Curves = curves, Probe = probe, Finished = DateTime.UtcNow,
+                Seconds = clock.Elapsed.TotalSeconds + metrics.GetValueOrDefault(SecondsBeforeResume), Metrics = metrics, Curves = curves, Probe = probe, Finished = DateTime.UtcNow,
             };
         }
         catch (Exception e)
@@ -85,6 +98,7 @@ public static class ArmRunner
         if (!double.IsNaN(e.GoodnessAccuracy)) metrics["goodness"] = e.GoodnessAccuracy;
         if (!double.IsNaN(e.HeadAccuracy)) metrics["head"] = e.HeadAccuracy;
         if (trained.Metrics.Count > 0) metrics["samples_per_s"] = Median(trained.Metrics.Select(m => m.SamplesPerSecond));
+        NoteResume(metrics, trained);
         foreach (var (key, value) in ExperimentCurves.LayerSeparation(trained.Metrics)) metrics[key] = value;
         return (metrics, ExperimentCurves.Of(trained.Metrics), null);
     }

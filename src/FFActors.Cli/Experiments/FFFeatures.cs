@@ -44,6 +44,7 @@ sealed class FFFeatures(FFNetwork net, LabelOverlay overlay, IReadOnlyDictionary
         var metrics = new Dictionary<string, double> { ["train_seconds"] = done.TrainSeconds };
         if (!double.IsNaN(e.GoodnessAccuracy)) metrics["source_goodness"] = e.GoodnessAccuracy;
         if (!double.IsNaN(e.HeadAccuracy)) metrics["source_head"] = e.HeadAccuracy;
+        ArmRunner.NoteResume(metrics, trained);
         return new FFFeatures(trained.Network, LabelOverlay.For(config.Model), metrics, ExperimentCurves.Of(trained.Metrics));
     }
 
