@@ -315,6 +315,38 @@ public class ExperimentTests(Xunit.Abstractions.ITestOutputHelper output)
         Assert.True(weights["trained"].SequenceEqual(RunFiles.Weights(Path.Combine(Seed("trained"), "run")), ByteArrays));
     }
 
+    [Fact]
+    public void A_stopped_experiment_exits_130_and_its_rerun_continues_the_stopped_arm_seed()
+    {
+        var dir = TempFolder.New();
+        var file = Path.Combine(dir, "stoppable.conf");
+        File.WriteAllText(file, Stoppable.Replace("train.epochs = 2", "train.epochs = 6").Replace("data.train-limit = 1000", "data.train-limit = 3000"));
+        var outDir = Path.Combine(dir, "out");
+        string[] only = ["trained"];
+        var run = Path.Combine(outDir, "arms", "trained", "seed-1", "run");
+        // Stopped (as Ctrl-C or SIGTERM would) once the first epoch's checkpoint is written.
+        using var stop = new CancellationTokenSource();
+        var watcher = new Thread(() =>
+        {
+            while (!stop.IsCancellationRequested && !File.Exists(Path.Combine(run, "checkpoints", "latest"))) Thread.Sleep(5);
+            stop.Cancel();
+        }) { IsBackground = true };
+        watcher.Start();
+        Assert.Equal(ExitCode.Stopped, ExperimentCommand.Run(file, outDir: outDir, parallel: 1, sets: Data, cancel: stop.Token, only: only,
+            result: Path.Combine(dir, "result.json")));
+        watcher.Join();
+        var stopped = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "arms", "trained", "seed-1", ArmRunner.ResultFile))).RootElement;
+        Assert.Equal(ArmResult.Stopped, stopped.GetProperty("status").GetString());
+        Assert.False(File.Exists(Path.Combine(dir, "result.json")), "a stopped experiment wrote a result file");
+
+        Assert.Equal(0, ExperimentCommand.Run(file, outDir: outDir, parallel: 1, sets: Data, only: only, result: Path.Combine(dir, "result.json")));
+        Assert.Contains("resumed from", File.ReadAllText(Path.Combine(run, "run.log")));
+        var unstopped = Path.Combine(dir, "unstopped");
+        Assert.Equal(0, ExperimentCommand.Run(file, outDir: unstopped, parallel: 1, sets: Data, only: only));
+        Assert.True(RunFiles.Weights(Path.Combine(unstopped, "arms", "trained", "seed-1", "run")).SequenceEqual(RunFiles.Weights(run), ByteArrays),
+            "the continued arm-seed's weights differ from an unstopped one's");
+    }
+
     static readonly IEqualityComparer<byte[]> ByteArrays = EqualityComparer<byte[]>.Create((a, b) => a!.AsSpan().SequenceEqual(b), a => a.Length);
 
     static ConfigException LoadFails(string text)

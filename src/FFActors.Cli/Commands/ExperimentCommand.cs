@@ -26,14 +26,15 @@ public static class ExperimentCommand
         return command;
     }
 
-    /// <returns>0 when every arm-seed succeeded, 1 when any failed (configuration errors throw ConfigException: exit 2).</returns>
+    /// <returns>0 when every arm-seed succeeded, 1 when any failed, 130 when stopped (configuration errors throw ConfigException: exit 2).</returns>
     public static int Run(string file, bool quick = false, string? outDir = null, int? parallel = null, IReadOnlyList<string>? sets = null, CancellationToken cancel = default,
         IReadOnlyList<string>? only = null, string? result = null)
     {
         var spec = ExperimentLoader.Load(file, quick, outDir, parallel, sets, only);
-        // Ctrl-C: running arm-seeds stop at a checkpoint and are recorded as not finished (a rerun retries them).
+        // Ctrl-C: running arm-seeds stop at a checkpoint and are recorded as stopped (a rerun continues them); no result file.
         using var stop = new GracefulStop(cancel);
         int code = ExperimentRunner.Run(spec, stop.Token);
+        if (stop.Token.IsCancellationRequested) return ExitCode.Stopped;
         if (result is not null)
         {
             // Only a complete grid is a result: a partial one would be rendered into the docs as if it were whole.

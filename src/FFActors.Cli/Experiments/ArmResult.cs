@@ -8,8 +8,10 @@ public sealed record ArmResult
     public required string Arm { get; init; }
     public required string Kind { get; init; }
     public required long Seed { get; init; }
-    /// <summary>ok or failed.</summary>
+    /// <summary>ok, failed, or stopped (the experiment was stopped while it ran; running the experiment again continues it).</summary>
     public required string Status { get; init; }
+
+    public const string Stopped = "stopped";
     public string? Error { get; init; }
     public required string Fingerprint { get; init; }
     public double Seconds { get; init; }

@@ -65,6 +65,14 @@ public static class ArmRunner
                 Seconds = clock.Elapsed.TotalSeconds + metrics.GetValueOrDefault(SecondsBeforeResume), Metrics = metrics, Curves = curves, Probe = probe, Finished = DateTime.UtcNow,
             };
         }
+        catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+        {
+            result = new ArmResult
+            {
+                Arm = arm.Name, Kind = arm.Kind, Seed = seed, Status = ArmResult.Stopped, Fingerprint = fingerprint,
+                Error = "stopped before it finished (Ctrl-C or SIGTERM)", Seconds = clock.Elapsed.TotalSeconds, Finished = DateTime.UtcNow,
+            };
+        }
         catch (Exception e)
         {
             result = new ArmResult

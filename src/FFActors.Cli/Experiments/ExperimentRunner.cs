@@ -8,7 +8,7 @@ namespace FFActors.Cli.Experiments;
 /// <summary>
 /// Runs every arm × seed of an experiment (several at once when cores allow, each with its share
 /// of the cores), skips arm-seeds already finished with the same configuration, keeps going when
-/// one fails, and writes the report. Returns 0 when every arm-seed succeeded, 1 otherwise.
+/// one fails, and writes the report. Returns 0 when every arm-seed succeeded, 1 otherwise (the caller tells a stop apart).
 /// </summary>
 public static class ExperimentRunner
 {
@@ -90,7 +90,10 @@ public static class ExperimentRunner
         var report = ExperimentReport.Write(spec, finished);
         Console.WriteLine(report.Markdown);
         int failures = finished.Count(r => !r.Ok) + results.Count(r => r is null);
-        if (failures > 0) Console.Error.WriteLine($"ffactors: {failures} of {jobs.Count} arm-seeds failed or did not run; see {Path.Combine(spec.OutDir, "results.md")}");
+        if (cancel.IsCancellationRequested)
+            Console.Error.WriteLine($"ffactors: stopped with {finished.Count(r => r.Ok)} of {jobs.Count} arm-seeds finished; run the same command again to continue " +
+                "(finished arm-seeds are kept, a stopped one continues from its last checkpoint)");
+        else if (failures > 0) Console.Error.WriteLine($"ffactors: {failures} of {jobs.Count} arm-seeds failed or did not run; see {Path.Combine(spec.OutDir, "results.md")}");
         return failures > 0 ? 1 : 0;
     }
 
