@@ -51,7 +51,7 @@ public sealed class ExperimentProgress(int total, int parallel, ProgressContext?
         lock (gate)
         {
             done++;
-            if (!result.Ok) failed++;
+            if (!result.Ok && result.Status != ArmResult.Stopped) failed++;
             durations.Add(result.Seconds);
             if (!armDurations.TryGetValue(job.Arm.Name, out var list)) armDurations[job.Arm.Name] = list = [];
             list.Add(result.Seconds);
@@ -65,7 +65,7 @@ public sealed class ExperimentProgress(int total, int parallel, ProgressContext?
             var what = result.Ok
                 ? string.Join(" ", result.Metrics.Where(m => !m.Key.StartsWith("features_", StringComparison.Ordinal) && !m.Key.EndsWith("_seconds", StringComparison.Ordinal))
                     .Select(m => string.Create(c, $"{m.Key} {(m.Key.Contains("per_s") ? m.Value.ToString("F0", c) : m.Value.ToString("F4", c))}")))
-                : "FAILED: " + result.Error;
+                : result.Status == ArmResult.Stopped ? "stopped: " + result.Error : "FAILED: " + result.Error;
             var line = string.Create(c, $"[{done}/{total}] {job.Label}: {result.Seconds:F1} s {what} ({Status()})");
             if (context is null) Console.WriteLine(line);
             else AnsiConsole.MarkupLine((result.Ok ? "" : "[red]") + Markup.Escape(line) + (result.Ok ? "" : "[/]"));
