@@ -31,6 +31,15 @@ public class ExperimentTests(Xunit.Abstractions.ITestOutputHelper output)
         }
     }
 
+    /// <summary>An experiment file of <paramref name="text"/> in a new folder, and the output folder beside it.</summary>
+    static (string Dir, string File, string OutDir) ExperimentFile(string text)
+    {
+        var dir = TempFolder.New();
+        var file = Path.Combine(dir, "experiment.conf");
+        File.WriteAllText(file, text);
+        return (dir, file, Path.Combine(dir, "out"));
+    }
+
     static string Shipped(string name) => Path.Combine(RepoPaths.Root, "samples", "experiments", name);
 
     static JsonElement Results(string outDir) => JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "results.json"))).RootElement;
@@ -223,10 +232,7 @@ public class ExperimentTests(Xunit.Abstractions.ITestOutputHelper output)
     [Fact]
     public void A_failing_arm_is_reported_and_the_others_finish()
     {
-        var dir = TempFolder.New();
-        var file = Path.Combine(dir, "tiny.conf");
-        File.WriteAllText(file, Tiny);
-        var outDir = Path.Combine(dir, "out");
+        var (_, file, outDir) = ExperimentFile(Tiny);
         Assert.Equal(1, ExperimentCommand.Run(file, outDir: outDir, parallel: 2, sets: Data));
         var runs = Results(outDir).GetProperty("runs").EnumerateArray().ToDictionary(r => r.GetProperty("arm").GetString()!);
         Assert.Equal("ok", runs["good"].GetProperty("status").GetString());
@@ -270,10 +276,7 @@ public class ExperimentTests(Xunit.Abstractions.ITestOutputHelper output)
     [Fact]
     public void An_arm_seed_stopped_in_its_training_continues_from_its_checkpoint_to_the_same_weights()
     {
-        var dir = TempFolder.New();
-        var file = Path.Combine(dir, "stoppable.conf");
-        File.WriteAllText(file, Stoppable);
-        var outDir = Path.Combine(dir, "out");
+        var (_, file, outDir) = ExperimentFile(Stoppable);
         Assert.Equal(0, ExperimentCommand.Run(file, outDir: outDir, parallel: 1, sets: Data));
         var arms = new[] { "trained", "features" };
         string Seed(string arm) => Path.Combine(outDir, "arms", arm, "seed-1");
@@ -318,10 +321,7 @@ public class ExperimentTests(Xunit.Abstractions.ITestOutputHelper output)
     [Fact]
     public void A_stopped_experiment_exits_130_and_its_rerun_continues_the_stopped_arm_seed()
     {
-        var dir = TempFolder.New();
-        var file = Path.Combine(dir, "stoppable.conf");
-        File.WriteAllText(file, Stoppable.Replace("train.epochs = 2", "train.epochs = 6").Replace("data.train-limit = 1000", "data.train-limit = 3000"));
-        var outDir = Path.Combine(dir, "out");
+        var (dir, file, outDir) = ExperimentFile(Stoppable.Replace("train.epochs = 2", "train.epochs = 6").Replace("data.train-limit = 1000", "data.train-limit = 3000"));
         string[] only = ["trained"];
         var run = Path.Combine(outDir, "arms", "trained", "seed-1", "run");
         // Stopped (as Ctrl-C or SIGTERM would) once the first epoch's checkpoint is written.
