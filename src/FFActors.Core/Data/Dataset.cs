@@ -6,7 +6,7 @@ namespace FFActors.Core.Data;
 /// One split of a dataset, resident on the training device as two tensors:
 /// <c>Images</c> [N, features] float32 and <c>Labels</c> [N] int64.
 /// </summary>
-public sealed class Dataset : IDisposable
+public sealed class Dataset : IBatchSource, IDisposable
 {
     public Tensor Images { get; }
     public Tensor Labels { get; }
@@ -27,29 +27,13 @@ public sealed class Dataset : IDisposable
     public Dataset Slice(string name, int start, int count) =>
         new(name, Images.narrow(0, start, count), Labels.narrow(0, start, count));
 
-    /// <summary>
-    /// The batches of one epoch. With a generator the order is a fresh permutation of indices
-    /// (only the index vector and each batch are materialised, never a shuffled copy of the set);
-    /// without one, batches are contiguous views in order.
-    /// </summary>
     public IEnumerable<(Tensor X, Tensor Y)> Batches(int batchSize, Generator? shuffle)
     {
-        int n = Count;
-        int size = batchSize <= 0 ? n : Math.Min(batchSize, n);
-        using var perm = shuffle is null ? null : randperm(n, generator: shuffle, device: Images.device);
-        for (int start = 0; start < n; start += size)
-        {
-            int len = Math.Min(size, n - start);
-            if (perm is null)
-            {
-                yield return (Images.narrow(0, start, len), Labels.narrow(0, start, len));
-            }
-            else
-            {
-                using var idx = perm.narrow(0, start, len);
-                yield return (Images.index_select(0, idx), Labels.index_select(0, idx));
-            }
-        }
+        // Only the permutation and each batch are materialised, never a shuffled copy of the set.
+        foreach (var (start, len, idx) in BatchOrder.Of(Count, batchSize, shuffle, Images.device))
+            yield return idx is null
+                ? (Images.narrow(0, start, len), Labels.narrow(0, start, len))
+                : (Images.index_select(0, idx), Labels.index_select(0, idx));
     }
 
     public void Dispose()

@@ -27,12 +27,12 @@ public static class Evaluator
         {
             using var scope = NewDisposeScope();
             using var gen = new Generator((ulong)SeedStreams.Derive(seed, SeedStreams.Head));
-            var trainFeatures = SoftmaxHead.Features(net, train, overlay, headLayers, options.BatchSize);
-            var testFeatures = SoftmaxHead.Features(net, test, overlay, headLayers, options.BatchSize);
-            using var head = new SoftmaxHead((int)trainFeatures.shape[1], overlay.Classes, gen);
-            head.to(trainFeatures.device);
-            head.Fit(trainFeatures, train.Labels, options.HeadEpochs, options.HeadBatchSize, options.HeadLearningRate, gen);
-            headAccuracy = head.Accuracy(testFeatures, test.Labels, options.BatchSize);
+            using var trainFeatures = SoftmaxHead.Features(net, train, overlay, headLayers, options.BatchSize);
+            using var testFeatures = SoftmaxHead.Features(net, test, overlay, headLayers, options.BatchSize);
+            using var head = new SoftmaxHead(trainFeatures.Width, overlay.Classes, gen);
+            head.to(trainFeatures.Device);
+            head.Fit(trainFeatures.With(train.Labels), options.HeadEpochs, options.HeadBatchSize, options.HeadLearningRate, gen);
+            headAccuracy = head.Accuracy(testFeatures.With(test.Labels), options.BatchSize);
         }
         return new EvaluationResult(goodness, scoreLayers, headAccuracy, headLayers, sw.Elapsed.TotalSeconds) { ProbeOnly = probeOnly };
     }

@@ -34,22 +34,22 @@ public sealed class SoftmaxHead : nn.Module<Tensor, Tensor>
         return cat(parts, 1).MoveToOuterDisposeScope();
     }
 
-    public static Tensor Features(FFNetwork net, Dataset data, LabelOverlay overlay, int[] layers, int batchSize)
+    /// <summary>The features of every row of <paramref name="data"/>, computed in batches of <paramref name="batchSize"/>.</summary>
+    public static FeatureRows Features(FFNetwork net, Dataset data, LabelOverlay overlay, int[] layers, int batchSize)
     {
-        using var rows = new FeatureRows(data.Count);
+        var rows = new FeatureRows(data.Count);
         foreach (var (x, y) in data.Batches(batchSize, null))
         {
             using (x) using (y) rows.Add(Features(net, x, overlay, layers));
         }
-        return rows.Take();
+        return rows;
     }
 
     /// <summary>Trains the head on precomputed features with Adam and cross-entropy.</summary>
     /// <param name="onEpoch">Called with the 0-based epoch after each pass (e.g. to record a validation curve).</param>
-    public void Fit(Tensor features, Tensor labels, int epochs, int batchSize, double learningRate, Generator shuffle, Action<int>? onEpoch = null)
+    public void Fit(IBatchSource train, int epochs, int batchSize, double learningRate, Generator shuffle, Action<int>? onEpoch = null)
     {
         using var opt = optim.Adam(parameters(), learningRate);
-        var train = new Dataset("head-train", features.alias(), labels.alias());
         for (int e = 0; e < epochs; e++)
         {
             CrossEntropyEpoch.Run(this, opt, train, batchSize, shuffle);
@@ -57,17 +57,28 @@ public sealed class SoftmaxHead : nn.Module<Tensor, Tensor>
         }
     }
 
-    public double Accuracy(Tensor features, Tensor labels, int batchSize)
+    /// <inheritdoc cref="Fit(IBatchSource, int, int, double, Generator, Action{int}?)"/>
+    public void Fit(Tensor features, Tensor labels, int epochs, int batchSize, double learningRate, Generator shuffle, Action<int>? onEpoch = null)
+    {
+        using var train = new Dataset("head-train", features.alias(), labels.alias());
+        Fit(train, epochs, batchSize, learningRate, shuffle, onEpoch);
+    }
+
+    public double Accuracy(IBatchSource test, int batchSize)
     {
         using var _ = no_grad();
         long correct = 0;
-        long n = labels.shape[0];
-        for (long start = 0; start < n; start += batchSize)
+        foreach (var (x, y) in test.Batches(batchSize, null))
         {
             using var scope = NewDisposeScope();
-            long len = Math.Min(batchSize, n - start);
-            correct += forward(features.narrow(0, start, len)).argmax(1).eq(labels.narrow(0, start, len)).sum().item<long>();
+            using (x) using (y) correct += forward(x).argmax(1).eq(y).sum().item<long>();
         }
-        return (double)correct / n;
+        return (double)correct / test.Count;
+    }
+
+    public double Accuracy(Tensor features, Tensor labels, int batchSize)
+    {
+        using var test = new Dataset("head-test", features.alias(), labels.alias());
+        return Accuracy(test, batchSize);
     }
 }

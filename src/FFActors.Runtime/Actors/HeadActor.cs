@@ -41,12 +41,10 @@ internal sealed class HeadActor : ReceiveActor
     {
         using var scope = NewDisposeScope();
         using var gen = new Generator((ulong)SeedStreams.Derive(s.Seed, SeedStreams.Head));
-        using var trainFeatures = train.Take();
-        using var testFeatures = test.Take();
-        using var head = new SoftmaxHead((int)trainFeatures.shape[1], s.Classes, gen);
-        head.to(trainFeatures.device);
-        head.Fit(trainFeatures, s.Train.Labels, s.Options.HeadEpochs, s.Options.HeadBatchSize, s.Options.HeadLearningRate, gen);
-        return head.Accuracy(testFeatures, s.Test.Labels, s.Options.BatchSize);
+        using var head = new SoftmaxHead(train.Width, s.Classes, gen);
+        head.to(train.Device);
+        head.Fit(train.With(s.Train.Labels), s.Options.HeadEpochs, s.Options.HeadBatchSize, s.Options.HeadLearningRate, gen);
+        return head.Accuracy(test.With(s.Test.Labels), s.Options.BatchSize);
     }
 
     protected override void PostStop()
