@@ -6,7 +6,7 @@ namespace FFActors.Core.Data;
 /// One split of a dataset, resident on the training device as two tensors:
 /// <c>Images</c> [N, features] float32 and <c>Labels</c> [N] int64.
 /// </summary>
-public sealed class Dataset : IBatchSource, IDisposable
+public sealed class Dataset : ILabelledRows, IDisposable
 {
     public Tensor Images { get; }
     public Tensor Labels { get; }

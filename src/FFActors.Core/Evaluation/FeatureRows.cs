@@ -89,7 +89,7 @@ public sealed class FeatureRows(long rows) : IDisposable
     }
 
     /// <summary>These rows with their <paramref name="labels"/> (not owned) as a source of mini-batches.</summary>
-    public IBatchSource With(Tensor labels)
+    public ILabelledRows With(Tensor labels)
     {
         if (labels.shape[0] != rows) throw new ArgumentException($"feature rows: {labels.shape[0]} labels for {rows} rows");
         return new Labelled(this, labels);
@@ -131,7 +131,7 @@ public sealed class FeatureRows(long rows) : IDisposable
         return t.to(Device).MoveToOuterDisposeScope();
     }
 
-    sealed class Labelled(FeatureRows features, Tensor labels) : IBatchSource
+    sealed class Labelled(FeatureRows features, Tensor labels) : ILabelledRows
     {
         public int Count => (int)features.Count;
 

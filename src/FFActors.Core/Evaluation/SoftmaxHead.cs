@@ -47,7 +47,7 @@ public sealed class SoftmaxHead : nn.Module<Tensor, Tensor>
 
     /// <summary>Trains the head on precomputed features with Adam and cross-entropy.</summary>
     /// <param name="onEpoch">Called with the 0-based epoch after each pass (e.g. to record a validation curve).</param>
-    public void Fit(IBatchSource train, int epochs, int batchSize, double learningRate, Generator shuffle, Action<int>? onEpoch = null)
+    public void Fit(ILabelledRows train, int epochs, int batchSize, double learningRate, Generator shuffle, Action<int>? onEpoch = null)
     {
         using var opt = optim.Adam(parameters(), learningRate);
         for (int e = 0; e < epochs; e++)
@@ -57,14 +57,14 @@ public sealed class SoftmaxHead : nn.Module<Tensor, Tensor>
         }
     }
 
-    /// <inheritdoc cref="Fit(IBatchSource, int, int, double, Generator, Action{int}?)"/>
+    /// <inheritdoc cref="Fit(ILabelledRows, int, int, double, Generator, Action{int}?)"/>
     public void Fit(Tensor features, Tensor labels, int epochs, int batchSize, double learningRate, Generator shuffle, Action<int>? onEpoch = null)
     {
         using var train = new Dataset("head-train", features.alias(), labels.alias());
         Fit(train, epochs, batchSize, learningRate, shuffle, onEpoch);
     }
 
-    public double Accuracy(IBatchSource test, int batchSize)
+    public double Accuracy(ILabelledRows test, int batchSize)
     {
         using var _ = no_grad();
         long correct = 0;

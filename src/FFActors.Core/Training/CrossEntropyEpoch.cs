@@ -9,7 +9,7 @@ public static class CrossEntropyEpoch
 {
     /// <summary>Trains <paramref name="model"/> once over <paramref name="data"/> in shuffled mini-batches; returns the mean batch loss.</summary>
     /// <param name="afterBatch">Called after each update with the number of batches done this epoch (a benchmark evaluates there).</param>
-    public static double Run(nn.Module<Tensor, Tensor> model, optim.Optimizer optimizer, IBatchSource data, int batchSize, Generator shuffle,
+    public static double Run(nn.Module<Tensor, Tensor> model, optim.Optimizer optimizer, ILabelledRows data, int batchSize, Generator shuffle,
         Action<int>? afterBatch = null)
     {
         double sum = 0;

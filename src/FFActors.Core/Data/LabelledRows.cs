@@ -3,7 +3,7 @@ using static TorchSharp.torch;
 namespace FFActors.Core.Data;
 
 /// <summary>Labelled rows that mini-batches are drawn from: a dataset's images, or the stored features of a split.</summary>
-public interface IBatchSource
+public interface ILabelledRows
 {
     int Count { get; }
 
@@ -15,7 +15,7 @@ public interface IBatchSource
 }
 
 /// <summary>
-/// The order of one epoch's batches, shared by every <see cref="IBatchSource"/> so that the same generator
+/// The order of one epoch's batches, shared by every <see cref="ILabelledRows"/> so that the same generator
 /// draws the same batches from any of them: one <c>randperm</c> per epoch, then consecutive slices of it.
 /// </summary>
 public static class BatchOrder
