@@ -7,8 +7,8 @@ namespace FFActors.Core.Evaluation;
 /// <summary>
 /// The feature matrix of a whole split, filled batch by batch in order and kept compactly in host memory: each batch
 /// becomes a block of rows stored dense or as its non-zero entries, whichever is smaller. FF features are mostly
-/// zeros (ReLU activities, and the units that never fire): on the default network 86 % of the 60 000 × 2 000 head
-/// features are zero, so the sparse blocks take about a fifth of the 0.5 GB a dense matrix needs. Rows read back are
+/// zeros (ReLU activities, and the units that never fire): on the default network the sparse blocks of the
+/// 60 000 × 2 000 head features take a fraction of the 0.5 GB a dense matrix needs. Rows read back are
 /// bit for bit the rows added (a −0 is kept as an entry), so a head trained on them is trained exactly as on the dense
 /// matrix.
 /// </summary>
