@@ -43,8 +43,17 @@ internal sealed class HeadActor : ReceiveActor
         using var gen = new Generator((ulong)SeedStreams.Derive(s.Seed, SeedStreams.Head));
         using var head = new SoftmaxHead(train.Width, s.Classes, gen);
         head.to(train.Device);
-        head.Fit(train.With(s.Train.Labels), s.Options.HeadEpochs, s.Options.HeadBatchSize, s.Options.HeadLearningRate, gen);
-        return head.Accuracy(test.With(s.Test.Labels), s.Options.BatchSize);
+        try
+        {
+            head.Fit(train.With(s.Train.Labels), s.Options.HeadEpochs, s.Options.HeadBatchSize, s.Options.HeadLearningRate, gen);
+            return head.Accuracy(test.With(s.Test.Labels), s.Options.BatchSize);
+        }
+        finally
+        {
+            // The features are read once: the rest of the run does not hold them.
+            train.Dispose();
+            test.Dispose();
+        }
     }
 
     protected override void PostStop()
