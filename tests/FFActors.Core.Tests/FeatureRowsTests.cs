@@ -23,6 +23,7 @@ public class FeatureRowsTests
     [Fact]
     public void Mostly_zero_batches_are_stored_sparse_and_read_back_bit_for_bit()
     {
+        using var scope = NewDisposeScope();
         using var gen = new Generator(7);
         // ReLU-like rows: about 90 % zeros, one of them −0; then a dense batch, stored as it is.
         using var sparse = randn([50, 300], generator: gen).sub(KeptScalars.Of(1.3f)).relu();
@@ -46,6 +47,7 @@ public class FeatureRowsTests
     [Fact]
     public void A_head_trained_on_stored_rows_is_the_head_trained_on_the_dense_matrix()
     {
+        using var scope = NewDisposeScope();
         using var gen = new Generator(11);
         using var features = randn([300, 40], generator: gen).sub(KeptScalars.Of(1f)).relu();
         using var labels = randint(0, 3, [300], generator: gen);
