@@ -194,6 +194,12 @@ internal sealed class LayerKeeper : CoordinatorPart
         int layer = Array.IndexOf(layers, actor);
         if (layer >= 0 && !t.AddressTerminated)
         {
+            // Its host is already gone (its Terminated, or its node's, came first): nobody would answer the question below.
+            if (!placement.Hosts.Any(h => h.Host.Equals(hostOf[layer].Host)))
+            {
+                Lost(layer, $"its host {hostOf[layer].NodeName} is gone");
+                return;
+            }
             // Stopped without a failure report: its host may be shutting down too. Ask the host before
             // reporting, so the layers are not re-created on a host that is going away.
             unexplained = (generation, layer, hostOf[layer].Host);
