@@ -23,7 +23,7 @@ public static class GreedyRunner
         var store = runtime.Checkpoints && runDir is not null ? new DirectoryCheckpointStore(Path.Combine(runDir, "checkpoints"), runtime.CheckpointKeep) : null;
         string fingerprint = RunFingerprint.Of(config, data.Train.Count);
         var log = new List<string>();
-        var net = new FFNetwork(config, data.Train.Images.device);
+        var net = new FFNetwork(config, data.Train.Device);
         try
         {
             var from = resume ? ResumePoint(store!, fingerprint, net, config.Train.Epochs, log) : null;

@@ -1,6 +1,7 @@
 using FFActors.Core.Data;
 using FFActors.Core.Platform;
 using static TorchSharp.torch;
+using FFActors.TestSupport;
 using static FFActors.TestSupport.Tensors;
 
 namespace FFActors.Core.Tests;
@@ -107,12 +108,13 @@ public class DatasetTests
         Assert.Equal(784, splits.Train.Features);
 
         using var scope = NewDisposeScope();
-        double mean = splits.Train.Images.mean().item<float>();
-        double std = splits.Train.Images.std().item<float>();
+        var train = splits.Train.All();
+        double mean = train.mean().item<float>();
+        double std = train.std().item<float>();
         Assert.InRange(mean, -0.05, 0.05);
         Assert.InRange(std, 0.9, 1.1);
         // The pixel minimum maps to (0 − 0.1307) / 0.3081.
-        Assert.Equal(-0.1307 / 0.3081, splits.Train.Images.min().item<float>(), 4);
+        Assert.Equal(-0.1307 / 0.3081, train.min().item<float>(), 4);
 
         // The first MNIST training labels (5 0 4 1 9 2 1 3 1 4) and every class present.
         Assert.Equal(new long[] { 5, 0, 4, 1, 9, 2, 1, 3, 1, 4 }, Tensors.Longs(splits.Train.Labels.narrow(0, 0, 10)));
@@ -125,8 +127,8 @@ public class DatasetTests
         Assert.Null(whole.Validation);
         Assert.Equal(3000, whole.Train.Count);
         Assert.Equal(1, whole.Test.Count);
-        Assert.True(Same(whole.Train.Images.narrow(0, 0, 2500), splits.Train.Images));
-        Assert.True(Same(whole.Train.Images.narrow(0, 2500, 500), splits.Validation.Images));
+        Assert.True(Same(whole.Train.Rows(0, 2500), splits.Train.All()));
+        Assert.True(Same(whole.Train.Rows(2500, 500), splits.Validation.All()));
         Assert.True(Same(whole.Train.Labels.narrow(0, 2500, 500), splits.Validation.Labels));
     }
 
@@ -137,10 +139,62 @@ public class DatasetTests
         Assert.Equal(60_000, splits.Train.Count);
         Assert.Equal(10_000, splits.Test.Count);
         using var scope = NewDisposeScope();
-        Assert.Equal(0f, splits.Train.Images.min().item<float>());
-        Assert.Equal(1f, splits.Train.Images.max().item<float>());
-        Assert.Equal(0.1307, splits.Train.Images.mean().item<float>(), 3);
-        Assert.Equal(0.3081, splits.Train.Images.std().item<float>(), 3);
+        var x = splits.Train.All();
+        Assert.Equal(0f, x.min().item<float>());
+        Assert.Equal(1f, x.max().item<float>());
+        Assert.Equal(0.1307, x.mean().item<float>(), 3);
+        Assert.Equal(0.3081, x.std().item<float>(), 3);
+    }
+
+    [Theory]
+    [InlineData(Normalization.MeanStd)]
+    [InlineData(Normalization.Unit)]
+    [InlineData(Normalization.Symmetric)]
+    [InlineData(Normalization.None)]
+    public void Pixels_kept_as_bytes_read_as_the_normalised_floats_in_any_batch_order(Normalization normalization)
+    {
+        using var splits = Mnist.Load(trainLimit: 1000, testLimit: 1, normalization: normalization);
+        var pixels = IdxPixels(1000);
+        // The normalisation written out in float32 arithmetic, pixel by pixel.
+        float mean = (float)DatasetInfo.Mnist.Mean, std = (float)DatasetInfo.Mnist.Std;
+        float Expected(byte p) => normalization switch
+        {
+            Normalization.MeanStd => (p / 255f - mean) / std,
+            Normalization.Unit => p / 255f,
+            Normalization.Symmetric => p / 127.5f - 1f,
+            _ => p,
+        };
+
+        using var gen = new Generator(3);
+        var seen = new bool[1000];
+        foreach (var ((x, y), perm) in splits.Train.Batches(64, gen).Zip(Permutation(1000, 64, 3)))
+        {
+            using (x) using (y)
+            {
+                Assert.Equal(ScalarType.Float32, x.dtype);
+                var rows = Tensors.Floats(x);
+                for (int i = 0; i < perm.Length; i++)
+                {
+                    seen[perm[i]] = true;
+                    for (int f = 0; f < 784; f++)
+                        Assert.Equal(BitConverter.SingleToInt32Bits(Expected(pixels[perm[i] * 784 + f])), BitConverter.SingleToInt32Bits(rows[i * 784 + f]));
+                }
+            }
+        }
+        Assert.All(seen, Assert.True);
+        using var part = splits.Train.Rows(990, 10);
+        Assert.Equal(Tensors.Floats(splits.Train.All()).AsSpan(990 * 784).ToArray(), Tensors.Floats(part));
+    }
+
+    /// <summary>The first <paramref name="n"/> images of the shipped MNIST training file, as stored.</summary>
+    static byte[] IdxPixels(int n) =>
+        IdxReader.ReadImages(Path.Combine(RepoPaths.Data, "mnist", "train-images-idx3-ubyte.gz")).Pixels.AsSpan(0, n * 784).ToArray();
+
+    /// <summary>The row indices of each batch that <see cref="BatchOrder"/> draws for <paramref name="seed"/>.</summary>
+    static IEnumerable<long[]> Permutation(int count, int batch, ulong seed)
+    {
+        using var gen = new Generator(seed);
+        foreach (var (_, _, idx) in BatchOrder.Of(count, batch, gen, CPU)) yield return Tensors.Longs(idx!);
     }
 
     [Fact]

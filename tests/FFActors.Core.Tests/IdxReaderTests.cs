@@ -78,10 +78,10 @@ public sealed class IdxReaderTests : IDisposable
 
         Assert.Equal(3, ds.Count);
         Assert.Equal(6, ds.Features);
-        Assert.Equal(ScalarType.Float32, ds.Images.dtype);
+        Assert.Equal(ScalarType.Float32, ds.All().dtype);
         Assert.Equal(ScalarType.Int64, ds.Labels.dtype);
         Assert.Equal(new long[] { 1, 2, 3 }, Tensors.Longs(ds.Labels));
-        var x = Tensors.Floats(ds.Images);
+        var x = Tensors.Floats(ds.All());
         for (int i = 0; i < 18; i++) Assert.Equal(img[16 + i] * scale + offset, x[i], 5);
     }
 
@@ -92,7 +92,7 @@ public sealed class IdxReaderTests : IDisposable
         var ip = Write("i", img);
         var lp = Write("l", Labels(0, 1));
         using var ds = DatasetLoader.FromFiles("test", ip, lp, DatasetInfo.FashionMnist, Normalization.MeanStd, 0, CPU);
-        var x = Tensors.Floats(ds.Images);
+        var x = Tensors.Floats(ds.All());
         for (int i = 0; i < 10; i++) Assert.Equal((img[16 + i] / 255.0 - 0.2860) / 0.3530, x[i], 4);
     }
 
@@ -108,7 +108,7 @@ public sealed class IdxReaderTests : IDisposable
         var ip = Write("blank-i", img);
         var lp = Write("blank-l", Labels(0));
         using var ds = DatasetLoader.FromFiles("test", ip, lp, DatasetInfo.FashionMnist, norm, 0, CPU);
-        Assert.Equal(DatasetLoader.BlankPixel(DatasetInfo.FashionMnist, norm), Tensors.Floats(ds.Images)[0], 5);
+        Assert.Equal(DatasetLoader.BlankPixel(DatasetInfo.FashionMnist, norm), Tensors.Floats(ds.All())[0], 5);
     }
 
     [Fact]

@@ -173,7 +173,7 @@ public static class ArmRunner
                 long lastWidth = 0;
                 if (slice)
                     using (no_grad())
-                    using (var one = target.Test.Images.narrow(0, 0, 1))
+                    using (var one = target.Test.Rows(0, 1))
                     using (var f = extractor.Features(one, [extractor.LayerCount - 1]))
                         lastWidth = f.shape[1];
                 Tensor Part(Tensor t, int[] layers) => layers.SequenceEqual(all!) ? t.alias() : t.narrow(1, t.shape[1] - lastWidth, lastWidth);

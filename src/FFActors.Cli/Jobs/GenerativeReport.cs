@@ -42,7 +42,7 @@ public static class GenerativeReport
             .Select(_ => (int)randint(0, data.Info.Classes, [1], generator: random).item<long>())
             .Concat(ConditionedClasses.SelectMany(c => Enumerable.Repeat(c, RowsPerClass * Columns))).ToArray();
         var generated = ToPixels(circuit.Decode(prior.Sample(classes, random))).clamp(KeptScalars.Of(0.0), KeptScalars.One);
-        var test = overlay.Apply(data.Test.Images.narrow(0, 0, Columns), data.Test.Labels.narrow(0, 0, Columns));
+        var test = overlay.Apply(data.Test.Rows(0, Columns), data.Test.Labels.narrow(0, 0, Columns));
         var inputs = ToPixels(test).clamp(KeptScalars.Of(0.0), KeptScalars.One);
         var rebuilt = ToPixels(circuit.Reconstruct(test)).clamp(KeptScalars.Of(0.0), KeptScalars.One);
 

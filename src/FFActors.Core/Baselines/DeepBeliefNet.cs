@@ -56,12 +56,12 @@ public sealed class DeepBeliefNet : IDisposable
     public double[][] Fit(Dataset train, RbmOptions options, Generator order, Generator gibbs, Action<int, int, double>? onEpoch = null)
     {
         using (NewDisposeScope())
-            if (train.Images.min().item<float>() < 0 || train.Images.max().item<float>() > 1)
+            if (train.All() is var all && (all.min().item<float>() < 0 || all.max().item<float>() > 1))
                 throw new ArgumentException("RBM: visible units read pixel intensities in [0, 1] (data.normalization = unit)");
         var curves = new double[rbms.Length][];
         for (int l = 0; l < rbms.Length; l++)
         {
-            if (l == 0) rbms[0].InitVisibleBias(train.Images);
+            if (l == 0) using (var all = train.All()) rbms[0].InitVisibleBias(all);
             curves[l] = new double[options.Epochs];
             for (int e = 0; e < options.Epochs; e++)
             {

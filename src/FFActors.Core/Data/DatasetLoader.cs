@@ -30,8 +30,8 @@ public static class DatasetLoader
             throw new ArgumentException($"data.validation: {options.Validation} must be smaller than the {available} training samples");
         }
         int keep = trainAll.Count - options.Validation;
-        var train = new Dataset("train", trainAll.Images.narrow(0, 0, keep).contiguous(), trainAll.Labels.narrow(0, 0, keep).contiguous());
-        var val = new Dataset("validation", trainAll.Images.narrow(0, keep, options.Validation).contiguous(), trainAll.Labels.narrow(0, keep, options.Validation).contiguous());
+        var train = trainAll.Copy("train", 0, keep);
+        var val = trainAll.Copy("validation", keep, options.Validation);
         trainAll.Dispose();
         return new DataSplits(info, train, val, test);
     }
@@ -88,17 +88,9 @@ public static class DatasetLoader
         int features = rows * cols;
 
         using var scope = NewDisposeScope();
-        var x = tensor(n == count ? pixels : pixels.AsSpan(0, n * features).ToArray(), [n, features], dtype: ScalarType.Byte).to(ScalarType.Float32);
-        x = normalization switch
-        {
-            Normalization.None => x,
-            Normalization.Unit => x.div_(KeptScalars.Of(255f)),
-            Normalization.MeanStd => x.div_(KeptScalars.Of(255f)).sub_(KeptScalars.Of(info.Mean)).div_(KeptScalars.Of(info.Std)),
-            Normalization.Symmetric => x.div_(KeptScalars.Of(127.5f)).sub_(KeptScalars.Of(1f)),
-            _ => throw new ArgumentOutOfRangeException(nameof(normalization)),
-        };
+        // Pixels stay bytes: each batch is normalised when it is read (Dataset.Rows).
+        var x = tensor(n == count ? pixels : pixels.AsSpan(0, n * features).ToArray(), [n, features], dtype: ScalarType.Byte);
         var y = tensor(n == count ? labels : labels.AsSpan(0, n).ToArray(), [n], dtype: ScalarType.Byte).to(ScalarType.Int64);
-        var ds = new Dataset(name, x.to(device).contiguous(), y.to(device));
-        return ds;
+        return Dataset.FromPixels(name, x.to(device).contiguous(), y.to(device), new PixelDecoding(info, normalization));
     }
 }

@@ -31,11 +31,11 @@ public sealed class DiagnosticsProbe : IDisposable
         this.config = config;
         options = specs.Select(ModelReplica.ObjectiveOf).ToArray();
         int n = Math.Min(config.Eval.DiagnosticSamples, train.Count);
-        images = train.Images.narrow(0, 0, n).DetachFromDisposeScope();
+        images = train.Rows(0, n).DetachFromDisposeScope();
         labels = train.Labels.narrow(0, 0, n).DetachFromDisposeScope();
         overlay = LabelOverlay.For(config.Model);
         strategy = NegativeSetup.Create(config, overlay);
-        Replica = new ModelReplica(specs, config.Eval.ScoreLayersFor(options.Count), train.Images.device, allLayers: true);
+        Replica = new ModelReplica(specs, config.Eval.ScoreLayersFor(options.Count), train.Device, allLayers: true);
     }
 
     /// <summary>Diagnostics of every layer for the network now in <see cref="Replica"/>, after 0-based <paramref name="epoch"/>.</summary>

@@ -58,7 +58,7 @@ public sealed class GenerativeCircuit
         for (int start = 0; start < n; start += batch)
         {
             int count = Math.Min(batch, n - start);
-            var x = train.Images.narrow(0, start, count);
+            var x = train.Rows(start, count);
             parts.Add(Latents(overlay.Apply(x, train.Labels.narrow(0, start, count))));
         }
         var z = cat(parts).to(ScalarType.Float64);
@@ -91,13 +91,13 @@ public sealed class GenerativeCircuit
         using var scope = NewDisposeScope();
         using var _ = no_grad();
         int m = Math.Min(train.Count, 10_000);
-        var mean = toPixels(overlay.Apply(train.Images.narrow(0, 0, m), train.Labels.narrow(0, 0, m)).narrow(1, 0, train.Features)).mean([0]);
+        var mean = toPixels(overlay.Apply(train.Rows(0, m), train.Labels.narrow(0, 0, m)).narrow(1, 0, train.Features)).mean([0]);
         double sum = 0, baseline = 0;
         for (int start = 0; start < test.Count; start += batch)
             using (NewDisposeScope())
             {
                 int count = Math.Min(batch, test.Count - start);
-                var x = overlay.Apply(test.Images.narrow(0, start, count), test.Labels.narrow(0, start, count));
+                var x = overlay.Apply(test.Rows(start, count), test.Labels.narrow(0, start, count));
                 // The image's columns only: a label block after them (model.label-input = block) is not part of the picture.
                 var pixels = toPixels(x.narrow(1, 0, test.Features));
                 var rebuilt = toPixels(Reconstruct(x).narrow(1, 0, test.Features)).clamp(KeptScalars.Of(0.0), KeptScalars.One);

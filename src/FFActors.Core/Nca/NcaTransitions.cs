@@ -47,7 +47,7 @@ public static class NcaTransitions
 
     static Dataset Move(Dataset d, Device device)
     {
-        using (d) return new Dataset(d.Name, d.Images.to(device), d.Labels.to(device));
+        using (d) return d.To(device);
     }
 
     /// <summary>The firing order of trajectory <paramref name="k"/> of a run: its own stream of the run seed.</summary>

@@ -27,7 +27,7 @@ public sealed class EpochBatches : IDisposable
         int n = data.Count;
         BatchSize = batchSize <= 0 ? n : Math.Min(batchSize, n);
         Count = (n + BatchSize - 1) / BatchSize;
-        permutation = randperm(n, generator: shuffle, device: data.Images.device).DetachFromDisposeScope();
+        permutation = randperm(n, generator: shuffle, device: data.Device).DetachFromDisposeScope();
     }
 
     /// <summary>Samples in batch <paramref name="batch"/>.</summary>
@@ -40,7 +40,7 @@ public sealed class EpochBatches : IDisposable
     public (Tensor X, Tensor Y, Tensor Indices) Get(int batch)
     {
         var idx = Indices(batch);
-        var x = data.Images.index_select(0, idx);
+        var x = data.Select(idx);
         if (augment is not null)
         {
             using var plain = x;

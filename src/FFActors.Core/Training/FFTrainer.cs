@@ -92,7 +92,7 @@ public sealed class FFTrainer(FFConfig config, ITrainingObserver? observer = nul
         bool readsLabels = net.Layers.Any(l => l.Spec.ReadsLabels);
         using var replica = ReplicaFor(net, builder);
         using var stale = collab.Enabled && collab.Exchange == GammaExchange.Stale
-            ? new StaleGoodnessTable(data.Train.Count, net.Layers.Count, data.Train.Images.device)
+            ? new StaleGoodnessTable(data.Train.Count, net.Layers.Count, data.Train.Device)
             : null;
         for (int epoch = 0; epoch < epochs; epoch++)
         {

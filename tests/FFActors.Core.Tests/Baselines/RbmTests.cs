@@ -191,7 +191,7 @@ public class RbmTests(Xunit.Abstractions.ITestOutputHelper output)
             using var scope = NewDisposeScope();
             Tensor train, validation, test;
             using (no_grad())
-                (train, validation, test) = (features(data.Train.Images), features(data.Validation!.Images), features(data.Test.Images));
+                (train, validation, test) = (features(data.Train.All()), features(data.Validation!.All()), features(data.Test.All()));
             return LinearProbe.Fit((train, data.Train.Labels), (validation, data.Validation.Labels), (test, data.Test.Labels), 10, budget, seed: 1)
                 .TestAccuracy;
         }

@@ -39,7 +39,7 @@ public class LabelFreeTrainingTests(ITestOutputHelper log)
         using var gen = new Generator(5);
         var builder = new BatchBuilder(overlay, strategy, gen);
         using var scope = NewDisposeScope();
-        var x = data.Train.Images;
+        var x = data.Train.All();
         var y = data.Train.Labels;
         var (pos, neg) = builder.Build(x, y);
         var (posShifted, _) = builder.Build(x, y.add(KeptScalars.Of(1), KeptScalars.One).remainder(KeptScalars.Of(10)));
@@ -61,7 +61,7 @@ public class LabelFreeTrainingTests(ITestOutputHelper log)
         using var gen = new Generator(5);
         var builder = new BatchBuilder(overlay, NegativeStrategies.Create("wrong-label", overlay), gen);
         using var scope = NewDisposeScope();
-        var (pos, _) = builder.Build(data.Train.Images, data.Train.Labels);
+        var (pos, _) = builder.Build(data.Train.All(), data.Train.Labels);
         Assert.True(Tensors.Same(pos.narrow(1, 0, 10).argmax(1), data.Train.Labels));
     }
 
@@ -97,7 +97,7 @@ public class LabelFreeTrainingTests(ITestOutputHelper log)
         using var replica = new ModelReplica(net.Layers.Select(l => l.Spec).ToArray(), [1], CPU);
         var live = new NetworkView(net, [1]);
         using var scope = NewDisposeScope();
-        var x = new LabelOverlay().Apply(data.Train.Images, data.Train.Labels);
+        var x = new LabelOverlay().Apply(data.Train.All(), data.Train.Labels);
         replica.LoadFrom(net);
         using (no_grad()) Assert.True(Tensors.Same(live.Goodness(x), replica.Goodness(x)));
         var before = replica.Goodness(x).detach();
@@ -181,7 +181,7 @@ public class LabelFreeTrainingTests(ITestOutputHelper log)
             using var gen = new Generator(13);
             using var scope = NewDisposeScope();
             var (pos, neg) = new BatchBuilder(overlay, NegativeStrategies.Create("hinton-hybrid", overlay), gen)
-                .Build(data.Train.Images.narrow(0, 0, 500), data.Train.Labels.narrow(0, 0, 500));
+                .Build(data.Train.Rows(0, 500), data.Train.Labels.narrow(0, 0, 500));
             return n.Layers[0].Step(pos, neg).Stats.Separation;
         }
         double separation0 = Separation(untrained), separation = Separation(net);

@@ -130,7 +130,7 @@ public class PclTests(Xunit.Abstractions.ITestOutputHelper output)
         var spec = new PclSpec(0, 784, 100, new OptimizerOptions(), null, InputNorm.L2, new Objective(GoodnessKind.Mean, 2, LossKind.Softplus),
             new PclOptions(PclFormulation.Seed));
         using var layer = (PclLayer)spec.Create(1, CPU);
-        var pass = layer.Parts.Pass(data.Train.Images);
+        var pass = layer.Parts.Pass(data.Train.All());
         double maxError = pass.Error.max().item<float>(), maxGate = pass.Gate.max().item<float>();
         output.WriteLine($"seed formulation, fresh layer, 500 MNIST images: e ≤ {maxError:E3} (1/784 = {1 / 784.0:E3}), surprise factor ≤ {maxGate:F5}");
         Assert.True(maxError < 0.01, $"e = {maxError}");

@@ -128,7 +128,7 @@ public class ProspectiveTests(Xunit.Abstractions.ITestOutputHelper output)
         using var scope = NewDisposeScope();
         using var data = Mnist.Load(trainLimit: 200, testLimit: 1);
         var overlay = new LabelOverlay();
-        var images = data.Train.Images.narrow(0, 0, 200);
+        var images = data.Train.Rows(0, 200);
         var labels = data.Train.Labels.narrow(0, 0, 200);
         using var gen = new Generator(5);
         var pos = overlay.Apply(images, labels);

@@ -51,7 +51,7 @@ public class SymBaTests(Xunit.Abstractions.ITestOutputHelper output)
             using var scope = NewDisposeScope();
             using var gen = new Generator(11);
             var (pos, neg) = new BatchBuilder(overlay, NegativeStrategies.Create("wrong-label", overlay), gen)
-                .Build(data.Train.Images.narrow(0, 0, 500), data.Train.Labels.narrow(0, 0, 500));
+                .Build(data.Train.Rows(0, 500), data.Train.Labels.narrow(0, 0, 500));
             var layer = (DenseLayer)n.Layers[0];
             using var _ = no_grad();
             return layer.Objective.LossOf(layer.Score(layer.Forward(pos)), layer.Score(layer.Forward(neg))).item<float>();

@@ -77,7 +77,7 @@ internal sealed class BatchSource : IDisposable
         NegativeStreamState.Restore(negGen, strategy, snap.NegativeState);
         if (!staleMode) return;
         stale?.Dispose();
-        stale = new StaleGoodnessTable(data.Train.Count, layerCount, data.Train.Images.device);
+        stale = new StaleGoodnessTable(data.Train.Count, layerCount, data.Train.Device);
         if (snap.StaleTable is null) return;
         using var r = new BinaryReader(new MemoryStream(snap.StaleTable, writable: false));
         stale.Load(r);
@@ -142,7 +142,7 @@ internal sealed class BatchSource : IDisposable
         int b = unit / perBatch, c = unit % perBatch;
         using var scope = NewDisposeScope();
         int start = b * p.BatchSize, len = Math.Min(p.BatchSize, p.Data.Count - start);
-        var images = p.Data.Images.narrow(0, start, len);
+        var images = p.Data.Rows(start, len);
         var stamp = p.Stamp with { Batch = b };
         if (p.Kind == PassKind.Score)
         {

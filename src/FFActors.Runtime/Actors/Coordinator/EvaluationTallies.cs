@@ -46,7 +46,7 @@ internal sealed class ScoreTally(Dataset data, int[] layers, int batchSize, int 
             if (competitive)
             {
                 // CwC/HFF: zeros + the class-score matrix of each score layer in order.
-                var sum = zeros([len, classes], device: data.Images.device);
+                var sum = zeros([len, classes], device: data.Device);
                 for (int k = 0; k < layers.Length; k++) sum = sum.add(entry.Goodness[0, k]!, KeptScalars.One);
                 correct += sum.argmax(1).eq(y).sum().item<long>();
             }
@@ -55,7 +55,7 @@ internal sealed class ScoreTally(Dataset data, int[] layers, int batchSize, int 
                 var columns = new Tensor[passes];
                 for (int c = 0; c < passes; c++)
                 {
-                    var total = zeros([len], device: data.Images.device);
+                    var total = zeros([len], device: data.Device);
                     for (int k = 0; k < layers.Length; k++) total = total.add(entry.Goodness[c, k]!, KeptScalars.One);
                     columns[c] = total;
                 }
