@@ -37,6 +37,8 @@ public enum PipelineFault
     Diverged,
     /// <summary>A layer was lost and no layer host was left to place it on: the cluster is gone.</summary>
     ClusterLost,
+    /// <summary>Nothing progressed for <c>runtime.stall-timeout</c> seconds: the run was ended rather than left waiting.</summary>
+    Stalled,
 }
 
 /// <summary>The runtime gave up on a run: a layer kept failing after being restored from its checkpoint, or had nowhere to run.</summary>

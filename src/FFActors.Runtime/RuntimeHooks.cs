@@ -57,4 +57,6 @@ public enum FaultKind
     Throw,
     /// <summary>The layer's input becomes NaN, so its loss, goodness and weights do.</summary>
     NaN,
+    /// <summary>The training batch never reaches the layer, as if its message were lost on the way: nobody hears of it.</summary>
+    Drop,
 }

@@ -20,6 +20,8 @@ public enum ExecutionMode
 /// <param name="Lanes">Pipeline threads for the layer actors; 0 = one per layer.</param>
 /// <param name="WorkSharing">A layer actor whose thread is idle runs matmul chunks of the busier layers of the same process
 /// (the chunks are the same whoever runs them, so the weights are too).</param>
+/// <param name="StallTimeout">Seconds without any message reaching the coordinator after which the run fails as stalled,
+/// naming what it waits for; 0 = wait forever.</param>
 public sealed record RuntimeOptions(
     ExecutionMode Mode = ExecutionMode.Pipeline,
     int CreditWindow = 3,
@@ -28,7 +30,8 @@ public sealed record RuntimeOptions(
     bool Checkpoints = true,
     int Lanes = 0,
     bool WorkSharing = true,
-    int CheckpointKeep = 2)
+    int CheckpointKeep = 2,
+    double StallTimeout = 300)
 {
     /// <summary>
     /// Threads the layer actors of a network of <paramref name="layers"/> layers run on: 1 in
@@ -54,6 +57,7 @@ public sealed record RuntimeOptions(
         if (Lanes < 0) throw new ArgumentException($"runtime.lanes: {Lanes} must be 0 (one per layer) or positive");
         if (ThreadsPerLayer < 0) throw new ArgumentException($"runtime.threads-per-layer: {ThreadsPerLayer} must be 0 (auto) or positive");
         if (CheckpointEvery < 0) throw new ArgumentException($"runtime.checkpoint-every: {CheckpointEvery} must be 0 (epoch end) or positive");
+        if (StallTimeout < 0 || double.IsNaN(StallTimeout)) throw new ArgumentException($"runtime.stall-timeout: {StallTimeout} must be 0 (never) or positive seconds");
         if (CheckpointKeep < 1) throw new ArgumentException($"runtime.checkpoint-keep: {CheckpointKeep} must be at least 1");
     }
 

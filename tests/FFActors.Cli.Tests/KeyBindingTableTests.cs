@@ -41,6 +41,7 @@ public class KeyBindingTableTests
         ["runtime.checkpoint-every"] = new("50", b => R(b).CheckpointEvery, 50),
         ["runtime.checkpoints"] = new("false", b => R(b).Checkpoints, false),
         ["runtime.checkpoint-keep"] = new("5", b => R(b).CheckpointKeep, 5),
+        ["runtime.stall-timeout"] = new("42.5", b => R(b).StallTimeout, 42.5),
         ["cluster.host"] = new("10.0.0.5", b => C(b).Host, "10.0.0.5"),
         ["cluster.port"] = new("4053", b => C(b).Port, 4053),
         ["cluster.seed-nodes"] = new("[\"akka.tcp://ffactors@10.0.0.1:4053\", \"akka.tcp://ffactors@10.0.0.2:4053\"]", b => Joined(C(b).SeedNodes),

@@ -61,4 +61,24 @@ public class FaultTests(ITestOutputHelper output)
         Assert.Equal(expected, e.Kind);
         Assert.Equal(3, e.RunLog.Count(l => l.Contains("Restoring every layer")));
     }
+
+    [Theory]
+    [InlineData(ExecutionMode.Pipeline)]
+    [InlineData(ExecutionMode.Sequential)]
+    public void A_batch_lost_on_the_way_to_a_layer_ends_the_run_as_stalled_naming_the_batch(ExecutionMode mode)
+    {
+        var config = Mnist.Config(epochs: 1, batch: 50, train: 600);
+        using var data = Mnist.Load(config);
+        var runtime = RuntimeSupport.Runtime(mode) with { StallTimeout = 1 };
+        var drop = new FaultInjection(1, 0, 4, FaultKind.Drop);
+        var e = Assert.Throws<PipelineFaultException>(() => PipelineRunner.Train(config, runtime, data, null, false, null,
+            CancellationToken.None, new RuntimeHooks { Fault = drop }));
+        output.WriteLine(e.Message);
+        Assert.Equal(1, drop.Fired);
+        Assert.Equal(PipelineFault.Stalled, e.Kind);
+        Assert.StartsWith("runtime.stall-timeout: nothing reached the coordinator for", e.Message);
+        // Every later batch reached layer 1 (the epoch's 12 batches: 0–11), so batch 4 is what the run waits for.
+        Assert.EndsWith("while training: layer 1 has not stepped batch 4 of epoch 1 (it stepped up to batch 11)", e.Message);
+        Assert.Contains(e.RunLog, l => l.EndsWith(e.Message));
+    }
 }

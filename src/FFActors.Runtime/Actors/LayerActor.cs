@@ -149,6 +149,7 @@ internal sealed partial class LayerActor : ReceiveActor
             bool forward = Forwards(work);
             if (forward && inFlight >= s.CreditWindow) return;
             queued.Dequeue();
+            if (Lost(work)) continue;
             long start = Stopwatch.GetTimestamp();
             IntraOpThreads.Ensure(s.Threads);
             if (Iterates(work))
@@ -176,6 +177,15 @@ internal sealed partial class LayerActor : ReceiveActor
             from.Tell(new Credit(work.Stamp, index), Self);
             handlerTicks += Stopwatch.GetTimestamp() - start;
         }
+    }
+
+    /// <summary>An injected lost message (<see cref="FaultKind.Drop"/>): the batch is freed unseen, with no credit and no reply.</summary>
+    bool Lost(ILayerWork work)
+    {
+        if (work is not TrainBatch b || s.Hooks?.Fault is not { Kind: FaultKind.Drop } drop
+            || !drop.TryFire(index, b.Stamp.Epoch, b.Stamp.Batch)) return false;
+        b.Dispose();
+        return true;
     }
 
     bool Forwards(ILayerWork work) => s.Downstream is not null && work switch
@@ -222,7 +232,7 @@ internal sealed partial class LayerActor : ReceiveActor
             currentEpoch = b.Stamp.Epoch;
         }
         var fault = s.Hooks?.Fault;
-        if (fault is null || !fault.TryFire(index, b.Stamp.Epoch, b.Stamp.Batch)) return b.Positive;
+        if (fault is null || fault.Kind == FaultKind.Drop || !fault.TryFire(index, b.Stamp.Epoch, b.Stamp.Batch)) return b.Positive;
         if (fault.Kind == FaultKind.Throw) throw new LayerFaultException(index, b.Stamp, "injected fault");
         return b.Positive * KeptScalars.Of(float.NaN);
     }

@@ -20,8 +20,10 @@ public static class RuntimeKeys
     public static readonly ConfigKey<bool> Checkpoints = Key.Bool("runtime.checkpoints", true, "write checkpoints into the run folder");
     public static readonly ConfigKey<int> CheckpointKeep = Key.Int("runtime.checkpoint-keep", 2, 1, 1000,
         "newest checkpoints kept in the run folder; --resume falls back to the newest intact one");
+    public static readonly ConfigKey<double> StallTimeout = Key.Number("runtime.stall-timeout", 300, 0, 1e9,
+        "seconds without progress after which a run fails as stalled, naming what it waits for; 0 = wait forever");
 
-    public static IKeyGroup Group { get; } = new KeyGroup("runtime", [Mode, CreditWindow, Lanes, ThreadsPerLayer, WorkSharing, CheckpointEvery, Checkpoints, CheckpointKeep]);
+    public static IKeyGroup Group { get; } = new KeyGroup("runtime", [Mode, CreditWindow, Lanes, ThreadsPerLayer, WorkSharing, CheckpointEvery, Checkpoints, CheckpointKeep, StallTimeout]);
 
     public static RuntimeOptions Bind(ConfigReader r) => new(
         Mode: r.Get(Mode),
@@ -31,5 +33,6 @@ public static class RuntimeKeys
         Checkpoints: r.Get(Checkpoints),
         Lanes: r.Get(Lanes),
         WorkSharing: r.Get(WorkSharing),
-        CheckpointKeep: r.Get(CheckpointKeep));
+        CheckpointKeep: r.Get(CheckpointKeep),
+        StallTimeout: r.Get(StallTimeout));
 }

@@ -20,6 +20,8 @@ namespace FFActors.Runtime.Actors.Coordinator;
 /// routes each report to the part it is for.
 /// Layer failures are never restarted in place: the host stops the failed layer, and the supervisor
 /// rebuilds every layer from the last consistent checkpoint and replays from there.
+/// A run that stops progressing (no message reaches the supervisor for <c>runtime.stall-timeout</c> seconds: a message
+/// lost on the way, a node that went silent without leaving) fails, saying what it was waiting for, instead of hanging.
 /// </summary>
 internal sealed class RunSupervisor : ReceiveActor
 {
@@ -43,6 +45,19 @@ internal sealed class RunSupervisor : ReceiveActor
     readonly RecoveryBudget recoveries = new(perCheckpoint: 3);
     readonly TrainingProgress progress;
     double buildSeconds;
+    /// <summary>What the run is doing, for a stall report; and when a message last reached the supervisor.</summary>
+    string phase = "starting";
+    long lastHeard = Stopwatch.GetTimestamp();
+
+    /// <summary>Sends the reminders; scheduled plainly (not with Akka's timers, whose messages arrive wrapped) so that
+    /// <see cref="AroundReceive"/> tells a reminder from progress.</summary>
+    ICancelable? stallChecks;
+
+    /// <summary>The supervisor's own reminder to check that the run still progresses.</summary>
+    sealed record StallCheck
+    {
+        public static readonly StallCheck Instance = new();
+    }
 
     public RunSupervisor(CoordinatorSettings settings)
     {
@@ -75,6 +90,11 @@ internal sealed class RunSupervisor : ReceiveActor
     protected override void PreStart()
     {
         trainWatch.Start();
+        if (s.Runtime.StallTimeout > 0)
+        {
+            var every = TimeSpan.FromSeconds(Math.Clamp(s.Runtime.StallTimeout / 4, 0.05, 30));
+            stallChecks = Context.System.Scheduler.ScheduleTellRepeatedlyCancelable(every, every, Self, StallCheck.Instance, Self);
+        }
         int threads = s.CoordinatorThreads;
         var collab = config.Train.CollaborationOrDefault;
         bool staleGamma = collab.Enabled && collab.Exchange == GammaExchange.Stale;
@@ -92,6 +112,19 @@ internal sealed class RunSupervisor : ReceiveActor
     }
 
     IActorRef Part(Props props, string name) => Context.Watch(Context.ActorOf(props, name));
+
+    /// <summary>Every message but the reminder is progress: a step, a credit, a score, a placement, a checkpoint written.</summary>
+    protected override bool AroundReceive(Receive receive, object message)
+    {
+        if (message is not StallCheck) lastHeard = Stopwatch.GetTimestamp();
+        return base.AroundReceive(receive, message);
+    }
+
+    void Enter(Action state, string what)
+    {
+        phase = what;
+        Become(state);
+    }
 
     // ---------------------------------------------------------------- states
 
@@ -159,6 +192,7 @@ internal sealed class RunSupervisor : ReceiveActor
     /// <summary>Handled until the end: a part that fails or stops ends the run; old reports are dropped.</summary>
     void Faults()
     {
+        Receive<StallCheck>(_ => CheckStall());
         Receive<PartFailed>(m => Fail(m.Cause));
         Receive<Terminated>(t =>
         {
@@ -190,8 +224,9 @@ internal sealed class RunSupervisor : ReceiveActor
         drained = null;
         last = snap;
         layers = [];
+        progress.Restart(generation, snap.Epoch, snap.Batch);
         keeper.Tell(new PlaceLayers(generation, snap.CheckpointId), Self);
-        Become(Placing);
+        Enter(Placing, "placing the layers");
     }
 
     void Placing()
@@ -202,7 +237,7 @@ internal sealed class RunSupervisor : ReceiveActor
             layers = p.Layers;
             feeder.Tell(new Feed(generation, layers, last, stopRequested), Self);
             if (epoch >= epochs) AfterTraining();
-            else Become(Training);
+            else Enter(Training, "training");
         });
         Running();
     }
@@ -252,7 +287,7 @@ internal sealed class RunSupervisor : ReceiveActor
             return;
         }
         evaluator.Tell(new EvaluateTest(StampFor(epoch, 0)), Self);
-        Become(Evaluating);
+        Enter(Evaluating, "evaluating on the test set");
     }
 
     // ---------------------------------------------------------------- faults
@@ -278,10 +313,22 @@ internal sealed class RunSupervisor : ReceiveActor
         Restore(last);
     }
 
+    void CheckStall()
+    {
+        double silent = Stopwatch.GetElapsedTime(lastHeard).TotalSeconds;
+        if (done || silent < s.Runtime.StallTimeout) return;
+        var gaps = string.Join("; ", progress.Gaps(generation));
+        string waiting = gaps.Length > 0 ? $": {gaps}" : progress.Describe(generation);
+        string what = $"runtime.stall-timeout: nothing reached the coordinator for {silent:0} s while {phase}{waiting}";
+        log.Info(what);
+        Fail(new PipelineFaultException(PipelineFault.Stalled, what, s.Log));
+    }
+
     void Fail(Exception e)
     {
         if (done) return;
         done = true;
+        stallChecks?.Cancel();
         Become(Finished);
         keeper.Tell(new RetireAllLayers(), Self);
         s.Done.TrySetException(e);
@@ -293,7 +340,7 @@ internal sealed class RunSupervisor : ReceiveActor
     {
         finishedCompleted = completed;
         keeper.Tell(new GatherLayers(StampFor(epoch, 0)), Self);
-        Become(Releasing);
+        Enter(Releasing, "gathering the trained layers");
     }
 
     void Releasing()
@@ -308,6 +355,7 @@ internal sealed class RunSupervisor : ReceiveActor
     void Complete(LayersGathered g)
     {
         done = true;
+        stallChecks?.Cancel();
         Become(Finished);
         trainWatch.Stop();
         string[] lines;
@@ -318,6 +366,7 @@ internal sealed class RunSupervisor : ReceiveActor
 
     protected override void PostStop()
     {
+        stallChecks?.Cancel();
         if (!done) s.Done.TrySetException(new InvalidOperationException("the coordinator stopped before the run finished"));
     }
 }
