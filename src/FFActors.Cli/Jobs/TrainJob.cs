@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using FFActors.Cli.Output;
+using FFActors.Cli.Platform;
 using FFActors.Core;
 using FFActors.Core.Data;
 using FFActors.Core.Diagnostics;
@@ -65,6 +66,7 @@ public sealed class TrainJob
     /// <summary>Trains only; the caller owns the returned network.</summary>
     public PipelineResult Train(DataSplits data, RunFolder run, ITrainingObserver observer, CancellationToken cancel)
     {
+        if (config.Run.ReleaseFreedMemory) observer = new NativeHeap.ReleaseAfterEachEpoch(observer);
         if (cluster is not null)
             return ClusterRunner.Train(config, runtime, data, run.Path, resume, observer, cancel, cluster, say ?? (_ => { }), evaluate: true);
         return Greedy

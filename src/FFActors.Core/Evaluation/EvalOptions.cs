@@ -14,7 +14,7 @@ public sealed record EvalOptions(
     int HeadEpochs = 5,
     double HeadLearningRate = 0.001,
     int HeadBatchSize = 100,
-    int BatchSize = 1000,
+    int BatchSize = 250,
     bool ValidateEachEpoch = true,
     EvalReadout Readout = EvalReadout.Auto,
     int DiagnosticSamples = 0,

@@ -9,7 +9,7 @@ public static class EvalKeys
     public const int MaxBatch = 1_000_000;
 
     public static readonly ConfigKey<int[]?> ScoreLayers = Key.Layers("eval.score-layers", "layers (0-based) whose goodness is summed; default = all but the first if >= 2");
-    public static readonly ConfigKey<int> BatchSize = Key.Int("eval.batch-size", 1000, 1, MaxBatch, "samples per evaluation batch");
+    public static readonly ConfigKey<int> BatchSize = Key.Int("eval.batch-size", 250, 1, MaxBatch, "samples per evaluation batch");
     public static readonly ConfigKey<bool> ValidateEachEpoch = Key.Bool("eval.validate-each-epoch", true, "score the validation split after each epoch (needs data.validation > 0)");
     public static readonly ConfigKey<EvalReadout> Readout = Key.Choice("eval.readout", EvalReadout.Auto,
         "label (goodness scoring + softmax head), probe (linear probe only), or auto (probe for label-free negatives)",

@@ -17,9 +17,12 @@ public static class RunKeys
     public static readonly ConfigKey<string> OutDir = Key.Text("run.out-dir", "runs", "run folders are created under this folder");
     public static readonly ConfigKey<string> Name = Key.Text("run.name", "", "run folder name; \"\" = <yyyyMMdd-HHmmss>-<dataset>-<schedule>");
 
-    public static IKeyGroup Group { get; } = new KeyGroup("run", [Seed, Device, Threads, OutDir, Name]);
+    public static readonly ConfigKey<bool> ReleaseFreedMemory = Key.Bool("run.release-freed-memory", true,
+        "after every epoch, return the native memory freed during it to the OS (glibc malloc_trim); lowers the peak resident set, not the results");
 
-    public static RunOptions Bind(ConfigReader r) => new(r.Get(Seed), r.Get(Device), r.Get(Threads), r.Get(OutDir), r.Get(Name));
+    public static IKeyGroup Group { get; } = new KeyGroup("run", [Seed, Device, Threads, OutDir, Name, ReleaseFreedMemory]);
+
+    public static RunOptions Bind(ConfigReader r) => new(r.Get(Seed), r.Get(Device), r.Get(Threads), r.Get(OutDir), r.Get(Name), r.Get(ReleaseFreedMemory));
 }
 
 /// <summary><c>data { }</c>: the dataset, its normalisation, limits and augmentation.</summary>
