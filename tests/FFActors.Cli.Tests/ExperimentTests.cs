@@ -338,6 +338,10 @@ public class ExperimentTests(Xunit.Abstractions.ITestOutputHelper output)
         var stopped = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "arms", "trained", "seed-1", ArmRunner.ResultFile))).RootElement;
         Assert.Equal(ArmResult.Stopped, stopped.GetProperty("status").GetString());
         Assert.False(File.Exists(Path.Combine(dir, "result.json")), "a stopped experiment wrote a result file");
+        // The table counts it as stopped, not failed, and lists no failure.
+        var table = File.ReadAllText(Path.Combine(outDir, "results.md"));
+        Assert.Contains("| 0 (1 stopped) |", table);
+        Assert.DoesNotContain("failed", table);
 
         Assert.Equal(0, ExperimentCommand.Run(file, outDir: outDir, parallel: 1, sets: Data, only: only, result: Path.Combine(dir, "result.json")));
         Assert.Contains("resumed from", File.ReadAllText(Path.Combine(run, "run.log")));

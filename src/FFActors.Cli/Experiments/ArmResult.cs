@@ -27,10 +27,13 @@ public sealed record ArmResult
 }
 
 /// <summary>One arm's results over its seeds (the rows of results.md and results.json).</summary>
+/// <param name="Runs">Seeds that ended ok: the seeds the figures are of.</param>
+/// <param name="Failed">Seeds that ended in an error (<paramref name="Errors"/> says which).</param>
+/// <param name="Stopped">Seeds stopped while they ran: not failures, the next run of the experiment continues them.</param>
 public sealed record ArmSummary(
     string Name, string Kind, string Note, IReadOnlyList<string> Overrides, int Runs, int Failed,
     IReadOnlyList<string> Errors, MetricSummary Seconds, IReadOnlyDictionary<string, MetricSummary> Metrics,
-    IReadOnlyDictionary<string, double[]> MeanCurves, ProbeBudget? Probe)
+    IReadOnlyDictionary<string, double[]> MeanCurves, ProbeBudget? Probe, int Stopped = 0)
 {
     public static ArmSummary Of(ArmSpec arm, IReadOnlyList<ArmResult> results)
     {
@@ -44,9 +47,11 @@ public sealed record ArmSummary(
             int len = all.Min(c => c.Length);
             curves[name] = Enumerable.Range(0, len).Select(i => all.Average(c => c[i])).ToArray();
         }
-        return new ArmSummary(arm.Name, arm.Kind, arm.Note, arm.Own, ok.Count, results.Count - ok.Count,
-            results.Where(r => !r.Ok).Select(r => $"seed {r.Seed}: {r.Error}").ToList(),
-            MetricSummary.Of(ok.Select(r => r.Seconds)), metrics, curves, ok.Select(r => r.Probe).FirstOrDefault(p => p is not null));
+        var failed = results.Where(r => !r.Ok && r.Status != ArmResult.Stopped).ToList();
+        return new ArmSummary(arm.Name, arm.Kind, arm.Note, arm.Own, ok.Count, failed.Count,
+            failed.Select(r => $"seed {r.Seed}: {r.Error}").ToList(),
+            MetricSummary.Of(ok.Select(r => r.Seconds)), metrics, curves, ok.Select(r => r.Probe).FirstOrDefault(p => p is not null),
+            Stopped: results.Count(r => r.Status == ArmResult.Stopped));
     }
 }
 

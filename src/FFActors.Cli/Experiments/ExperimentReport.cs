@@ -96,7 +96,8 @@ public sealed class ExperimentReport
         {
             var overrides = a.Overrides.Count == 0 ? "–" : string.Join("<br>", a.Overrides.Select(o => $"`{o}`"));
             if (a.Note.Length > 0) overrides += (a.Overrides.Count == 0 ? ": " : "<br>") + a.Note;
-            sb.Append(c, $"| {a.Name} | {a.Kind} | {overrides} | {a.Runs}{(a.Failed > 0 ? $" ({a.Failed} failed)" : "")} |");
+            var unfinished = new[] { (a.Failed, "failed"), (a.Stopped, "stopped") }.Where(x => x.Item1 > 0).Select(x => $"{x.Item1} {x.Item2}").ToList();
+            sb.Append(c, $"| {a.Name} | {a.Kind} | {overrides} | {a.Runs}{(unfinished.Count > 0 ? $" ({string.Join(", ", unfinished)})" : "")} |");
             foreach (var col in shown) sb.Append(c, $" {Cell(a, col.Key, col.Percent)} |");
             sb.AppendLine(c, $" {(a.Runs > 0 ? a.Seconds.Mean.ToString("F1", c) : "–")} |");
         }
