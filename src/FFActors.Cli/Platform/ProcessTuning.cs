@@ -10,7 +10,8 @@ namespace FFActors.Cli.Platform;
 /// which a user who wants them sets for the process (docs/platform.md has the settings and what they change).
 /// <c>FFACTORS_TUNING</c> is an environment variable rather than a config key because it must act before the first
 /// GEMM, before any config is read, and the processes the CLI starts (<c>ffactors node</c> for the cluster bench)
-/// inherit it.
+/// inherit it. Returning freed memory after each epoch (<see cref="NativeHeap"/>, <c>run.release-freed-memory</c>) is
+/// not here: it asks glibc to give back what it holds and changes nothing in how glibc or libtorch behave.
 /// </remarks>
 public static class ProcessTuning
 {
