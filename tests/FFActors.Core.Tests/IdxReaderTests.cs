@@ -78,10 +78,11 @@ public sealed class IdxReaderTests : IDisposable
 
         Assert.Equal(3, ds.Count);
         Assert.Equal(6, ds.Features);
-        Assert.Equal(ScalarType.Float32, ds.All().dtype);
+        using var rows = ds.All();
+        Assert.Equal(ScalarType.Float32, rows.dtype);
         Assert.Equal(ScalarType.Int64, ds.Labels.dtype);
         Assert.Equal(new long[] { 1, 2, 3 }, Tensors.Longs(ds.Labels));
-        var x = Tensors.Floats(ds.All());
+        var x = Tensors.Floats(rows);
         for (int i = 0; i < 18; i++) Assert.Equal(img[16 + i] * scale + offset, x[i], 5);
     }
 

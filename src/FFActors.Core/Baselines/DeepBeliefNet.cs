@@ -55,13 +55,17 @@ public sealed class DeepBeliefNet : IDisposable
     /// </summary>
     public double[][] Fit(Dataset train, RbmOptions options, Generator order, Generator gibbs, Action<int, int, double>? onEpoch = null)
     {
-        using (NewDisposeScope())
-            if (train.All() is var all && (all.min().item<float>() < 0 || all.max().item<float>() > 1))
-                throw new ArgumentException("RBM: visible units read pixel intensities in [0, 1] (data.normalization = unit)");
+        // The whole split once (a stored image split decodes it): checked, then the visible biases start from it.
+        using (var all = train.All())
+        {
+            using (NewDisposeScope())
+                if (all.min().item<float>() < 0 || all.max().item<float>() > 1)
+                    throw new ArgumentException("RBM: visible units read pixel intensities in [0, 1] (data.normalization = unit)");
+            rbms[0].InitVisibleBias(all);
+        }
         var curves = new double[rbms.Length][];
         for (int l = 0; l < rbms.Length; l++)
         {
-            if (l == 0) using (var all = train.All()) rbms[0].InitVisibleBias(all);
             curves[l] = new double[options.Epochs];
             for (int e = 0; e < options.Epochs; e++)
             {

@@ -61,13 +61,13 @@ public class BaselineTests
     {
         using var data = Mnist.Load(trainLimit: 2000, testLimit: 500, validation: 500);
         var budget = new ProbeBudget(Epochs: 3, BatchSize: 100);
-        var r = LinearProbe.Fit((data.Train.All(), data.Train.Labels), (data.Validation!.All(), data.Validation.Labels),
-            (data.Test.All(), data.Test.Labels), 10, budget, seed: 1);
+        using var scope = NewDisposeScope();
+        var (train, validation, test) = (data.Train.All(), data.Validation!.All(), data.Test.All());
+        var r = LinearProbe.Fit((train, data.Train.Labels), (validation, data.Validation.Labels), (test, data.Test.Labels), 10, budget, seed: 1);
         Assert.Equal(3, r.ValidationCurve.Length);
         Assert.Equal(r.ValidationCurve[^1], r.ValidationAccuracy);
         Assert.True(r.TestAccuracy > 0.8, $"pixel probe on MNIST: {r.TestAccuracy:P1}");
-        var again = LinearProbe.Fit((data.Train.All(), data.Train.Labels), (data.Validation.All(), data.Validation.Labels),
-            (data.Test.All(), data.Test.Labels), 10, budget, seed: 1);
+        var again = LinearProbe.Fit((train, data.Train.Labels), (validation, data.Validation.Labels), (test, data.Test.Labels), 10, budget, seed: 1);
         Assert.Equal(r.TestAccuracy, again.TestAccuracy);
         Assert.Equal(r.ValidationCurve, again.ValidationCurve);
     }

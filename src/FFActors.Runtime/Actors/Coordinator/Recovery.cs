@@ -15,13 +15,10 @@ internal sealed class TrainingProgress(int layers)
     readonly HashSet<int>[] ahead = Enumerable.Range(0, layers).Select(_ => new HashSet<int>()).ToArray();
     int generation = -1, epoch = -1;
 
-    /// <summary>Generation <paramref name="gen"/> starts at batch <paramref name="batch"/> of 0-based <paramref name="fromEpoch"/> (a restore or a resume).</summary>
-    public void Restart(int gen, int fromEpoch, int batch) => Reset(gen, fromEpoch, batch);
-
     public void Record(Stamp stamp, int layer, int currentGeneration)
     {
         if (stamp.Generation != currentGeneration || layer < 0 || layer >= next.Length) return;
-        if (stamp.Generation != generation || stamp.Epoch != epoch) Reset(stamp.Generation, stamp.Epoch, 0);
+        if (stamp.Generation != generation || stamp.Epoch != epoch) Restart(stamp.Generation, stamp.Epoch, 0);
         reached[layer] = Math.Max(reached[layer], stamp.Batch + 1);
         if (stamp.Batch != next[layer])
         {
@@ -48,7 +45,9 @@ internal sealed class TrainingProgress(int layers)
                 yield return $"layer {l} has not stepped batch {next[l]} of epoch {epoch + 1} (it stepped up to batch {reached[l] - 1})";
     }
 
-    void Reset(int gen, int e, int batch)
+    /// <summary>Generation <paramref name="gen"/> starts at batch <paramref name="batch"/> of 0-based epoch <paramref name="e"/>
+    /// (a restore or a resume, or the next epoch from its start).</summary>
+    public void Restart(int gen, int e, int batch)
     {
         (generation, epoch) = (gen, e);
         Array.Fill(next, batch);
