@@ -13,7 +13,7 @@ public static class ModelKeys
 
     public static readonly ConfigKey<int[]> Layers = Key.Ints("model.layers", [784, 1000, 1000, 1000],
         new IntListKind(2, 64, 1, MaxWidth, what: "input size, width, ..."), "input size, then the width of each FF layer");
-    public static readonly ConfigKey<InputNorm> InputNorm = Key.Choice("model.input-norm", Core.Layers.InputNorm.Rms,
+    public static readonly ConfigKey<InputNorm> InputNorm = Key.Choice("model.input-norm", Core.Layers.InputNorm.Centred,
         "layer input normalisation: x/(|x|+1e-4), x/rms(x), none, or (x-mean x)/rms(x-mean x)",
         ("l2", Core.Layers.InputNorm.L2), ("rms", Core.Layers.InputNorm.Rms), ("none", Core.Layers.InputNorm.None),
         ("centred", Core.Layers.InputNorm.Centred));
