@@ -68,9 +68,17 @@ public sealed class FFDenseLayer : nn.Module<Tensor, Tensor>
         return (rows.narrow(1, 0, InputSize).add(rows.narrow(1, InputSize, InputSize), KeptScalars.One), scale);
     }
 
-    /// <summary>What a readout (softmax head, probe) reads of a dense layer's activities h: h under the layer's own input
-    /// normalisation, L2 when it has none, so the goodness (the length) is removed as the next layer removes it.</summary>
-    public static Tensor Readout(Tensor h, InputNorm norm) => Normalize(h, norm == InputNorm.None ? InputNorm.L2 : norm);
+    /// <summary>What a readout (softmax head, probe) reads of a dense layer's activities h: h with its length (the goodness)
+    /// removed as the next layer removes it, by the layer's own input normalisation (L2 when it has none), but never
+    /// centred: the row mean would turn the mostly zero ReLU activities into dense rows, and the head's feature store
+    /// (<see cref="Evaluation.FeatureRows"/>) keeps a split's features compact only while they are sparse. A linear head
+    /// can subtract the mean itself.</summary>
+    public static Tensor Readout(Tensor h, InputNorm norm) => Normalize(h, norm switch
+    {
+        InputNorm.None => InputNorm.L2,
+        InputNorm.Centred => InputNorm.Rms,
+        _ => norm,
+    });
 
     /// <summary>norm(x) = r ⊙ u (<see cref="Parts"/>).</summary>
     public static Tensor Normalize(Tensor x, InputNorm norm) => Parts(x, norm) is (var u, { } r) ? u.mul(r.unsqueeze(1)) : x.alias();
