@@ -118,6 +118,27 @@ public class TrainingTests(ITestOutputHelper log)
         Assert.False(FFDenseLayer.Normalize(x, InputNorm.Rms).lt(KeptScalars.Of(0.0)).any().item<bool>());
     }
 
+    /// <summary>
+    /// A readout removes the length of the activities as the next layer does, but reads a centred layer RMS-normalised
+    /// without the mean: its zeros stay zeros (the head's feature store keeps only the non-zero entries), and a layer
+    /// without a norm is read L2-normalised.
+    /// </summary>
+    [Fact]
+    public void A_readout_keeps_the_zeros_of_the_activities_for_every_input_norm()
+    {
+        using var scope = NewDisposeScope();
+        using var gen = new Generator(5);
+        var h = randn([8, 40], generator: gen).relu_(); // ReLU activities: about half zeros
+        foreach (var norm in Enum.GetValues<InputNorm>())
+        {
+            var read = FFDenseLayer.Readout(h, norm);
+            Assert.True(read.eq(KeptScalars.Of(0.0)).Equals(h.eq(KeptScalars.Of(0.0))), $"{norm}: the zeros of h and only those");
+        }
+        Assert.True(FFDenseLayer.Readout(h, InputNorm.Centred).Equals(FFDenseLayer.Normalize(h, InputNorm.Rms)));
+        Assert.True(FFDenseLayer.Readout(h, InputNorm.None).Equals(FFDenseLayer.Normalize(h, InputNorm.L2)));
+        Assert.True(FFDenseLayer.Readout(h, InputNorm.L2).Equals(FFDenseLayer.Normalize(h, InputNorm.L2)));
+    }
+
     [Fact]
     public void Step_returns_the_output_computed_before_the_update()
     {
